@@ -1,0 +1,68 @@
+package dev.ferry.core.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A migration job: what to move from which source profile to which destination profile, and where it
+ * stands. {@code phase}, {@code error}, {@code endTime} may be null.
+ */
+public record MigrationJob(
+        String name,
+        String displayName,
+        Map<String, String> labels,
+        JobType type,
+        String source,
+        String destination,
+        ObjectsConfig objectsConfig,
+        PerformanceConfig performanceConfig,
+        JobState state,
+        Phase phase,
+        JobError error,
+        Instant createTime,
+        Instant updateTime,
+        Instant startTime,
+        Instant endTime) {
+
+    public MigrationJob {
+        ConnectionProfile.requireValidName(name, "migration job");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(state, "state");
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        objectsConfig = objectsConfig == null ? ObjectsConfig.ALL : objectsConfig;
+        performanceConfig = performanceConfig == null ? PerformanceConfig.DEFAULT : performanceConfig;
+    }
+
+    /** Time spent running: from the first start to the end, or to {@code now} while not ended. */
+    public Duration duration(Instant now) {
+        if (startTime == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(startTime, endTime == null ? now : endTime);
+    }
+
+    public MigrationJob withState(JobState newState, Instant now) {
+        return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
+                performanceConfig, newState, phase, error, createTime, now, startTime, endTime);
+    }
+
+    public MigrationJob withStatus(JobState newState, Phase newPhase, JobError newError, Instant now) {
+        return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
+                performanceConfig, newState, newPhase, newError, createTime, now, startTime, endTime);
+    }
+
+    public MigrationJob withTimes(Instant newStart, Instant newEnd, Instant now) {
+        return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
+                performanceConfig, state, phase, error, createTime, now, newStart, newEnd);
+    }
+
+    public MigrationJob withDefinition(String newDisplayName, Map<String, String> newLabels,
+            ObjectsConfig newObjects, PerformanceConfig newPerformance, Instant now) {
+        return new MigrationJob(name, newDisplayName, newLabels, type, source, destination, newObjects,
+                newPerformance, state, phase, error, createTime, now, startTime, endTime);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.ferry.core.model;
+
+/**
+ * A table inside one database. For MySQL/MariaDB the schema is the database name. Names are exact
+ * (case and all), never quoted here; quoting happens through {@link dev.ferry.core.Dialect}.
+ */
+public record TableRef(String schema, String table) {
+    public TableRef {
+        if (schema == null || schema.isEmpty() || table == null || table.isEmpty()) {
+            throw new IllegalArgumentException("schema and table must be non-empty");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return schema + "." + table;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ferry.core.spi.engine;
+
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.TableRef;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything Ferry does to one family of databases. Engines know databases, not jobs: they answer
+ * "copy this table" and never decide what happens next. Methods block and open (and close) their own
+ * connections; an engine is thread-safe. Failures a user can fix throw
+ * {@link dev.ferry.core.FerryException} with a message naming the server (without credentials):
+ * {@code UNAVAILABLE} for an unreachable server, {@code UNAUTHENTICATED} for a refused login,
+ * {@code PERMISSION_DENIED} for a missing privilege, {@code FAILED_PRECONDITION} otherwise.
+ */
+public interface Engine {
+    EngineKind kind();
+
+    /** Connects and reports the server's version and flavor. */
+    ServerInfo probe(DatabaseConnection server);
+
+    /** The user databases on the server, sorted (no templates or system databases). */
+    List<String> listDatabases(DatabaseConnection server);
+
+    /**
+     * User objects (tables, views, sequences, routines, types...) in {@code database}, as readable
+     * names such as {@code table public.t}; empty when the database is missing or empty.
+     */
+    List<String> userObjects(DatabaseConnection server, String database);
+
+    /**
+     * Creates {@code database} on the destination, with the source database's encoding, collation and
+     * character type where the engine has them, unless it exists. Returns true when it created it.
+     */
+    boolean createDatabase(DatabaseConnection source, DatabaseConnection destination, String database);
+
+    /**
+     * Drops every user object in {@code database} on the server, leaving the database itself. Only for
+     * databases Ferry itself filled (restart, resume of an interrupted load, an overwrite the user
+     * acknowledged).
+     */
+    void clearDatabase(DatabaseConnection server, String database);
+
+    /** Opens one consistent, read-only view of {@code database} on the source. The caller closes it. */
+    SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options);
+
+    /** Exact row counts of the given tables in {@code database}, read now (not under a snapshot). */
+    Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables);
+
+    /**
+     * A description of each given table's contents that is equal on two servers exactly when the
+     * rows are equal (order-independent), for comparisons after a migration.
+     */
+    Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables);
+
+    /** Options for a snapshot: the job it serves (to name slots and publications) and what to select. */
+    record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {}
+}

@@ -1,0 +1,2 @@
+/** The metadata store: profiles, jobs, job objects, operations, events and checkpoints, with secrets encrypted at rest. */
+package dev.ferry.store;
