@@ -1,0 +1,65 @@
+package dev.ferry.control;
+
+import dev.ferry.control.job.JobService;
+import dev.ferry.control.operation.Operations;
+import dev.ferry.control.profile.ProfileService;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.control.registry.ProvisionerRegistry;
+import dev.ferry.control.runner.JobLocks;
+import dev.ferry.control.runner.LocalJobScheduler;
+import dev.ferry.control.runner.Runners;
+import dev.ferry.control.verify.Verifier;
+import dev.ferry.store.Store;
+import java.time.Clock;
+
+/**
+ * The control plane's services, wired together. Closing it stops the runners (their jobs keep their
+ * recorded state, so the next start resumes them) but leaves the store open for its owner to close.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private final ProfileService profiles;
+    private final JobService jobs;
+    private final Operations operations;
+    private final Runners runners;
+
+    private ControlPlane(ProfileService profiles, JobService jobs, Operations operations, Runners runners) {
+        this.profiles = profiles;
+        this.jobs = jobs;
+        this.operations = operations;
+        this.runners = runners;
+    }
+
+    public static ControlPlane wire(Store store, EngineRegistry engines, ProvisionerRegistry provisioners, Clock clock) {
+        var operations = new Operations(store, clock);
+        var locks = new JobLocks();
+        var profiles = new ProfileService(store, engines, provisioners, operations, clock);
+        var runners = new Runners(store, engines, new LocalJobScheduler(), locks, operations, clock);
+        var jobs = new JobService(store, runners, new Verifier(store, engines), operations, profiles, locks, clock);
+        return new ControlPlane(profiles, jobs, operations, runners);
+    }
+
+    public ProfileService profiles() {
+        return profiles;
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+
+    /** Starts managed instances again, then resumes the jobs that were working. */
+    public void recover() {
+        profiles.startManagedInstances();
+        jobs.recover();
+    }
+
+    @Override
+    public void close() {
+        runners.close();
+        jobs.close();
+        profiles.close();
+    }
+}

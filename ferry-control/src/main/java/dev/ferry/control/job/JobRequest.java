@@ -1,0 +1,17 @@
+package dev.ferry.control.job;
+
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.PerformanceConfig;
+import java.util.Map;
+
+/** What a caller asks for when creating a migration job; null optional fields take defaults. */
+public record JobRequest(
+        String name,
+        String displayName,
+        Map<String, String> labels,
+        JobType type,
+        String source,
+        String destination,
+        ObjectsConfig objectsConfig,
+        PerformanceConfig performanceConfig) {}

@@ -1,0 +1,286 @@
+package dev.ferry.control.job;
+
+import dev.ferry.control.operation.Operations;
+import dev.ferry.control.profile.ProfileService;
+import dev.ferry.control.runner.JobLocks;
+import dev.ferry.control.runner.Runners;
+import dev.ferry.control.runner.TableComparison;
+import dev.ferry.control.verify.Verifier;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.Finding;
+import dev.ferry.core.model.JobEvent;
+import dev.ferry.core.model.JobObject;
+import dev.ferry.core.model.JobState;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ManagedInstance;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.Severity;
+import dev.ferry.core.model.Verb;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Use cases of migration jobs. Each verb checks {@link JobLifecycle} first, writes the state it enters
+ * before the work starts, then hands the work to a runner; a refused call changes nothing.
+ * Thread-safe: calls on one job are serialised with its runner's status writes.
+ */
+public final class JobService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final Store store;
+    private final Runners runners;
+    private final Verifier verifier;
+    private final Operations operations;
+    private final ProfileService profiles;
+    private final JobLocks locks;
+    private final Clock clock;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+
+    public JobService(Store store, Runners runners, Verifier verifier, Operations operations, ProfileService profiles,
+            JobLocks locks, Clock clock) {
+        this.store = store;
+        this.runners = runners;
+        this.verifier = verifier;
+        this.operations = operations;
+        this.profiles = profiles;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    public MigrationJob get(String name) {
+        return store.findJob(name).orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND,
+                "Migration job %s not found; list them with: ferry migration-jobs list".formatted(name)));
+    }
+
+    public List<MigrationJob> list() {
+        return store.listJobs();
+    }
+
+    public List<JobObject> objects(String name) {
+        get(name);
+        return store.listObjects(name);
+    }
+
+    public List<JobEvent> events(String name, int limit) {
+        get(name);
+        return store.listEvents(name, limit);
+    }
+
+    public Operation create(JobRequest request, String requestId) {
+        if (request == null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A migration job definition is required");
+        }
+        return operations.once("create", String.valueOf(request.name()), requestId, () -> locks.with(request.name(), () -> {
+            if (request.type() == null) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A job type is required: ONE_TIME or CONTINUOUS");
+            }
+            var now = clock.instant();
+            var job = new MigrationJob(request.name(), request.displayName(), request.labels(), request.type(),
+                    required(request.source(), "source"), required(request.destination(), "destination"),
+                    request.objectsConfig(), request.performanceConfig(), JobState.NOT_STARTED, null, null, now, now,
+                    null, null);
+            new ObjectSelection(job.objectsConfig());
+            if (store.findJob(job.name()).isPresent()) {
+                throw new FerryException(ErrorCode.ALREADY_EXISTS, "Migration job %s already exists".formatted(job.name()));
+            }
+            ConnectionProfile source = profiles.get(job.source());
+            ConnectionProfile destination = profiles.get(job.destination());
+            if (source.name().equals(destination.name())) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT, "Source and destination must be different profiles");
+            }
+            if (source.engine() != destination.engine()) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                        "Source %s is %s but destination %s is %s; Ferry migrates between servers of the same family"
+                                .formatted(source.name(), source.engine().id(), destination.name(), destination.engine().id()));
+            }
+            store.insertJob(job);
+            store.appendEvent(job.name(), now, Severity.INFO, "Job created");
+            log.atInfo().addKeyValue("job", job.name()).log("migration job created");
+            return operations.done("create", job.name(), requestId, "migration job created");
+        }));
+    }
+
+    public Operation patch(String name, JobPatch patch, String requestId) {
+        return operations.once("patch", name, requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), Verb.PATCH);
+            ObjectsConfig objects = patch.objectsConfig() != null ? patch.objectsConfig() : job.objectsConfig();
+            new ObjectSelection(objects);
+            store.updateJob(job.withDefinition(
+                    patch.displayName() != null ? patch.displayName() : job.displayName(),
+                    patch.labels() != null ? patch.labels() : job.labels(), objects,
+                    patch.performanceConfig() != null ? patch.performanceConfig() : job.performanceConfig(),
+                    clock.instant()));
+            return operations.done("patch", name, requestId, "migration job updated");
+        }));
+    }
+
+    /** Checks the job without changing anything. */
+    public List<Finding> verify(String name) {
+        MigrationJob job = get(name);
+        JobLifecycle.check(name, job.state(), Verb.VERIFY);
+        return verifier.verify(job, filledDatabases(job));
+    }
+
+    public Operation start(String name, boolean skipValidation, String requestId) {
+        return launch(name, Verb.START, skipValidation, requestId);
+    }
+
+    public Operation resume(String name, boolean skipValidation, String requestId) {
+        return launch(name, Verb.RESUME, skipValidation, requestId);
+    }
+
+    public Operation restart(String name, boolean skipValidation, String requestId) {
+        return launch(name, Verb.RESTART, skipValidation, requestId);
+    }
+
+    private Operation launch(String name, Verb verb, boolean skipValidation, String requestId) {
+        return operations.once(verb.apiName(), name, requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), verb);
+            if (!skipValidation) {
+                requireNoErrors(job, verifier.verify(job, filledDatabases(job)), verb);
+            }
+            JobState entered = JobLifecycle.entered(job.state(), verb);
+            store.updateJob(job.withStatus(entered, job.phase(), null, clock.instant()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, "Job %s requested".formatted(verb.apiName()));
+            Operation op = operations.begin(verb.apiName(), name, requestId, "job is " + entered);
+            runners.start(name, op.name());
+            return op;
+        }));
+    }
+
+    public Operation stop(String name, String requestId) {
+        return operations.once("stop", name, requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), Verb.STOP);
+            if (!runners.isRunning(name)) {
+                store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
+                return operations.done("stop", name, requestId, "job stopped");
+            }
+            store.updateJob(job.withStatus(JobState.STOPPING, job.phase(), job.error(), clock.instant()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, "Job stop requested");
+            Operation op = operations.begin("stop", name, requestId, "stopping");
+            background.submit(() -> {
+                runners.interrupt(name);
+                operations.finish(op.name(), null, "job is " + store.findJob(name).map(MigrationJob::state).orElse(JobState.DELETED));
+            });
+            return op;
+        }));
+    }
+
+    public Operation promote(String name, String requestId) {
+        return operations.once("promote", name, requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), Verb.PROMOTE);
+            if (job.type() == JobType.ONE_TIME) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "Migration job %s is one-time; promote applies to continuous jobs, a one-time job completes by itself"
+                                .formatted(name));
+            }
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Promote is not available in this Ferry build: continuous replication is not implemented yet");
+        }));
+    }
+
+    /**
+     * Deletes the job, stopping its runner first. With {@code force}, a managed destination instance used
+     * by no other job is deleted too; without it the instance stays as an ordinary profile.
+     */
+    public Operation delete(String name, boolean force, String requestId) {
+        return operations.once("delete", name, requestId, () -> {
+            MigrationJob job = locks.with(name, () -> {
+                MigrationJob current = get(name);
+                JobLifecycle.check(name, current.state(), Verb.DELETE);
+                store.updateJob(current.withStatus(JobState.DELETING, current.phase(), current.error(), clock.instant()));
+                return current;
+            });
+            runners.interrupt(name);
+            locks.with(name, () -> {
+                store.deleteJob(name);
+                return null;
+            });
+            log.atInfo().addKeyValue("job", name).log("migration job deleted");
+            String message = "migration job deleted";
+            if (force) {
+                message += deleteManagedDestination(job);
+            }
+            return operations.done("delete", name, requestId, message);
+        });
+    }
+
+    private String deleteManagedDestination(MigrationJob job) {
+        var destination = store.findProfile(job.destination()).orElse(null);
+        if (destination == null || !(destination.spec() instanceof ManagedInstance)) {
+            return "";
+        }
+        boolean usedElsewhere = store.listJobs().stream()
+                .anyMatch(j -> j.source().equals(destination.name()) || j.destination().equals(destination.name()));
+        if (usedElsewhere) {
+            return "; managed instance %s kept: other jobs use it".formatted(destination.name());
+        }
+        profiles.delete(destination.name(), true, null);
+        return "; managed destination instance %s deleted".formatted(destination.name());
+    }
+
+    public List<TableComparison> compare(String name) {
+        MigrationJob job = get(name);
+        return runners.compare(job, profiles.get(job.source()), profiles.get(job.destination()));
+    }
+
+    /** Hands back to runners every job that was working when the process last stopped. */
+    public void recover() {
+        for (MigrationJob job : store.listJobs()) {
+            switch (job.state()) {
+                case STARTING, RUNNING, RESUMING, RESTARTING -> {
+                    store.appendEvent(job.name(), clock.instant(), Severity.INFO,
+                            "Ferry restarted; resuming the job from its checkpoints");
+                    runners.start(job.name(), null);
+                }
+                case STOPPING -> store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
+                case DELETING -> store.deleteJob(job.name());
+                default -> { }
+            }
+        }
+    }
+
+    private Set<String> filledDatabases(MigrationJob job) {
+        return store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("db/"))
+                .map(k -> k.substring(3)).collect(Collectors.toSet());
+    }
+
+    private static void requireNoErrors(MigrationJob job, List<Finding> findings, Verb verb) {
+        List<Finding> errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).toList();
+        if (!errors.isEmpty()) {
+            String text = errors.stream()
+                    .map(f -> "%s: %s%s".formatted(f.code(), f.message(), f.remedy() == null ? "" : " (" + f.remedy() + ")"))
+                    .collect(Collectors.joining("; "));
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, "Cannot %s migration job %s: %s"
+                    .formatted(verb.apiName(), job.name(), text));
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A %s connection profile is required".formatted(field));
+        }
+        return value;
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+    }
+}

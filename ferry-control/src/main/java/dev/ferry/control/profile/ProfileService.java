@@ -1,0 +1,222 @@
+package dev.ferry.control.profile;
+
+import dev.ferry.control.operation.Operations;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.control.registry.ProvisionerRegistry;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobError;
+import dev.ferry.core.model.ManagedInstance;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.ProfileState;
+import dev.ferry.core.spi.provision.Instance;
+import dev.ferry.core.spi.provision.InstanceSpec;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Use cases of connection profiles. A profile of an existing server is checked by connecting to it
+ * before it is saved; a managed-instance profile is saved in state CREATING and its instance is
+ * provisioned in the background, tracked by the returned operation. Thread-safe.
+ */
+public final class ProfileService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProfileService.class);
+
+    private final Store store;
+    private final EngineRegistry engines;
+    private final ProvisionerRegistry provisioners;
+    private final Operations operations;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ProfileService(Store store, EngineRegistry engines, ProvisionerRegistry provisioners, Operations operations,
+            Clock clock) {
+        this.store = store;
+        this.engines = engines;
+        this.provisioners = provisioners;
+        this.operations = operations;
+        this.clock = clock;
+    }
+
+    public ConnectionProfile get(String name) {
+        return store.findProfile(name).orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND,
+                "Connection profile %s not found; list them with: ferry connection-profiles list".formatted(name)));
+    }
+
+    public List<ConnectionProfile> list() {
+        return store.listProfiles();
+    }
+
+    public Operation create(ProfileRequest request, String requestId) {
+        if (request == null || request.spec() == null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "A connection profile needs exactly one of postgresql, mysql or managedInstance");
+        }
+        return operations.once("create", request.name(), requestId, () -> {
+            lock.lock();
+            try {
+                var now = clock.instant();
+                return switch (request.spec()) {
+                    case DatabaseConnection connection -> {
+                        var profile = new ConnectionProfile(request.name(), request.displayName(), request.labels(),
+                                ProfileState.READY, connection, null, now, now);
+                        requireNew(profile.name());
+                        engines.get(connection.engine()).probe(connection);
+                        store.insertProfile(profile);
+                        log.atInfo().addKeyValue("profile", profile.name()).log("connection profile created");
+                        yield operations.done("create", profile.name(), requestId, "connection profile created");
+                    }
+                    case ManagedInstance managed -> createManaged(request, managed, requestId);
+                };
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private Operation createManaged(ProfileRequest request, ManagedInstance managed, String requestId) {
+        var now = clock.instant();
+        var profile = new ConnectionProfile(request.name(), request.displayName(), request.labels(),
+                ProfileState.CREATING, managed.withEndpoint(null), null, now, now);
+        requireNew(profile.name());
+        var provisioner = provisioners.get(managed.provisioner());
+        store.insertProfile(profile);
+        Operation op = operations.begin("create", profile.name(), requestId,
+                "creating %s instance".formatted(managed.engine().id()));
+        background.submit(() -> provision(profile, managed, op.name(), provisioner));
+        return op;
+    }
+
+    private void provision(ConnectionProfile profile, ManagedInstance managed, String operation,
+            dev.ferry.core.spi.provision.Provisioner provisioner) {
+        try {
+            Instance instance = provisioner.create(new InstanceSpec(profile.name(), managed.engine(), managed.version(),
+                    managed.port(), managed.databaseFlags(), managed.rootPassword()));
+            var ready = profile.with(ProfileState.READY, managed.withEndpoint(instance.endpoint()), null, clock.instant());
+            store.updateProfile(ready);
+            log.atInfo().addKeyValue("profile", profile.name()).addKeyValue("port", instance.endpoint().port())
+                    .log("managed instance created");
+            operations.finish(operation, null, "instance running on %s:%d (version %s)".formatted(
+                    instance.endpoint().host(), instance.endpoint().port(), instance.version()));
+        } catch (FerryException e) {
+            failProvisioning(profile, operation, new JobError(e.code(), e.getMessage()), e);
+        } catch (RuntimeException e) {
+            failProvisioning(profile, operation, new JobError(ErrorCode.INTERNAL,
+                    "Creating the instance for profile %s failed unexpectedly; see the server log".formatted(profile.name())), e);
+        }
+    }
+
+    private void failProvisioning(ConnectionProfile profile, String operation, JobError error, Exception cause) {
+        log.atError().addKeyValue("profile", profile.name()).setCause(cause).log("managed instance creation failed");
+        store.updateProfile(profile.with(ProfileState.FAILED, profile.spec(), error.message(), clock.instant()));
+        operations.finish(operation, error, error.message());
+    }
+
+    /** Applies the non-null fields of {@code patch}. */
+    public Operation update(String name, ProfilePatch patch, String requestId) {
+        return operations.once("patch", name, requestId, () -> {
+            lock.lock();
+            try {
+                ConnectionProfile current = get(name);
+                var spec = current.spec();
+                boolean connectionChange = patch.host() != null || patch.port() != null || patch.username() != null
+                        || patch.password() != null || patch.database() != null || patch.sslMode() != null;
+                if (connectionChange) {
+                    if (!(spec instanceof DatabaseConnection c)) {
+                        throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                                "Profile %s is a managed instance; only displayName and labels can change".formatted(name));
+                    }
+                    var changed = new DatabaseConnection(c.engine(), or(patch.host(), c.host()), or(patch.port(), c.port()),
+                            or(patch.username(), c.username()), or(patch.password(), c.password()),
+                            or(patch.database(), c.database()), or(patch.sslMode(), c.sslMode()));
+                    engines.get(changed.engine()).probe(changed);
+                    spec = changed;
+                }
+                var updated = new ConnectionProfile(name, or(patch.displayName(), current.displayName()),
+                        or(patch.labels(), current.labels()), current.state(), spec, current.error(),
+                        current.createTime(), clock.instant());
+                store.updateProfile(updated);
+                return operations.done("patch", name, requestId, "connection profile updated");
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /**
+     * Deletes a profile no job uses. A managed instance is deleted with its data only when
+     * {@code force} is set; otherwise the call is refused and nothing changes.
+     */
+    public Operation delete(String name, boolean force, String requestId) {
+        return operations.once("delete", name, requestId, () -> {
+            lock.lock();
+            try {
+                ConnectionProfile profile = get(name);
+                List<String> users = store.listJobs().stream()
+                        .filter(j -> j.source().equals(name) || j.destination().equals(name))
+                        .map(MigrationJob::name).toList();
+                if (!users.isEmpty()) {
+                    throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                            "Connection profile %s is used by migration job(s) %s; delete those jobs first"
+                                    .formatted(name, String.join(", ", users)));
+                }
+                if (profile.spec() instanceof ManagedInstance managed) {
+                    if (profile.state() == ProfileState.CREATING) {
+                        throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                                "Connection profile %s is still being created; wait for it, then delete it".formatted(name));
+                    }
+                    if (!force && profile.state() == ProfileState.READY) {
+                        throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                                "Connection profile %s is a managed instance Ferry created; deleting it deletes the instance and all its data. Repeat with --force to do so"
+                                        .formatted(name));
+                    }
+                    provisioners.get(managed.provisioner()).delete(name);
+                }
+                store.deleteProfile(name);
+                log.atInfo().addKeyValue("profile", name).log("connection profile deleted");
+                return operations.done("delete", name, requestId, "connection profile deleted");
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /** Starts again every managed instance whose profile is READY; a failure is logged and left for the user. */
+    public void startManagedInstances() {
+        for (ConnectionProfile profile : store.listProfiles()) {
+            if (profile.spec() instanceof ManagedInstance managed && profile.state() == ProfileState.READY) {
+                try {
+                    provisioners.get(managed.provisioner()).start(profile.name());
+                } catch (FerryException e) {
+                    log.atError().addKeyValue("profile", profile.name()).setCause(e)
+                            .log("could not start managed instance; jobs using it will fail until it runs");
+                }
+            }
+        }
+    }
+
+    private void requireNew(String name) {
+        if (store.findProfile(name).isPresent()) {
+            throw new FerryException(ErrorCode.ALREADY_EXISTS, "Connection profile %s already exists".formatted(name));
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+    }
+}

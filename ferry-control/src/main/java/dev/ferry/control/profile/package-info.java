@@ -1,0 +1,2 @@
+/** Connection profiles, including managed instances created through a provisioner. */
+package dev.ferry.control.profile;

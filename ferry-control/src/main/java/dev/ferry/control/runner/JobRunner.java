@@ -1,0 +1,155 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.control.operation.Operations;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobError;
+import dev.ferry.core.model.JobState;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.Phase;
+import dev.ferry.core.model.Severity;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works one job from its recorded state to COMPLETED, FAILED or STOPPED. Knows phases and
+ * checkpoints, never SQL: every database action goes through the engine SPI. Runs on the thread the
+ * scheduler gives it; an interrupt means the user stopped or deleted the job.
+ */
+public final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Store store;
+    private final EngineRegistry engines;
+    private final JobReporter reporter;
+    private final Operations operations;
+    private final Clock clock;
+
+    public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, Operations operations, Clock clock) {
+        this.store = store;
+        this.engines = engines;
+        this.reporter = reporter;
+        this.operations = operations;
+        this.clock = clock;
+    }
+
+    /** Runs the job; {@code operation}, when not null, is finished once the job is running (or failed). */
+    public void run(String jobName, String operation) {
+        MigrationJob job = store.findJob(jobName).orElse(null);
+        if (job == null) {
+            return;
+        }
+        try {
+            DatabaseConnection source = connection(job.source());
+            DatabaseConnection destination = connection(job.destination());
+            Engine engine = engines.get(source.engine());
+            if (job.state() == JobState.RESTARTING) {
+                wipe(job, engine, destination);
+            }
+            job = reporter.report(jobName, new RunnerEvent.Running());
+            finish(operation, null, "job is running");
+            if (job.state() != JobState.RUNNING) {
+                throw new InterruptedException("stopped before it started");
+            }
+            if (job.type() == JobType.CONTINUOUS) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "Continuous replication is not available in this Ferry build; create a one-time job");
+            }
+            reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
+            List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
+            int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
+            new FullLoad(store, reporter, clock).run(job, engine, source, destination, databases, parallelism);
+            checkRowCounts(job, engine, source, destination);
+            reporter.report(jobName, new RunnerEvent.Completed());
+            log.atInfo().addKeyValue("job", jobName).log("job completed");
+        } catch (InterruptedException e) {
+            ended(jobName, operation, e);
+        } catch (FerryException e) {
+            if (stopRequested(jobName)) {
+                ended(jobName, operation, e);
+            } else {
+                fail(jobName, operation, new JobError(e.code(), e.getMessage()), e);
+            }
+        } catch (RuntimeException e) {
+            if (stopRequested(jobName)) {
+                ended(jobName, operation, e);
+            } else {
+                fail(jobName, operation, new JobError(ErrorCode.INTERNAL,
+                        "Migration job %s failed with an unexpected error; see the server log".formatted(jobName)), e);
+            }
+        }
+    }
+
+    private void checkRowCounts(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
+        List<TableComparison> comparisons = RowCounts.compare(engine, source, destination, store.listObjects(job.name()));
+        List<TableComparison> different = comparisons.stream().filter(c -> !c.matches()).toList();
+        if (!different.isEmpty()) {
+            String tables = different.stream().limit(10)
+                    .map(c -> "%s.%s (source %d, destination %d)".formatted(c.database(), c.table(), c.sourceRows(),
+                            c.destinationRows()))
+                    .collect(Collectors.joining(", "));
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Row counts differ after the copy for %d table(s): %s. "
+                    + "If the source was written during a one-time copy this is expected; otherwise restart the job")
+                    .formatted(different.size(), tables));
+        }
+        reporter.event(job.name(), Severity.INFO, "Row counts match for all %d tables".formatted(comparisons.size()));
+    }
+
+    /** Clears every destination database this job had written to, so a restart begins from nothing. */
+    private void wipe(MigrationJob job, Engine engine, DatabaseConnection destination) {
+        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("db/")).forEach(key -> {
+            String database = key.substring(3);
+            engine.clearDatabase(destination, database);
+            reporter.event(job.name(), Severity.INFO, "Cleared destination database %s for the restart".formatted(database));
+        });
+        store.deleteCheckpoints(job.name());
+        store.deleteObjects(job.name());
+    }
+
+    private DatabaseConnection connection(String profileName) {
+        ConnectionProfile profile = store.findProfile(profileName).orElseThrow(() -> new FerryException(
+                ErrorCode.FAILED_PRECONDITION, "Connection profile %s no longer exists".formatted(profileName)));
+        return profile.connection();
+    }
+
+    private boolean stopRequested(String jobName) {
+        return Thread.currentThread().isInterrupted() || store.findJob(jobName)
+                .map(j -> j.state() == JobState.STOPPING || j.state() == JobState.DELETING).orElse(true);
+    }
+
+    private void ended(String jobName, String operation, Exception cause) {
+        Thread.interrupted();
+        MigrationJob job = store.findJob(jobName).orElse(null);
+        if (job == null || job.state() == JobState.DELETING) {
+            finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was deleted".formatted(jobName)), null);
+            return;
+        }
+        log.atInfo().addKeyValue("job", jobName).log("job stopped: " + cause.getMessage());
+        reporter.report(jobName, new RunnerEvent.Stopped());
+        finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was stopped".formatted(jobName)), null);
+    }
+
+    private void fail(String jobName, String operation, JobError error, Exception cause) {
+        log.atError().addKeyValue("job", jobName).setCause(cause).log("job failed");
+        if (store.findJob(jobName).isPresent()) {
+            reporter.report(jobName, new RunnerEvent.Failed(error));
+        }
+        finish(operation, error, error.message());
+    }
+
+    private void finish(String operation, JobError error, String message) {
+        if (operation != null) {
+            operations.finish(operation, error, message == null && error != null ? error.message() : message);
+        }
+    }
+}

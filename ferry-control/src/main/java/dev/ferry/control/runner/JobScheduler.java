@@ -1,0 +1,19 @@
+package dev.ferry.control.runner;
+
+/**
+ * Hands jobs to runners. The local implementation runs them in this process; a cluster-aware one
+ * would hold a lease per job in a shared store. At most one runner works on a job at a time.
+ */
+public interface JobScheduler extends AutoCloseable {
+    /** Runs {@code work} for {@code job} unless a runner already works on it; returns whether it was submitted. */
+    boolean submit(String job, Runnable work);
+
+    /** Interrupts the runner of {@code job}, if any, and waits up to the given seconds for it to end. */
+    void cancel(String job, long waitSeconds);
+
+    boolean isRunning(String job);
+
+    /** Interrupts every runner and waits briefly for them; jobs keep their recorded state. */
+    @Override
+    void close();
+}

@@ -1,0 +1,20 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.core.model.JobError;
+import dev.ferry.core.model.Phase;
+
+/** What a runner reports about a job; folded into the job's status by {@link JobStatusFold#next}. */
+public sealed interface RunnerEvent {
+    /** The runner took the job and is working. */
+    record Running() implements RunnerEvent {}
+
+    record PhaseEntered(Phase phase) implements RunnerEvent {}
+
+    /** All work is done and checked. */
+    record Completed() implements RunnerEvent {}
+
+    /** The runner stopped because the user asked it to. */
+    record Stopped() implements RunnerEvent {}
+
+    record Failed(JobError error) implements RunnerEvent {}
+}

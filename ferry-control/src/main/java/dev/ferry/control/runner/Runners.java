@@ -1,0 +1,49 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.control.operation.Operations;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.util.List;
+
+/** Starts, interrupts and inspects job runners, and compares a job's tables on both sides. Thread-safe. */
+public final class Runners implements AutoCloseable {
+    private final Store store;
+    private final EngineRegistry engines;
+    private final JobScheduler scheduler;
+    private final JobRunner runner;
+
+    public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
+            Clock clock) {
+        this.store = store;
+        this.engines = engines;
+        this.scheduler = scheduler;
+        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), operations, clock);
+    }
+
+    /** Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. */
+    public void start(String job, String operation) {
+        scheduler.submit(job, () -> runner.run(job, operation));
+    }
+
+    public boolean isRunning(String job) {
+        return scheduler.isRunning(job);
+    }
+
+    /** Interrupts the job's runner and waits for it to end (up to a minute). */
+    public void interrupt(String job) {
+        scheduler.cancel(job, 60);
+    }
+
+    public List<TableComparison> compare(MigrationJob job, ConnectionProfile source, ConnectionProfile destination) {
+        return RowCounts.compare(engines.get(source.engine()), source.connection(), destination.connection(),
+                store.listObjects(job.name()));
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.ferry.control.verify;
+
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.control.runner.Databases;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.Finding;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.ProfileState;
+import dev.ferry.core.model.Severity;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.ServerInfo;
+import dev.ferry.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks what can be known before data moves and answers with findings. Reads only: verifying never
+ * changes the source or the destination. Databases listed in {@code resumable} were filled by this job
+ * before and are not reported as existing data.
+ */
+public final class Verifier {
+    private final Store store;
+    private final EngineRegistry engines;
+
+    public Verifier(Store store, EngineRegistry engines) {
+        this.store = store;
+        this.engines = engines;
+    }
+
+    public List<Finding> verify(MigrationJob job, Set<String> resumable) {
+        List<Finding> findings = new ArrayList<>();
+        ConnectionProfile sourceProfile = profile(job.source(), "source", findings);
+        ConnectionProfile destinationProfile = profile(job.destination(), "destination", findings);
+        if (sourceProfile == null || destinationProfile == null) {
+            return findings;
+        }
+        if (sourceProfile.engine() != destinationProfile.engine()) {
+            findings.add(new Finding("ENGINE_MISMATCH", Severity.ERROR,
+                    "Source %s is %s but destination %s is %s".formatted(sourceProfile.name(), sourceProfile.engine().id(),
+                            destinationProfile.name(), destinationProfile.engine().id()),
+                    "Ferry migrates between servers of the same family; pick a destination of the same engine", null));
+            return findings;
+        }
+        if (job.type() == JobType.CONTINUOUS) {
+            findings.add(new Finding("UNSUPPORTED_JOB_TYPE", Severity.ERROR,
+                    "Continuous replication is not available in this Ferry build",
+                    "Create a one-time job (--type one-time)", job.name()));
+        }
+        Engine engine = engines.get(sourceProfile.engine());
+        DatabaseConnection source = sourceProfile.connection();
+        DatabaseConnection destination = destinationProfile.connection();
+        ServerInfo sourceInfo = probe(engine, source, "source", findings);
+        ServerInfo destinationInfo = probe(engine, destination, "destination", findings);
+        if (sourceInfo == null || destinationInfo == null) {
+            return findings;
+        }
+        checkVersions(sourceInfo, destinationInfo, findings);
+        List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
+        if (databases.isEmpty()) {
+            findings.add(new Finding("NOTHING_SELECTED", Severity.ERROR,
+                    "No source database matches the job's selection on %s".formatted(source.display()),
+                    "Check the source profile's database and the job's include/exclude patterns", null));
+        }
+        for (String database : databases) {
+            if (resumable.contains(database)) {
+                continue;
+            }
+            List<String> objects = engine.userObjects(destination, database);
+            if (!objects.isEmpty()) {
+                findings.add(new Finding("EXISTING_DATA", Severity.ERROR,
+                        "Destination database %s on %s already holds %d user object(s), e.g. %s".formatted(database,
+                                destination.display(), objects.size(), String.join(", ", objects.stream().limit(3).toList())),
+                        "Use an empty destination, or drop those objects (for PostgreSQL: DROP DATABASE %s; then retry)"
+                                .formatted(engine.kind().dialect().quote(database)),
+                        database));
+            }
+        }
+        return findings;
+    }
+
+    private void checkVersions(ServerInfo source, ServerInfo destination, List<Finding> findings) {
+        if (!source.flavor().equals(destination.flavor())) {
+            findings.add(new Finding("FLAVOR_MISMATCH", Severity.WARNING,
+                    "Source is %s %s, destination is %s %s".formatted(source.flavor(), source.version(),
+                            destination.flavor(), destination.version()),
+                    "Cross-flavor migrations are not tested; check the result carefully", null));
+        } else if (destination.major() < source.major()) {
+            findings.add(new Finding("VERSION_INCOMPATIBILITY", Severity.ERROR,
+                    "Destination %s %s is older than source %s %s".formatted(destination.flavor(), destination.version(),
+                            source.flavor(), source.version()),
+                    "Use a destination of the same or a newer major version", null));
+        }
+    }
+
+    private ConnectionProfile profile(String name, String role, List<Finding> findings) {
+        var profile = store.findProfile(name).orElse(null);
+        if (profile == null) {
+            findings.add(new Finding("PROFILE_NOT_FOUND", Severity.ERROR,
+                    "The %s connection profile %s does not exist".formatted(role, name),
+                    "Create it with: ferry connection-profiles create " + name, name));
+            return null;
+        }
+        if (profile.state() != ProfileState.READY) {
+            findings.add(new Finding("PROFILE_NOT_READY", Severity.ERROR,
+                    "The %s connection profile %s is %s%s".formatted(role, name, profile.state(),
+                            profile.error() == null ? "" : ": " + profile.error()),
+                    profile.state() == ProfileState.CREATING ? "Wait until the instance is created"
+                            : "Delete the profile and create it again",
+                    name));
+            return null;
+        }
+        return profile;
+    }
+
+    private static ServerInfo probe(Engine engine, DatabaseConnection server, String role, List<Finding> findings) {
+        try {
+            return engine.probe(server);
+        } catch (FerryException e) {
+            String code = switch (e.code()) {
+                case UNAUTHENTICATED -> "AUTHENTICATION_FAILURE";
+                case PERMISSION_DENIED -> "INSUFFICIENT_PRIVILEGES";
+                default -> "CONNECTION_FAILURE";
+            };
+            String remedy = e.code() == ErrorCode.UNAUTHENTICATED
+                    ? "Check the %s profile's username and password".formatted(role)
+                    : "Check that the %s server is running and reachable from this host".formatted(role);
+            findings.add(new Finding(code, Severity.ERROR, e.getMessage(), remedy, role));
+            return null;
+        }
+    }
+}

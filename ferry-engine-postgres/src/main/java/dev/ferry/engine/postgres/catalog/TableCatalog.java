@@ -1,0 +1,110 @@
+package dev.ferry.engine.postgres.catalog;
+
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.TableInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Tables, relations and columns of one database. Read on a connection inside the snapshot's
+ * transaction, the answers describe the snapshot. Stateless; the caller owns the connection.
+ */
+public final class TableCatalog {
+    private static final String NOT_IN_EXTENSION = " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+            + "WHERE d.deptype = 'e' AND ((d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid) "
+            + "OR (d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid)))";
+
+    private TableCatalog() {}
+
+    /**
+     * The tables holding data that {@code selection} selects: plain tables and leaf partitions (never
+     * partitioned parents, foreign tables or extension members), largest first.
+     */
+    public static List<TableInfo> tables(Connection c, String database, ObjectSelection selection) throws SQLException {
+        List<TableInfo> tables = new ArrayList<>();
+        String sql = "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_relation_size(c.oid), "
+                + "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') "
+                + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relkind = 'r' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                TableRef ref = new TableRef(rs.getString(1), rs.getString(2));
+                if (selection == null || selection.includesTable(database, ref)) {
+                    tables.add(new TableInfo(ref, rs.getLong(3), rs.getLong(4), rs.getBoolean(5)));
+                }
+            }
+        }
+        tables.sort(Comparator.comparingLong(TableInfo::estimatedBytes).reversed()
+                .thenComparing(Comparator.comparingLong(TableInfo::estimatedRows).reversed())
+                .thenComparing(t -> t.ref().toString()));
+        return tables;
+    }
+
+    /** Every user relation that pg_dump filters by table name: tables, partitioned tables, views, matviews, foreign tables. */
+    public static List<TableRef> relations(Connection c) throws SQLException {
+        return refs(c, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + UserObjects.USER_SCHEMA
+                + NOT_IN_EXTENSION);
+    }
+
+    /** The sequences in user schemas (including those behind identity and serial columns). */
+    public static List<TableRef> sequences(Connection c) throws SQLException {
+        return refs(c, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION);
+    }
+
+    /** The user schemas, public included, extension-owned ones excluded. */
+    public static List<String> schemas(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE "
+                        + UserObjects.USER_SCHEMA + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE "
+                        + "d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') "
+                        + "ORDER BY 1")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** The columns a copy moves, in table order: not dropped and not generated. Empty when the table is missing. */
+    public static List<Column> copyColumns(Connection c, TableRef table) throws SQLException {
+        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
+        String sql = "SELECT a.attname, a.atttypid FROM pg_catalog.pg_attribute a "
+                + "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped"
+                + (hasGenerated ? " AND a.attgenerated = ''" : "") + " ORDER BY a.attnum";
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getLong(2)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static List<TableRef> refs(Connection c, String sql) throws SQLException {
+        List<TableRef> refs = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                refs.add(new TableRef(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return refs;
+    }
+
+    /** A column as a copy sees it: its name and type oid. */
+    public record Column(String name, long typeOid) {}
+}

@@ -1,0 +1,2 @@
+/** Comparing tables after a copy: exact row counts and order-independent content hashes. */
+package dev.ferry.engine.postgres.compare;

@@ -1,0 +1,80 @@
+package dev.ferry.engine.postgres.connect;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Opens pgjdbc connections. The password travels only as a connection property, never in the URL,
+ * so the URL can be logged. Stateless and thread-safe; callers close what they open.
+ */
+public final class PgConnector {
+    /** The maintenance database used when a connection names none. */
+    public static final String MAINTENANCE_DATABASE = "postgres";
+
+    static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final Set<String> SSL_MODES =
+            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    private PgConnector() {}
+
+    /** Connects to {@code database} (or to the connection's own database, or "postgres", when null). */
+    public static Connection open(DatabaseConnection server, String database) {
+        String db = database != null ? database : server.database() != null ? server.database() : MAINTENANCE_DATABASE;
+        try {
+            return DriverManager.getConnection(url(server.host(), server.port(), db), properties(server));
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, server.withDatabase(db), "connect");
+        }
+    }
+
+    /** Connects to the database named in the connection, or "postgres". */
+    public static Connection open(DatabaseConnection server) {
+        return open(server, null);
+    }
+
+    /** The JDBC URL, free of credentials. */
+    public static String url(String host, int port, String database) {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        // pgjdbc URL-decodes the database part, so any name survives the round trip.
+        return "jdbc:postgresql://" + h + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** The driver properties: credentials, TLS mode, timeouts and the application name. */
+    public static Properties properties(DatabaseConnection server) {
+        Properties props = new Properties();
+        props.setProperty("user", server.username());
+        if (server.password() != null) {
+            props.setProperty("password", server.password().reveal());
+        }
+        props.setProperty("sslmode", sslMode(server.sslMode()));
+        props.setProperty("ApplicationName", "ferry");
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("socketTimeout", "0");
+        props.setProperty("tcpKeepAlive", "true");
+        return props;
+    }
+
+    /** The libpq/pgjdbc TLS mode for a connection's setting; null means {@code prefer}. */
+    public static String sslMode(String configured) {
+        if (configured == null) {
+            return "prefer";
+        }
+        String mode = configured.trim().toLowerCase(Locale.ROOT);
+        if (!SSL_MODES.contains(mode)) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "TLS mode '%s' is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                            .formatted(configured));
+        }
+        return mode;
+    }
+}

@@ -1,0 +1,2 @@
+/** The migration job resource: its routes, verbs, sub-resources and JSON forms. */
+package dev.ferry.server.job;

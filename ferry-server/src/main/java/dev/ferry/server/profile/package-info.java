@@ -1,0 +1,2 @@
+/** The connection profile resource: its routes and its JSON form. */
+package dev.ferry.server.profile;

@@ -1,0 +1,194 @@
+package dev.ferry.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's connection pool: runs units of work in one transaction each and turns SQL failures into
+ * {@link FerryException}s that name the store but never its password. Thread-safe.
+ */
+final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** H2's "database is already open in another process" (file locked). */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    /** Work done inside a transaction; exceptions roll it back. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final StoreConfig config;
+    private final HikariDataSource pool;
+
+    private Database(StoreConfig config, HikariDataSource pool) {
+        this.config = config;
+        this.pool = pool;
+    }
+
+    /** Opens the pool (creating the H2 directory when embedded) and brings the schema up to date. */
+    static Database open(StoreConfig config) {
+        if (config.jdbcUrl() == null) {
+            try {
+                Files.createDirectories(config.storeDirectory());
+            } catch (IOException e) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "Cannot create the store directory %s; check that Ferry home %s is writable by this user"
+                                .formatted(config.storeDirectory(), config.home()), e);
+            }
+        }
+        Database database = new Database(config, startPool(config));
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    SqlDialect dialect() {
+        return config.dialect();
+    }
+
+    String display() {
+        return config.display();
+    }
+
+    /** Runs {@code work} in one transaction; {@code action} ("reading job x") goes into error messages. */
+    <T> T inTransaction(String action, Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, action, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
+    }
+
+    /** Like {@link #inTransaction} for work without a result. */
+    void run(String action, VoidWork work) {
+        inTransaction(action, connection -> {
+            work.run(connection);
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    interface VoidWork {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private void rollback(Connection connection, String action, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // The connection is probably broken; the pool discards it. The original failure is what matters.
+            failure.addSuppressed(e);
+            log.atWarn().addKeyValue("store", display()).addKeyValue("action", action).setCause(e)
+                    .log("rollback failed; the pool discards the connection");
+        }
+    }
+
+    private FerryException failure(String action, SQLException e) {
+        String state = e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || (state != null && state.startsWith("08"))) {
+            return new FerryException(ErrorCode.UNAVAILABLE,
+                    "The metadata store %s is unavailable while %s; check that it is running and reachable, then retry"
+                            .formatted(display(), action), e);
+        }
+        log.atError().addKeyValue("store", display()).addKeyValue("action", action)
+                .addKeyValue("sqlState", state).setCause(e).log("metadata store statement failed");
+        return new FerryException(ErrorCode.INTERNAL,
+                "The metadata store %s failed while %s (SQL state %s); see the server log"
+                        .formatted(display(), action, state), e);
+    }
+
+    private void migrate() {
+        try {
+            var result = Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            log.atInfo().addKeyValue("store", display()).addKeyValue("schemaVersion", result.targetSchemaVersion)
+                    .addKeyValue("migrationsApplied", result.migrationsExecuted).log("metadata store ready");
+        } catch (FlywayException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    ("Cannot bring the schema of the metadata store %s up to date; if it was written by a newer Ferry, "
+                            + "use that version (details in the cause)").formatted(display()), e);
+        }
+    }
+
+    private static HikariDataSource startPool(StoreConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("ferry-store");
+        hikari.setJdbcUrl(config.effectiveUrl());
+        hikari.setUsername(config.effectiveUser());
+        hikari.setPassword(config.password() == null ? "" : config.password().reveal());
+        hikari.setAutoCommit(false);
+        hikari.setMaximumPoolSize(8);
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(10_000);
+        try {
+            return new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw openFailure(config, e);
+        }
+    }
+
+    private static FerryException openFailure(StoreConfig config, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN
+                    && config.dialect() == SqlDialect.H2) {
+                return new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        ("Ferry home %s is in use by another ferry process (the %s is locked); stop that process, "
+                                + "or start this one with a different home").formatted(config.home(), config.display()), e);
+            }
+        }
+        return new FerryException(ErrorCode.UNAVAILABLE,
+                ("Cannot open the metadata store %s; check that it is running and reachable and that the username "
+                        + "and password are right (details in the cause)").formatted(config.display()), e);
+    }
+
+    /** Closes the pool; the embedded H2 database is shut down so its file is released at once. */
+    @Override
+    public void close() {
+        pool.close();
+        if (config.dialect() == SqlDialect.H2) {
+            shutdownH2();
+        }
+    }
+
+    private void shutdownH2() {
+        String password = config.password() == null ? "" : config.password().reveal();
+        try (Connection connection = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password);
+                Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("store", display()).setCause(e)
+                    .log("could not shut down the embedded store cleanly; it is released when this process exits");
+        }
+    }
+}

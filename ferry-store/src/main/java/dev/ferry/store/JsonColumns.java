@@ -1,0 +1,124 @@
+package dev.ferry.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.JobError;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.PerformanceConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON text kept in the store's structured columns. The shapes are written out field by field so
+ * that renaming a Java record never silently changes (or breaks reading) what is on disk. Thread-safe.
+ */
+final class JsonColumns {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonColumns() {}
+
+    static String labels(Map<String, String> labels) {
+        ObjectNode node = MAPPER.createObjectNode();
+        new TreeMap<>(labels).forEach(node::put);
+        return write(node);
+    }
+
+    static Map<String, String> labels(String json, String owner) {
+        return stringMap(parse(json, owner), owner);
+    }
+
+    static String objectsConfig(ObjectsConfig config) {
+        ObjectNode node = MAPPER.createObjectNode();
+        config.include().forEach(node.putArray("include")::add);
+        config.exclude().forEach(node.putArray("exclude")::add);
+        return write(node);
+    }
+
+    static ObjectsConfig objectsConfig(String json, String owner) {
+        JsonNode node = parse(json, owner);
+        return new ObjectsConfig(strings(node.path("include")), strings(node.path("exclude")));
+    }
+
+    static String performanceConfig(PerformanceConfig config) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("parallelism", config.parallelism());
+        return write(node);
+    }
+
+    static PerformanceConfig performanceConfig(String json, String owner) {
+        JsonNode parallelism = parse(json, owner).path("parallelism");
+        return new PerformanceConfig(parallelism.isNumber() ? parallelism.intValue() : null);
+    }
+
+    /** A job or operation error, or null. */
+    static String error(JobError error) {
+        if (error == null) {
+            return null;
+        }
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("code", error.code().name());
+        node.put("message", error.message());
+        return write(node);
+    }
+
+    static JobError error(String json, String owner) {
+        if (json == null) {
+            return null;
+        }
+        JsonNode node = parse(json, owner);
+        try {
+            return new JobError(ErrorCode.valueOf(node.path("code").asText()), node.path("message").asText());
+        } catch (IllegalArgumentException e) {
+            throw unreadable(owner, e);
+        }
+    }
+
+    static Map<String, String> stringMap(JsonNode node, String owner) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw unreadable(owner, null);
+        }
+        Map<String, String> map = new TreeMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    static JsonNode parse(String json, String owner) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw unreadable(owner, e);
+        }
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    static FerryException unreadable(String owner, Throwable cause) {
+        return new FerryException(ErrorCode.INTERNAL,
+                "The stored data of %s is damaged and cannot be read; restore the store from backup or recreate %s"
+                        .formatted(owner, owner), cause);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        if (array instanceof ArrayNode items) {
+            items.forEach(item -> values.add(item.asText()));
+        }
+        return values;
+    }
+}

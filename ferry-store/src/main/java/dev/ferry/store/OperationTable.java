@@ -1,0 +1,91 @@
+package dev.ferry.store;
+
+import dev.ferry.core.model.Operation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Rows of {@code operations}; at most one per (request id, verb, target) when a request id is given. */
+final class OperationTable {
+    static final String KIND = "Operation";
+    private static final String COLUMNS =
+            "name, verb, target, done, error, status_message, request_id, create_time, end_time";
+
+    void insert(Connection c, Operation op) throws SQLException {
+        if (op.requestId() != null && findByRequest(c, op.requestId(), op.verb(), op.target()).isPresent()) {
+            throw Sql.alreadyExists(KIND, requestText(op), null);
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO operations (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, op.name());
+            bindFrom(s, 2, op);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (!Sql.isUniqueViolation(e)) {
+                throw e;
+            }
+            // Without a request id only the name can clash; with one, a concurrent insert may have won either way.
+            throw Sql.alreadyExists(KIND, op.requestId() == null ? op.name()
+                    : op.name() + " (or one " + requestText(op) + ")", e);
+        }
+    }
+
+    private static String requestText(Operation op) {
+        return "for request id %s (%s on %s)".formatted(op.requestId(), op.verb(), op.target());
+    }
+
+    void update(Connection c, Operation op) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE operations SET verb = ?, target = ?, done = ?, "
+                + "error = ?, status_message = ?, request_id = ?, create_time = ?, end_time = ? WHERE name = ?")) {
+            bindFrom(s, 1, op);
+            s.setString(9, op.name());
+            Sql.requireOneRow(s.executeUpdate(), KIND, op.name());
+        }
+    }
+
+    Optional<Operation> find(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM operations WHERE name = ?")) {
+            s.setString(1, name);
+            return first(s);
+        }
+    }
+
+    Optional<Operation> findByRequest(Connection c, String requestId, String verb, String target)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM operations WHERE request_id = ? AND verb = ? AND target = ?")) {
+            s.setString(1, requestId);
+            s.setString(2, verb);
+            s.setString(3, target);
+            return first(s);
+        }
+    }
+
+    private static Optional<Operation> first(PreparedStatement s) throws SQLException {
+        try (ResultSet rows = s.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            String name = rows.getString("name");
+            return Optional.of(new Operation(name, rows.getString("verb"), rows.getString("target"),
+                    rows.getBoolean("done"), JsonColumns.error(rows.getString("error"), "operation " + name),
+                    rows.getString("status_message"), rows.getString("request_id"),
+                    Columns.time(rows, "create_time"), Columns.time(rows, "end_time")));
+        }
+    }
+
+    /** Binds every column but the name, in {@link #COLUMNS} order, from parameter {@code first}. */
+    private static void bindFrom(PreparedStatement s, int first, Operation op) throws SQLException {
+        int i = first;
+        s.setString(i++, op.verb());
+        s.setString(i++, op.target());
+        s.setBoolean(i++, op.done());
+        s.setString(i++, JsonColumns.error(op.error()));
+        s.setString(i++, op.statusMessage());
+        s.setString(i++, op.requestId());
+        Columns.setTime(s, i++, op.createTime());
+        Columns.setTime(s, i, op.endTime());
+    }
+}

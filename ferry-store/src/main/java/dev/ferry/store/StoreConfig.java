@@ -1,0 +1,96 @@
+package dev.ferry.store;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where the metadata store lives. {@code home} is Ferry's home directory (it holds the key file and,
+ * by default, the H2 store). {@code jdbcUrl} null means the embedded H2 file at
+ * {@code home/store/ferry}; otherwise a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL.
+ * {@code username} and {@code password} may be null (H2 then uses user {@code ferry} and no password).
+ */
+public record StoreConfig(Path home, String jdbcUrl, String username, Secret password) {
+
+    /** The H2 user when none is configured. */
+    static final String DEFAULT_H2_USER = "ferry";
+
+    public StoreConfig {
+        if (home == null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A Ferry home directory is required for the store");
+        }
+        home = home.toAbsolutePath().normalize();
+        if (jdbcUrl != null && jdbcUrl.isBlank()) {
+            jdbcUrl = null;
+        }
+        if (jdbcUrl == null && home.toString().indexOf(';') >= 0) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "Ferry home %s contains ';', which the embedded H2 store cannot use; choose another home directory"
+                            .formatted(home));
+        }
+        if (jdbcUrl != null) {
+            SqlDialect.of(jdbcUrl);
+        }
+        if (username != null && username.isBlank()) {
+            username = null;
+        }
+    }
+
+    /** The embedded H2 store under {@code home}. */
+    public static StoreConfig embedded(Path home) {
+        return new StoreConfig(home, null, null, null);
+    }
+
+    /** The directory holding the embedded H2 file (unused with an external URL). */
+    public Path storeDirectory() {
+        return home.resolve("store");
+    }
+
+    /** The key file that encrypts secrets at rest. */
+    public Path keyFile() {
+        return home.resolve("secret.key");
+    }
+
+    SqlDialect dialect() {
+        return jdbcUrl == null ? SqlDialect.H2 : SqlDialect.of(jdbcUrl);
+    }
+
+    /** The JDBC URL actually used: the configured one or the embedded H2 file. */
+    String effectiveUrl() {
+        if (jdbcUrl != null) {
+            return jdbcUrl;
+        }
+        // WRITE_DELAY=0: a commit reaches the file before it returns, so a SIGKILL loses nothing committed.
+        // DB_CLOSE_DELAY=-1: the pool may briefly hold no connection; the store shuts H2 down on close().
+        return "jdbc:h2:file:" + storeDirectory().resolve("ferry")
+                + ";AUTO_SERVER=FALSE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    }
+
+    String effectiveUser() {
+        return username == null && dialect() == SqlDialect.H2 ? DEFAULT_H2_USER : username;
+    }
+
+    /** The store for messages and logs: the H2 file or the URL without parameters or credentials. */
+    String display() {
+        if (jdbcUrl == null) {
+            return "H2 store " + storeDirectory().resolve("ferry");
+        }
+        String url = jdbcUrl;
+        int query = url.indexOf('?');
+        if (query >= 0) {
+            url = url.substring(0, query);
+        }
+        int semicolon = url.indexOf(';');
+        if (semicolon >= 0 && url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            url = url.substring(0, semicolon);
+        }
+        return url.replaceAll("//[^/@]*@", "//");
+    }
+
+    @Override
+    public String toString() {
+        return "StoreConfig[home=%s, store=%s, username=%s]".formatted(home, display(), username);
+    }
+}

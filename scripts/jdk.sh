@@ -1,0 +1,39 @@
+# Sourced by ./ferry and ./run-tests: sets JAVA_HOME to a JDK 21 or newer, or explains what to install.
+# Looks at $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*.
+
+ferry_java_major() {
+    # Prints the major version of the java binary given as $1 (e.g. 17, 21, 25), or nothing.
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+ferry_is_jdk() {
+    # A JDK (not just a JRE) has javac beside java.
+    [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ]
+}
+
+ferry_pick_jdk() {
+    local candidates=() c major
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+    if command -v javac >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    fi
+    for c in /usr/lib/jvm/*; do
+        [ -d "$c" ] && candidates+=("$c")
+    done
+    for c in "${candidates[@]}"; do
+        if ferry_is_jdk "$c"; then
+            major=$(ferry_java_major "$c/bin/java")
+            if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+                export JAVA_HOME="$c"
+                return 0
+            fi
+        fi
+    done
+    cat >&2 <<'MSG'
+ferry: no JDK 21 or newer found (looked at $JAVA_HOME, javac on PATH and /usr/lib/jvm).
+Install one, for example:
+    apt-get install -y openjdk-21-jdk-headless        (Debian 13 / Ubuntu 24.04)
+or download Temurin 21+ from https://adoptium.net and set JAVA_HOME to it.
+MSG
+    return 1
+}
