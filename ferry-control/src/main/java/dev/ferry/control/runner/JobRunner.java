@@ -134,7 +134,14 @@ public final class JobRunner {
             finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was deleted".formatted(jobName)), null);
             return;
         }
-        log.atInfo().addKeyValue("job", jobName).log("job stopped: " + cause.getMessage());
+        if (job.state() != JobState.STOPPING) {
+            // Not the user's stop: Ferry itself is shutting down. The recorded state stays, so the next
+            // start of Ferry resumes the job from its checkpoints.
+            log.atInfo().addKeyValue("job", jobName).addKeyValue("state", job.state())
+                    .log("job runner interrupted by shutdown; the job resumes when Ferry starts again");
+            return;
+        }
+        log.atInfo().addKeyValue("job", jobName).addKeyValue("reason", String.valueOf(cause.getMessage())).log("job stopped");
         reporter.report(jobName, new RunnerEvent.Stopped());
         finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was stopped".formatted(jobName)), null);
     }

@@ -1,0 +1,80 @@
+package dev.ferry.engine.postgres.schema;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.TableRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one pg_dump run dumps: the section, the snapshot it reads, what the object selection leaves
+ * out, and whether ownership, privileges and tablespaces are dropped because the destination lacks
+ * the roles or tablespaces they name.
+ */
+public record DumpOptions(
+        DumpSection section,
+        String snapshotId,
+        List<String> excludedSchemas,
+        List<TableRef> excludedTables,
+        boolean noOwner,
+        boolean noTablespaces) {
+
+    public DumpOptions {
+        Objects.requireNonNull(section, "section");
+        if (snapshotId == null || snapshotId.isBlank()) {
+            throw new IllegalArgumentException("a snapshot id is required");
+        }
+        excludedSchemas = List.copyOf(excludedSchemas);
+        excludedTables = List.copyOf(excludedTables);
+    }
+
+    /**
+     * Derives exclusions from {@code selection}: schemas it selects nothing in, and relations in the
+     * other schemas that it does not select. Exclusions rather than inclusions keep pg_dump in its
+     * "dump everything" mode, which handles the public schema, extensions and large objects.
+     */
+    public static DumpOptions of(DumpSection section, String snapshotId, String database, ObjectSelection selection,
+            List<String> schemas, List<TableRef> relations) {
+        if (selection == null || selection.isAll()) {
+            return new DumpOptions(section, snapshotId, List.of(), List.of(), false, false);
+        }
+        List<String> excludedSchemas = schemas.stream().filter(s -> !selection.includesSchema(database, s)).toList();
+        List<TableRef> excludedTables = relations.stream()
+                .filter(r -> !excludedSchemas.contains(r.schema()))
+                .filter(r -> !selection.includesTable(database, r))
+                .toList();
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, false, false);
+    }
+
+    public DumpOptions withSection(DumpSection s) {
+        return new DumpOptions(s, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces);
+    }
+
+    public DumpOptions withoutOwnership() {
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, true, noTablespaces);
+    }
+
+    public DumpOptions withoutTablespaces() {
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, noOwner, true);
+    }
+
+    /**
+     * The pg_dump arguments (connection settings travel in the environment). Names are matched
+     * exactly: a pattern part in double quotes has no wildcards, as in {@link Dialect#quote}.
+     */
+    public List<String> arguments() {
+        List<String> args = new ArrayList<>(List.of("--format=plain", "--no-password", "--section=" + section.option(),
+                "--snapshot=" + snapshotId, "--no-subscriptions"));
+        if (noOwner) {
+            args.add("--no-owner");
+            args.add("--no-privileges");
+        }
+        if (noTablespaces) {
+            args.add("--no-tablespaces");
+        }
+        excludedSchemas.forEach(s -> args.add("--exclude-schema=" + Dialect.POSTGRESQL.quote(s)));
+        excludedTables.forEach(t -> args.add("--exclude-table=" + Dialect.POSTGRESQL.quote(t.schema(), t.table())));
+        return args;
+    }
+}

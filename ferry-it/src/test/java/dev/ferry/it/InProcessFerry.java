@@ -1,0 +1,99 @@
+package dev.ferry.it;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.control.ControlPlane;
+import dev.ferry.control.job.JobRequest;
+import dev.ferry.control.profile.ProfileRequest;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.control.registry.ProvisionerRegistry;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobState;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.store.JdbcStore;
+import dev.ferry.store.StoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** A whole Ferry control plane in this JVM over an H2 store in a temporary home; reopenable to simulate a restart. */
+final class InProcessFerry implements AutoCloseable {
+    private final Path home;
+    private JdbcStore store;
+    private ControlPlane control;
+
+    private InProcessFerry(Path home) {
+        this.home = home;
+        open();
+    }
+
+    static InProcessFerry start() {
+        try {
+            return new InProcessFerry(Files.createTempDirectory("ferry-it-home"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void open() {
+        store = JdbcStore.open(StoreConfig.embedded(home));
+        control = ControlPlane.wire(store, EngineRegistry.load(), ProvisionerRegistry.load(home), Clock.systemUTC());
+        control.recover();
+    }
+
+    /** Closes the control plane and the store as a stopping server would, then opens them again. */
+    void restart() {
+        closeQuietly();
+        open();
+    }
+
+    ControlPlane control() {
+        return control;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    void profile(String name, DatabaseConnection connection) {
+        control.profiles().create(new ProfileRequest(name, null, null, connection), null);
+    }
+
+    void job(String name, JobType type, String source, String destination, ObjectsConfig objects) {
+        control.jobs().create(new JobRequest(name, null, null, type, source, destination, objects,
+                new PerformanceConfig(2)), null);
+    }
+
+    Operation awaitOperation(Operation op, Duration timeout) {
+        await().atMost(timeout).until(() -> control.operations().get(op.name()).done());
+        return control.operations().get(op.name());
+    }
+
+    MigrationJob awaitJob(String name, Set<JobState> states, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> states.contains(control.jobs().get(name).state()));
+        return control.jobs().get(name);
+    }
+
+    MigrationJob awaitEnd(String name, Duration timeout) {
+        return awaitJob(name, EnumSet.of(JobState.COMPLETED, JobState.FAILED, JobState.STOPPED), timeout);
+    }
+
+    private void closeQuietly() {
+        control.close();
+        store.close();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

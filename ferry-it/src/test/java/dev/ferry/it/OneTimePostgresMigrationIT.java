@@ -1,0 +1,187 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.control.profile.ProfileRequest;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.JobState;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ManagedInstance;
+import dev.ferry.core.model.ObjectState;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.testkit.LocalPostgres;
+import dev.ferry.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A ONE_TIME PostgreSQL job end to end through the control plane, the runner, the engine and the provisioner. */
+class OneTimePostgresMigrationIT {
+    @RegisterExtension
+    static final LocalPostgres pg = LocalPostgres.shared();
+
+    @RegisterExtension
+    static final LocalPostgres destination = LocalPostgres.shared("destination");
+
+    private InProcessFerry ferry;
+
+    @BeforeEach
+    void startFerry() {
+        ferry = InProcessFerry.start();
+    }
+
+    @AfterEach
+    void stopFerry() {
+        ferry.close();
+    }
+
+    static void fillShop(TestDatabase db) {
+        db.execute(
+                "CREATE SCHEMA sales",
+                "CREATE SCHEMA \"Odd Schema\"",
+                "CREATE TYPE sales.status AS ENUM ('new', 'paid', 'shipped')",
+                "CREATE TABLE sales.customer (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, "
+                        + "email text UNIQUE, tags text[], created timestamptz DEFAULT now())",
+                "CREATE TABLE sales.\"Order\" (id serial PRIMARY KEY, customer_id bigint REFERENCES sales.customer(id), "
+                        + "status sales.status, total numeric(12,2), doc jsonb, note text)",
+                "CREATE INDEX order_customer ON sales.\"Order\"(customer_id)",
+                "CREATE TABLE \"Odd Schema\".\"we\"\"ird table\" (k int, v bytea)",
+                "INSERT INTO sales.customer (name, email, tags) SELECT 'c' || g, 'c' || g || '@x.test', "
+                        + "ARRAY['a', 'b' || g] FROM generate_series(1, 2000) g",
+                "INSERT INTO sales.\"Order\" (customer_id, status, total, doc, note) SELECT 1 + g % 2000, "
+                        + "(ARRAY['new','paid','shipped'])[1 + g % 3]::sales.status, g * 1.25, "
+                        + "jsonb_build_object('n', g), repeat('x', g % 50) FROM generate_series(1, 20000) g",
+                "INSERT INTO \"Odd Schema\".\"we\"\"ird table\" SELECT g, decode(md5(g::text), 'hex') "
+                        + "FROM generate_series(1, 500) g",
+                "CREATE VIEW sales.big_orders AS SELECT * FROM sales.\"Order\" WHERE total > 1000");
+    }
+
+    private static void assertSameTables(DatabaseConnection source, DatabaseConnection target, String database)
+            throws Exception {
+        var tables = Sql.pgTables(source, database);
+        assertThat(tables).isNotEmpty();
+        assertThat(Sql.pgTables(target, database)).isEqualTo(tables);
+        for (String table : tables) {
+            assertThat(Sql.pgTableHash(target, database, table)).as(table)
+                    .isEqualTo(Sql.pgTableHash(source, database, table));
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void oneTimeJobCopiesADatabaseIntoAnExistingEmptyDestination() throws Exception {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("copy-shop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("copy-shop", false, null);
+        var job = ferry.awaitEnd("copy-shop", Duration.ofSeconds(150));
+
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertSameTables(shop.connection(), destination.superuser(), shop.name());
+        assertThat(ferry.control().jobs().objects("copy-shop")).hasSize(3)
+                .allSatisfy(o -> assertThat(o.state()).isEqualTo(ObjectState.COPIED));
+        assertThat(ferry.control().jobs().compare("copy-shop")).allSatisfy(c -> assertThat(c.matches()).isTrue());
+        assertThat(Sql.one(destination.superuser(), shop.name(), "SELECT count(*) FROM sales.big_orders"))
+                .isEqualTo(Sql.one(shop.connection(), shop.name(), "SELECT count(*) FROM sales.big_orders"));
+        assertThat(Sql.one(destination.superuser(), shop.name(),
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'order_customer'")).isEqualTo("1");
+    }
+
+    @Test
+    @Timeout(240)
+    void oneTimeJobCopiesIntoANewManagedInstanceThatForceDeleteRemoves() throws Exception {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        ferry.profile("src", shop.connection());
+        var create = ferry.control().profiles().create(new ProfileRequest("managed-dst", null, Map.of("env", "test"),
+                new ManagedInstance(EngineKind.POSTGRESQL, "15", null, Map.of(), null, "local", null)), null);
+        var created = ferry.awaitOperation(create, Duration.ofSeconds(90));
+        assertThat(created.error()).isNull();
+        DatabaseConnection managed = ferry.control().profiles().get("managed-dst").connection();
+        ferry.job("to-managed", JobType.ONE_TIME, "src", "managed-dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("to-managed", false, null);
+        var job = ferry.awaitEnd("to-managed", Duration.ofSeconds(150));
+
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertSameTables(shop.connection(), managed, shop.name());
+
+        ferry.control().jobs().delete("to-managed", true, null);
+        assertThatThrownBy(() -> ferry.control().profiles().get("managed-dst"))
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> Sql.one(managed, "postgres", "SELECT 1")).isInstanceOf(java.sql.SQLException.class);
+    }
+
+    @Test
+    @Timeout(120)
+    void startRefusesADestinationThatAlreadyHoldsTheDatabaseAndChangesNothing() throws Exception {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        Sql.execute(destination.superuser(), "postgres", "CREATE DATABASE " + shop.name());
+        Sql.execute(destination.superuser(), shop.name(), "CREATE TABLE keep_me (id int)", "INSERT INTO keep_me VALUES (42)");
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("refused", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        assertThatThrownBy(() -> ferry.control().jobs().start("refused", false, null))
+                .isInstanceOfSatisfying(FerryException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+                    assertThat(e.getMessage()).contains("EXISTING_DATA").contains(shop.name());
+                });
+
+        assertThat(ferry.control().jobs().get("refused").state()).isEqualTo(JobState.NOT_STARTED);
+        assertThat(Sql.pgTables(destination.superuser(), shop.name())).containsExactly("public.keep_me");
+        assertThat(Sql.one(destination.superuser(), shop.name(), "SELECT id FROM keep_me")).isEqualTo("42");
+    }
+
+    @Test
+    @Timeout(60)
+    void aProfileWithAWrongPasswordIsRefusedWithoutEchoingItAndNotSaved() {
+        DatabaseConnection right = pg.superuser();
+        DatabaseConnection wrong = right.withPassword(new Secret("not-the-password-7731"));
+
+        assertThatThrownBy(() -> ferry.profile("bad", wrong))
+                .isInstanceOfSatisfying(FerryException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+                    assertThat(e.getMessage()).doesNotContain("not-the-password-7731");
+                });
+        assertThat(ferry.control().profiles().list()).isEmpty();
+    }
+
+    @Test
+    @Timeout(300)
+    void aJobInterruptedByAFerryRestartResumesAndCompletesIdentically() throws Exception {
+        TestDatabase big = pg.freshDatabase();
+        big.execute("CREATE TABLE wide (id bigint PRIMARY KEY, payload text, n numeric)",
+                "INSERT INTO wide SELECT g, repeat(md5(g::text), 4), g / 7.0 FROM generate_series(1, 1500000) g",
+                "CREATE TABLE small (id int PRIMARY KEY)", "INSERT INTO small SELECT generate_series(1, 100)");
+        ferry.profile("src", big.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("resumed", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("resumed", false, null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ferry.control().jobs().objects("resumed").stream()
+                .anyMatch(o -> o.state() == ObjectState.COPYING && o.table().table().equals("wide")));
+        ferry.restart();
+        var job = ferry.awaitJob("resumed", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(200));
+
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertThat(ferry.control().jobs().events("resumed", 100))
+                .anySatisfy(e -> assertThat(e.message()).contains("resuming"));
+        assertSameTables(big.connection(), destination.superuser(), big.name());
+    }
+}

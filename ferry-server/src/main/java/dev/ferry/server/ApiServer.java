@@ -1,0 +1,159 @@
+package dev.ferry.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.ferry.control.ControlPlane;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.server.http.ErrorBody;
+import dev.ferry.server.http.HttpError;
+import dev.ferry.server.http.Json;
+import dev.ferry.server.http.Request;
+import dev.ferry.server.http.Response;
+import dev.ferry.server.http.Router;
+import dev.ferry.server.job.JobRoutes;
+import dev.ferry.server.operation.OperationRoutes;
+import dev.ferry.server.profile.ProfileRoutes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ferry's REST API on the JDK's HTTP server, one virtual thread per request. Handlers call the control
+ * plane; this class turns what they throw into {@code {code, message}} answers: a
+ * {@link FerryException} with its code's HTTP status, anything else as 500 with the stack trace logged.
+ * Start once, close once; thread-safe.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final ServerConfig config;
+    private final Router router;
+    private final Json json = new Json();
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public ApiServer(ServerConfig config, ControlPlane control) {
+        this.config = config;
+        this.router = routes(control, json, Clock.systemUTC());
+    }
+
+    /** Every route of the API. */
+    static Router routes(ControlPlane control, Json json, Clock clock) {
+        Router router = new Router();
+        router.add("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
+        ProfileRoutes.register(router, control.profiles());
+        JobRoutes.register(router, control.jobs(), clock);
+        OperationRoutes.register(router, control, clock);
+        return router;
+    }
+
+    /** Binds the port and starts serving; throws FAILED_PRECONDITION when the port is taken. */
+    public void start() {
+        if (server != null) {
+            throw new IllegalStateException("API server already started");
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+        } catch (BindException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot listen on %s:%d: the port is in use or the address is not local; stop the other server or choose another port with --port"
+                            .formatted(config.host(), config.port()), e);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot listen on %s:%d".formatted(config.host(), config.port()), e);
+        }
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+        server.start();
+        log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", port()).log("API server listening");
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("API server not started");
+        }
+        return server.getAddress().getPort();
+    }
+
+    /** The base URI clients use, such as {@code http://127.0.0.1:8642}. */
+    public URI uri() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://%s:%d".formatted(host, port()));
+    }
+
+    private void serve(HttpExchange exchange) {
+        long started = System.nanoTime();
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        Response response;
+        String allow = null;
+        try {
+            response = dispatch(exchange, method, path);
+        } catch (HttpError e) {
+            response = new Response(e.status(), new ErrorBody(e.code().name(), e.getMessage()));
+            allow = e.allow();
+        } catch (FerryException e) {
+            log.atDebug().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("code", e.code())
+                    .setCause(e).log("request refused");
+            response = new Response(e.code().httpStatus(), new ErrorBody(e.code().name(), e.getMessage()));
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("method", method).addKeyValue("path", path).setCause(e).log("request failed");
+            response = new Response(500, new ErrorBody(ErrorCode.INTERNAL.name(), "Internal error; see the server log"));
+        }
+        try (exchange) {
+            byte[] bytes = json.write(response.body());
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            if (allow != null) {
+                exchange.getResponseHeaders().set("Allow", allow);
+            }
+            exchange.sendResponseHeaders(response.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("path", path).setCause(e).log("client went away before the answer was sent");
+        }
+        log.atDebug().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("status", response.status())
+                .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("request served");
+    }
+
+    private Response dispatch(HttpExchange exchange, String method, String path) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && isOverLimit(length)) {
+            throw new HttpError(413, ErrorCode.INVALID_ARGUMENT, "The request body is larger than 1 MiB; send a smaller body");
+        }
+        Router.Match match = router.match(method, path);
+        Request request = new Request(method, path, match.params(), exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestBody(), json);
+        return match.handler().handle(request);
+    }
+
+    private static boolean isOverLimit(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > Request.MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, ErrorCode.INVALID_ARGUMENT, "The Content-Length header is not a number");
+        }
+    }
+
+    /** Stops accepting requests, gives running ones a second to finish, and stops. Does not close the control plane. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(1);
+            executor.close();
+            log.atInfo().log("API server stopped");
+        }
+    }
+}

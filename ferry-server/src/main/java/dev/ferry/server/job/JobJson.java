@@ -1,0 +1,102 @@
+package dev.ferry.server.job;
+
+import dev.ferry.control.job.JobPatch;
+import dev.ferry.control.job.JobRequest;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.server.http.ErrorBody;
+import dev.ferry.server.http.Times;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON form of a migration job, used for input and output. Output-only fields (state, phase,
+ * error, times, duration) sent back by a client are accepted and ignored.
+ */
+public record JobJson(
+        String name,
+        String displayName,
+        Map<String, String> labels,
+        String type,
+        String source,
+        String destination,
+        ObjectsJson objectsConfig,
+        PerformanceJson performanceConfig,
+        String state,
+        String phase,
+        ErrorBody error,
+        String createTime,
+        String updateTime,
+        String startTime,
+        String endTime,
+        String duration) {
+
+    public record ObjectsJson(List<String> include, List<String> exclude) {}
+
+    public record PerformanceJson(Integer parallelism) {}
+
+    /** The answer form of {@code job}, its duration measured to {@code now} while it runs. */
+    public static JobJson of(MigrationJob job, Instant now) {
+        return new JobJson(job.name(), job.displayName(), job.labels(), job.type().name(), job.source(),
+                job.destination(),
+                new ObjectsJson(job.objectsConfig().include(), job.objectsConfig().exclude()),
+                new PerformanceJson(job.performanceConfig().parallelism()),
+                job.state().name(), job.phase() == null ? null : job.phase().name(),
+                job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
+                Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
+                Times.instant(job.endTime()), Times.duration(job.duration(now)));
+    }
+
+    /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */
+    public JobRequest toRequest(String id) {
+        String jobName = id != null && !id.isEmpty() ? id : name;
+        if (jobName == null || jobName.isEmpty()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "A job name is required: POST /v1/migrationJobs?migrationJobId=NAME");
+        }
+        if (id != null && name != null && !id.equals(name)) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "The body names job '%s' but migrationJobId is '%s'; send one name".formatted(name, id));
+        }
+        ConnectionProfile.requireValidName(jobName, "migration job");
+        return new JobRequest(jobName, displayName, labels, parseType(type), source, destination, objects(),
+                performance());
+    }
+
+    /** The patch for this body: displayName, labels, objectsConfig and performanceConfig. */
+    public JobPatch toPatch() {
+        if (type != null || source != null || destination != null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "type, source and destination cannot change; create a new job instead");
+        }
+        return new JobPatch(displayName, labels, objects(), performance());
+    }
+
+    private ObjectsConfig objects() {
+        return objectsConfig == null ? null : new ObjectsConfig(objectsConfig.include(), objectsConfig.exclude());
+    }
+
+    private PerformanceConfig performance() {
+        return performanceConfig == null ? null : new PerformanceConfig(performanceConfig.parallelism());
+    }
+
+    /** {@code ONE_TIME} or {@code CONTINUOUS}, also accepted as {@code one-time} / {@code continuous}. */
+    static JobType parseType(String text) {
+        if (text == null || text.isBlank()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A job type is required: ONE_TIME or CONTINUOUS");
+        }
+        try {
+            return JobType.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "Unknown job type '%s'; use ONE_TIME or CONTINUOUS".formatted(text), e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ferry.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.Secret;
+import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.JobEvent;
+import dev.ferry.core.model.JobState;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The store contract on the embedded H2 file, plus what only the embedded store has to do. */
+class H2StoreIT extends StoreContract {
+
+    @Override
+    StoreConfig freshStore(Path home) {
+        return StoreConfig.embedded(home);
+    }
+
+    @Test
+    void storeAndKeyFileLiveUnderTheHome() throws IOException {
+        assertThat(home.resolve("store/ferry.mv.db")).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("secret.key"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    @Timeout(60)
+    void anotherProcessIsRefusedWhileTheStoreIsOpen() throws Exception {
+        Process child = startStoreProcess();
+        try {
+            String line = firstLine(child);
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(line).startsWith("FAILED " + ErrorCode.FAILED_PRECONDITION)
+                    .contains("Ferry home " + home + " is in use by another ferry process");
+            assertThat(child.exitValue()).isEqualTo(3);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void committedDataSurvivesTheProcessBeingKilled() throws Exception {
+        store.close();
+        Process child = startStoreProcess();
+        try {
+            assertThat(firstLine(child)).startsWith("READY");
+        } finally {
+            child.destroyForcibly();  // SIGKILL: no shutdown hook, no clean close
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        store = JdbcStore.open(config);
+
+        assertThat(store.findProfile("from-child")).isPresent();
+        assertThat(store.findJob("child-job")).hasValueSatisfying(j -> assertThat(j.state()).isEqualTo(JobState.RUNNING));
+        assertThat(store.listEvents("child-job", 5)).extracting(JobEvent::message)
+                .containsExactly("written before the kill");
+        assertThat(store.checkpoint("child-job", "position")).contains("pg:0/ABC");
+    }
+
+    @Test
+    void replacedKeyFileGivesAClearErrorNamingTheProfile() throws IOException {
+        store.insertProfile(profile("src", pgConnection("pw")));
+        store.close();
+        Path keyFile = home.resolve("secret.key");
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(new byte[32]));
+
+        store = JdbcStore.open(config);
+
+        assertFails(() -> store.findProfile("src"), ErrorCode.FAILED_PRECONDITION,
+                "Cannot read connection profile src");
+        assertFails(store::listProfiles, ErrorCode.FAILED_PRECONDITION, "the key file was replaced");
+    }
+
+    @Test
+    void groupReadableKeyFileStopsTheStoreFromOpening() throws IOException {
+        store.close();
+        Path keyFile = home.resolve("secret.key");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r-----"));
+        try {
+            assertFails(() -> JdbcStore.open(config), ErrorCode.FAILED_PRECONDITION, "chmod 600 " + keyFile);
+        } finally {
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            store = JdbcStore.open(config);
+        }
+    }
+
+    @Test
+    void unreachableExternalStoreIsUnavailableWithoutThePassword() {
+        var unreachable = new StoreConfig(home.resolve("other"), "jdbc:postgresql://127.0.0.1:1/ferry?password=hunter2",
+                "ferry", new Secret("hunter2"));
+
+        assertFails(() -> JdbcStore.open(unreachable), ErrorCode.UNAVAILABLE,
+                "Cannot open the metadata store jdbc:postgresql://127.0.0.1:1/ferry;");
+        try {
+            JdbcStore.open(unreachable).close();
+        } catch (dev.ferry.core.FerryException e) {
+            assertThat(e.getMessage()).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void listedProfilesDecryptEverySecret() {
+        store.insertProfile(profile("a", pgConnection("pw-a")));
+        store.insertProfile(profile("b", pgConnection("pw-b")));
+
+        List<ConnectionProfile> profiles = store.listProfiles();
+
+        assertThat(profiles).extracting(p -> p.connection().password().reveal()).containsExactly("pw-a", "pw-b");
+    }
+
+    private Process startStoreProcess() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                StoreProcess.class.getName(), home.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    private static String firstLine(Process child) throws IOException {
+        var reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        do {
+            line = reader.readLine();
+        } while (line != null && !line.startsWith("READY") && !line.startsWith("FAILED"));
+        return line;
+    }
+}
