@@ -1,5 +1,7 @@
 package dev.ferry.store;
 
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,6 +42,15 @@ final class Columns {
 
     static <E extends Enum<E>> E enumValue(ResultSet rows, String column, Class<E> type) throws SQLException {
         String value = rows.getString(column);
-        return value == null ? null : Enum.valueOf(type, value);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new FerryException(ErrorCode.INTERNAL,
+                    "The store holds %s '%s' in column %s, which this Ferry does not know; use the Ferry version that wrote it"
+                            .formatted(type.getSimpleName(), value, column), e);
+        }
     }
 }

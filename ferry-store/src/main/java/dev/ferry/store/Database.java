@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -33,8 +34,15 @@ final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Work without a result done inside a transaction. */
+    @FunctionalInterface
+    interface VoidWork {
+        void run(Connection connection) throws SQLException;
+    }
+
     private final StoreConfig config;
     private final HikariDataSource pool;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Database(StoreConfig config, HikariDataSource pool) {
         this.config = config;
@@ -72,6 +80,9 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction; {@code action} ("reading job x") goes into error messages. */
     <T> T inTransaction(String action, Work<T> work) {
+        if (closed.get()) {
+            throw new IllegalStateException("the metadata store " + display() + " is closed");
+        }
         try (Connection connection = pool.getConnection()) {
             try {
                 T result = work.run(connection);
@@ -92,11 +103,6 @@ final class Database implements AutoCloseable {
             work.run(connection);
             return null;
         });
-    }
-
-    @FunctionalInterface
-    interface VoidWork {
-        void run(Connection connection) throws SQLException;
     }
 
     private void rollback(Connection connection, String action, Exception failure) {
@@ -132,7 +138,8 @@ final class Database implements AutoCloseable {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
-            log.atInfo().addKeyValue("store", display()).addKeyValue("schemaVersion", result.targetSchemaVersion)
+            log.atInfo().addKeyValue("store", display()).addKeyValue("schemaVersion",
+                            result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted).log("metadata store ready");
         } catch (FlywayException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
@@ -175,6 +182,9 @@ final class Database implements AutoCloseable {
     /** Closes the pool; the embedded H2 database is shut down so its file is released at once. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         pool.close();
         if (config.dialect() == SqlDialect.H2) {
             shutdownH2();

@@ -181,7 +181,7 @@ public final class JdbcStore implements Store {
     public void deleteCheckpoint(String job, String key) {
         database.run("deleting checkpoint %s of migration job %s".formatted(key, job), c -> {
             if (!checkpoints.delete(c, job, key)) {
-                throw Sql.notFound("Checkpoint", "%s of migration job %s".formatted(key, job));
+                throw StoreErrors.notFound("Checkpoint", "%s of migration job %s".formatted(key, job));
             }
         });
     }

@@ -26,8 +26,8 @@ final class JobTable {
             bindFrom(s, 2, job);
             s.executeUpdate();
         } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                throw Sql.alreadyExists(KIND, job.name(), e);
+            if (StoreErrors.isUniqueViolation(e)) {
+                throw StoreErrors.alreadyExists(KIND, job.name(), e);
             }
             throw e;
         }
@@ -39,7 +39,7 @@ final class JobTable {
                 + "phase = ?, error = ?, create_time = ?, update_time = ?, start_time = ?, end_time = ? WHERE name = ?")) {
             bindFrom(s, 1, job);
             s.setString(15, job.name());
-            Sql.requireOneRow(s.executeUpdate(), KIND, job.name());
+            StoreErrors.requireOneRow(s.executeUpdate(), KIND, job.name());
         }
     }
 
@@ -68,7 +68,7 @@ final class JobTable {
     void delete(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM migration_jobs WHERE name = ?")) {
             s.setString(1, name);
-            Sql.requireOneRow(s.executeUpdate(), KIND, name);
+            StoreErrors.requireOneRow(s.executeUpdate(), KIND, name);
         }
     }
 

@@ -15,7 +15,7 @@ final class OperationTable {
 
     void insert(Connection c, Operation op) throws SQLException {
         if (op.requestId() != null && findByRequest(c, op.requestId(), op.verb(), op.target()).isPresent()) {
-            throw Sql.alreadyExists(KIND, requestText(op), null);
+            throw StoreErrors.alreadyExists(KIND, requestText(op), null);
         }
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO operations (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -23,11 +23,11 @@ final class OperationTable {
             bindFrom(s, 2, op);
             s.executeUpdate();
         } catch (SQLException e) {
-            if (!Sql.isUniqueViolation(e)) {
+            if (!StoreErrors.isUniqueViolation(e)) {
                 throw e;
             }
             // Without a request id only the name can clash; with one, a concurrent insert may have won either way.
-            throw Sql.alreadyExists(KIND, op.requestId() == null ? op.name()
+            throw StoreErrors.alreadyExists(KIND, op.requestId() == null ? op.name()
                     : op.name() + " (or one " + requestText(op) + ")", e);
         }
     }
@@ -41,7 +41,7 @@ final class OperationTable {
                 + "error = ?, status_message = ?, request_id = ?, create_time = ?, end_time = ? WHERE name = ?")) {
             bindFrom(s, 1, op);
             s.setString(9, op.name());
-            Sql.requireOneRow(s.executeUpdate(), KIND, op.name());
+            StoreErrors.requireOneRow(s.executeUpdate(), KIND, op.name());
         }
     }
 

@@ -30,8 +30,8 @@ final class ProfileTable {
             bindFrom(s, 2, p);
             s.executeUpdate();
         } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                throw Sql.alreadyExists(KIND, p.name(), e);
+            if (StoreErrors.isUniqueViolation(e)) {
+                throw StoreErrors.alreadyExists(KIND, p.name(), e);
             }
             throw e;
         }
@@ -43,7 +43,7 @@ final class ProfileTable {
                 + "WHERE name = ?")) {
             bindFrom(s, 1, p);
             s.setString(10, p.name());
-            Sql.requireOneRow(s.executeUpdate(), KIND, p.name());
+            StoreErrors.requireOneRow(s.executeUpdate(), KIND, p.name());
         }
     }
 
@@ -74,7 +74,7 @@ final class ProfileTable {
     void delete(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM connection_profiles WHERE name = ?")) {
             s.setString(1, name);
-            Sql.requireOneRow(s.executeUpdate(), KIND, name);
+            StoreErrors.requireOneRow(s.executeUpdate(), KIND, name);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.Secret;
@@ -106,11 +107,7 @@ class H2StoreIT extends StoreContract {
 
         assertFails(() -> JdbcStore.open(unreachable), ErrorCode.UNAVAILABLE,
                 "Cannot open the metadata store jdbc:postgresql://127.0.0.1:1/ferry;");
-        try {
-            JdbcStore.open(unreachable).close();
-        } catch (dev.ferry.core.FerryException e) {
-            assertThat(e.getMessage()).doesNotContain("hunter2");
-        }
+        assertThatThrownBy(() -> JdbcStore.open(unreachable)).hasMessageNotContaining("hunter2");
     }
 
     @Test

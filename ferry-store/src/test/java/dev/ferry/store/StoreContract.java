@@ -7,6 +7,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.ConnectionSpec;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.JobError;
@@ -33,6 +34,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -487,8 +489,8 @@ abstract class StoreContract {
                 "shop", "verify-full");
     }
 
-    static ConnectionProfile profile(String name, dev.ferry.core.model.ConnectionSpec spec) {
-        return new ConnectionProfile(name, name.toUpperCase(java.util.Locale.ROOT), Map.of(), ProfileState.READY,
+    static ConnectionProfile profile(String name, ConnectionSpec spec) {
+        return new ConnectionProfile(name, name.toUpperCase(Locale.ROOT), Map.of(), ProfileState.READY,
                 spec, null, T0, T0);
     }
 

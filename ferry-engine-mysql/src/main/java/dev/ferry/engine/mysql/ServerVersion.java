@@ -40,6 +40,12 @@ public record ServerVersion(Flavor flavor, String version, int major, String tex
         return new ServerVersion(Flavor.detect(versionFunction, versionComment), numeric, first * 100 + second, text);
     }
 
+    /** Asks the server on {@code c}. */
+    public static ServerVersion of(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.queryOne(c, "SELECT VERSION(), @@version_comment", rs -> parse(rs.getString(1), rs.getString(2)))
+                .orElseThrow(() -> new java.sql.SQLException("SELECT VERSION() returned no row"));
+    }
+
     public ServerInfo toServerInfo() {
         return new ServerInfo(EngineKind.MYSQL, flavor.id(), version, major, text);
     }

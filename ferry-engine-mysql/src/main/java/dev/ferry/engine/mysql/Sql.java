@@ -22,6 +22,8 @@ public final class Sql {
     /** Runs each statement in order (DDL and SET statements that take no parameters). */
     public static void execute(Connection c, String... statements) throws SQLException {
         try (Statement s = c.createStatement()) {
+            // DDL text is executed exactly as SHOW CREATE printed it: no JDBC {escape} rewriting.
+            s.setEscapeProcessing(false);
             for (String sql : statements) {
                 s.execute(sql);
             }
@@ -35,14 +37,30 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs a query; without parameters through a plain statement, so that identifiers holding {@code ?} are
+     * never taken for placeholders.
+     */
     public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-            List<T> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(mapper.map(rs));
+        if (params.length == 0) {
+            try (Statement s = c.createStatement()) {
+                s.setEscapeProcessing(false);
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    return rows(rs, mapper);
+                }
             }
-            return rows;
         }
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+            return rows(rs, mapper);
+        }
+    }
+
+    private static <T> List<T> rows(ResultSet rs, RowMapper<T> mapper) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(mapper.map(rs));
+        }
+        return rows;
     }
 
     public static <T> Optional<T> queryOne(Connection c, String sql, RowMapper<T> mapper, Object... params)

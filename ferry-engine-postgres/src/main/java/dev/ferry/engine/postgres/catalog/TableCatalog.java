@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Tables, relations and columns of one database. Read on a connection inside the snapshot's
@@ -75,24 +76,32 @@ public final class TableCatalog {
         return names;
     }
 
-    /** The columns a copy moves, in table order: not dropped and not generated. Empty when the table is missing. */
-    public static List<Column> copyColumns(Connection c, TableRef table) throws SQLException {
+    /**
+     * The columns a copy moves, in table order: not dropped and not generated. Empty when the table
+     * does not exist; a present list may be empty for a table without copyable columns.
+     */
+    public static Optional<List<Column>> copyColumns(Connection c, TableRef table) throws SQLException {
         boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
-        String sql = "SELECT a.attname, a.atttypid FROM pg_catalog.pg_attribute a "
-                + "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped"
-                + (hasGenerated ? " AND a.attgenerated = ''" : "") + " ORDER BY a.attnum";
+        String sql = "SELECT a.attname, a.atttypid FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                + (hasGenerated ? " AND a.attgenerated = ''" : "")
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') ORDER BY a.attnum";
+        boolean found = false;
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getLong(2)));
+                    found = true;
+                    if (rs.getString(1) != null) {
+                        columns.add(new Column(rs.getString(1), rs.getLong(2)));
+                    }
                 }
             }
         }
-        return columns;
+        return found ? Optional.of(columns) : Optional.empty();
     }
 
     private static List<TableRef> refs(Connection c, String sql) throws SQLException {

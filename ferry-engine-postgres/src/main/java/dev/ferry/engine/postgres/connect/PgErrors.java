@@ -52,6 +52,21 @@ public final class PgErrors {
         };
     }
 
+    /** Runs JDBC work against {@code server}, translating its failure. */
+    public static <T> T call(DatabaseConnection server, String doing, SqlCall<T> work) {
+        try {
+            return work.call();
+        } catch (SQLException e) {
+            throw translate(e, server, doing);
+        }
+    }
+
+    /** JDBC work that may throw. */
+    @FunctionalInterface
+    public interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
     /** Replaces every occurrence of the secret with {@code ***}. */
     public static String scrub(String text, Secret secret) {
         if (text == null || secret == null || secret.isEmpty()) {

@@ -4,9 +4,9 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import java.sql.SQLException;
 
-/** SQL states the store turns into user-facing errors. */
-final class Sql {
-    private Sql() {}
+/** The errors the store reports for rows that clash or are missing. */
+final class StoreErrors {
+    private StoreErrors() {}
 
     /** True for a unique or primary key violation (SQL state 23505 on H2 and PostgreSQL). */
     static boolean isUniqueViolation(SQLException e) {

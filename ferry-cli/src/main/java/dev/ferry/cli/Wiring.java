@@ -1,0 +1,62 @@
+package dev.ferry.cli;
+
+import dev.ferry.control.ControlPlane;
+import dev.ferry.control.registry.EngineRegistry;
+import dev.ferry.control.registry.ProvisionerRegistry;
+import dev.ferry.store.JdbcStore;
+import dev.ferry.store.Store;
+import dev.ferry.store.StoreConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The composition root, the only class that sees every module: opens the store, loads the engines and
+ * provisioners on the class path and wires the control plane. Closing stops the control plane's
+ * runners, then closes the store.
+ */
+public final class Wiring implements AutoCloseable {
+    private final Path home;
+    private final Store store;
+    private final ControlPlane control;
+
+    private Wiring(Path home, Store store, ControlPlane control) {
+        this.home = home;
+        this.store = store;
+        this.control = control;
+    }
+
+    public static Wiring open(StoreConfig config) {
+        Homes.create(config.home());
+        Store store = JdbcStore.open(config);
+        try {
+            var control = ControlPlane.wire(store, EngineRegistry.load(), ProvisionerRegistry.load(config.home()),
+                    Clock.systemUTC());
+            return new Wiring(config.home(), store, control);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The embedded H2 store under {@code home}. */
+    public static Wiring open(Path home) {
+        return open(StoreConfig.embedded(home));
+    }
+
+    public ControlPlane control() {
+        return control;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    @Override
+    public void close() {
+        try {
+            control.close();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ferry.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.cli.ExitCodes;
+import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.client.ClientOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "describe", description = "Show a migration job, the progress of each table and its latest events.")
+public final class DescribeJobCommand extends FerryCall {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
+    String name;
+
+    @Option(names = "--events", paramLabel = "N", description = "How many of the latest events to show (default: 10)")
+    int events = 10;
+
+    @Mixin
+    ClientOptions options;
+
+    @Override
+    protected int run() {
+        ApiClient client = options.client();
+        String path = "/v1/migrationJobs/" + ApiClient.segment(name);
+        JsonNode job = client.get(path);
+        if (options.json()) {
+            out().println(client.pretty(job));
+            out().flush();
+            return ExitCodes.OK;
+        }
+        JsonNode objects = client.get(path + "/objects").path("objects");
+        JobView.describe(job).print(out());
+        out().println();
+        if (objects.isEmpty()) {
+            out().println("Tables: none yet (they are listed once the job starts)");
+        } else {
+            var progress = JobView.progress(job, objects);
+            out().printf("Tables: %d of %d copied%n", progress.tablesDone(), progress.tablesTotal());
+            JobView.objects(objects).print(out());
+        }
+        if (events > 0) {
+            JsonNode latest = client.get(path + "/events?limit=" + Math.min(events, 1000)).path("events");
+            out().println();
+            out().println("Latest events:");
+            JobView.events(latest).print(out());
+        }
+        out().flush();
+        return ExitCodes.OK;
+    }
+}

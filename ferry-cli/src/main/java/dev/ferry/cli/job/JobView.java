@@ -1,0 +1,112 @@
+package dev.ferry.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.cli.output.Fields;
+import dev.ferry.cli.output.Table;
+import dev.ferry.cli.output.Units;
+import dev.ferry.cli.progress.Progress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How migration jobs, their tables, events and findings look for people, from their API JSON. Pure. */
+public final class JobView {
+    private JobView() {}
+
+    public static Table list(JsonNode jobs) {
+        Table table = Table.of("NAME", "TYPE", "SOURCE", "DESTINATION", "STATE", "PHASE", ">DURATION");
+        for (JsonNode j : jobs) {
+            table.row(j.path("name").asText(), j.path("type").asText(), j.path("source").asText(),
+                    j.path("destination").asText(), j.path("state").asText(), text(j, "phase"), text(j, "duration"));
+        }
+        return table;
+    }
+
+    public static Fields describe(JsonNode j) {
+        JsonNode error = j.path("error");
+        return new Fields()
+                .add("Name", j.path("name").asText())
+                .add("Display name", text(j, "displayName"))
+                .add("Type", text(j, "type"))
+                .add("Source", text(j, "source"))
+                .add("Destination", text(j, "destination"))
+                .add("Include", join(j.path("objectsConfig").path("include")))
+                .add("Exclude", join(j.path("objectsConfig").path("exclude")))
+                .add("Parallelism", text(j.path("performanceConfig"), "parallelism"))
+                .add("State", text(j, "state"))
+                .add("Phase", text(j, "phase"))
+                .add("Error", error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("message").asText())
+                .add("Labels", pairs(j.path("labels")))
+                .add("Created", text(j, "createTime"))
+                .add("Started", text(j, "startTime"))
+                .add("Ended", text(j, "endTime"))
+                .add("Duration", text(j, "duration"));
+    }
+
+    /** One row per table: database.schema.table, state, rows copied / estimated, bytes, percent. */
+    public static Table objects(JsonNode objects) {
+        Table table = Table.of("TABLE", "STATE", ">ROWS", ">ESTIMATED", ">BYTES", ">PERCENT", "ERROR");
+        for (JsonNode o : objects) {
+            table.row(o.path("name").asText(), o.path("state").asText(), Units.count(o.path("rowsCopied").asLong()),
+                    Units.count(o.path("rowsEstimated").asLong()), Units.bytes(o.path("bytesCopied").asLong()),
+                    o.path("percent").asInt() + "%", text(o, "error"));
+        }
+        return table;
+    }
+
+    public static Table events(JsonNode events) {
+        Table table = Table.of("TIME", "SEVERITY", "MESSAGE");
+        for (JsonNode e : events) {
+            table.row(e.path("time").asText(), e.path("severity").asText(), e.path("message").asText());
+        }
+        return table;
+    }
+
+    public static Table findings(JsonNode findings) {
+        Table table = Table.of("SEVERITY", "CODE", "OBJECT", "MESSAGE", "REMEDY");
+        for (JsonNode f : findings) {
+            table.row(f.path("severity").asText(), f.path("code").asText(), text(f, "object"), f.path("message").asText(),
+                    text(f, "remedy"));
+        }
+        return table;
+    }
+
+    /** The progress totals of a job from its JSON and its objects' JSON. */
+    public static Progress progress(JsonNode job, JsonNode objects) {
+        int done = 0;
+        int total = 0;
+        long rows = 0;
+        long rowsEstimated = 0;
+        long bytes = 0;
+        long bytesEstimated = 0;
+        for (JsonNode o : objects) {
+            total++;
+            String state = o.path("state").asText();
+            if ("COPIED".equals(state) || "SKIPPED".equals(state)) {
+                done++;
+            }
+            rows += o.path("rowsCopied").asLong();
+            rowsEstimated += Math.max(o.path("rowsEstimated").asLong(), o.path("rowsCopied").asLong());
+            bytes += o.path("bytesCopied").asLong();
+            bytesEstimated += Math.max(o.path("bytesEstimated").asLong(), o.path("bytesCopied").asLong());
+        }
+        return new Progress(job.path("name").asText(), job.path("state").asText(), text(job, "phase"), done, total, rows,
+                rowsEstimated, bytes, bytesEstimated);
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    private static String join(JsonNode array) {
+        List<String> items = new ArrayList<>();
+        array.forEach(item -> items.add(item.asText()));
+        return String.join(", ", items);
+    }
+
+    private static String pairs(JsonNode object) {
+        List<String> pairs = new ArrayList<>();
+        object.properties().forEach(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
+        return String.join(", ", pairs);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.ferry.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ferry.cli.ExitCodes;
+import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.client.ClientOptions;
+import dev.ferry.cli.client.OperationWaiter;
+import dev.ferry.cli.output.Terminal;
+import dev.ferry.cli.progress.ProgressDisplay;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** start, resume and restart: the verbs that set a job running, optionally following it to the end. */
+public abstract class LaunchCommand extends FerryCall {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
+    String name;
+
+    @Option(names = "--wait", description = "Follow the job with a progress display until it completes, fails or stops")
+    boolean waitForEnd;
+
+    @Option(names = "--skip-validation", description = "Do not run the verify checks first")
+    boolean skipValidation;
+
+    @Mixin
+    ClientOptions options;
+
+    abstract String verb();
+
+    @Override
+    protected int run() throws InterruptedException {
+        ApiClient client = options.client();
+        var body = JsonNodeFactory.instance.objectNode().put("skipValidation", skipValidation);
+        JsonNode op = client.post("/v1/migrationJobs/" + ApiClient.segment(name) + ":" + verb(), body);
+        OperationWaiter.requireSuccess(op);
+        if (options.json() && !waitForEnd) {
+            out().println(client.pretty(op));
+            out().flush();
+            return ExitCodes.OK;
+        }
+        if (!waitForEnd) {
+            out().printf("Migration job %s: %s requested (operation %s); follow it with: ferry migration-jobs describe %s%n",
+                    name, verb(), op.path("name").asText(), name);
+            out().flush();
+            return ExitCodes.OK;
+        }
+        boolean terminal = Terminal.stderrIsTerminal();
+        return new JobWatch(client, out(), err(), ProgressDisplay.forStderr(err(), terminal)).watch(name);
+    }
+
+    @Command(name = "start", description = "Start a migration job (verify runs first unless --skip-validation).")
+    public static final class Start extends LaunchCommand {
+        @Override
+        String verb() {
+            return "start";
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a stopped or failed job from its checkpoints.")
+    public static final class Resume extends LaunchCommand {
+        @Override
+        String verb() {
+            return "resume";
+        }
+    }
+
+    @Command(name = "restart", description = "Restart a stopped or failed job from the beginning (the destination is cleared).")
+    public static final class Restart extends LaunchCommand {
+        @Override
+        String verb() {
+            return "restart";
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.ferry.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.cli.CommandGroup;
+import dev.ferry.cli.ExitCodes;
+import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.client.ClientOptions;
+import dev.ferry.cli.client.OperationWaiter;
+import dev.ferry.cli.output.Terminal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "migration-jobs", description = "Manage migration jobs: create, verify, start, follow, stop, promote.",
+        subcommands = {
+            CreateJobCommand.class,
+            MigrationJobsCommand.List.class,
+            DescribeJobCommand.class,
+            LaunchCommand.Start.class,
+            MigrationJobsCommand.Stop.class,
+            LaunchCommand.Resume.class,
+            LaunchCommand.Restart.class,
+            MigrationJobsCommand.Promote.class,
+            VerifyJobCommand.class,
+            MigrationJobsCommand.Delete.class
+        })
+public final class MigrationJobsCommand extends CommandGroup {
+
+    @Command(name = "list", description = "List migration jobs.")
+    public static final class List extends FerryCall {
+        @Mixin
+        ClientOptions options;
+
+        @Override
+        protected int run() {
+            ApiClient client = options.client();
+            JsonNode answer = client.get("/v1/migrationJobs");
+            if (options.json()) {
+                out().println(client.pretty(answer));
+            } else if (answer.path("migrationJobs").isEmpty()) {
+                out().println("No migration jobs yet; create one with: ferry migration-jobs create NAME ...");
+            } else {
+                JobView.list(answer.path("migrationJobs")).print(out());
+            }
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A verb that only needs the job name, answered by an operation this command waits for. */
+    abstract static class SimpleVerb extends FerryCall {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
+        String name;
+
+        @Mixin
+        ClientOptions options;
+
+        abstract JsonNode send(ApiClient client, String path);
+
+        abstract String done();
+
+        @Override
+        protected int run() throws InterruptedException {
+            ApiClient client = options.client();
+            JsonNode op = send(client, "/v1/migrationJobs/" + ApiClient.segment(name));
+            op = new OperationWaiter(client, err(), Terminal.stderrIsTerminal()).await(op);
+            if (options.json()) {
+                out().println(client.pretty(op));
+                out().flush();
+            }
+            OperationWaiter.requireSuccess(op);
+            if (!options.json()) {
+                out().printf("Migration job %s %s%n", name, done());
+                out().flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stop", description = "Stop a running job; it keeps its checkpoints, so resume continues it.")
+    public static final class Stop extends SimpleVerb {
+        @Override
+        JsonNode send(ApiClient client, String path) {
+            return client.post(path + ":stop", null);
+        }
+
+        @Override
+        String done() {
+            return "stopped; continue it with: ferry migration-jobs resume " + name;
+        }
+    }
+
+    @Command(name = "promote", description = "Cut over a continuous job: stop replication and make the destination the primary.")
+    public static final class Promote extends SimpleVerb {
+        @Override
+        JsonNode send(ApiClient client, String path) {
+            return client.post(path + ":promote", null);
+        }
+
+        @Override
+        String done() {
+            return "promoted";
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a migration job (migrated data on the destination stays).")
+    public static final class Delete extends SimpleVerb {
+        @Option(names = "--force", description = "Also delete a managed destination instance that no other job uses")
+        boolean force;
+
+        @Override
+        JsonNode send(ApiClient client, String path) {
+            return client.delete(path + (force ? "?force=true" : ""));
+        }
+
+        @Override
+        String done() {
+            return "deleted";
+        }
+    }
+}

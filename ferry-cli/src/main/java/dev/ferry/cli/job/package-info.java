@@ -1,0 +1,2 @@
+/** The {@code ferry migration-jobs} commands. */
+package dev.ferry.cli.job;

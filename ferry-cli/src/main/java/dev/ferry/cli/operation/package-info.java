@@ -1,0 +1,2 @@
+/** The {@code ferry operations} commands. */
+package dev.ferry.cli.operation;

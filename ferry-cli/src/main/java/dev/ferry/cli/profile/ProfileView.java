@@ -1,0 +1,91 @@
+package dev.ferry.cli.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.cli.output.Fields;
+import dev.ferry.cli.output.Table;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How connection profiles look in tables and describe views, from their API JSON. Pure. */
+public final class ProfileView {
+    private ProfileView() {}
+
+    public static Table list(JsonNode profiles) {
+        Table table = Table.of("NAME", "ENGINE", "KIND", "ENDPOINT", "STATE", "CREATED");
+        for (JsonNode p : profiles) {
+            table.row(p.path("name").asText(), engine(p), kind(p), endpoint(p), p.path("state").asText(),
+                    text(p, "createTime"));
+        }
+        return table;
+    }
+
+    public static Fields describe(JsonNode p) {
+        Fields fields = new Fields()
+                .add("Name", p.path("name").asText())
+                .add("Display name", text(p, "displayName"))
+                .add("State", text(p, "state"))
+                .add("Error", text(p, "error"))
+                .add("Engine", engine(p))
+                .add("Kind", kind(p));
+        JsonNode managed = p.path("managedInstance");
+        if (!managed.isMissingNode()) {
+            fields.add("Version", text(managed, "version"))
+                    .add("Requested port", text(managed, "port"))
+                    .add("Flags", pairs(managed.path("databaseFlags")))
+                    .add("Endpoint", endpoint(p))
+                    .add("Username", text(managed.path("endpoint"), "username"))
+                    .add("Root password", managed.path("rootPasswordSet").asBoolean() ? "set (never shown)" : "not set");
+        } else {
+            JsonNode c = connection(p);
+            fields.add("Host", text(c, "host"))
+                    .add("Port", text(c, "port"))
+                    .add("Username", text(c, "username"))
+                    .add("Password", c.path("passwordSet").asBoolean() ? "set (never shown)" : "not set")
+                    .add("Database", text(c, "database"))
+                    .add("SSL mode", text(c.path("ssl"), "mode"));
+        }
+        return fields.add("Labels", pairs(p.path("labels")))
+                .add("Created", text(p, "createTime"))
+                .add("Updated", text(p, "updateTime"));
+    }
+
+    static String engine(JsonNode p) {
+        if (p.has("postgresql")) {
+            return "postgresql";
+        }
+        if (p.has("mysql")) {
+            return "mysql";
+        }
+        return p.path("managedInstance").path("engine").asText("-");
+    }
+
+    static String kind(JsonNode p) {
+        return p.has("managedInstance")
+                ? "managed (" + p.path("managedInstance").path("provisioner").asText("local") + ")"
+                : "existing";
+    }
+
+    /** {@code host:port} of the server or of the created instance; {@code -} while it is being created. */
+    static String endpoint(JsonNode p) {
+        JsonNode at = p.has("managedInstance") ? p.path("managedInstance").path("endpoint") : connection(p);
+        if (at.isMissingNode() || !at.has("host")) {
+            return "-";
+        }
+        return at.path("host").asText() + ":" + at.path("port").asText();
+    }
+
+    private static JsonNode connection(JsonNode p) {
+        return p.has("postgresql") ? p.path("postgresql") : p.path("mysql");
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    static String pairs(JsonNode object) {
+        List<String> pairs = new ArrayList<>();
+        object.properties().forEach(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
+        return String.join(", ", pairs);
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code ferry connection-profiles} commands. */
+package dev.ferry.cli.profile;

@@ -1,0 +1,162 @@
+package dev.ferry.engine.mysql;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.ServerInfo;
+import dev.ferry.core.spi.engine.SourceSnapshot;
+import dev.ferry.engine.mysql.catalog.Catalog;
+import dev.ferry.engine.mysql.catalog.Column;
+import dev.ferry.engine.mysql.catalog.ContentHasher;
+import dev.ferry.engine.mysql.copy.TableCopier;
+import dev.ferry.engine.mysql.snapshot.SnapshotOpener;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The engine for MySQL and MariaDB, one code base; the flavor is detected from each server. Holds no
+ * connections between calls; thread-safe.
+ */
+public final class MySqlEngine implements Engine {
+    private static final Dialect D = Dialect.MYSQL;
+
+    private final MySqlConnector connector = new MySqlConnector();
+    private final SnapshotOpener snapshots;
+
+    public MySqlEngine(Clock clock) {
+        this.snapshots = new SnapshotOpener(connector, clock, new TableCopier(connector, clock, true));
+    }
+
+    @Override
+    public EngineKind kind() {
+        return EngineKind.MYSQL;
+    }
+
+    @Override
+    public ServerInfo probe(DatabaseConnection server) {
+        try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
+            return ServerVersion.of(c).toServerInfo();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "read the server version");
+        }
+    }
+
+    @Override
+    public List<String> listDatabases(DatabaseConnection server) {
+        try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
+            return Catalog.databases(c);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "list the databases");
+        }
+    }
+
+    @Override
+    public List<String> userObjects(DatabaseConnection server, String database) {
+        try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
+            return Catalog.userObjects(c, database);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "list the objects of database " + D.quote(database));
+        }
+    }
+
+    @Override
+    public boolean createDatabase(DatabaseConnection source, DatabaseConnection destination, String database) {
+        Catalog.DatabaseDefaults defaults;
+        try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
+            defaults = Catalog.defaults(c, database).orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND,
+                    "Database %s does not exist on the source %s:%d".formatted(D.quote(database), source.host(), source.port())));
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, source, "read the character set of database " + D.quote(database));
+        }
+        try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            if (Catalog.defaults(c, database).isPresent()) {
+                return false;
+            }
+            try {
+                Sql.execute(c, "CREATE DATABASE " + D.quote(database) + " CHARACTER SET " + D.quote(defaults.characterSet())
+                        + " COLLATE " + D.quote(defaults.collation()));
+                return true;
+            } catch (SQLException e) {
+                if (e.getErrorCode() == SqlErrors.DATABASE_EXISTS) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "create database " + D.quote(database));
+        }
+    }
+
+    @Override
+    public void clearDatabase(DatabaseConnection server, String database) {
+        try (Connection c = connector.open(server, null, MySqlConnector.Role.DESTINATION)) {
+            Sql.execute(c, "SET SESSION foreign_key_checks = 0");
+            for (String e : Sql.query(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?",
+                    rs -> rs.getString(1), database)) {
+                Sql.execute(c, "DROP EVENT IF EXISTS " + D.quote(database, e));
+            }
+            for (String[] r : Sql.query(c, "SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?"
+                    + " AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')", rs -> new String[] {rs.getString(1), rs.getString(2)}, database)) {
+                String kind = r[0].toUpperCase(Locale.ROOT).equals("FUNCTION") ? "FUNCTION" : "PROCEDURE";
+                Sql.execute(c, "DROP " + kind + " IF EXISTS " + D.quote(database, r[1]));
+            }
+            for (String[] t : Sql.query(c, "SELECT TABLE_TYPE, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                    + " ORDER BY TABLE_TYPE = 'VIEW' DESC", rs -> new String[] {rs.getString(1), rs.getString(2)}, database)) {
+                String kind = switch (t[0]) {
+                    case "VIEW" -> "VIEW";
+                    case "SEQUENCE" -> "SEQUENCE";
+                    default -> "TABLE";
+                };
+                Sql.execute(c, "DROP " + kind + " IF EXISTS " + D.quote(database, t[1]));
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "clear database " + D.quote(database));
+        }
+    }
+
+    @Override
+    public SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options) {
+        return snapshots.open(source, database, options);
+    }
+
+    @Override
+    public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
+        Map<TableRef, Long> counts = new LinkedHashMap<>();
+        try (Connection c = connector.open(server, database, MySqlConnector.Role.SOURCE)) {
+            for (TableRef t : tables) {
+                counts.put(t, Sql.queryLong(c, "SELECT COUNT(*) FROM " + D.quote(database, t.table())));
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "count the rows of database " + D.quote(database));
+        }
+        return counts;
+    }
+
+    @Override
+    public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
+        Map<TableRef, String> hashes = new LinkedHashMap<>();
+        try (Connection c = connector.open(server, database, MySqlConnector.Role.SOURCE)) {
+            Map<String, List<Column>> columns = Catalog.columns(c, database);
+            for (TableRef t : tables) {
+                List<Column> cols = columns.get(t.table());
+                if (cols == null) {
+                    throw new FerryException(ErrorCode.NOT_FOUND, "Table %s does not exist on %s:%d"
+                            .formatted(t, server.host(), server.port()));
+                }
+                hashes.put(t, ContentHasher.digest(c, new TableRef(database, t.table()), cols.stream().map(Column::name).toList()));
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "hash the rows of database " + D.quote(database));
+        }
+        return hashes;
+    }
+}

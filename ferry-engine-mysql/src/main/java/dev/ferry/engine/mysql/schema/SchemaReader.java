@@ -1,0 +1,132 @@
+package dev.ferry.engine.mysql.schema;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.catalog.Catalog;
+import dev.ferry.engine.mysql.catalog.Column;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads a database's schema with SHOW CREATE on a (snapshot) connection. */
+public final class SchemaReader {
+    private static final Logger log = LoggerFactory.getLogger(SchemaReader.class);
+    private static final Dialect D = Dialect.MYSQL;
+
+    private SchemaReader() {}
+
+    /** Reads the given tables and the selected views, routines, triggers (of selected tables) and events. */
+    public static SourceSchema read(Connection c, String database, List<Catalog.TableEntry> tables, ObjectSelection selection)
+            throws SQLException {
+        Map<String, List<Column>> columns = Catalog.columns(c, database);
+        Map<TableRef, TableSchema> tableSchemas = new LinkedHashMap<>();
+        for (Catalog.TableEntry t : tables) {
+            TableRef ref = t.info().ref();
+            List<Column> cols = columns.get(ref.table());
+            if (cols == null) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "Table %s disappeared while its schema was read; retry the job".formatted(ref));
+            }
+            String create = showCreate(c, "SHOW CREATE TABLE " + D.quote(database, ref.table()), 2, ref.toString());
+            boolean innodb = "innodb".equalsIgnoreCase(t.engine());
+            String autoIncrement = cols.stream().filter(Column::autoIncrement).map(Column::name).findFirst().orElse(null);
+            TableDdl ddl = innodb && create.startsWith("CREATE TABLE") ? TableDdl.split(create, autoIncrement) : TableDdl.whole(create);
+            tableSchemas.put(ref, new TableSchema(ref, t.engine(), t.transactional(), cols, ddl));
+        }
+        return new SourceSchema(database, tableSchemas, views(c, database, selection), routines(c, database),
+                triggers(c, database, selection), events(c, database));
+    }
+
+    private static List<SourceObject> views(Connection c, String database, ObjectSelection selection) throws SQLException {
+        List<SourceObject> views = new ArrayList<>();
+        for (String name : Sql.query(c, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
+                rs -> rs.getString(1), database)) {
+            if (!selection.includesTable(database, new TableRef(database, name))) {
+                continue;
+            }
+            var row = Sql.queryOne(c, "SHOW CREATE VIEW " + D.quote(database, name),
+                    rs -> new String[] {rs.getString(2), rs.getString(4)}).orElseThrow();
+            views.add(new SourceObject(SourceObject.Kind.VIEW, name, required(row[0], "view", database, name),
+                    null, row[1], null));
+        }
+        return views;
+    }
+
+    private static List<SourceObject> routines(Connection c, String database) throws SQLException {
+        List<SourceObject> routines = new ArrayList<>();
+        for (String[] r : Sql.query(c, """
+                SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES
+                WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_TYPE, ROUTINE_NAME""",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, database)) {
+            SourceObject.Kind kind = switch (r[0].toUpperCase(Locale.ROOT)) {
+                case "PROCEDURE" -> SourceObject.Kind.PROCEDURE;
+                case "FUNCTION" -> SourceObject.Kind.FUNCTION;
+                default -> null;
+            };
+            if (kind == null) {
+                log.atWarn().addKeyValue("database", database).addKeyValue("object", r[1]).addKeyValue("type", r[0])
+                        .log("routine type not supported; it is not copied");
+                continue;
+            }
+            var row = Sql.queryOne(c, "SHOW CREATE " + kind.name() + " " + D.quote(database, r[1]),
+                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(5)}).orElseThrow();
+            routines.add(new SourceObject(kind, r[1], required(row[1], r[0].toLowerCase(Locale.ROOT), database, r[1]),
+                    row[0], row[2], null));
+        }
+        return routines;
+    }
+
+    private static List<SourceObject> triggers(Connection c, String database, ObjectSelection selection) throws SQLException {
+        List<SourceObject> triggers = new ArrayList<>();
+        // Creation order keeps the action order of several triggers on the same table, timing and event.
+        for (String[] t : Sql.query(c, """
+                SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+                ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER""",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, database)) {
+            if (!selection.includesTable(database, new TableRef(database, t[1]))) {
+                continue;
+            }
+            var row = Sql.queryOne(c, "SHOW CREATE TRIGGER " + D.quote(database, t[0]),
+                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(5)}).orElseThrow();
+            triggers.add(new SourceObject(SourceObject.Kind.TRIGGER, t[0], required(row[1], "trigger", database, t[0]),
+                    row[0], row[2], null));
+        }
+        return triggers;
+    }
+
+    private static List<SourceObject> events(Connection c, String database) throws SQLException {
+        List<SourceObject> events = new ArrayList<>();
+        for (String name : Sql.query(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME",
+                rs -> rs.getString(1), database)) {
+            var row = Sql.queryOne(c, "SHOW CREATE EVENT " + D.quote(database, name),
+                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(6)}).orElseThrow();
+            events.add(new SourceObject(SourceObject.Kind.EVENT, name, required(row[2], "event", database, name),
+                    row[0], row[3], row[1]));
+        }
+        return events;
+    }
+
+    private static String showCreate(Connection c, String sql, int column, String what) throws SQLException {
+        return Sql.queryOne(c, sql, rs -> rs.getString(column))
+                .orElseThrow(() -> new FerryException(ErrorCode.FAILED_PRECONDITION, "SHOW CREATE returned nothing for " + what));
+    }
+
+    private static String required(String ddl, String kind, String database, String name) {
+        if (ddl == null || ddl.isEmpty()) {
+            throw new FerryException(ErrorCode.PERMISSION_DENIED, ("The source user may not read the definition of %s %s.%s; "
+                    + "grant SHOW VIEW, SELECT on mysql.proc (MariaDB) or SHOW_ROUTINE (MySQL), or TRIGGER/EVENT as needed")
+                    .formatted(kind, database, name));
+        }
+        return ddl;
+    }
+}

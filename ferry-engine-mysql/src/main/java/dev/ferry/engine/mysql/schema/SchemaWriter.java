@@ -1,0 +1,176 @@
+package dev.ferry.engine.mysql.schema;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.SqlErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recreates a {@link SourceSchema} on the destination database of the same name: tables before the data;
+ * deferred indexes, foreign keys, routines, views, triggers and events after it. Each call uses its own
+ * connection with foreign key checks off.
+ */
+public final class SchemaWriter {
+    private static final Logger log = LoggerFactory.getLogger(SchemaWriter.class);
+    private static final Dialect D = Dialect.MYSQL;
+
+    private final MySqlConnector connector;
+    private final DatabaseConnection destination;
+    private final String database;
+
+    public SchemaWriter(MySqlConnector connector, DatabaseConnection destination, String database) {
+        this.connector = connector;
+        this.destination = destination;
+        this.database = database;
+    }
+
+    /** Creates the tables (without their deferred indexes and foreign keys). */
+    public void createTables(Collection<TableSchema> tables) {
+        try (Connection c = open()) {
+            for (TableSchema t : tables) {
+                run(c, t.ddl().create(), "create table " + t.ref());
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "close the schema session");
+        }
+        log.atInfo().addKeyValue("database", database).addKeyValue("tables", tables.size()).log("tables created");
+    }
+
+    /** Adds deferred indexes and foreign keys, then routines, views (in dependency order), triggers and events. */
+    public void finish(SourceSchema schema) {
+        try (Connection c = open()) {
+            for (TableSchema t : schema.tables().values()) {
+                if (!t.ddl().indexes().isEmpty()) {
+                    run(c, TableDdl.alter(D.quote(t.ref().table()), t.ddl().indexes()), "add the indexes of table " + t.ref());
+                }
+            }
+            // Second pass: a foreign key may rely on an index of another table added above.
+            for (TableSchema t : schema.tables().values()) {
+                if (!t.ddl().foreignKeys().isEmpty()) {
+                    run(c, TableDdl.alter(D.quote(t.ref().table()), t.ddl().foreignKeys()), "add the foreign keys of table " + t.ref());
+                }
+            }
+            String collation = Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow();
+            for (SourceObject o : schema.routines()) {
+                create(c, o, collation);
+            }
+            createViews(c, schema.views(), collation);
+            for (SourceObject o : schema.triggers()) {
+                create(c, o, collation);
+            }
+            for (SourceObject o : schema.events()) {
+                create(c, o, collation);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "finish the schema of database " + D.quote(database));
+        }
+        log.atInfo().addKeyValue("database", database).addKeyValue("views", schema.views().size())
+                .addKeyValue("routines", schema.routines().size()).addKeyValue("triggers", schema.triggers().size())
+                .addKeyValue("events", schema.events().size()).log("schema finished");
+    }
+
+    /** Views may select from views: create what can be created, and retry the rest while that makes progress. */
+    private void createViews(Connection c, List<SourceObject> views, String collation) throws SQLException {
+        List<SourceObject> pending = new ArrayList<>(views);
+        FerryException lastFailure = null;
+        SourceObject lastFailed = null;
+        boolean progress = true;
+        while (!pending.isEmpty() && progress) {
+            progress = false;
+            for (SourceObject v : List.copyOf(pending)) {
+                try {
+                    create(c, v, collation);
+                    pending.remove(v);
+                    progress = true;
+                } catch (FerryException e) {
+                    lastFailure = e;
+                    lastFailed = v;
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot create %d view(s) in %s, for example %s: %s".formatted(pending.size(), D.quote(database),
+                            D.quote(lastFailed.name()), lastFailure.getMessage()), lastFailure);
+        }
+    }
+
+    /**
+     * Creates one object under its own SQL mode and collation. When the destination refuses the DEFINER (the
+     * user is missing, or setting another definer needs SUPER / SET USER), retries without it and warns.
+     */
+    private void create(Connection c, SourceObject o, String baselineCollation) throws SQLException {
+        Sql.update(c, "SET SESSION sql_mode = ?", o.sqlMode() == null ? MySqlConnector.BASELINE_SQL_MODE : o.sqlMode());
+        Sql.update(c, "SET SESSION collation_connection = ?", o.collationConnection() == null ? baselineCollation : o.collationConnection());
+        if (o.timeZone() != null) {
+            Sql.update(c, "SET SESSION time_zone = ?", o.timeZone());
+        }
+        try {
+            executeWithDefinerFallback(c, o);
+        } finally {
+            Sql.update(c, "SET SESSION sql_mode = ?", MySqlConnector.BASELINE_SQL_MODE);
+            Sql.update(c, "SET SESSION collation_connection = ?", baselineCollation);
+            Sql.execute(c, "SET SESSION time_zone = '+00:00'");
+        }
+    }
+
+    private void executeWithDefinerFallback(Connection c, SourceObject o) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.setEscapeProcessing(false);
+            try {
+                s.execute(o.ddl());
+            } catch (SQLException e) {
+                boolean definerRefused = e.getErrorCode() == SqlErrors.NO_SUCH_USER || e.getErrorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED;
+                if (!definerRefused || !Definers.hasDefiner(o.ddl())) {
+                    throw SqlErrors.map(e, destination, "create " + o.describe() + " in " + D.quote(database));
+                }
+                log.atWarn().addKeyValue("database", database).addKeyValue("object", o.describe())
+                        .addKeyValue("reason", SqlErrors.serverMessage(e))
+                        .log("destination refused the DEFINER; object created without it (definer = the Ferry user)");
+                try {
+                    s.execute(Definers.strip(o.ddl()));
+                } catch (SQLException retry) {
+                    throw SqlErrors.map(retry, destination, "create " + o.describe() + " in " + D.quote(database));
+                }
+            }
+            for (SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+                if (w.getErrorCode() == SqlErrors.NO_SUCH_USER) {
+                    log.atWarn().addKeyValue("database", database).addKeyValue("object", o.describe())
+                            .addKeyValue("reason", w.getMessage())
+                            .log("definer does not exist on the destination; create that user before the object is used");
+                }
+            }
+        }
+    }
+
+    private void run(Connection c, String ddl, String doing) {
+        try {
+            Sql.execute(c, ddl);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, doing);
+        }
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
+        try {
+            Sql.execute(c, "SET SESSION foreign_key_checks = 0");
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.ferry.engine.postgres;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.ServerInfo;
+import dev.ferry.core.spi.engine.SourceSnapshot;
+import dev.ferry.engine.postgres.catalog.DatabaseLocale;
+import dev.ferry.engine.postgres.catalog.ServerCatalog;
+import dev.ferry.engine.postgres.catalog.UserObjects;
+import dev.ferry.engine.postgres.compare.TableComparer;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import dev.ferry.engine.postgres.connect.SessionSettings;
+import dev.ferry.engine.postgres.database.DatabaseCleaner;
+import dev.ferry.engine.postgres.database.DatabaseCreator;
+import dev.ferry.engine.postgres.schema.PgTools;
+import dev.ferry.engine.postgres.snapshot.PgSourceSnapshot;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL engine. The maintenance database {@code postgres} and the templates are never listed
+ * as databases to migrate: keep user data elsewhere, or name the database explicitly. Thread-safe;
+ * holds no connections between calls.
+ */
+public final class PostgresEngine implements Engine {
+    private static final Logger log = LoggerFactory.getLogger(PostgresEngine.class);
+
+    private final Clock clock;
+    private final Supplier<PgTools> tools;
+
+    public PostgresEngine(Clock clock, Supplier<PgTools> tools) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.tools = Objects.requireNonNull(tools, "tools");
+    }
+
+    public PostgresEngine() {
+        this(Clock.systemUTC(), PgTools::locate);
+    }
+
+    @Override
+    public EngineKind kind() {
+        return EngineKind.POSTGRESQL;
+    }
+
+    @Override
+    public ServerInfo probe(DatabaseConnection server) {
+        try (Connection c = PgConnector.open(server)) {
+            return ServerCatalog.probe(c);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, server, "reading the server version");
+        }
+    }
+
+    @Override
+    public List<String> listDatabases(DatabaseConnection server) {
+        try (Connection c = PgConnector.open(server)) {
+            return ServerCatalog.databases(c);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, server, "listing databases");
+        }
+    }
+
+    @Override
+    public List<String> userObjects(DatabaseConnection server, String database) {
+        DatabaseConnection db = server.withDatabase(database);
+        Connection c;
+        try {
+            c = PgConnector.open(db);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return List.of();
+            }
+            throw e;
+        }
+        try (c) {
+            return UserObjects.list(c);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "listing user objects");
+        }
+    }
+
+    @Override
+    public boolean createDatabase(DatabaseConnection source, DatabaseConnection destination, String database) {
+        DatabaseLocale locale;
+        try (Connection c = PgConnector.open(source.withDatabase(database))) {
+            locale = ServerCatalog.locale(c, database).orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND,
+                    "Database %s does not exist on the source %s:%d".formatted(database, source.host(), source.port())));
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, source.withDatabase(database), "reading the database's encoding and locale");
+        }
+        try (Connection c = PgConnector.open(destination)) {
+            if (ServerCatalog.databaseExists(c, database)) {
+                return false;
+            }
+            int major = c.getMetaData().getDatabaseMajorVersion();
+            if (!DatabaseCreator.keepsProvider(locale, major)) {
+                log.atWarn().addKeyValue("database", database).addKeyValue("provider", locale.provider())
+                        .log("the destination cannot use the source's locale provider; using libc with the same locale");
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute(DatabaseCreator.createStatement(database, locale, major));
+            }
+            log.atInfo().addKeyValue("database", database).addKeyValue("encoding", locale.encoding())
+                    .addKeyValue("collate", locale.collate()).log("destination database created");
+            return true;
+        } catch (SQLException e) {
+            if ("42P04".equals(e.getSQLState())) {
+                return false;
+            }
+            throw PgErrors.translate(e, destination, "creating database " + database);
+        }
+    }
+
+    @Override
+    public void clearDatabase(DatabaseConnection server, String database) {
+        DatabaseConnection db = server.withDatabase(database);
+        try (Connection c = PgConnector.open(db)) {
+            DatabaseCleaner.clear(c);
+            log.atInfo().addKeyValue("database", database).log("database cleared");
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "clearing the database");
+        }
+    }
+
+    @Override
+    public SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options) {
+        return PgSourceSnapshot.open(source, database, options, clock, tools);
+    }
+
+    @Override
+    public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
+        DatabaseConnection db = server.withDatabase(database);
+        try (Connection c = PgConnector.open(db)) {
+            return TableComparer.countRows(c, tables);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "counting rows");
+        }
+    }
+
+    @Override
+    public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
+        DatabaseConnection db = server.withDatabase(database);
+        try (Connection c = PgConnector.open(db)) {
+            SessionSettings.applyPortable(c);
+            return TableComparer.contentHashes(c, tables);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "hashing table contents");
+        }
+    }
+}

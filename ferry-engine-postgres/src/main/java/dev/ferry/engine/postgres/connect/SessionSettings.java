@@ -1,0 +1,33 @@
+package dev.ferry.engine.postgres.connect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Session settings that make the text form of values identical on every server, whatever the
+ * server, database or role defaults are: needed for text COPY between servers and for comparing
+ * content hashes. Also lifts timeouts that would cut a long copy short.
+ */
+public final class SessionSettings {
+    static final List<String> PORTABLE_TEXT = List.of(
+            "SET TimeZone = 'UTC'",
+            "SET DateStyle = 'ISO, MDY'",
+            "SET IntervalStyle = 'postgres'",
+            "SET extra_float_digits = 3",
+            "SET bytea_output = 'hex'",
+            "SET xmloption = content",
+            "SET statement_timeout = 0",
+            "SET lock_timeout = 0",
+            "SET idle_in_transaction_session_timeout = 0");
+
+    private SessionSettings() {}
+
+    /** Applies the portable settings to {@code c}; call outside any transaction block. */
+    public static void applyPortable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(String.join("; ", PORTABLE_TEXT));
+        }
+    }
+}

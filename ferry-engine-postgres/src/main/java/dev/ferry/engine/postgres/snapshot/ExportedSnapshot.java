@@ -1,0 +1,123 @@
+package dev.ferry.engine.postgres.snapshot;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import dev.ferry.engine.postgres.connect.SessionSettings;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A source transaction that exported its snapshot ({@code pg_export_snapshot()}) and stays open so
+ * other sessions (copy workers, pg_dump) can import it. Its connection is shared: use it only through
+ * {@link #withConnection}, which serialises callers. Closing ends the transaction.
+ */
+final class ExportedSnapshot implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExportedSnapshot.class);
+
+    private final Connection connection;
+    private final String id;
+    private final DatabaseConnection source;
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean closed;
+
+    private ExportedSnapshot(Connection connection, String id, DatabaseConnection source) {
+        this.connection = connection;
+        this.id = id;
+        this.source = source;
+    }
+
+    /** Opens the exporting transaction on {@code source} (its database set). */
+    static ExportedSnapshot export(DatabaseConnection source) {
+        Connection c = PgConnector.open(source);
+        try {
+            SessionSettings.applyPortable(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                try (ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                    rs.next();
+                    return new ExportedSnapshot(c, rs.getString(1), source);
+                }
+            }
+        } catch (SQLException e) {
+            closeAfterFailure(c, e);
+            throw PgErrors.translate(e, source, "exporting a snapshot");
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Opens a new connection to the source that reads this snapshot (inside a transaction left open). */
+    Connection openImporter() {
+        Connection c = PgConnector.open(source);
+        try {
+            SessionSettings.applyPortable(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                st.execute("SET TRANSACTION SNAPSHOT " + Dialect.POSTGRESQL.literal(id));
+            }
+            return c;
+        } catch (SQLException e) {
+            closeAfterFailure(c, e);
+            throw PgErrors.translate(e, source, "importing snapshot " + id);
+        }
+    }
+
+    /** Work on the exporting connection, one caller at a time. */
+    <T> T withConnection(SqlWork<T> work, String doing) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the snapshot of " + source.display() + " is closed");
+            }
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, source, doing);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                try (connection) {
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("ROLLBACK");
+                    }
+                } catch (SQLException e) {
+                    // Closing the connection ends the transaction anyway; nothing the caller can act on.
+                    log.atDebug()
+                            .addKeyValue("database", source.database()).setCause(e).log("snapshot rollback failed");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void closeAfterFailure(Connection c, SQLException e) {
+        try {
+            c.close();
+        } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+    }
+
+    /** JDBC work that may throw. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

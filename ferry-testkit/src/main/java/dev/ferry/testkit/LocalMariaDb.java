@@ -1,0 +1,68 @@
+package dev.ferry.testkit;
+
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.spi.provision.Instance;
+import dev.ferry.core.spi.provision.InstanceSpec;
+import java.util.Map;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A MariaDB server for tests, shared by every test class of the JVM that asks for the same key, with the
+ * binary log on ({@code binlog_format=ROW}, {@code binlog_row_image=FULL}, {@code server_id=1}),
+ * {@code local_infile=1}, and flushing relaxed for speed. Started on first use, stopped and deleted at JVM
+ * exit. Use as {@code @RegisterExtension static final LocalMariaDb my = LocalMariaDb.shared();}.
+ * Thread-safe.
+ */
+public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback {
+    static final Map<String, String> FLAGS = Map.of(
+            "log_bin", "mysql-bin",
+            "binlog_format", "ROW",
+            "binlog_row_image", "FULL",
+            "server_id", "1",
+            "local_infile", "1",
+            "innodb_flush_log_at_trx_commit", "2",
+            "sync_binlog", "0");
+
+    private final ServerHandle server;
+
+    private LocalMariaDb(String name) {
+        this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, null, null, FLAGS, null));
+    }
+
+    /** The JVM's default MariaDB server. */
+    public static LocalMariaDb shared() {
+        return new LocalMariaDb("mariadb");
+    }
+
+    /** A separate server per {@code key}, such as {@code "destination"}. */
+    public static LocalMariaDb shared(String key) {
+        return new LocalMariaDb(TestServers.instanceName("mariadb", key));
+    }
+
+    /** The superuser {@code root} with its password, no database. */
+    public DatabaseConnection superuser() {
+        return server.superuser(null);
+    }
+
+    public Instance instance() {
+        return server.instance();
+    }
+
+    /** A new, empty, uniquely named database (schema) on this server. */
+    public TestDatabase freshDatabase() {
+        return server.freshDatabase(null);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server.instance();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        server.instance();
+    }
+}
