@@ -56,7 +56,7 @@ public final class MySqlConnector {
                         throw e;
                     }
                     withoutTls.add(key);
-                    log.atInfo().addKeyValue("server", key).log("server does not offer TLS; sslMode=prefer continues without it");
+                    log.atDebug().addKeyValue("server", key).log("server does not offer TLS; sslMode=prefer continues without it");
                     c = connect(server, "disable", role);
                 }
             } else {

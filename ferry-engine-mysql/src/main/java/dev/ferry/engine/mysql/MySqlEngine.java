@@ -33,7 +33,12 @@ public final class MySqlEngine implements Engine {
     private final SnapshotOpener snapshots;
 
     public MySqlEngine(Clock clock) {
-        this.snapshots = new SnapshotOpener(connector, clock, new TableCopier(connector, clock, true));
+        this(clock, true);
+    }
+
+    /** {@code useLoadData} false copies with batched INSERTs only (to test that path). */
+    MySqlEngine(Clock clock, boolean useLoadData) {
+        this.snapshots = new SnapshotOpener(connector, clock, new TableCopier(connector, clock, useLoadData));
     }
 
     @Override

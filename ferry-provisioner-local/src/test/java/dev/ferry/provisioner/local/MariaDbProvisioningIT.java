@@ -121,4 +121,16 @@ class MariaDbProvisioningIT {
         assertThat(provisioner.status("my-doomed")).isEmpty();
         assertThat(dev.ferry.provisioner.local.process.Ports.accepting(doomed.endpoint().port())).isFalse();
     }
+
+    @Test
+    void quotesTheServerLogWhenTheServerDoesNotStartAndLeavesNothingBehind() {
+        var spec = new InstanceSpec("my-bad", EngineKind.MYSQL, null, null, Map.of("no_such_variable", "1"),
+                new Secret("not-in-errors"));
+        assertThatThrownBy(() -> provisioner.create(spec))
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("instance my-bad exited while starting")
+                .hasMessageContaining("unknown variable 'no_such_variable=1'")
+                .message().doesNotContain("not-in-errors");
+        assertThat(home.resolve("instances/my-bad")).doesNotExist();
+    }
 }

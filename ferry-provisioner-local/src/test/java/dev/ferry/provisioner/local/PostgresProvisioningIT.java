@@ -188,4 +188,16 @@ class PostgresProvisioningIT {
                 .hasMessageContaining("Maven Central unreachable")
                 .hasMessageContaining("install postgresql-14");
     }
+
+    @Test
+    void quotesTheServerLogWhenTheServerDoesNotStartAndLeavesNothingBehind() {
+        var spec = new InstanceSpec("pg-bad", EngineKind.POSTGRESQL, null, null,
+                Map.of("wal_level", "bogus", "fsync", "off"), new Secret("not-in-errors"));
+        assertThatThrownBy(() -> provisioner.create(spec))
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("instance pg-bad")
+                .hasMessageContaining("invalid value for parameter \"wal_level\"")
+                .message().doesNotContain("not-in-errors");
+        assertThat(home.resolve("instances/pg-bad")).doesNotExist();
+    }
 }

@@ -72,6 +72,7 @@ public record PgTools(Path pgDump, Path psql, int major, String version) {
             return newest(candidates.stream().map(p -> p.getFileName().toString()).toList())
                     .map(name -> root.resolve(name).resolve("bin"));
         } catch (IOException e) {
+            // An unreadable /usr/lib/postgresql is treated like a missing one: the PATH is searched next.
             return Optional.empty();
         }
     }

@@ -12,8 +12,12 @@ import java.io.OutputStream;
 final class ProcessPipe {
     private ProcessPipe() {}
 
-    /** Exit codes and the stderr tails of both processes. */
-    record Outcome(int producerExit, String producerErrors, int consumerExit, String consumerErrors) {}
+    /**
+     * Exit codes and the stderr tails of both processes. {@code consumerStoppedFirst} means the consumer
+     * quit before reading everything and the producer was then stopped: the consumer's failure is the cause.
+     */
+    record Outcome(int producerExit, String producerErrors, int consumerExit, String consumerErrors,
+            boolean consumerStoppedFirst) {}
 
     static Outcome run(ProcessBuilder producer, ProcessBuilder consumer) throws IOException, InterruptedException {
         Process p = producer.start();
@@ -41,7 +45,7 @@ final class ProcessPipe {
             closeQuietly(qIn);
             int qExit = q.waitFor();
             qOut.text();
-            return new Outcome(pExit, pErr.text(), qExit, qErr.text());
+            return new Outcome(pExit, pErr.text(), qExit, qErr.text(), consumerGone);
         } finally {
             p.destroyForcibly();
             q.destroyForcibly();

@@ -60,13 +60,13 @@ public final class SchemaCopier {
         if (destination.password() != null) {
             secrets.add(destination.password());
         }
-        if (outcome.producerExit() != 0) {
+        if (outcome.producerExit() != 0 && !outcome.consumerStoppedFirst()) {
             throw new FerryException(ToolFailure.classify(outcome.producerErrors()),
                     "pg_dump --section=%s of database %s on %s:%d failed (exit %d); nothing was applied: %s"
                             .formatted(section, source.database(), source.host(), source.port(), outcome.producerExit(),
                                     ToolFailure.excerpt(outcome.producerErrors(), secrets)));
         }
-        if (outcome.consumerExit() != 0) {
+        if (outcome.consumerExit() != 0 || outcome.consumerStoppedFirst()) {
             throw new FerryException(ToolFailure.classify(outcome.consumerErrors()), ("Applying the %s schema of "
                     + "database %s to %s:%d failed (psql exit %d) and was rolled back; fix the cause on the "
                     + "destination and retry: %s").formatted(section, destination.database(), destination.host(),

@@ -10,6 +10,7 @@ import dev.ferry.provisioner.local.instance.Readiness;
 import dev.ferry.provisioner.local.instance.ServerDriver;
 import dev.ferry.provisioner.local.process.Command;
 import dev.ferry.provisioner.local.process.CommandResult;
+import dev.ferry.provisioner.local.process.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class MariaDbDriver implements ServerDriver {
     public static final String OS_USER = "mysql";
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_POLL = Duration.ofMillis(50);
     private static final Logger log = LoggerFactory.getLogger(MariaDbDriver.class);
 
     private final Readiness readiness;
@@ -120,20 +119,34 @@ public final class MariaDbDriver implements ServerDriver {
         }
         ProcessHandle handle = server.get();
         handle.destroy();
-        try {
-            handle.onExit().get(readiness.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+        if (!exits(handle, readiness.timeout())) {
             log.atWarn().addKeyValue("instance", instance.name()).addKeyValue("pid", handle.pid())
                     .log("server did not stop after SIGTERM in time; killing it, InnoDB recovers at next start");
             handle.destroyForcibly();
-            handle.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FerryException(ErrorCode.CANCELLED,
-                    "Stopped while waiting for instance %s to stop".formatted(instance.name()), e);
-        } catch (ExecutionException e) {
-            throw Readiness.failure(instance, "could not be stopped");
+            if (!exits(handle, Duration.ofSeconds(30))) {
+                throw Readiness.failure(instance, "could not be stopped (pid %d)".formatted(handle.pid()));
+            }
         }
+    }
+
+    /**
+     * Polls, since {@link ProcessHandle#onExit()} backs off to seconds for a process that is not our child
+     * (a server started by an earlier Ferry process).
+     */
+    private static boolean exits(ProcessHandle handle, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Processes.alive(handle)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(STOP_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.CANCELLED, "Stopped while waiting for a MariaDB server to stop", e);
+            }
+        }
+        return true;
     }
 
     @Override
@@ -151,9 +164,7 @@ public final class MariaDbDriver implements ServerDriver {
             if (!pid.matches("\\d{1,10}")) {
                 return Optional.empty();
             }
-            return ProcessHandle.of(Long.parseLong(pid))
-                    .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld")).orElse(true));
+            return Processes.running(Long.parseLong(pid), "mariadbd", "mysqld");
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                     "Could not read %s of instance %s; check its permissions".formatted(pidFile, instance.name()), e);

@@ -10,6 +10,7 @@ import dev.ferry.provisioner.local.instance.ServerDriver;
 import dev.ferry.provisioner.local.process.Command;
 import dev.ferry.provisioner.local.process.CommandResult;
 import dev.ferry.provisioner.local.process.LogTail;
+import dev.ferry.provisioner.local.process.Processes;
 import dev.ferry.provisioner.local.process.RunAs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -145,10 +146,7 @@ public final class PostgresDriver implements ServerDriver {
             if (lines.isEmpty() || !lines.getFirst().strip().matches("\\d{1,10}")) {
                 return false;
             }
-            return ProcessHandle.of(Long.parseLong(lines.getFirst().strip()))
-                    .filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().command().map(command -> command.endsWith("postgres")).orElse(true))
-                    .orElse(false);
+            return Processes.running(Long.parseLong(lines.getFirst().strip()), "postgres").isPresent();
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                     "Could not read %s of instance %s; check its permissions".formatted(pidFile, instance.name()), e);

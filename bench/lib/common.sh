@@ -1,0 +1,282 @@
+# Shared helpers for the full-load benchmark scripts (sourced, not executed).
+# Expects the caller to have `set -euo pipefail` and to define BENCH_NAME before sourcing.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+RESULTS_DIR="$BENCH_DIR/results"
+STAMP="$(date +%Y%m%d-%H%M%S)"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Logging
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+step() { printf '\n[%s] === %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+loud() {
+    # A failure that does not stop the run (the report still gets written) but makes the script exit non-zero.
+    printf '\n[%s] !!!!!! %s\n\n' "$(date +%H:%M:%S)" "$*" >&2
+    BENCH_FAILURES=$((BENCH_FAILURES + 1))
+}
+BENCH_FAILURES=0
+
+need_cmd() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || die "'$c' not found; install it (see bench/README.md)"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processes and ports
+
+# Runs a command as the given OS user when we are root (servers refuse to, or should not, run as root).
+as_user() {
+    local user=$1
+    shift
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u "$user" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Prints a TCP port on 127.0.0.1 nobody listens on (and that we did not hand out already in this run).
+BENCH_PORTS_TAKEN=" "
+free_port() {
+    local port listening
+    listening=" $(ss -Htln 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | tr '\n' ' ') "
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 30000))
+        case "$listening$BENCH_PORTS_TAKEN" in
+            *" $port "*) continue ;;
+        esac
+        BENCH_PORTS_TAKEN="$BENCH_PORTS_TAKEN$port "
+        echo "$port"
+        return 0
+    done
+    die "no free TCP port found"
+}
+
+# A work directory under /var/tmp that the database OS users can reach.
+make_workdir() {
+    local prefix=$1 dir
+    dir="$(mktemp -d "/var/tmp/$prefix.XXXXXX")"
+    chmod 755 "$dir"
+    echo "$dir"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measurement
+#
+# measure LABEL CMD...: runs the shell command string(s) one after the other (each under `/usr/bin/time -v`, as
+# `bash -c CMD`) and records for the whole LABEL:
+#   wall     - seconds from the start of the first command to the end of the last
+#   rss_max  - the largest "Maximum resident set size" reported by /usr/bin/time over the commands: the peak RSS of
+#              the single largest process (getrusage reports the max over a process and its waited-for children,
+#              not a sum)
+#   rss_tree - the peak of the SUM of the RSS of every process below the command, sampled every 0.2 s with ps
+#              (what a multi-process tool such as pgcopydb or `pg_dump -j` really holds at once; may miss a peak
+#              shorter than 0.2 s)
+# Output of the commands goes to $RUN_DIR/LABEL.log. Returns the first non-zero exit status, else 0.
+# Results are left in MEASURED_WALL, MEASURED_RSS_MAX_KB, MEASURED_RSS_TREE_KB, MEASURED_RC, MEASURED_LOG.
+measure() {
+    local label=$1
+    shift
+    local logf="$RUN_DIR/$label.log" t0 t1 rc=0 i=0 cmd tfile treef pid spid kb tree
+    : >"$logf"
+    MEASURED_RSS_MAX_KB=0
+    MEASURED_RSS_TREE_KB=0
+    t0=$(date +%s.%N)
+    for cmd in "$@"; do
+        i=$((i + 1))
+        tfile="$RUN_DIR/$label.$i.time"
+        treef="$RUN_DIR/$label.$i.tree"
+        printf '### %s\n' "$cmd" >>"$logf"
+        /usr/bin/time -v -o "$tfile" bash -c "$cmd" >>"$logf" 2>&1 &
+        pid=$!
+        sample_tree_rss "$pid" >"$treef" &
+        spid=$!
+        if wait "$pid"; then rc=0; else rc=$?; fi
+        wait "$spid" || true
+        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tfile" 2>/dev/null || true)
+        tree=$(cat "$treef" 2>/dev/null || true)
+        [ -n "$kb" ] && [ "$kb" -gt "$MEASURED_RSS_MAX_KB" ] && MEASURED_RSS_MAX_KB=$kb
+        [ -n "$tree" ] && [ "$tree" -gt "$MEASURED_RSS_TREE_KB" ] && MEASURED_RSS_TREE_KB=$tree
+        [ "$rc" -ne 0 ] && break
+    done
+    t1=$(date +%s.%N)
+    MEASURED_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+    MEASURED_RC=$rc
+    MEASURED_LOG=$logf
+    return "$rc"
+}
+
+# Prints the peak (KiB) of the summed RSS of all descendants of $1, sampled until $1 exits.
+sample_tree_rss() {
+    local root=$1 max=0 cur
+    while kill -0 "$root" 2>/dev/null; do
+        cur=$(ps -e -o pid=,ppid=,rss= 2>/dev/null | awk -v root="$root" '
+            { parent[$1] = $2; rss[$1] = $3 }
+            END {
+                total = 0
+                for (p in parent) {
+                    q = p; depth = 0
+                    while (q != "" && q != root && q > 1 && depth < 64) { q = parent[q]; depth++ }
+                    if (q == root && p != root) total += rss[p]
+                }
+                print total
+            }')
+        [ -n "$cur" ] && [ "$cur" -gt "$max" ] && max=$cur
+        sleep 0.2
+    done
+    echo "$max"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Results
+#
+# RESULTS_TSV lines: dataset \t tool \t status \t wall_s \t rss_max_mib \t rss_tree_mib \t rows \t note
+
+RESULTS_TSV=""
+
+record() {
+    local dataset=$1 tool=$2 status=$3 wall=${4:--} rss=${5:--} tree=${6:--} rows=${7:--} note=${8:-}
+    note=${note//$'\t'/ }
+    note=${note//$'\n'/ }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$dataset" "$tool" "$status" "$wall" "$rss" "$tree" "$rows" "$note" \
+        >>"$RESULTS_TSV"
+}
+
+kb_to_mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+
+# Looks up a field of a result row: result_field DATASET TOOL FIELD(status|wall|rss|tree)
+result_field() {
+    awk -F'\t' -v d="$1" -v t="$2" -v f="$3" '
+        $1 == d && $2 == t { if (f == "status") print $3; else if (f == "wall") print $4;
+                             else if (f == "rss") print $5; else if (f == "tree") print $6 }' "$RESULTS_TSV" | tail -n 1
+}
+
+ratio() {
+    # ratio A B -> A/B with 2 decimals, or "-" when either is missing.
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-" || b == "" || b == "-" || b + 0 == 0) print "-";
+                                     else printf "%.2f", a / b }'
+}
+
+# verdict VALUE LIMIT -> "met" when VALUE <= LIMIT ("<" when strict is given), "not met", or "n/a".
+verdict() {
+    awk -v v="$1" -v l="$2" -v strict="${3:-}" 'BEGIN {
+        if (v == "" || v == "-") { print "n/a"; exit }
+        if ((strict != "" && v + 0 < l + 0) || (strict == "" && v + 0 <= l + 0)) print "met"; else print "not met" }'
+}
+
+# Writes the CSV and Markdown files and prints the table. Arguments: the tools in display order, and the
+# comparison spec "peer:limit[,peer:limit]" (Ferry's wall time divided by each peer's, against the limit), then
+# the RSS limit in MiB. Extra Markdown lines (the setup) come from $REPORT_CONTEXT.
+write_report() {
+    local tools=$1 comparisons=$2 rss_limit=$3
+    local base="$RESULTS_DIR/$BENCH_NAME-$STAMP" datasets d t cmp peer limit fw pw r rss
+    mkdir -p "$RESULTS_DIR"
+    datasets=$(cut -f1 "$RESULTS_TSV" | awk '!seen[$0]++')
+
+    {
+        echo "dataset,tool,status,wall_s,peak_rss_mib,peak_tree_rss_mib,rows,note"
+        awk -F'\t' '{ gsub(/"/, "\"\"", $8); printf "%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", $1, $2, $3, $4, $5, $6, $7, $8 }' \
+            "$RESULTS_TSV"
+    } >"$base.csv"
+
+    local table targets
+    table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak RSS MiB (sum of processes) | rows |"$'\n'
+    table+="|---|---|---|---:|---:|---:|---:|"$'\n'
+    table+=$(awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' \
+        "$RESULTS_TSV")
+    targets="| dataset | measure | value | target | verdict |"$'\n'"|---|---|---:|---|---|"$'\n'
+    for d in $datasets; do
+        fw=$(result_field "$d" ferry wall)
+        [ "$(result_field "$d" ferry status)" = ok ] || fw=""
+        IFS=',' read -r -a cmp <<<"$comparisons"
+        for c in "${cmp[@]}"; do
+            peer=${c%%:*}
+            limit=${c#*:}
+            pw=$(result_field "$d" "$peer" wall)
+            [ "$(result_field "$d" "$peer" status)" = ok ] || pw=""
+            r=$(ratio "$fw" "$pw")
+            targets+="| $d | ferry / $peer wall time | $r | <= $limit | $(verdict "$r" "$limit") |"$'\n'
+        done
+        rss=$(result_field "$d" ferry rss)
+        [ "$(result_field "$d" ferry status)" = ok ] || rss=""
+        targets+="| $d | ferry peak RSS MiB | ${rss:--} | < $rss_limit | $(verdict "$rss" "$rss_limit" strict) |"$'\n'
+    done
+
+    {
+        echo "# $BENCH_NAME — $STAMP"
+        echo
+        printf '%s\n' "$REPORT_CONTEXT"
+        echo
+        echo "## Results"
+        echo
+        printf '%s\n' "$table"
+        echo
+        echo "## Targets"
+        echo
+        printf '%s' "$targets"
+        local notes
+        notes=$(awk -F'\t' '$8 != "" { printf "- %s / %s: %s\n", $1, $2, $8 }' "$RESULTS_TSV")
+        if [ -n "$notes" ]; then
+            echo
+            echo "## Notes"
+            echo
+            printf '%s\n' "$notes"
+        fi
+    } >"$base.md"
+
+    step "Results ($tools)"
+    {
+        printf '%-10s %-22s %-9s %9s %9s %10s %12s\n' dataset tool status "wall s" "RSS MiB" "tree MiB" rows
+        awk -F'\t' '{ printf "%-10s %-22s %-9s %9s %9s %10s %12s\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS_TSV"
+        echo
+        printf '%s' "$targets" | sed -n '3,$p' | awk -F'|' '{ printf "%-10s %-38s %8s %8s  %s\n", $2, $3, $4, $5, $6 }'
+    } >&2
+    log "results written to $base.csv and $base.md"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ferry
+#
+# ferry_prepare: makes sure `./ferry migrate --help` works (the launcher builds Ferry on first use), then copies
+# the built jar and its lib/ to $1 so that a rebuild by someone else during the run cannot change what we time.
+# Sets FERRY_CMD (a command prefix) or leaves it empty and sets FERRY_UNAVAILABLE to the reason.
+
+FERRY_CMD=""
+FERRY_UNAVAILABLE=""
+
+ferry_other_build_running() {
+    # The launcher's own build: "./mvnw -q -B -DskipTests -Dmaven.javadoc.skip=true install" in the repository.
+    pgrep -f -- "-Dmaven.javadoc.skip=true install" >/dev/null 2>&1
+}
+
+ferry_prepare() {
+    local dest=$1 out waited=0
+    while ferry_other_build_running; do
+        if [ "$waited" -ge 900 ]; then
+            FERRY_UNAVAILABLE="another process has been building Ferry for 15 minutes"
+            return 0
+        fi
+        [ "$waited" -eq 0 ] && log "another process is building Ferry; waiting for it to finish"
+        sleep 10
+        waited=$((waited + 10))
+    done
+    log "checking that '$REPO_DIR/ferry migrate --help' works (may build Ferry first)"
+    if ! out=$("$REPO_DIR/ferry" migrate --help 2>&1); then
+        FERRY_UNAVAILABLE="'./ferry migrate --help' failed: $(printf '%s' "$out" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ')"
+        return 0
+    fi
+    # shellcheck source=../../scripts/jdk.sh
+    . "$REPO_DIR/scripts/jdk.sh"
+    ferry_pick_jdk >/dev/null 2>&1 || { FERRY_UNAVAILABLE="no JDK 21+ found"; return 0; }
+    mkdir -p "$dest"
+    cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
+    cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
+    # The same JVM options as the ./ferry launcher.
+    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:--Xmx1g} -jar '$dest/ferry.jar'"
+    log "Ferry ready: $FERRY_CMD"
+}

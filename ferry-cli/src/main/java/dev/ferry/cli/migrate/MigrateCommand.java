@@ -1,0 +1,108 @@
+package dev.ferry.cli.migrate;
+
+import dev.ferry.cli.Converters;
+import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.Homes;
+import dev.ferry.cli.LogSetup;
+import dev.ferry.cli.Secrets;
+import dev.ferry.cli.Wiring;
+import dev.ferry.cli.output.Terminal;
+import dev.ferry.control.job.JobRequest;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.PerformanceConfig;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", sortOptions = false,
+        description = {"Run a whole migration in this process (no server needed), with a live progress display.",
+                "Exits 0 only when the job completed and every table has the same row count on both sides.",
+                "Ctrl-C stops the job cleanly (exit 1)."})
+public final class MigrateCommand extends FerryCall {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Option(names = "--source", required = true, paramLabel = "URL",
+            description = "Source database: postgresql://USER:PASSWORD@HOST:PORT/DB (also postgres://, mysql://, mariadb://; ?sslmode=...)")
+    String sourceUrl;
+
+    @Option(names = "--destination", required = true, paramLabel = "URL", description = "Destination server, same URL form")
+    String destinationUrl;
+
+    @Option(names = "--type", paramLabel = "TYPE", converter = Converters.Type.class,
+            description = "one-time (default) or continuous (copy, replicate until caught up, then promote)")
+    JobType type = JobType.ONE_TIME;
+
+    @Option(names = "--source-password-env", paramLabel = "VAR", description = "Read the source password from this environment variable")
+    String sourcePasswordEnv;
+
+    @Option(names = "--destination-password-env", paramLabel = "VAR",
+            description = "Read the destination password from this environment variable")
+    String destinationPasswordEnv;
+
+    @Option(names = "--include", paramLabel = "PATTERN", description = "Only move matching objects: db, db.schema or db.schema.table, * as wildcard (repeatable)")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave matching objects out (repeatable)")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
+    Integer parallelism;
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Keep Ferry's state (store, logs) in this directory (default: a temporary directory deleted afterwards)")
+    Path home;
+
+    @Override
+    protected int run() throws InterruptedException {
+        DatabaseConnection source = withPassword(DatabaseUrl.parse(sourceUrl, "source"), sourcePasswordEnv, "--source-password-env");
+        DatabaseConnection destination = withPassword(DatabaseUrl.parse(destinationUrl, "destination"), destinationPasswordEnv,
+                "--destination-password-env");
+        if (source.engine() != destination.engine()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "The source is %s but the destination is %s; Ferry migrates between servers of the same family"
+                    .formatted(source.engine().id(), destination.engine().id()));
+        }
+        var performance = new PerformanceConfig(parallelism);
+        var objects = new ObjectsConfig(include, exclude);
+        boolean terminal = Terminal.stderrIsTerminal();
+        // logging is set before any class with a logger loads (see LogSetup)
+        Path kept = home == null ? null : Homes.create(home.toAbsolutePath().normalize());
+        if (kept == null) {
+            LogSetup.warningsToStderr();
+        } else {
+            LogSetup.toFile(kept.resolve("logs").resolve("migrate.log"));
+        }
+        try (Interruption interruption = Interruption.install();
+                TempHome dir = kept == null ? TempHome.fresh() : TempHome.kept(kept)) {
+            try (Wiring wiring = Wiring.open(dir.path())) {
+                var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
+                String id = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
+                String sourceName = "src-" + id;
+                String destinationName = "dst-" + id;
+                String job = "migrate-" + id;
+                err().printf("Migrating %s to %s%n", source.display(), destination.display());
+                err().flush();
+                run.createProfile(sourceName, "migrate source", source);
+                run.createProfile(destinationName, "migrate destination", destination);
+                wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
+                        sourceName, destinationName, objects, performance), null);
+                return run.run(job);
+            }
+        }
+    }
+
+    private static DatabaseConnection withPassword(DatabaseConnection connection, String env, String option) {
+        Secret password = Secrets.fromEnv(env, option);
+        return password == null ? connection : connection.withPassword(password);
+    }
+}
