@@ -74,7 +74,7 @@ make_workdir() {
 #   rss_max  - the largest "Maximum resident set size" reported by /usr/bin/time over the commands: the peak RSS of
 #              the single largest process (getrusage reports the max over a process and its waited-for children,
 #              not a sum)
-#   rss_tree - the peak of the SUM of the RSS of every process below the command, sampled every 0.2 s with ps
+#   rss_tree - the peak of the SUM of the memory (PSS) of every process below the command, sampled every 0.2 s
 #              (what a multi-process tool such as pgcopydb or `pg_dump -j` really holds at once; may miss a peak
 #              shorter than 0.2 s)
 # Output of the commands goes to $RUN_DIR/LABEL.log. Returns the first non-zero exit status, else 0.
@@ -111,22 +111,26 @@ measure() {
     return "$rc"
 }
 
-# Prints the peak (KiB) of the summed RSS of all descendants of $1, sampled until $1 exits.
+# Prints the peak (KiB) of the summed memory of all descendants of $1, sampled until $1 exits. Each process counts
+# its PSS (proportional set size, /proc/PID/smaps_rollup): pages shared between forked workers are split between
+# them instead of being counted once per process, so the sum is what the tool really holds.
 sample_tree_rss() {
-    local root=$1 max=0 cur
+    local root=$1 max=0 cur pids
     while kill -0 "$root" 2>/dev/null; do
-        cur=$(ps -e -o pid=,ppid=,rss= 2>/dev/null | awk -v root="$root" '
-            { parent[$1] = $2; rss[$1] = $3 }
+        pids=$(ps -e -o pid=,ppid= 2>/dev/null | awk -v root="$root" '
+            { parent[$1] = $2 }
             END {
-                total = 0
                 for (p in parent) {
                     q = p; depth = 0
                     while (q != "" && q != root && q > 1 && depth < 64) { q = parent[q]; depth++ }
-                    if (q == root && p != root) total += rss[p]
+                    if (q == root && p != root) printf "/proc/%s/smaps_rollup ", p
                 }
-                print total
             }')
-        [ -n "$cur" ] && [ "$cur" -gt "$max" ] && max=$cur
+        if [ -n "$pids" ]; then
+            # shellcheck disable=SC2086
+            cur=$(cat $pids 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }')
+            [ -n "$cur" ] && [ "$cur" -gt "$max" ] && max=$cur
+        fi
         sleep 0.2
     done
     echo "$max"
@@ -185,7 +189,7 @@ write_report() {
     } >"$base.csv"
 
     local table targets
-    table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak RSS MiB (sum of processes) | rows |"$'\n'
+    table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak memory MiB (PSS sum of processes) | rows |"$'\n'
     table+="|---|---|---|---:|---:|---:|---:|"$'\n'
     table+=$(awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' \
         "$RESULTS_TSV")
@@ -231,7 +235,7 @@ write_report() {
 
     step "Results ($tools)"
     {
-        printf '%-10s %-22s %-9s %9s %9s %10s %12s\n' dataset tool status "wall s" "RSS MiB" "tree MiB" rows
+        printf '%-10s %-22s %-9s %9s %9s %10s %12s\n' dataset tool status "wall s" "RSS MiB" "PSS-sum" rows
         awk -F'\t' '{ printf "%-10s %-22s %-9s %9s %9s %10s %12s\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS_TSV"
         echo
         printf '%s' "$targets" | sed -n '3,$p' | awk -F'|' '{ printf "%-10s %-38s %8s %8s  %s\n", $2, $3, $4, $5, $6 }'

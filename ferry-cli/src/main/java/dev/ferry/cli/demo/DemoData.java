@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo's sample database {@code shop}: three schemas (sales, inventory, hr), many column types,
@@ -22,6 +24,7 @@ import java.util.Properties;
  * {@code shop.sql} with about {@code rows} rows in total.
  */
 final class DemoData {
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     static final String DATABASE = "shop";
     private static final String SCRIPT = "shop.sql";
 
@@ -53,8 +56,8 @@ final class DemoData {
 
     /** Whether the server accepts a connection now. */
     static boolean reachable(DatabaseConnection superuser) {
-        try (Connection ignored = connect(superuser.withDatabase("postgres"))) {
-            return true;
+        try (Connection connection = connect(superuser.withDatabase("postgres"))) {
+            return connection.isValid(5);
         } catch (SQLException e) {
             return false;
         }
@@ -108,6 +111,7 @@ final class DemoData {
     }
 
     private static FerryException failure(DatabaseConnection server, String what, SQLException e) {
+        log.atError().addKeyValue("server", server.display()).setCause(e).log("demo data could not be loaded");
         return new FerryException(ErrorCode.FAILED_PRECONDITION,
                 "Demo: %s on %s (%s); see the demo log".formatted(what, server.display(), e.getSQLState()), e);
     }

@@ -159,6 +159,8 @@ class MySqlEngineIT {
             assertThat(Servers.query(dest, db.name(), show).getFirst().subList(0, 3)).as(show)
                     .isEqualTo(Servers.query(db.connection(), db.name(), show).getFirst().subList(0, 3));
         }
+        assertThat(Servers.query(dest, db.name(), "SELECT NEXTVAL(`order seq`)"))
+                .isEqualTo(Servers.query(db.connection(), db.name(), "SELECT NEXTVAL(`order seq`)"));
         assertThat(Servers.query(dest, db.name(), "SELECT * FROM `a view on a view` ORDER BY 1"))
                 .isEqualTo(Servers.query(db.connection(), db.name(), "SELECT * FROM `a view on a view` ORDER BY 1"))
                 .isNotEmpty();

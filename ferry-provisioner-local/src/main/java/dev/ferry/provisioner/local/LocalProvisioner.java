@@ -22,10 +22,10 @@ import dev.ferry.provisioner.local.process.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,7 @@ public final class LocalProvisioner implements Provisioner {
     private final Map<EngineKind, ServerDriver> drivers = new EnumMap<>(EngineKind.class);
     private final InstancePlacement placement;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final ReentrantLock portLock = new ReentrantLock();
-    private final Set<Integer> pendingPorts = new HashSet<>();
+    private final PortReservations ports = new PortReservations();
 
     public LocalProvisioner(LocalSettings settings) {
         this(settings, Clock.systemUTC());
@@ -82,7 +82,7 @@ public final class LocalProvisioner implements Provisioner {
             }
             Path binaries = driver.binaries(spec.version());
             RunAs runAs = RunAs.forServer(driver.osUser());
-            int port = reservePort(spec.port());
+            int port = ports.reserve(spec.port(), this::recordedPorts, settings.instancesDir());
             InstanceRecord record = null;
             try {
                 Files.createDirectories(dir);
@@ -98,15 +98,16 @@ public final class LocalProvisioner implements Provisioner {
                         .log("instance created and started");
                 return describe(record, password, InstanceStatus.RUNNING);
             } catch (IOException | RuntimeException e) {
-                discardFailed(dir, record);
+                Path keptLog = discardFailed(dir, record);
                 if (e instanceof FerryException fe) {
-                    throw fe;
+                    throw keptLog == null ? fe : new FerryException(fe.code(),
+                            fe.getMessage().replace(record.logFile().toString(), keptLog.toString()), fe.getCause());
                 }
                 throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                         "Could not create instance %s in %s; check that the directory is writable"
                                 .formatted(spec.name(), dir), e);
             } finally {
-                releasePort(port);
+                ports.release(port);
             }
         });
     }
@@ -222,54 +223,32 @@ public final class LocalProvisioner implements Provisioner {
         }
     }
 
+    private Set<Integer> recordedPorts() {
+        return list().stream().map(instance -> instance.endpoint().port()).collect(Collectors.toSet());
+    }
+
     private Path instanceDir(String name) {
         return settings.instancesDir().resolve(name);
     }
 
-    /** Picks or checks the port and keeps it from concurrent creates until this one is recorded. */
-    private int reservePort(Integer asked) {
-        portLock.lock();
-        try {
-            var taken = new HashSet<>(pendingPorts);
-            list().forEach(instance -> taken.add(instance.endpoint().port()));
-            int port;
-            if (asked != null) {
-                if (taken.contains(asked)) {
-                    throw new FerryException(ErrorCode.ALREADY_EXISTS,
-                            "Port %d is already used by another instance in %s; choose another port or leave it empty"
-                                    .formatted(asked, settings.instancesDir()));
-                }
-                Ports.requireFree(asked);
-                port = asked;
-            } else {
-                port = Ports.free(taken);
-            }
-            pendingPorts.add(port);
-            return port;
-        } finally {
-            portLock.unlock();
-        }
-    }
-
-    private void releasePort(int port) {
-        portLock.lock();
-        try {
-            pendingPorts.remove(port);
-        } finally {
-            portLock.unlock();
-        }
-    }
-
-    private void discardFailed(Path dir, InstanceRecord record) {
+    /** Stops and deletes a half-created instance, keeping its server log; returns where the log went, if kept. */
+    private Path discardFailed(Path dir, InstanceRecord record) {
+        Path keptLog = null;
         try {
             if (record != null && Files.isDirectory(record.dataDir()) && drivers.get(record.engine()).running(record)) {
                 drivers.get(record.engine()).stop(record);
+            }
+            if (record != null && Files.isRegularFile(record.logFile())) {
+                Path logs = Files.createDirectories(settings.home().resolve("logs"));
+                keptLog = logs.resolve(record.name() + "-failed-create.log");
+                Files.copy(record.logFile(), keptLog, StandardCopyOption.REPLACE_EXISTING);
             }
             placement.delete(dir, record);
         } catch (IOException | RuntimeException e) {
             log.atWarn().addKeyValue("instance", dir.getFileName()).setCause(e)
                     .log("could not clean up after a failed create; delete the instance directory by hand");
         }
+        return keptLog;
     }
 
     private <T> T locked(String name, Supplier<T> action) {

@@ -128,9 +128,11 @@ class MariaDbProvisioningIT {
                 new Secret("not-in-errors"));
         assertThatThrownBy(() -> provisioner.create(spec))
                 .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("my-bad-failed-create.log")
                 .hasMessageContaining("instance my-bad exited while starting")
                 .hasMessageContaining("unknown variable 'no_such_variable=1'")
                 .message().doesNotContain("not-in-errors");
         assertThat(home.resolve("instances/my-bad")).doesNotExist();
+        assertThat(home.resolve("logs/my-bad-failed-create.log")).isNotEmptyFile();
     }
 }

@@ -195,9 +195,11 @@ class PostgresProvisioningIT {
                 Map.of("wal_level", "bogus", "fsync", "off"), new Secret("not-in-errors"));
         assertThatThrownBy(() -> provisioner.create(spec))
                 .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("pg-bad-failed-create.log")
                 .hasMessageContaining("instance pg-bad")
                 .hasMessageContaining("invalid value for parameter \"wal_level\"")
                 .message().doesNotContain("not-in-errors");
         assertThat(home.resolve("instances/pg-bad")).doesNotExist();
+        assertThat(home.resolve("logs/pg-bad-failed-create.log")).isNotEmptyFile();
     }
 }

@@ -43,8 +43,22 @@ public final class SchemaReader {
             TableDdl ddl = innodb && create.startsWith("CREATE TABLE") ? TableDdl.split(create, autoIncrement) : TableDdl.whole(create);
             tableSchemas.put(ref, new TableSchema(ref, t.engine(), t.transactional(), cols, ddl));
         }
-        return new SourceSchema(database, tableSchemas, views(c, database, selection), routines(c, database),
+        return new SourceSchema(database, tableSchemas, sequences(c, database, selection), views(c, database, selection), routines(c, database),
                 triggers(c, database, selection), events(c, database));
+    }
+
+    private static List<SourceSequence> sequences(Connection c, String database, ObjectSelection selection) throws SQLException {
+        List<SourceSequence> sequences = new ArrayList<>();
+        for (String name : Sql.query(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", rs -> rs.getString(1), database)) {
+            if (!selection.includesTable(database, new TableRef(database, name))) {
+                continue;
+            }
+            String ddl = showCreate(c, "SHOW CREATE SEQUENCE " + D.quote(database, name), 2, database + "." + name);
+            long next = Sql.queryLong(c, "SELECT next_not_cached_value FROM " + D.quote(database, name));
+            sequences.add(new SourceSequence(name, ddl, next));
+        }
+        return sequences;
     }
 
     private static List<SourceObject> views(Connection c, String database, ObjectSelection selection) throws SQLException {

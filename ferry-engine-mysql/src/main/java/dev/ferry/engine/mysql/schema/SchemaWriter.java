@@ -36,9 +36,17 @@ public final class SchemaWriter {
         this.database = database;
     }
 
-    /** Creates the tables (without their deferred indexes and foreign keys). */
-    public void createTables(Collection<TableSchema> tables) {
+    /**
+     * Creates the sequences, restarted where the source's stopped handing out values, and the tables (without
+     * their deferred indexes and foreign keys).
+     */
+    public void createTables(List<SourceSequence> sequences, Collection<TableSchema> tables) {
         try (Connection c = open()) {
+            for (SourceSequence s : sequences) {
+                run(c, s.ddl(), "create sequence " + D.quote(database, s.name()));
+                run(c, "ALTER SEQUENCE " + D.quote(s.name()) + " RESTART WITH " + s.nextValue(),
+                        "restart sequence " + D.quote(database, s.name()));
+            }
             for (TableSchema t : tables) {
                 run(c, t.ddl().create(), "create table " + t.ref());
             }

@@ -10,12 +10,14 @@ import java.util.Map;
 public record SourceSchema(
         String database,
         Map<TableRef, TableSchema> tables,
+        List<SourceSequence> sequences,
         List<SourceObject> views,
         List<SourceObject> routines,
         List<SourceObject> triggers,
         List<SourceObject> events) {
     public SourceSchema {
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+        sequences = List.copyOf(sequences);
         views = List.copyOf(views);
         routines = List.copyOf(routines);
         triggers = List.copyOf(triggers);

@@ -68,7 +68,7 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
-        new SchemaWriter(connector, destination, database).createTables(schema.tables().values());
+        new SchemaWriter(connector, destination, database).createTables(schema.sequences(), schema.tables().values());
     }
 
     @Override

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotOpener {
     private static final Logger log = LoggerFactory.getLogger(SnapshotOpener.class);
     private static final Dialect D = Dialect.MYSQL;
-    private static final int LOCK_WAIT_SECONDS = 120;
+    /** How long FLUSH TABLES WITH READ LOCK may wait for running statements; writers wait meanwhile. */
+    private static final int LOCK_WAIT_SECONDS = 30;
+    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
 
     private final MySqlConnector connector;
     private final Clock clock;
@@ -155,6 +157,11 @@ public final class SnapshotOpener {
         } catch (SQLException e) {
             if (e.getErrorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED) {
                 return false;
+            }
+            if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("A long-running statement on the source kept its"
+                        + " tables busy for %d s, so the brief global read lock for the snapshot could not be taken; retry"
+                        + " when it has finished").formatted(LOCK_WAIT_SECONDS), e);
             }
             throw e;
         }
