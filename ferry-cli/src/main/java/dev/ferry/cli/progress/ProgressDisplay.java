@@ -22,7 +22,7 @@ public final class ProgressDisplay {
     private final long lineIntervalNanos;
     private final LongSupplier nanoTime;
     private final Deque<Sample> samples = new ArrayDeque<>();
-    private long lastLineAt = Long.MIN_VALUE;
+    private long lastLineAt;
     private String lastStatus;
     private int drawnWidth;
 
@@ -49,7 +49,7 @@ public final class ProgressDisplay {
         String line = render(progress, rowsPerSecond(), bytesPerSecond());
         if (terminal) {
             draw(line);
-        } else if (!status.equals(lastStatus) || now - lastLineAt >= lineIntervalNanos) {
+        } else if (lastStatus == null || !status.equals(lastStatus) || now - lastLineAt >= lineIntervalNanos) {
             err.println(line);
             err.flush();
             lastLineAt = now;

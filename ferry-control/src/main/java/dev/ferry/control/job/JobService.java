@@ -208,6 +208,7 @@ public final class JobService implements AutoCloseable {
                 return current;
             });
             runners.interrupt(name);
+            store.findProfile(job.source()).ifPresent(source -> runners.releaseSource(job, source));
             locks.with(name, () -> {
                 store.deleteJob(name);
                 return null;

@@ -1,36 +1,34 @@
 package dev.ferry.control.runner;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
+import dev.ferry.core.Dialect;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.Severity;
-import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.store.Store;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The FULL_DUMP phase, one source database after another: snapshot, schema before the data, tables in
- * parallel (largest first), schema after the data. A database is checkpointed {@code started} before
- * anything is written to it and {@code done} after; resuming a database that was started but not done
- * wipes what Ferry wrote there and copies it again from a new snapshot, because the snapshot of the
- * interrupted attempt died with its connection and mixing two snapshots would not be consistent.
+ * parallel (largest first), schema after the data. Each step is checkpointed when it is done, so a
+ * resumed job skips what was finished.
+ *
+ * <p>Resuming after a crash. The exported snapshot of the interrupted attempt died with its connection,
+ * so the rest of the database is read from a new snapshot: tables recorded as copied are kept, a table
+ * whose copy was interrupted is copied again from scratch (the engine empties it first), and the
+ * schema steps that had not finished are done again. Each copied table records the replication
+ * position of the snapshot it was read from. For a continuous job, change replication starts at the
+ * first snapshot's position and applies a change to a table only when it is newer than the position
+ * that table was copied at, so tables read from a later snapshot are neither missing changes nor
+ * receive them twice. For a one-time job on a source that is not written meanwhile, both snapshots
+ * see the same data and the result is identical to an uninterrupted run.
  */
 final class FullLoad {
-    private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
-
     static final String STARTED = "started";
     static final String DONE = "done";
 
@@ -44,94 +42,88 @@ final class FullLoad {
         this.clock = clock;
     }
 
-    static String checkpointKey(String database) {
+    static String databaseKey(String database) {
         return "db/" + database;
+    }
+
+    private static String stepKey(String database, String step) {
+        return "step/" + step + "/" + database;
+    }
+
+    static String tableKey(String database, TableInfo table) {
+        return "table/" + Dialect.POSTGRESQL.quote(database, table.ref().schema(), table.ref().table());
+    }
+
+    static String replicationKey(String database) {
+        return "replication/" + database;
     }
 
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases, int parallelism) throws InterruptedException {
         for (String database : databases) {
-            String key = checkpointKey(database);
-            String mark = store.checkpoint(job.name(), key).orElse("");
+            String mark = store.checkpoint(job.name(), databaseKey(database)).orElse("");
             if (mark.equals(DONE)) {
                 continue;
             }
             if (mark.equals(STARTED)) {
                 reporter.event(job.name(), Severity.WARNING, ("Database %s was interrupted during its copy; "
-                        + "clearing what was copied and copying it again from a new snapshot").formatted(database));
-                engine.clearDatabase(destination, database);
+                        + "resuming it from a new snapshot, keeping the tables already copied").formatted(database));
             }
-            store.putCheckpoint(job.name(), key, STARTED);
+            store.putCheckpoint(job.name(), databaseKey(database), STARTED);
             copyDatabase(job, engine, source.withDatabase(database), destination, database, parallelism);
-            store.putCheckpoint(job.name(), key, DONE);
+            store.putCheckpoint(job.name(), databaseKey(database), DONE);
             reporter.event(job.name(), Severity.INFO, "Database %s copied".formatted(database));
         }
+    }
+
+    private boolean done(MigrationJob job, String key) {
+        return store.checkpoint(job.name(), key).map(v -> v.startsWith(DONE)).orElse(false);
     }
 
     private void copyDatabase(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             String database, int parallelism) throws InterruptedException {
         checkInterrupted(job);
-        boolean created = engine.createDatabase(source, destination, database);
-        if (created) {
+        String schemaBefore = stepKey(database, "schema-before");
+        String schemaAfter = stepKey(database, "schema-after");
+        if (!done(job, schemaBefore)) {
+            // The schema script runs in one transaction, but clear anyway: a crash between the script's
+            // commit and its checkpoint would otherwise leave objects that make the retry fail.
+            engine.clearDatabase(destination, database);
+        }
+        if (engine.createDatabase(source, destination, database)) {
             reporter.event(job.name(), Severity.INFO, "Created database %s on the destination".formatted(database));
         }
         DatabaseConnection target = destination.withDatabase(database);
-        var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig()), false, parallelism);
+        boolean continuous = job.type() == JobType.CONTINUOUS;
+        boolean replicationExists = store.checkpoint(job.name(), replicationKey(database)).isPresent();
+        var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig()), continuous,
+                replicationExists, parallelism);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
-            List<TableInfo> tables = snapshot.tables();
-            List<TableProgress> progress = tables.stream()
-                    .map(t -> new TableProgress(store, clock, job.name(), database, t)).toList();
-            progress.forEach(TableProgress::pending);
-            reporter.event(job.name(), Severity.INFO, "Copying database %s: %d tables, schema first"
-                    .formatted(database, tables.size()));
-            checkInterrupted(job);
-            snapshot.copySchemaBefore(target);
-            copyTables(job, snapshot, tables, progress, target, parallelism);
-            checkInterrupted(job);
-            reporter.event(job.name(), Severity.INFO,
-                    "Building indexes, constraints and the rest of the schema of %s".formatted(database));
-            snapshot.copySchemaAfter(target);
-        }
-    }
-
-    private void copyTables(MigrationJob job, SourceSnapshot snapshot, List<TableInfo> tables,
-            List<TableProgress> progress, DatabaseConnection target, int parallelism) throws InterruptedException {
-        var permits = new Semaphore(parallelism);
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<CopyResult>> results = new ArrayList<>();
-            for (int i = 0; i < tables.size(); i++) {
-                TableInfo table = tables.get(i);
-                TableProgress recorder = progress.get(i);
-                results.add(executor.submit(() -> {
-                    permits.acquire();
-                    try {
-                        recorder.started();
-                        CopyResult result = snapshot.copyTable(table, target, recorder);
-                        recorder.finished(result);
-                        log.atDebug().addKeyValue("job", job.name()).addKeyValue("table", table.ref())
-                                .addKeyValue("rows", result.rows()).log("table copied");
-                        return result;
-                    } catch (FerryException e) {
-                        recorder.failed(e.getMessage());
-                        throw e;
-                    } catch (RuntimeException e) {
-                        recorder.failed("Unexpected error; see the server log");
-                        throw e;
-                    } finally {
-                        permits.release();
-                    }
-                }));
+            String position = snapshot.replicationStart().map(p -> p.text()).orElse("");
+            if (continuous && !replicationExists && !position.isEmpty()) {
+                store.putCheckpoint(job.name(), replicationKey(database), position);
+                reporter.event(job.name(), Severity.INFO,
+                        "Change replication of %s will start at %s".formatted(database, position));
             }
-            for (Future<CopyResult> result : results) {
-                try {
-                    result.get();
-                } catch (ExecutionException e) {
-                    results.forEach(f -> f.cancel(true));
-                    if (e.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
-                    throw new IllegalStateException("table copy failed", e.getCause());
-                }
+            List<TableInfo> tables = snapshot.tables();
+            List<TableInfo> remaining = tables.stream().filter(t -> !done(job, tableKey(database, t))).toList();
+            remaining.forEach(t -> new TableProgress(store, clock, job.name(), database, t).pending());
+            reporter.event(job.name(), Severity.INFO, "Copying database %s: %d tables (%d already copied)"
+                    .formatted(database, tables.size(), tables.size() - remaining.size()));
+            checkInterrupted(job);
+            if (!done(job, schemaBefore)) {
+                snapshot.copySchemaBefore(target);
+                store.putCheckpoint(job.name(), schemaBefore, DONE);
+            }
+            new TableCopies(store, clock, job.name(), database, parallelism)
+                    .copy(snapshot, remaining, target, t -> store.putCheckpoint(job.name(), tableKey(database, t),
+                            position.isEmpty() ? DONE : DONE + "@" + position));
+            checkInterrupted(job);
+            if (!done(job, schemaAfter)) {
+                reporter.event(job.name(), Severity.INFO,
+                        "Building indexes, constraints and the rest of the schema of %s".formatted(database));
+                snapshot.copySchemaAfter(target);
+                store.putCheckpoint(job.name(), schemaAfter, DONE);
             }
         }
     }
@@ -140,9 +132,5 @@ final class FullLoad {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("job " + job.name() + " interrupted");
         }
-    }
-
-    static FerryException cancelled(MigrationJob job, Throwable cause) {
-        return new FerryException(ErrorCode.CANCELLED, "Migration job %s was stopped".formatted(job.name()), cause);
     }
 }

@@ -61,14 +61,15 @@ public final class JobRunner {
             if (job.state() != JobState.RUNNING) {
                 throw new InterruptedException("stopped before it started");
             }
-            if (job.type() == JobType.CONTINUOUS) {
-                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                        "Continuous replication is not available in this Ferry build; create a one-time job");
-            }
             reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
             List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
             int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
             new FullLoad(store, reporter, clock).run(job, engine, source, destination, databases, parallelism);
+            if (job.type() == JobType.CONTINUOUS) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("The full load of migration job %s is done, "
+                        + "but change replication is not available in this Ferry build; delete the job to release "
+                        + "its replication slot").formatted(jobName));
+            }
             checkRowCounts(job, engine, source, destination);
             reporter.report(jobName, new RunnerEvent.Completed());
             log.atInfo().addKeyValue("job", jobName).log("job completed");

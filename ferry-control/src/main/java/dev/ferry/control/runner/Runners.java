@@ -42,6 +42,14 @@ public final class Runners implements AutoCloseable {
                 store.listObjects(job.name()));
     }
 
+    /** Drops what the job keeps on the source for replication (slots, publications), database by database. */
+    public void releaseSource(MigrationJob job, ConnectionProfile source) {
+        var engine = engines.get(source.engine());
+        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("replication/"))
+                .map(k -> k.substring("replication/".length()))
+                .forEach(database -> engine.dropReplication(source.connection().withDatabase(database), database, job.name()));
+    }
+
     @Override
     public void close() {
         scheduler.close();

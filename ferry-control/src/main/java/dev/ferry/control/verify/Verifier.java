@@ -67,6 +67,8 @@ public final class Verifier {
                     "No source database matches the job's selection on %s".formatted(source.display()),
                     "Check the source profile's database and the job's include/exclude patterns", null));
         }
+        findings.addAll(engine.checkSource(source, databases, job.type() == JobType.CONTINUOUS));
+        findings.addAll(engine.checkDestination(source, destination, databases));
         for (String database : databases) {
             if (resumable.contains(database)) {
                 continue;

@@ -157,7 +157,7 @@ public final class MySqlEngine implements Engine {
                     throw new FerryException(ErrorCode.NOT_FOUND, "Table %s does not exist on %s:%d"
                             .formatted(t, server.host(), server.port()));
                 }
-                hashes.put(t, ContentHasher.digest(c, new TableRef(database, t.table()), cols.stream().map(Column::name).toList()));
+                hashes.put(t, ContentHasher.digest(c, new TableRef(database, t.table()), cols));
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, server, "hash the rows of database " + D.quote(database));

@@ -9,6 +9,7 @@ import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
@@ -51,6 +52,28 @@ class MySqlSnapshotIT {
         assertThat(Servers.query(dest, db.name(), "SELECT COUNT(*), SUM(v = 'before') FROM t").getFirst())
                 .map(Object::toString).containsExactly("1000", "1000");
         assertThat(db.queryLong("SELECT COUNT(*) FROM t")).isEqualTo(1000);
+    }
+
+    @Test
+    void copiesATableLargerThanOneLoadDataChunkAndReportsProgress() throws Exception {
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(20), n INT, KEY by_n (n))",
+                "INSERT INTO big SELECT seq, CONCAT('row\t', seq), seq % 7 FROM seq_1_to_450000");
+        DatabaseConnection dest = destination.superuser();
+        List<long[]> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CopyResult result;
+
+        try (SourceSnapshot snapshot = engine.openSnapshot(db.connection(), db.name(), CopyFlow.options(1))) {
+            CopyFlow.prepare(engine, db.connection(), dest, db.name(), snapshot);
+            result = snapshot.copyTable(snapshot.tables().getFirst(), dest, (rows, bytes) -> progress.add(new long[] {rows, bytes}));
+            snapshot.copySchemaAfter(dest);
+        }
+
+        assertThat(result.rows()).isEqualTo(450_000);
+        assertThat(progress.getLast()).containsExactly(result.rows(), result.bytes());
+        List<TableRef> big = List.of(new TableRef(db.name(), "big"));
+        assertThat(engine.contentHashes(dest, db.name(), big)).isEqualTo(engine.contentHashes(db.connection(), db.name(), big));
+        assertThat(Servers.query(dest, db.name(), "SHOW CREATE TABLE big")).isEqualTo(db.query("SHOW CREATE TABLE big"));
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class LocalProvisioner implements Provisioner {
     public Instance create(InstanceSpec spec) {
         ServerDriver driver = drivers.get(spec.engine());
         driver.checkFlags(spec.flags());
+        if (spec.rootPassword() != null && spec.rootPassword().reveal().isBlank()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "The root password of instance %s is empty; give one or leave it unset for a generated one"
+                            .formatted(spec.name()));
+        }
         return locked(spec.name(), () -> {
             Path dir = instanceDir(spec.name());
             if (Files.exists(dir)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -50,25 +51,37 @@ public final class Json {
         }
         try {
             return mapper.readValue(bytes, type);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? ""
-                    : "; known fields: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                            .collect(Collectors.joining(", "));
-            throw invalid("Unknown field '%s'%s".formatted(path(e), known), e);
-        } catch (MismatchedInputException e) {
-            if (e.getPath().isEmpty()) {
-                throw invalid("The request body must be a JSON object", e);
-            }
-            throw invalid("Field '%s' must be %s".formatted(path(e), describe(e.getTargetType())), e);
-        } catch (JsonMappingException e) {
-            throw invalid("Field '%s' has an invalid value".formatted(path(e)), e);
         } catch (JacksonException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " (line %d, column %d)".formatted(at.getLineNr(), at.getColumnNr());
-            throw invalid("The request body is not valid JSON" + where, e);
+            throw describe(e);
         } catch (IOException e) {
             throw invalid("The request body could not be read", e);
         }
+    }
+
+    private static FerryException describe(JacksonException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException syntax) {
+                JsonLocation at = syntax.getLocation();
+                String where = at == null ? "" : " (line %d, column %d)".formatted(at.getLineNr(), at.getColumnNr());
+                return invalid("The request body is not valid JSON" + where, e);
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds() == null ? ""
+                    : "; known fields: " + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                            .collect(Collectors.joining(", "));
+            return invalid("Unknown field '%s'%s".formatted(path(unknown), known), e);
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            if (mismatch.getPath().isEmpty()) {
+                return invalid("The request body must be a JSON object", e);
+            }
+            return invalid("Field '%s' must be %s".formatted(path(mismatch), describe(mismatch.getTargetType())), e);
+        }
+        if (e instanceof JsonMappingException mapping) {
+            return invalid("Field '%s' has an invalid value".formatted(path(mapping)), e);
+        }
+        return invalid("The request body is not valid JSON", e);
     }
 
     private static FerryException invalid(String message, Exception cause) {

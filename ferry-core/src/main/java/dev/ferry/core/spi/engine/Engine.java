@@ -2,6 +2,7 @@ package dev.ferry.core.spi.engine;
 
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.TableRef;
 import java.util.List;
@@ -55,6 +56,37 @@ public interface Engine {
      */
     Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables);
 
-    /** Options for a snapshot: the job it serves (to name slots and publications) and what to select. */
-    record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {}
+    /**
+     * Findings about the source before a job starts (settings, privileges, tool versions), for the
+     * given databases. Reads only. {@code continuous} tells whether change replication will follow.
+     */
+    default List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous) {
+        return List.of();
+    }
+
+    /** Findings about the destination for receiving {@code databases} from {@code source}. Reads only. */
+    default List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
+            List<String> databases) {
+        return List.of();
+    }
+
+    /**
+     * Drops whatever the job keeps on the source for change replication (PostgreSQL: its slot and
+     * publication in {@code database}). Idempotent: nothing to drop is not an error.
+     */
+    default void dropReplication(DatabaseConnection source, String database, String jobName) {}
+
+    /**
+     * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
+     * change replication will start from it ({@code forReplication}), and whether the job's replication
+     * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the
+     * engine then takes a fresh snapshot whose position is at or after the existing one, without creating
+     * the job's slot again).
+     */
+    record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
+            boolean resumingReplication, int parallelism) {
+        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {
+            this(jobName, selection, forReplication, false, parallelism);
+        }
+    }
 }

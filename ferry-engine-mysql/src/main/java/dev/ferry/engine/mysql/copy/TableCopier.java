@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies one table: a streaming {@code SELECT CAST(col AS BINARY) ...} on a source (snapshot) connection
+ * Copies one table: a streaming {@code SELECT CAST(col AS BINARY) ...} (see {@link Column#binaryExpression()}) on a source (snapshot) connection
  * feeds {@code LOAD DATA LOCAL INFILE ... CHARACTER SET binary} on a new destination connection, in chunks of
  * bounded size; when the destination refuses LOAD DATA LOCAL, batched INSERTs carry the same bytes.
  * Generated columns are skipped. Thread-safe; each call uses the connections it is given or opens.
@@ -61,7 +61,7 @@ public final class TableCopier {
         String database = table.ref().schema();
         List<Column> columns = table.copiedColumns();
         String quotedTable = D.quote(database, table.ref().table());
-        String select = columns.stream().map(c -> "CAST(" + D.quote(c.name()) + " AS BINARY)")
+        String select = columns.stream().map(Column::binaryExpression)
                 .collect(Collectors.joining(", ", "SELECT ", " FROM " + quotedTable));
         CopyTally tally = new CopyTally(clock, progress);
         boolean streaming = false;

@@ -1,0 +1,85 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.spi.engine.CopyResult;
+import dev.ferry.core.spi.engine.SourceSnapshot;
+import dev.ferry.core.spi.engine.TableInfo;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a database's tables in parallel, in the order given (largest first), at most
+ * {@code parallelism} at a time; the first failure cancels the rest and is rethrown.
+ */
+final class TableCopies {
+    private static final Logger log = LoggerFactory.getLogger(TableCopies.class);
+
+    private final Store store;
+    private final Clock clock;
+    private final String job;
+    private final String database;
+    private final int parallelism;
+
+    TableCopies(Store store, Clock clock, String job, String database, int parallelism) {
+        this.store = store;
+        this.clock = clock;
+        this.job = job;
+        this.database = database;
+        this.parallelism = parallelism;
+    }
+
+    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target, Consumer<TableInfo> copied)
+            throws InterruptedException {
+        var permits = new Semaphore(parallelism);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<CopyResult>> results = new ArrayList<>();
+            for (TableInfo table : tables) {
+                results.add(executor.submit(() -> {
+                    permits.acquire();
+                    var recorder = new TableProgress(store, clock, job, database, table);
+                    try {
+                        recorder.started();
+                        CopyResult result = snapshot.copyTable(table, target, recorder);
+                        copied.accept(table);
+                        recorder.finished(result);
+                        log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
+                                .addKeyValue("rows", result.rows()).log("table copied");
+                        return result;
+                    } catch (FerryException e) {
+                        recorder.failed(e.getMessage());
+                        throw e;
+                    } catch (RuntimeException e) {
+                        recorder.failed("Unexpected error; see the server log");
+                        throw e;
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<CopyResult> result : results) {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    results.forEach(f -> f.cancel(true));
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    if (e.getCause() instanceof InterruptedException cause) {
+                        throw cause;
+                    }
+                    throw new IllegalStateException("table copy failed", e.getCause());
+                }
+            }
+        }
+    }
+}
