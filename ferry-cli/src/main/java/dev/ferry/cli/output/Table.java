@@ -13,21 +13,20 @@ public final class Table {
     private final boolean[] numeric;
     private final List<List<String>> rows = new ArrayList<>();
 
-    private Table(List<String> headers) {
-        this.headers = headers;
-        this.numeric = new boolean[headers.size()];
+    private Table(List<String> headers, boolean[] numeric) {
+        this.headers = List.copyOf(headers);
+        this.numeric = numeric;
     }
 
     /** A table with these headers; a header starting with {@code >} marks a right-aligned column. */
     public static Table of(String... headers) {
         List<String> names = new ArrayList<>();
-        Table table = new Table(names);
+        boolean[] numeric = new boolean[headers.length];
         for (int i = 0; i < headers.length; i++) {
-            boolean right = headers[i].startsWith(">");
-            names.add(right ? headers[i].substring(1) : headers[i]);
-            table.numeric[i] = right;
+            numeric[i] = headers[i].startsWith(">");
+            names.add(numeric[i] ? headers[i].substring(1) : headers[i]);
         }
-        return table;
+        return new Table(names, numeric);
     }
 
     public Table row(Object... cells) {

@@ -57,7 +57,8 @@ public final class TableCopier {
      *
      * @param estimatedRowBytes average row size for sizing fetches, 0 when unknown
      */
-    public CopyResult copy(Connection source, DatabaseConnection sourceServer, TableSchema table, DatabaseConnection destination, long estimatedRowBytes, CopyProgress progress) {
+    public CopyResult copy(Connection source, DatabaseConnection sourceServer, TableSchema table,
+            DatabaseConnection destination, long estimatedRowBytes, CopyProgress progress) {
         String database = table.ref().schema();
         List<Column> columns = table.copiedColumns();
         String quotedTable = D.quote(database, table.ref().table());
@@ -75,7 +76,7 @@ public final class TableCopier {
             try (Statement s = source.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 s.setFetchSize(fetchSize(estimatedRowBytes));
                 streaming = true;
-                try (ResultSet rs = s.executeQuery(select)) {
+                try (ResultSet rs = query(s, select)) {
                     RowSource rows = new ResultSetRows(rs, columns.size());
                     long loaded = loadData
                             ? loadData(dest, rows, table, quotedTable, columns, jsonConvert, tally)
@@ -104,6 +105,14 @@ public final class TableCopier {
         log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
                 .addKeyValue("bytes", tally.bytes()).log("table copied");
         return new CopyResult(tally.rows(), tally.bytes());
+    }
+
+    private static ResultSet query(Statement s, String select) {
+        try {
+            return s.executeQuery(select);
+        } catch (SQLException e) {
+            throw new SourceFailure(e);
+        }
     }
 
     private long loadData(Connection dest, RowSource rows, TableSchema table, String quotedTable, List<Column> columns,
