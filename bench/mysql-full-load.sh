@@ -129,7 +129,8 @@ start_server() {
     local install=(mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal
         --skip-test-db)
     [ "$(id -u)" -eq 0 ] && install+=(--user="$MY_OS_USER")
-    "${install[@]}" >"$dir/install.log" 2>&1 || { tail -n 20 "$dir/install.log" >&2; die "mariadb-install-db ($name) failed"; }
+    "${install[@]}" >"$dir/install.log" 2>&1 ||
+        { grep -i -m 10 'error\|fail\|warn' "$dir/install.log" >&2; die "mariadb-install-db ($name) failed; see above"; }
     local args=(--no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --port="$port" --bind-address=127.0.0.1
         --socket="$dir/sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" --skip-name-resolve
         --local-infile=1 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --max-allowed-packet=256M

@@ -33,7 +33,8 @@ public final class MigrateCommand extends FerryCall {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     @Option(names = "--source", required = true, paramLabel = "URL",
-            description = "Source database: postgresql://USER:PASSWORD@HOST:PORT/DB (also postgres://, mysql://, mariadb://; ?sslmode=...)")
+            description = {"Source: postgresql://USER:PASSWORD@HOST:PORT/DB (also postgres://, mysql://, mariadb://; ?sslmode=...).",
+                    "A DB in the URL is the database to move (unless --include is given); without it, every user database moves."})
     String sourceUrl;
 
     @Option(names = "--destination", required = true, paramLabel = "URL", description = "Destination server, same URL form")
@@ -73,7 +74,9 @@ public final class MigrateCommand extends FerryCall {
                     .formatted(source.engine().id(), destination.engine().id()));
         }
         var performance = new PerformanceConfig(parallelism);
-        var objects = new ObjectsConfig(include, exclude);
+        // a database named in the source URL is what the user means to move, unless --include says otherwise
+        var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,
+                exclude);
         boolean terminal = Terminal.stderrIsTerminal();
         // logging is set before any class with a logger loads (see LogSetup)
         Path kept = home == null ? null : Homes.create(home.toAbsolutePath().normalize());

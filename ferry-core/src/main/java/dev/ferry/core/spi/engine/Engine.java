@@ -77,6 +77,25 @@ public interface Engine {
     default void dropReplication(DatabaseConnection source, String database, String jobName) {}
 
     /**
+     * Prepares change replication of one database (see {@link Replication}); nothing streams until
+     * {@link Replication#run} is called.
+     */
+    default Replication openReplication(ReplicationRequest request) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Change replication is not available for %s in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
+     * Completes a promotion of one database once replication has stopped: synchronises sequences (or
+     * auto-increment counters) from the source, removes Ferry's bookkeeping from the destination, and
+     * drops the job's replication objects on the source. Idempotent.
+     */
+    default void finishReplication(ReplicationRequest request) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Change replication is not available for %s in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the

@@ -1,0 +1,29 @@
+package dev.ferry.core.spi.engine;
+
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.TableRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Receives what a running {@link Replication} does. Called from the replication's thread; must not
+ * block for long.
+ */
+public interface ReplicationListener {
+    /**
+     * A destination transaction committed: everything up to {@code position} is durably applied;
+     * {@code sourceCommitTime} is the source commit time of the last transaction it held; {@code rows}
+     * counts the rows changed per table in it.
+     */
+    void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> rows);
+
+    /**
+     * About once a second, also when idle: how far the destination is behind. {@code lag} is zero when
+     * idle and caught up; {@code bytes} is the source log position minus the applied position.
+     */
+    void lag(Duration lag, long bytes);
+
+    /** A change that cannot be applied faithfully and was counted, not applied (never silently dropped). */
+    void unsupported(TableRef table, String what);
+}
