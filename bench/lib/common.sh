@@ -40,18 +40,20 @@ as_user() {
     fi
 }
 
-# Prints a TCP port on 127.0.0.1 nobody listens on (and that we did not hand out already in this run).
+# Sets the variable named $1 to a TCP port on 127.0.0.1 that nobody listens on and that this run did not hand out
+# yet. Ports come from 15000-32000, below Linux's ephemeral range (32768+) that client sockets use. (A variable
+# rather than output: a command substitution would run in a subshell and forget the ports handed out.)
 BENCH_PORTS_TAKEN=" "
 free_port() {
-    local port listening
-    listening=" $(ss -Htln 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | tr '\n' ' ') "
-    for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
+    local var=$1 port listening
+    listening=" $(ss -Htan 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | sort -u | tr '\n' ' ') "
+    for _ in $(seq 1 500); do
+        port=$((15000 + RANDOM % 17000))
         case "$listening$BENCH_PORTS_TAKEN" in
             *" $port "*) continue ;;
         esac
         BENCH_PORTS_TAKEN="$BENCH_PORTS_TAKEN$port "
-        echo "$port"
+        printf -v "$var" '%s' "$port"
         return 0
     done
     die "no free TCP port found"

@@ -1,6 +1,7 @@
 package dev.ferry.cli.migrate;
 
 import dev.ferry.cli.Converters;
+import dev.ferry.cli.ExitCodes;
 import dev.ferry.cli.FerryCall;
 import dev.ferry.cli.Homes;
 import dev.ferry.cli.LogSetup;
@@ -15,6 +16,8 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.PerformanceConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -77,30 +80,61 @@ public final class MigrateCommand extends FerryCall {
         // a database named in the source URL is what the user means to move, unless --include says otherwise
         var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,
                 exclude);
-        boolean terminal = Terminal.stderrIsTerminal();
         // logging is set before any class with a logger loads (see LogSetup)
         Path kept = home == null ? null : Homes.create(home.toAbsolutePath().normalize());
-        if (kept == null) {
-            LogSetup.warningsToStderr();
-        } else {
-            LogSetup.toFile(kept.resolve("logs").resolve("migrate.log"));
+        Path logFile = kept != null ? kept.resolve("logs").resolve("migrate.log") : temporaryLog();
+        LogSetup.toFile(logFile);
+        int exit;
+        try {
+            exit = migrate(source, destination, objects, performance, kept);
+        } catch (Exception e) {
+            exit = ExitCodes.report(e, err());
         }
+        if (exit != ExitCodes.OK) {
+            err().printf("Details are in the log: %s%n", logFile);
+            err().flush();
+        } else if (kept == null) {
+            deleteQuietly(logFile);
+        }
+        return exit;
+    }
+
+    private int migrate(DatabaseConnection source, DatabaseConnection destination, ObjectsConfig objects,
+            PerformanceConfig performance, Path kept) throws InterruptedException {
+        boolean terminal = Terminal.stderrIsTerminal();
         try (Interruption interruption = Interruption.install();
-                TempHome dir = kept == null ? TempHome.fresh() : TempHome.kept(kept)) {
-            try (Wiring wiring = Wiring.open(dir.path())) {
-                var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
-                String id = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
-                String sourceName = "src-" + id;
-                String destinationName = "dst-" + id;
-                String job = "migrate-" + id;
-                err().printf("Migrating %s to %s%n", source.display(), destination.display());
-                err().flush();
-                run.createProfile(sourceName, "migrate source", source);
-                run.createProfile(destinationName, "migrate destination", destination);
-                wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
-                        sourceName, destinationName, objects, performance), null);
-                return run.run(job);
-            }
+                TempHome dir = kept == null ? TempHome.fresh() : TempHome.kept(kept);
+                Wiring wiring = Wiring.open(dir.path())) {
+            var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
+            String id = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
+            String sourceName = "src-" + id;
+            String destinationName = "dst-" + id;
+            String job = "migrate-" + id;
+            err().printf("Migrating %s to %s%n", source.display(), destination.display());
+            err().flush();
+            run.createProfile(sourceName, "migrate source", source);
+            run.createProfile(destinationName, "migrate destination", destination);
+            wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
+                    sourceName, destinationName, objects, performance), null);
+            return run.run(job);
+        }
+    }
+
+    /** Without --home the log lives outside the throw-away home, so a failure can still be read. */
+    private static Path temporaryLog() {
+        try {
+            return Files.createTempFile("ferry-migrate-", ".log");
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot create a log file in the temporary directory; pass --home DIR", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover log file in the temporary directory harms nothing; the system cleans it up
         }
     }
 

@@ -19,6 +19,7 @@ import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.Phase;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.Verb;
 import dev.ferry.store.Store;
@@ -182,6 +183,15 @@ public final class JobService implements AutoCloseable {
     }
 
     public Operation promote(String name, String requestId) {
+        return promote(name, false, requestId);
+    }
+
+    /**
+     * Promotes a continuous job: replication applies everything the source had committed at this moment
+     * (or stops where it is, with {@code force}), then the destination is finished and the job completes.
+     * The returned operation is done when the job is COMPLETED (or failed).
+     */
+    public Operation promote(String name, boolean force, String requestId) {
         return operations.once("promote", name, requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.PROMOTE);
@@ -190,9 +200,28 @@ public final class JobService implements AutoCloseable {
                         "Migration job %s is one-time; promote applies to continuous jobs, a one-time job completes by itself"
                                 .formatted(name));
             }
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "Promote is not available in this Ferry build: continuous replication is not implemented yet");
+            if (job.phase() != Phase.CDC && job.phase() != Phase.READY_FOR_PROMOTE
+                    && job.phase() != Phase.PROMOTE_IN_PROGRESS) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "Migration job %s is in phase %s; it can be promoted once its full load is done and it replicates changes (phase CDC or READY_FOR_PROMOTE)"
+                                .formatted(name, job.phase()));
+            }
+            Operation op = operations.begin("promote", name, requestId, "promoting");
+            runners.requestPromotion(name, force, op.name());
+            store.updateJob(job.withStatus(JobLifecycle.entered(job.state(), Verb.PROMOTE), Phase.PROMOTE_IN_PROGRESS,
+                    null, clock.instant()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, force ? "Promotion requested (forced)" : "Promotion requested");
+            if (!runners.isRunning(name)) {
+                runners.start(name, null);
+            }
+            return op;
         }));
+    }
+
+    /** The job's last measured replication lag, if it has replicated. */
+    public java.util.Optional<dev.ferry.control.runner.Lag> lag(String name) {
+        get(name);
+        return runners.lag(name);
     }
 
     /**

@@ -51,7 +51,11 @@ final class FullLoad {
     }
 
     static String tableKey(String database, TableInfo table) {
-        return "table/" + Dialect.POSTGRESQL.quote(database, table.ref().schema(), table.ref().table());
+        return tableKey(database, table.ref());
+    }
+
+    static String tableKey(String database, dev.ferry.core.model.TableRef table) {
+        return "table/" + Dialect.POSTGRESQL.quote(database, table.schema(), table.table());
     }
 
     static String replicationKey(String database) {

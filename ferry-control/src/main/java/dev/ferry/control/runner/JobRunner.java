@@ -35,6 +35,8 @@ public final class JobRunner {
     private final Operations operations;
     private final Clock clock;
 
+    static final String FULL_LOAD = "full-load";
+
     public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, Operations operations, Clock clock) {
         this.store = store;
         this.engines = engines;
@@ -61,17 +63,25 @@ public final class JobRunner {
             if (job.state() != JobState.RUNNING) {
                 throw new InterruptedException("stopped before it started");
             }
-            reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
             List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
-            int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
-            new FullLoad(store, reporter, clock).run(job, engine, source, destination, databases, parallelism);
-            if (job.type() == JobType.CONTINUOUS) {
-                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("The full load of migration job %s is done, "
-                        + "but change replication is not available in this Ferry build; delete the job to release "
-                        + "its replication slot").formatted(jobName));
+            if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
+                reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
+                int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
+                new FullLoad(store, reporter, clock).run(job, engine, source, destination, databases, parallelism);
+                if (job.type() == JobType.ONE_TIME) {
+                    checkRowCounts(job, engine, source, destination);
+                }
+                store.putCheckpoint(jobName, FULL_LOAD, FullLoad.DONE);
             }
-            checkRowCounts(job, engine, source, destination);
+            if (job.type() == JobType.CONTINUOUS) {
+                if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
+                    reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
+                }
+                new ChangeReplication(store, reporter, clock).run(job, engine, source, destination, databases);
+            }
             reporter.report(jobName, new RunnerEvent.Completed());
+            String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);
+            finish(promote, null, "migration job completed");
             log.atInfo().addKeyValue("job", jobName).log("job completed");
         } catch (InterruptedException e) {
             ended(jobName, operation, e);
@@ -151,6 +161,8 @@ public final class JobRunner {
         log.atError().addKeyValue("job", jobName).setCause(cause).log("job failed");
         if (store.findJob(jobName).isPresent()) {
             reporter.report(jobName, new RunnerEvent.Failed(error));
+            finish(store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null), error, error.message());
+            store.deleteCheckpoint(jobName, ChangeReplication.PROMOTE_OPERATION);
         }
         finish(operation, error, error.message());
     }

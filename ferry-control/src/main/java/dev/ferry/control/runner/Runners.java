@@ -42,6 +42,19 @@ public final class Runners implements AutoCloseable {
                 store.listObjects(job.name()));
     }
 
+    /** The job's last measured replication lag, if it has replicated. */
+    public java.util.Optional<Lag> lag(String job) {
+        return store.checkpoint(job, Lag.CHECKPOINT).flatMap(Lag::parse);
+    }
+
+    /** Records that the user asked to promote the job, so its runner stops replication and finishes. */
+    public void requestPromotion(String job, boolean force, String operation) {
+        if (force) {
+            store.putCheckpoint(job, ChangeReplication.PROMOTE_FORCE, "true");
+        }
+        store.putCheckpoint(job, ChangeReplication.PROMOTE_OPERATION, operation);
+    }
+
     /** Drops what the job keeps on the source for replication (slots, publications), database by database. */
     public void releaseSource(MigrationJob job, ConnectionProfile source) {
         var engine = engines.get(source.engine());

@@ -1,0 +1,233 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobObject;
+import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.Phase;
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.Severity;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.Replication;
+import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The CDC phase: one engine replication per database, each on its own thread, watched by a loop that
+ * records lag and rows applied, moves the phase between CDC and READY_FOR_PROMOTE, and carries out a
+ * promotion the user asked for (stop every replication at the source's position of that moment, then
+ * let the engine finish: sequences, bookkeeping, slots). Returns once promoted.
+ */
+final class ChangeReplication {
+    static final String PROMOTE_FORCE = "promote/force";
+    static final String PROMOTE_OPERATION = "promote/operation";
+    private static final Duration READY_LAG = Duration.ofSeconds(2);
+    private static final Duration TICK = Duration.ofMillis(500);
+
+    private final Store store;
+    private final JobReporter reporter;
+    private final Clock clock;
+
+    ChangeReplication(Store store, JobReporter reporter, Clock clock) {
+        this.store = store;
+        this.reporter = reporter;
+        this.clock = clock;
+    }
+
+    void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
+            List<String> databases) throws InterruptedException {
+        List<ReplicationRequest> requests = databases.stream()
+                .map(db -> request(job, db, source, destination)).toList();
+        List<DatabaseStream> streams = new ArrayList<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            try {
+                for (ReplicationRequest request : requests) {
+                    Replication replication = engine.openReplication(request);
+                    var stream = new DatabaseStream(request, replication, reporter, job.name());
+                    streams.add(stream);
+                    stream.future = executor.submit(() -> {
+                        replication.run(stream);
+                        return null;
+                    });
+                }
+                watch(job, streams);
+            } finally {
+                streams.forEach(s -> s.future.cancel(true));
+                streams.forEach(s -> s.replication.close());
+            }
+        }
+        for (ReplicationRequest request : requests) {
+            engine.finishReplication(request);
+            reporter.event(job.name(), Severity.INFO, ("Promoted database %s: sequences synchronised, "
+                    + "replication slot, publication and bookkeeping removed").formatted(request.database()));
+        }
+    }
+
+    private void watch(MigrationJob job, List<DatabaseStream> streams) throws InterruptedException {
+        boolean promoting = false;
+        Phase phase = job.phase();
+        while (true) {
+            for (DatabaseStream stream : streams) {
+                try {
+                    stream.future.get(TICK.toMillis() / Math.max(1, streams.size()), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // still streaming: the normal case
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    if (e.getCause() instanceof InterruptedException cause) {
+                        throw cause;
+                    }
+                    throw new IllegalStateException("replication failed", e.getCause());
+                }
+            }
+            recordProgress(job, streams);
+            MigrationJob current = store.findJob(job.name()).orElseThrow();
+            if (!promoting && current.phase() == Phase.PROMOTE_IN_PROGRESS) {
+                promoting = true;
+                boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
+                for (DatabaseStream stream : streams) {
+                    Position target = force ? stream.replication.applied() : stream.replication.sourceHead();
+                    stream.replication.stopAt(target);
+                }
+                reporter.event(job.name(), Severity.INFO, force
+                        ? "Promotion forced: stopping replication where it is"
+                        : "Promotion: applying everything the source committed until now, then stopping");
+            }
+            if (streams.stream().allMatch(s -> s.future.isDone())) {
+                if (promoting) {
+                    recordProgress(job, streams);
+                    return;
+                }
+                throw new IllegalStateException("replication of job " + job.name() + " ended without promotion");
+            }
+            if (!promoting) {
+                Phase wanted = maxLag(streams).compareTo(READY_LAG) < 0 && streams.stream().allMatch(s -> s.lagKnown)
+                        ? Phase.READY_FOR_PROMOTE : Phase.CDC;
+                if (wanted != phase) {
+                    phase = wanted;
+                    reporter.report(job.name(), new RunnerEvent.PhaseEntered(wanted));
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("job " + job.name() + " interrupted");
+            }
+        }
+    }
+
+    private static Duration maxLag(List<DatabaseStream> streams) {
+        return streams.stream().map(s -> s.lag).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    private void recordProgress(MigrationJob job, List<DatabaseStream> streams) {
+        long bytes = streams.stream().mapToLong(s -> s.lagBytes).sum();
+        store.putCheckpoint(job.name(), Lag.CHECKPOINT, new Lag(maxLag(streams), bytes, clock.instant()).text());
+        Map<String, JobObject> objects = new HashMap<>();
+        for (JobObject o : store.listObjects(job.name())) {
+            objects.put(o.id(), o);
+        }
+        for (DatabaseStream stream : streams) {
+            for (Map.Entry<TableRef, Long> applied : stream.drainApplied().entrySet()) {
+                String id = stream.request.database() + "." + applied.getKey().schema() + "." + applied.getKey().table();
+                JobObject o = objects.get(id);
+                if (o != null) {
+                    store.upsertObject(new JobObject(o.job(), o.database(), o.table(), o.state(), Phase.CDC,
+                            o.rowsEstimated(), o.bytesEstimated(), o.rowsCopied(), o.bytesCopied(),
+                            o.rowsApplied() + applied.getValue(), o.error(), clock.instant()));
+                }
+            }
+        }
+    }
+
+    private ReplicationRequest request(MigrationJob job, String database, DatabaseConnection source,
+            DatabaseConnection destination) {
+        Map<String, String> checkpoints = store.checkpoints(job.name());
+        String start = checkpoints.get(FullLoad.replicationKey(database));
+        if (start == null) {
+            throw new IllegalStateException("no replication start recorded for " + database);
+        }
+        Map<TableRef, Position> copiedAt = new HashMap<>();
+        for (JobObject object : store.listObjects(job.name())) {
+            if (!object.database().equals(database)) {
+                continue;
+            }
+            String mark = checkpoints.getOrDefault(FullLoad.tableKey(database, object.table()), "");
+            int at = mark.indexOf('@');
+            if (at > 0 && !mark.substring(at + 1).equals(start)) {
+                copiedAt.put(object.table(), Position.parse(mark.substring(at + 1)));
+            }
+        }
+        return new ReplicationRequest(job.name(), database, source.withDatabase(database),
+                destination.withDatabase(database), Position.parse(start), copiedAt);
+    }
+
+    /** One database's replication and what its listener has heard. */
+    private static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener {
+        final ReplicationRequest request;
+        final Replication replication;
+        private final JobReporter reporter;
+        private final String job;
+        private final Map<TableRef, Long> applied = new HashMap<>();
+        private final java.util.Set<String> reported = new java.util.HashSet<>();
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        volatile Future<Void> future;
+        volatile Duration lag = Duration.ZERO;
+        volatile long lagBytes;
+        volatile boolean lagKnown;
+
+        DatabaseStream(ReplicationRequest request, Replication replication, JobReporter reporter, String job) {
+            this.request = request;
+            this.replication = replication;
+            this.reporter = reporter;
+            this.job = job;
+        }
+
+        @Override
+        public void applied(Position position, java.time.Instant sourceCommitTime, Map<TableRef, Long> rows) {
+            lock.lock();
+            try {
+                rows.forEach((t, n) -> applied.merge(t, n, Long::sum));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        Map<TableRef, Long> drainApplied() {
+            lock.lock();
+            try {
+                Map<TableRef, Long> copy = Map.copyOf(applied);
+                applied.clear();
+                return copy;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void lag(Duration lagTime, long bytes) {
+            lag = lagTime;
+            lagBytes = bytes;
+            lagKnown = true;
+        }
+
+        @Override
+        public void unsupported(TableRef table, String what) {
+            if (reported.add(table + what)) {
+                reporter.event(job, Severity.WARNING, "%s.%s: %s; such changes are counted and not applied"
+                        .formatted(request.database(), table, what));
+            }
+        }
+    }
+}
