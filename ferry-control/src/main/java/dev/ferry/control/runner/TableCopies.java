@@ -9,6 +9,8 @@ import dev.ferry.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,7 +51,11 @@ final class TableCopies {
                     var recorder = new TableProgress(store, clock, job, database, table);
                     try {
                         recorder.started();
-                        CopyResult result = snapshot.copyTable(table, target, recorder);
+                        String prefix = TableProgress.chunkPrefix(database, table);
+                        Set<String> chunksDone = store.checkpoints(job).keySet().stream()
+                                .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                                .collect(Collectors.toSet());
+                        CopyResult result = snapshot.copyTable(table, target, recorder, chunksDone);
                         copied.accept(table);
                         recorder.finished(result);
                         log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())

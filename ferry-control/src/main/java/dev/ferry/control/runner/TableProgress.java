@@ -47,6 +47,15 @@ final class TableProgress implements CopyProgress {
         }
     }
 
+    @Override
+    public void chunkCopied(String chunk, long rows, long bytes) {
+        store.putCheckpoint(job, chunkPrefix(database, table) + chunk, rows + "," + bytes);
+    }
+
+    static String chunkPrefix(String database, TableInfo table) {
+        return "chunk/" + FullLoad.tableKey(database, table) + "/";
+    }
+
     void finished(CopyResult result) {
         write(ObjectState.COPIED, result.rows(), result.bytes(), null);
     }

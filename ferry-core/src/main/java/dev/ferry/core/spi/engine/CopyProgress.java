@@ -9,4 +9,10 @@ public interface CopyProgress {
     CopyProgress NONE = (rows, bytes) -> { };
 
     void copied(long rowsSoFar, long bytesSoFar);
+
+    /**
+     * A chunk of the table (a key range) is durably in the destination; {@code chunk} is the engine's
+     * stable identifier for it, handed back in {@code chunksDone} when the copy is resumed.
+     */
+    default void chunkCopied(String chunk, long rows, long bytes) {}
 }

@@ -26,6 +26,20 @@ public interface SourceSnapshot extends AutoCloseable {
     /** Streams one table's rows into the (empty) destination table and reports progress. */
     CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress);
 
+    /**
+     * Resumes a table copy that was interrupted after the chunks in {@code chunksDone} were reported
+     * through {@link CopyProgress#chunkCopied}: those rows stay, everything else of the table is removed
+     * and copied again. Engines that do not copy in chunks never report any, so the set is empty and this
+     * is {@link #copyTable(TableInfo, DatabaseConnection, CopyProgress)}. The result counts all rows.
+     */
+    default CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress,
+            java.util.Set<String> chunksDone) {
+        if (!chunksDone.isEmpty()) {
+            throw new IllegalStateException("this engine does not resume copies by chunk");
+        }
+        return copyTable(table, destination, progress);
+    }
+
     /** Creates what is built after the data: indexes, constraints, triggers, and the rest. */
     void copySchemaAfter(DatabaseConnection destination);
 
