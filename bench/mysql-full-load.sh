@@ -122,8 +122,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Same settings on both servers; the source also writes a binary log (ROW, FULL image) as a migration source must.
+# Sets the variable named $2 to the server's port (a new one is picked if another process took the port meanwhile).
 start_server() {
-    local name=$1 port=$2 server_id=$3 binlog=$4 dir="$WORK/$1"
+    local name=$1 port_var=$2 server_id=$3 binlog=$4 dir="$WORK/$1" port attempt pid up=0
     mkdir -p "$dir/data" "$dir/tmp"
     chown -R "$MY_OS_USER" "$dir"
     local install=(mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal
@@ -131,20 +132,33 @@ start_server() {
     [ "$(id -u)" -eq 0 ] && install+=(--user="$MY_OS_USER")
     "${install[@]}" >"$dir/install.log" 2>&1 ||
         { grep -i -m 10 'error\|fail\|warn' "$dir/install.log" >&2; die "mariadb-install-db ($name) failed; see above"; }
-    local args=(--no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --port="$port" --bind-address=127.0.0.1
-        --socket="$dir/sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" --skip-name-resolve
-        --local-infile=1 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --max-allowed-packet=256M
-        --max-connections=200 --server-id="$server_id")
-    if [ "$binlog" = yes ]; then
-        args+=(--log-bin="$dir/data/binlog" --binlog-format=ROW --binlog-row-image=FULL)
-    fi
-    as_user "$MY_OS_USER" "$MARIADBD" "${args[@]}" >/dev/null 2>&1 &
-    for _ in $(seq 1 120); do
-        mariadb-admin --no-defaults --protocol=SOCKET --socket="$dir/sock" -uroot ping >/dev/null 2>&1 && break
-        sleep 0.5
+    for attempt in 1 2 3 4 5; do
+        free_port port
+        local args=(--no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --port="$port" --bind-address=127.0.0.1
+            --socket="$dir/sock" --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" --skip-name-resolve
+            --local-infile=1 --innodb-buffer-pool-size=1G --innodb-log-file-size=1G --max-allowed-packet=256M
+            --max-connections=200 --server-id="$server_id")
+        if [ "$binlog" = yes ]; then
+            args+=(--log-bin="$dir/data/binlog" --binlog-format=ROW --binlog-row-image=FULL)
+        fi
+        as_user "$MY_OS_USER" "$MARIADBD" "${args[@]}" >/dev/null 2>&1 &
+        pid=$!
+        for _ in $(seq 1 120); do
+            if mariadb-admin --no-defaults --protocol=SOCKET --socket="$dir/sock" -uroot ping >/dev/null 2>&1; then
+                up=1
+                break
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        [ "$up" -eq 1 ] && break
+        grep -q 'Address already in use' "$dir/error.log" 2>/dev/null ||
+            { tail -n 20 "$dir/error.log" >&2; die "the $name MariaDB server did not start"; }
+        log "port $port was taken; trying another (attempt $attempt)"
+        : >"$dir/error.log"
     done
-    mariadb-admin --no-defaults --protocol=SOCKET --socket="$dir/sock" -uroot ping >/dev/null 2>&1 ||
-        { tail -n 20 "$dir/error.log" >&2; die "the $name MariaDB server did not start"; }
+    [ "$up" -eq 1 ] || die "the $name MariaDB server did not start: no usable port"
+    printf -v "$port_var" '%s' "$port"
     mariadb --no-defaults --protocol=SOCKET --socket="$dir/sock" -uroot --batch <<SQL
 SET sql_log_bin = 0;
 ALTER USER 'root'@'localhost' IDENTIFIED BY '$PW';
@@ -155,11 +169,9 @@ FLUSH PRIVILEGES;
 SQL
 }
 
-SRC_PORT=$(free_port)
-DST_PORT=$(free_port)
-step "Starting two MariaDB servers under $WORK (source :$SRC_PORT with log_bin, destination :$DST_PORT)"
-start_server src "$SRC_PORT" 1 yes
-start_server dst "$DST_PORT" 2 no
+step "Starting two MariaDB servers under $WORK"
+start_server src SRC_PORT 1 yes
+start_server dst DST_PORT 2 no
 
 my() {
     local port=$1

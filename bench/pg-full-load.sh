@@ -112,8 +112,10 @@ trap 'exit 143' TERM
 
 chown "$PG_OS_USER" "$WORK"
 
+# Creates and starts a cluster; sets the variable named $2 to its port (a new one is picked if another process
+# took the port in the meantime).
 init_cluster() {
-    local name=$1 port=$2 wal_level=$3 dir="$WORK/$1"
+    local name=$1 port_var=$2 wal_level=$3 dir="$WORK/$1" port attempt
     printf '%s\n' "$PGPASSWORD" >"$WORK/pwfile"
     chown "$PG_OS_USER" "$WORK/pwfile"
     as_user "$PG_OS_USER" "$PGBIN/initdb" -D "$dir" -U "$PGUSER_NAME" --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 \
@@ -123,7 +125,6 @@ init_cluster() {
 
 # bench/pg-full-load.sh: identical tuning on both clusters (fsync stays on)
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$WORK'
 shared_buffers = 512MB
 maintenance_work_mem = 512MB
@@ -134,17 +135,28 @@ max_connections = 100
 wal_level = $wal_level
 max_wal_senders = 10
 max_replication_slots = 10
+include_if_exists = 'port.conf'
 EOF
-    as_user "$PG_OS_USER" "$PGBIN/pg_ctl" -D "$dir" -l "$WORK/$name.log" -w -t 60 start >/dev/null ||
-        { tail -n 20 "$WORK/$name.log" >&2; die "the $name cluster did not start"; }
+    for attempt in 1 2 3 4 5; do
+        free_port port
+        printf "port = %s\n" "$port" >"$dir/port.conf"
+        chown "$PG_OS_USER" "$dir/port.conf"
+        if as_user "$PG_OS_USER" "$PGBIN/pg_ctl" -D "$dir" -l "$WORK/$name.log" -w -t 60 start >/dev/null 2>&1; then
+            printf -v "$port_var" '%s' "$port"
+            return 0
+        fi
+        grep -q 'Address already in use\|could not create any TCP/IP sockets' "$WORK/$name.log" ||
+            { tail -n 20 "$WORK/$name.log" >&2; die "the $name cluster did not start"; }
+        log "port $port was taken; trying another (attempt $attempt)"
+    done
+    die "the $name cluster did not start: no usable port"
 }
 
-SRC_PORT=$(free_port)
-DST_PORT=$(free_port)
-step "Starting two PostgreSQL 15 clusters under $WORK (source :$SRC_PORT wal_level=logical, destination :$DST_PORT)"
-init_cluster src "$SRC_PORT" logical
-init_cluster dst "$DST_PORT" replica
-log "clusters up: $("$PGBIN/psql" -h 127.0.0.1 -p "$SRC_PORT" -U postgres -d postgres -Atc 'SHOW server_version')"
+step "Starting two PostgreSQL 15 clusters under $WORK"
+init_cluster src SRC_PORT logical
+init_cluster dst DST_PORT replica
+log "clusters up (source :$SRC_PORT wal_level=logical, destination :$DST_PORT): \
+$("$PGBIN/psql" -h 127.0.0.1 -p "$SRC_PORT" -U postgres -d postgres -Atc 'SHOW server_version')"
 
 uri() { echo "postgresql://$PGUSER_NAME:$PGPASSWORD@127.0.0.1:$1/$2"; }
 psql_at() {

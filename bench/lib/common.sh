@@ -45,15 +45,15 @@ as_user() {
 # rather than output: a command substitution would run in a subshell and forget the ports handed out.)
 BENCH_PORTS_TAKEN=" "
 free_port() {
-    local var=$1 port listening
-    listening=" $(ss -Htan 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | sort -u | tr '\n' ' ') "
+    local _fp_var=$1 _fp_port _fp_listening
+    _fp_listening=" $(ss -Htan 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | sort -u | tr '\n' ' ') "
     for _ in $(seq 1 500); do
-        port=$((15000 + RANDOM % 17000))
-        case "$listening$BENCH_PORTS_TAKEN" in
-            *" $port "*) continue ;;
+        _fp_port=$((15000 + RANDOM % 17000))
+        case "$_fp_listening$BENCH_PORTS_TAKEN" in
+            *" $_fp_port "*) continue ;;
         esac
-        BENCH_PORTS_TAKEN="$BENCH_PORTS_TAKEN$port "
-        printf -v "$var" '%s' "$port"
+        BENCH_PORTS_TAKEN="$BENCH_PORTS_TAKEN$_fp_port "
+        printf -v "$_fp_var" '%s' "$_fp_port"
         return 0
     done
     die "no free TCP port found"

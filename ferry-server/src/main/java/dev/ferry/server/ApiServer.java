@@ -42,8 +42,13 @@ public final class ApiServer implements AutoCloseable {
     private ExecutorService executor;
 
     public ApiServer(ServerConfig config, ControlPlane control) {
+        this(config, control, Clock.systemUTC());
+    }
+
+    /** With the clock that measures running jobs' durations. */
+    public ApiServer(ServerConfig config, ControlPlane control, Clock clock) {
         this.config = config;
-        this.router = routes(control, json, Clock.systemUTC());
+        this.router = routes(control, json, clock);
     }
 
     /** Every route of the API. */

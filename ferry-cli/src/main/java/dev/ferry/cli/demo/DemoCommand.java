@@ -49,7 +49,7 @@ public final class DemoCommand extends FerryCall {
             DatabaseConnection source = instances.endpoint(DemoInstances.SOURCE);
             err().printf("Filling database %s on %s with about %,d rows%n", DemoData.DATABASE, DemoInstances.SOURCE, rows);
             err().flush();
-            DemoData.load(source, rows);
+            DemoData.load(source, rows, interruption);
             run.await(destinationOp);
             DatabaseConnection destination = instances.endpoint(DemoInstances.DESTINATION);
             instances.createJob();

@@ -1,5 +1,6 @@
 package dev.ferry.cli.demo;
 
+import dev.ferry.cli.migrate.Interruption;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -30,8 +31,8 @@ final class DemoData {
 
     private DemoData() {}
 
-    /** Drops and recreates {@code shop} on the server and fills it. Blocks for a few seconds. */
-    static void load(DatabaseConnection superuser, int rows) {
+    /** Drops and recreates {@code shop} on the server and fills it; blocks for seconds. An interrupt cancels the fill. */
+    static void load(DatabaseConnection superuser, int rows, Interruption interruption) {
         String database = Dialect.POSTGRESQL.quote(DATABASE);
         try (Connection admin = connect(superuser.withDatabase("postgres")); Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -45,12 +46,32 @@ final class DemoData {
                 scale.execute();
             }
             try (Statement statement = shop.createStatement()) {
+                interruption.onInterrupt(() -> cancel(statement));
                 for (String sql : statements(script())) {
+                    if (interruption.requested()) {
+                        break;
+                    }
                     statement.execute(sql);
                 }
+            } finally {
+                interruption.onInterrupt(() -> { });
             }
         } catch (SQLException e) {
+            if (interruption.requested()) {
+                throw new FerryException(ErrorCode.CANCELLED, "Interrupted while filling database " + DATABASE, e);
+            }
             throw failure(superuser, "could not fill database " + DATABASE, e);
+        }
+        if (interruption.requested()) {
+            throw new FerryException(ErrorCode.CANCELLED, "Interrupted while filling database " + DATABASE);
+        }
+    }
+
+    private static void cancel(Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            log.atWarn().setCause(e).log("could not cancel the demo data statement; it ends with the process");
         }
     }
 

@@ -9,6 +9,8 @@ import dev.ferry.cli.client.ClientOptions;
 import dev.ferry.cli.client.OperationWaiter;
 import dev.ferry.cli.output.Terminal;
 import dev.ferry.cli.progress.ProgressDisplay;
+import java.io.PrintWriter;
+import java.io.Writer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +50,14 @@ public abstract class LaunchCommand extends FerryCall {
             return ExitCodes.OK;
         }
         boolean terminal = Terminal.stderrIsTerminal();
+        if (options.json()) {
+            // the progress display still goes to stderr; stdout gets the job as it ended, for programs
+            int exit = new JobWatch(client, new PrintWriter(Writer.nullWriter()), err(),
+                    ProgressDisplay.forStderr(err(), terminal)).watch(name);
+            out().println(client.pretty(client.get("/v1/migrationJobs/" + ApiClient.segment(name))));
+            out().flush();
+            return exit;
+        }
         return new JobWatch(client, out(), err(), ProgressDisplay.forStderr(err(), terminal)).watch(name);
     }
 

@@ -47,12 +47,12 @@ public final class Verifier {
                     "Ferry migrates between servers of the same family; pick a destination of the same engine", null));
             return findings;
         }
-        if (job.type() == JobType.CONTINUOUS) {
+        Engine engine = engines.get(sourceProfile.engine());
+        if (job.type() == JobType.CONTINUOUS && !engine.supportsReplication()) {
             findings.add(new Finding("UNSUPPORTED_JOB_TYPE", Severity.ERROR,
-                    "Continuous replication is not available in this Ferry build",
+                    "Continuous replication of %s is not available in this Ferry build".formatted(engine.kind().id()),
                     "Create a one-time job (--type one-time)", job.name()));
         }
-        Engine engine = engines.get(sourceProfile.engine());
         DatabaseConnection source = sourceProfile.connection();
         DatabaseConnection destination = destinationProfile.connection();
         ServerInfo sourceInfo = probe(engine, source, "source", findings);

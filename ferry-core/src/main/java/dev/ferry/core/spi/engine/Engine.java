@@ -76,6 +76,11 @@ public interface Engine {
      */
     default void dropReplication(DatabaseConnection source, String database, String jobName) {}
 
+    /** Whether this engine can replicate changes after the full load (continuous jobs). */
+    default boolean supportsReplication() {
+        return false;
+    }
+
     /**
      * Prepares change replication of one database (see {@link Replication}); nothing streams until
      * {@link Replication#run} is called.

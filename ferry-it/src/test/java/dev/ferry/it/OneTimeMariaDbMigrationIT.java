@@ -1,0 +1,81 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobState;
+import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.testkit.LocalMariaDb;
+import dev.ferry.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A ONE_TIME MariaDB job end to end through the control plane, the runner and the MySQL engine. */
+class OneTimeMariaDbMigrationIT {
+    @RegisterExtension
+    static final LocalMariaDb source = LocalMariaDb.shared();
+
+    @RegisterExtension
+    static final LocalMariaDb destination = LocalMariaDb.shared("destination");
+
+    private InProcessFerry ferry;
+
+    @BeforeEach
+    void startFerry() {
+        ferry = InProcessFerry.start();
+    }
+
+    @AfterEach
+    void stopFerry() {
+        ferry.close();
+    }
+
+    private static List<String> checksum(DatabaseConnection server, String database, String table) throws Exception {
+        try (var c = Sql.connect(server, database); var s = c.createStatement();
+                var rs = s.executeQuery("CHECKSUM TABLE `" + table + "` EXTENDED")) {
+            rs.next();
+            return List.of(rs.getString(2), Sql.one(server, database, "SELECT COUNT(*) FROM `" + table + "`"));
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void oneTimeJobCopiesAMariaDbDatabaseIntoAnExistingEmptyServer() throws Exception {
+        TestDatabase shop = source.freshDatabase();
+        shop.execute(
+                "CREATE TABLE customer (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(80) CHARACTER SET utf8mb4, "
+                        + "city VARCHAR(40) CHARACTER SET latin1, born DATE, photo BLOB, meta JSON, KEY (city))",
+                "CREATE TABLE `order line` (id BIGINT UNSIGNED PRIMARY KEY, customer_id INT, amount DECIMAL(65,30), "
+                        + "flags BIT(5), state ENUM('new','paid'), placed DATETIME(6), "
+                        + "FOREIGN KEY (customer_id) REFERENCES customer(id))",
+                "CREATE TABLE no_pk (v VARCHAR(10), n INT) ENGINE=MyISAM",
+                "INSERT INTO customer (name, city, born, photo, meta) SELECT concat('Zoë ', seq), "
+                        + "concat('Köln', seq % 7), '2000-01-01' + INTERVAL seq DAY, unhex(md5(seq)), "
+                        + "json_object('n', seq) FROM seq_1_to_3000",
+                "INSERT INTO `order line` SELECT seq, 1 + seq % 3000, seq / 7, seq % 32, "
+                        + "IF(seq % 2, 'new', 'paid'), '2024-01-01 00:00:00.123456' + INTERVAL seq SECOND FROM seq_1_to_20000",
+                "INSERT INTO no_pk SELECT concat('v', seq % 10), seq FROM seq_1_to_100",
+                "CREATE VIEW paid AS SELECT * FROM `order line` WHERE state = 'paid'");
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("copy-maria", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("copy-maria", false, null);
+        var job = ferry.awaitEnd("copy-maria", Duration.ofSeconds(150));
+
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        for (String table : List.of("customer", "order line", "no_pk")) {
+            assertThat(checksum(destination.superuser(), shop.name(), table)).as(table)
+                    .isEqualTo(checksum(shop.connection(), shop.name(), table));
+        }
+        assertThat(Sql.one(destination.superuser(), shop.name(), "SELECT COUNT(*) FROM paid"))
+                .isEqualTo(Sql.one(shop.connection(), shop.name(), "SELECT COUNT(*) FROM paid"));
+        assertThat(ferry.control().jobs().compare("copy-maria")).hasSize(3).allSatisfy(c -> assertThat(c.matches()).isTrue());
+    }
+}
