@@ -10,6 +10,7 @@ import dev.ferry.cli.output.ConnectHint;
 import dev.ferry.cli.output.Terminal;
 import dev.ferry.core.model.DatabaseConnection;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,23 +41,33 @@ public final class DemoCommand extends FerryCall {
             err().printf("Ferry demo in %s (log: %s)%n", dir, logFile);
             err().flush();
             wiring.control().profiles().startManagedInstances();
-            instances.removeEarlierJob();
-            var sourceOp = instances.prepareSource();
-            var destinationOp = instances.prepareDestination();
-            if (sourceOp != null) {
-                run.await(sourceOp);
+            try {
+                return demo(wiring, run, instances, interruption);
+            } catch (RuntimeException | InterruptedException e) {
+                instances.settle(Duration.ofSeconds(45));
+                throw e;
             }
-            DatabaseConnection source = instances.endpoint(DemoInstances.SOURCE);
-            err().printf("Filling database %s on %s with about %,d rows%n", DemoData.DATABASE, DemoInstances.SOURCE, rows);
-            err().flush();
-            DemoData.load(source, rows, interruption);
-            run.await(destinationOp);
-            DatabaseConnection destination = instances.endpoint(DemoInstances.DESTINATION);
-            instances.createJob();
-            int exit = run.run(DemoInstances.JOB);
-            printConnections(dir, source, destination);
-            return exit;
         }
+    }
+
+    private int demo(Wiring wiring, InProcessRun run, DemoInstances instances, Interruption interruption)
+            throws InterruptedException {
+        instances.removeEarlierJob();
+        var sourceOp = instances.prepareSource();
+        var destinationOp = instances.prepareDestination();
+        if (sourceOp != null) {
+            run.await(sourceOp);
+        }
+        DatabaseConnection source = instances.endpoint(DemoInstances.SOURCE);
+        err().printf("Filling database %s on %s with about %,d rows%n", DemoData.DATABASE, DemoInstances.SOURCE, rows);
+        err().flush();
+        DemoData.load(source, rows, interruption);
+        run.await(destinationOp);
+        DatabaseConnection destination = instances.endpoint(DemoInstances.DESTINATION);
+        instances.createJob();
+        int exit = run.run(DemoInstances.JOB);
+        printConnections(wiring.home(), source, destination);
+        return exit;
     }
 
     private void printConnections(Path dir, DatabaseConnection source, DatabaseConnection destination) {

@@ -14,6 +14,8 @@ import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Operation;
 import dev.ferry.core.model.ProfileState;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,7 @@ final class DemoInstances {
     private final ControlPlane control;
     private final InProcessRun run;
     private final PrintWriter err;
+    private final List<Operation> started = new ArrayList<>();
 
     DemoInstances(ControlPlane control, InProcessRun run, PrintWriter err) {
         this.control = control;
@@ -64,7 +67,7 @@ final class DemoInstances {
         } else {
             say("Creating a managed PostgreSQL instance %s".formatted(SOURCE));
         }
-        return run.createProfile(SOURCE, "Ferry demo source", managedPostgres());
+        return track(run.createProfile(SOURCE, "Ferry demo source", managedPostgres()));
     }
 
     /** Deletes the demo-destination of an earlier demo, then starts creating a new one. */
@@ -77,7 +80,35 @@ final class DemoInstances {
         } else {
             say("Creating a managed PostgreSQL instance %s".formatted(DESTINATION));
         }
-        return run.createProfile(DESTINATION, "Ferry demo destination", managedPostgres());
+        return track(run.createProfile(DESTINATION, "Ferry demo destination", managedPostgres()));
+    }
+
+    /**
+     * After a failure or an interrupt, gives instances still being created up to {@code limit} to
+     * finish, so that closing the control plane does not cut a creation short and strand its profile.
+     */
+    void settle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Operation op : started) {
+            try {
+                Operation current = control.operations().get(op.name());
+                while (!current.done() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    current = control.operations().get(op.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (FerryException e) {
+                err.println("Could not wait for " + op.target() + " to be created: " + e.getMessage());
+                err.flush();
+            }
+        }
+    }
+
+    private Operation track(Operation op) {
+        started.add(op);
+        return op;
     }
 
     /** How to reach a created instance as its superuser, password included. */

@@ -144,6 +144,17 @@ public final class JobService implements AutoCloseable {
     }
 
     public Operation restart(String name, boolean skipValidation, String requestId) {
+        return restart(name, skipValidation, false, requestId);
+    }
+
+    /**
+     * Starts the job again from a new snapshot, after wiping what it wrote on the destination; with
+     * {@code failedObjectsOnly}, keeps every table that was copied and copies again only the others.
+     */
+    public Operation restart(String name, boolean skipValidation, boolean failedObjectsOnly, String requestId) {
+        if (failedObjectsOnly) {
+            runners.keepCopiedTablesAtRestart(name);
+        }
         return launch(name, Verb.RESTART, skipValidation, requestId);
     }
 
@@ -218,6 +229,24 @@ public final class JobService implements AutoCloseable {
         }));
     }
 
+    /**
+     * Makes the destination databases read-only for everyone but Ferry before the job starts (a
+     * continuous job into an existing destination does this by itself after its full load).
+     */
+    public Operation demoteDestination(String name, String requestId) {
+        return operations.once("demoteDestination", name, requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), Verb.DEMOTE_DESTINATION);
+            ConnectionProfile destination = profiles.get(job.destination());
+            if (!dev.ferry.control.runner.Demotion.needed(destination)) {
+                return operations.done("demoteDestination", name, requestId,
+                        "destination is a managed instance Ferry created; nothing to demote");
+            }
+            runners.demote(job, profiles.get(job.source()), destination);
+            return operations.done("demoteDestination", name, requestId, "destination demoted");
+        }));
+    }
+
     /** The job's last measured replication lag, if it has replicated. */
     public java.util.Optional<dev.ferry.control.runner.Lag> lag(String name) {
         get(name);
@@ -238,6 +267,7 @@ public final class JobService implements AutoCloseable {
             });
             runners.interrupt(name);
             store.findProfile(job.source()).ifPresent(source -> runners.releaseSource(job, source));
+            store.findProfile(job.destination()).ifPresent(destination -> runners.restore(job, destination));
             locks.with(name, () -> {
                 store.deleteJob(name);
                 return null;

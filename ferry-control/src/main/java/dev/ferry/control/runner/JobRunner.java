@@ -36,6 +36,7 @@ public final class JobRunner {
     private final Clock clock;
 
     static final String FULL_LOAD = "full-load";
+    static final String RESTART_FAILED_ONLY = "restart/failed-only";
 
     public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, Operations operations, Clock clock) {
         this.store = store;
@@ -56,7 +57,13 @@ public final class JobRunner {
             DatabaseConnection destination = connection(job.destination());
             Engine engine = engines.get(source.engine());
             if (job.state() == JobState.RESTARTING) {
-                wipe(job, engine, destination);
+                if (store.checkpoint(jobName, RESTART_FAILED_ONLY).isPresent()) {
+                    store.deleteCheckpoint(jobName, RESTART_FAILED_ONLY);
+                    store.deleteCheckpoint(jobName, FULL_LOAD);
+                    reporter.event(jobName, Severity.INFO, "Restarting the tables that were not copied; keeping the others");
+                } else {
+                    wipe(job, engine, destination);
+                }
             }
             job = reporter.report(jobName, new RunnerEvent.Running());
             finish(operation, null, "job is running");
@@ -74,10 +81,15 @@ public final class JobRunner {
                 store.putCheckpoint(jobName, FULL_LOAD, FullLoad.DONE);
             }
             if (job.type() == JobType.CONTINUOUS) {
+                var demotion = new Demotion(store, clock);
+                if (Demotion.needed(store.findProfile(job.destination()).orElseThrow())) {
+                    demotion.demote(job, engine, source, destination);
+                }
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
                     reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
                 new ChangeReplication(store, reporter, clock).run(job, engine, source, destination, databases);
+                demotion.restore(job, engine, destination);
             }
             reporter.report(jobName, new RunnerEvent.Completed());
             String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);

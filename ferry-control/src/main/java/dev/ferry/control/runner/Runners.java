@@ -14,12 +14,14 @@ public final class Runners implements AutoCloseable {
     private final EngineRegistry engines;
     private final JobScheduler scheduler;
     private final JobRunner runner;
+    private final Clock clock;
 
     public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
             Clock clock) {
         this.store = store;
         this.engines = engines;
         this.scheduler = scheduler;
+        this.clock = clock;
         this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), operations, clock);
     }
 
@@ -53,6 +55,23 @@ public final class Runners implements AutoCloseable {
             store.putCheckpoint(job, ChangeReplication.PROMOTE_FORCE, "true");
         }
         store.putCheckpoint(job, ChangeReplication.PROMOTE_OPERATION, operation);
+    }
+
+    /** Makes the job's next restart keep the tables already copied (restart of failed objects only). */
+    public void keepCopiedTablesAtRestart(String job) {
+        store.putCheckpoint(job, JobRunner.RESTART_FAILED_ONLY, "true");
+    }
+
+    /** Demotes the job's destination now (the demoteDestination verb). */
+    public void demote(MigrationJob job, ConnectionProfile source, ConnectionProfile destination) {
+        new Demotion(store, clock).demote(job, engines.get(source.engine()), source.connection(),
+                destination.connection());
+    }
+
+    /** Restores the job's destination if it was demoted. */
+    public void restore(MigrationJob job, ConnectionProfile destination) {
+        new Demotion(store, clock).restore(job, engines.get(destination.engine()),
+                destination.connection());
     }
 
     /** Drops what the job keeps on the source for replication (slots, publications), database by database. */

@@ -76,6 +76,20 @@ public interface Engine {
      */
     default void dropReplication(DatabaseConnection source, String database, String jobName) {}
 
+    /**
+     * Makes {@code databases} on the destination read-only for everyone but the connecting user, so
+     * nothing but Ferry writes there while it replicates. Returns an exact, engine-readable record of
+     * what was changed (no secrets), which {@link #restoreDestination} undoes. Databases that do not exist
+     * yet are demoted once created when the call is repeated.
+     */
+    default String demoteDestination(DatabaseConnection destination, List<String> databases) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Demoting a %s destination is not available in this Ferry build".formatted(kind().id()));
+    }
+
+    /** Undoes exactly what {@link #demoteDestination} recorded. Idempotent. */
+    default void restoreDestination(DatabaseConnection destination, String demotion) {}
+
     /** Whether this engine can replicate changes after the full load (continuous jobs). */
     default boolean supportsReplication() {
         return false;
