@@ -62,7 +62,7 @@ public final class JobRunner {
                     store.deleteCheckpoint(jobName, FULL_LOAD);
                     reporter.event(jobName, Severity.INFO, "Restarting the tables that were not copied; keeping the others");
                 } else {
-                    wipe(job, engine, destination);
+                    wipe(job, engine, source, destination);
                 }
             }
             job = reporter.report(jobName, new RunnerEvent.Running());
@@ -129,14 +129,19 @@ public final class JobRunner {
     }
 
     /** Clears every destination database this job had written to, so a restart begins from nothing. */
-    private void wipe(MigrationJob job, Engine engine, DatabaseConnection destination) {
+    private void wipe(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
         store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("db/")).forEach(key -> {
             String database = key.substring(3);
             engine.clearDatabase(destination, database);
             reporter.event(job.name(), Severity.INFO, "Cleared destination database %s for the restart".formatted(database));
         });
+        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("replication/")).forEach(key ->
+                engine.dropReplication(source.withDatabase(key.substring("replication/".length())),
+                        key.substring("replication/".length()), job.name()));
+        var demotion = store.checkpoint(job.name(), Demotion.CHECKPOINT);
         store.deleteCheckpoints(job.name());
         store.deleteObjects(job.name());
+        demotion.ifPresent(record -> store.putCheckpoint(job.name(), Demotion.CHECKPOINT, record));
     }
 
     private DatabaseConnection connection(String profileName) {
