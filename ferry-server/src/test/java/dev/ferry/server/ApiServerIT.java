@@ -235,7 +235,7 @@ class ApiServerIT {
         assertThat(answer.body().path("name").asText()).isEqualTo(operation);
         assertThat(answer.body().path("done").asBoolean()).isTrue();
         assertThat(answer.body().path("metadata").path("verb").asText()).isEqualTo("create");
-        assertThat(answer.body().path("metadata").path("target").asText()).isEqualTo(name);
+        assertThat(answer.body().path("metadata").path("target").asText()).isEqualTo("connectionProfiles/" + name);
         assertThat(answer.body().path("response").path("name").asText()).isEqualTo(name);
         assertThat(call("GET", "/v1/operations/op-missing", null).status()).isEqualTo(404);
     }

@@ -83,7 +83,7 @@ public final class JobService implements AutoCloseable {
         if (request == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A migration job definition is required");
         }
-        return operations.once("create", String.valueOf(request.name()), requestId, () -> locks.with(request.name(), () -> {
+        return operations.once("create", target(String.valueOf(request.name())), requestId, () -> locks.with(request.name(), () -> {
             if (request.type() == null) {
                 throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A job type is required: ONE_TIME or CONTINUOUS");
             }
@@ -109,12 +109,12 @@ public final class JobService implements AutoCloseable {
             store.insertJob(job);
             store.appendEvent(job.name(), now, Severity.INFO, "Job created");
             log.atInfo().addKeyValue("job", job.name()).log("migration job created");
-            return operations.done("create", job.name(), requestId, "migration job created");
+            return operations.done("create", target(job.name()), requestId, "migration job created");
         }));
     }
 
     public Operation patch(String name, JobPatch patch, String requestId) {
-        return operations.once("patch", name, requestId, () -> locks.with(name, () -> {
+        return operations.once("patch", target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.PATCH);
             ObjectsConfig objects = patch.objectsConfig() != null ? patch.objectsConfig() : job.objectsConfig();
@@ -124,7 +124,7 @@ public final class JobService implements AutoCloseable {
                     patch.labels() != null ? patch.labels() : job.labels(), objects,
                     patch.performanceConfig() != null ? patch.performanceConfig() : job.performanceConfig(),
                     clock.instant()));
-            return operations.done("patch", name, requestId, "migration job updated");
+            return operations.done("patch", target(name), requestId, "migration job updated");
         }));
     }
 
@@ -159,7 +159,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private Operation launch(String name, Verb verb, boolean skipValidation, String requestId) {
-        return operations.once(verb.apiName(), name, requestId, () -> locks.with(name, () -> {
+        return operations.once(verb.apiName(), target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), verb);
             if (!skipValidation) {
@@ -168,23 +168,23 @@ public final class JobService implements AutoCloseable {
             JobState entered = JobLifecycle.entered(job.state(), verb);
             store.updateJob(job.withStatus(entered, job.phase(), null, clock.instant()));
             store.appendEvent(name, clock.instant(), Severity.INFO, "Job %s requested".formatted(verb.apiName()));
-            Operation op = operations.begin(verb.apiName(), name, requestId, "job is " + entered);
+            Operation op = operations.begin(verb.apiName(), target(name), requestId, "job is " + entered);
             runners.start(name, op.name());
             return op;
         }));
     }
 
     public Operation stop(String name, String requestId) {
-        return operations.once("stop", name, requestId, () -> locks.with(name, () -> {
+        return operations.once("stop", target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.STOP);
             if (!runners.isRunning(name)) {
                 store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
-                return operations.done("stop", name, requestId, "job stopped");
+                return operations.done("stop", target(name), requestId, "job stopped");
             }
             store.updateJob(job.withStatus(JobState.STOPPING, job.phase(), job.error(), clock.instant()));
             store.appendEvent(name, clock.instant(), Severity.INFO, "Job stop requested");
-            Operation op = operations.begin("stop", name, requestId, "stopping");
+            Operation op = operations.begin("stop", target(name), requestId, "stopping");
             background.submit(() -> {
                 runners.interrupt(name);
                 operations.finish(op.name(), null, "job is " + store.findJob(name).map(MigrationJob::state).orElse(JobState.DELETED));
@@ -203,7 +203,7 @@ public final class JobService implements AutoCloseable {
      * The returned operation is done when the job is COMPLETED (or failed).
      */
     public Operation promote(String name, boolean force, String requestId) {
-        return operations.once("promote", name, requestId, () -> locks.with(name, () -> {
+        return operations.once("promote", target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.PROMOTE);
             if (job.type() == JobType.ONE_TIME) {
@@ -217,7 +217,7 @@ public final class JobService implements AutoCloseable {
                         "Migration job %s is in phase %s; it can be promoted once its full load is done and it replicates changes (phase CDC or READY_FOR_PROMOTE)"
                                 .formatted(name, job.phase()));
             }
-            Operation op = operations.begin("promote", name, requestId, "promoting");
+            Operation op = operations.begin("promote", target(name), requestId, "promoting");
             runners.requestPromotion(name, force, op.name());
             store.updateJob(job.withStatus(JobLifecycle.entered(job.state(), Verb.PROMOTE), Phase.PROMOTE_IN_PROGRESS,
                     null, clock.instant()));
@@ -234,16 +234,16 @@ public final class JobService implements AutoCloseable {
      * continuous job into an existing destination does this by itself after its full load).
      */
     public Operation demoteDestination(String name, String requestId) {
-        return operations.once("demoteDestination", name, requestId, () -> locks.with(name, () -> {
+        return operations.once("demoteDestination", target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.DEMOTE_DESTINATION);
             ConnectionProfile destination = profiles.get(job.destination());
             if (!dev.ferry.control.runner.Demotion.needed(destination)) {
-                return operations.done("demoteDestination", name, requestId,
+                return operations.done("demoteDestination", target(name), requestId,
                         "destination is a managed instance Ferry created; nothing to demote");
             }
             runners.demote(job, profiles.get(job.source()), destination);
-            return operations.done("demoteDestination", name, requestId, "destination demoted");
+            return operations.done("demoteDestination", target(name), requestId, "destination demoted");
         }));
     }
 
@@ -258,7 +258,7 @@ public final class JobService implements AutoCloseable {
      * by no other job is deleted too; without it the instance stays as an ordinary profile.
      */
     public Operation delete(String name, boolean force, String requestId) {
-        return operations.once("delete", name, requestId, () -> {
+        return operations.once("delete", target(name), requestId, () -> {
             MigrationJob job = locks.with(name, () -> {
                 MigrationJob current = get(name);
                 JobLifecycle.check(name, current.state(), Verb.DELETE);
@@ -277,7 +277,7 @@ public final class JobService implements AutoCloseable {
             if (force) {
                 message += deleteManagedDestination(job);
             }
-            return operations.done("delete", name, requestId, message);
+            return operations.done("delete", target(name), requestId, message);
         });
     }
 
@@ -343,4 +343,10 @@ public final class JobService implements AutoCloseable {
     public void close() {
         background.shutdownNow();
     }
+
+    /** The operation target naming this resource. */
+    private static String target(String name) {
+        return "migrationJobs/" + name;
+    }
+
 }

@@ -62,7 +62,7 @@ public final class ProfileService implements AutoCloseable {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "A connection profile needs exactly one of postgresql, mysql or managedInstance");
         }
-        return operations.once("create", request.name(), requestId, () -> {
+        return operations.once("create", target(request.name()), requestId, () -> {
             lock.lock();
             try {
                 var now = clock.instant();
@@ -74,7 +74,7 @@ public final class ProfileService implements AutoCloseable {
                         engines.get(connection.engine()).probe(connection);
                         store.insertProfile(profile);
                         log.atInfo().addKeyValue("profile", profile.name()).log("connection profile created");
-                        yield operations.done("create", profile.name(), requestId, "connection profile created");
+                        yield operations.done("create", target(profile.name()), requestId, "connection profile created");
                     }
                     case ManagedInstance managed -> createManaged(request, managed, requestId);
                 };
@@ -91,7 +91,7 @@ public final class ProfileService implements AutoCloseable {
         requireNew(profile.name());
         var provisioner = provisioners.get(managed.provisioner());
         store.insertProfile(profile);
-        Operation op = operations.begin("create", profile.name(), requestId,
+        Operation op = operations.begin("create", target(profile.name()), requestId,
                 "creating %s instance".formatted(managed.engine().id()));
         background.submit(() -> provision(profile, managed, op.name(), provisioner));
         return op;
@@ -124,7 +124,7 @@ public final class ProfileService implements AutoCloseable {
 
     /** Applies the non-null fields of {@code patch}. */
     public Operation update(String name, ProfilePatch patch, String requestId) {
-        return operations.once("patch", name, requestId, () -> {
+        return operations.once("patch", target(name), requestId, () -> {
             lock.lock();
             try {
                 ConnectionProfile current = get(name);
@@ -146,7 +146,7 @@ public final class ProfileService implements AutoCloseable {
                         or(patch.labels(), current.labels()), current.state(), spec, current.error(),
                         current.createTime(), clock.instant());
                 store.updateProfile(updated);
-                return operations.done("patch", name, requestId, "connection profile updated");
+                return operations.done("patch", target(name), requestId, "connection profile updated");
             } finally {
                 lock.unlock();
             }
@@ -158,7 +158,7 @@ public final class ProfileService implements AutoCloseable {
      * {@code force} is set; otherwise the call is refused and nothing changes.
      */
     public Operation delete(String name, boolean force, String requestId) {
-        return operations.once("delete", name, requestId, () -> {
+        return operations.once("delete", target(name), requestId, () -> {
             lock.lock();
             try {
                 ConnectionProfile profile = get(name);
@@ -180,11 +180,14 @@ public final class ProfileService implements AutoCloseable {
                                 "Connection profile %s is a managed instance Ferry created; deleting it deletes the instance and all its data. Repeat with --force to do so"
                                         .formatted(name));
                     }
-                    provisioners.get(managed.provisioner()).delete(name);
+                    var provisioner = provisioners.get(managed.provisioner());
+                    if (profile.state() == ProfileState.READY || provisioner.status(name).isPresent()) {
+                        provisioner.delete(name);
+                    }
                 }
                 store.deleteProfile(name);
                 log.atInfo().addKeyValue("profile", name).log("connection profile deleted");
-                return operations.done("delete", name, requestId, "connection profile deleted");
+                return operations.done("delete", target(name), requestId, "connection profile deleted");
             } finally {
                 lock.unlock();
             }
@@ -194,6 +197,12 @@ public final class ProfileService implements AutoCloseable {
     /** Starts again every managed instance whose profile is READY; a failure is logged and left for the user. */
     public void startManagedInstances() {
         for (ConnectionProfile profile : store.listProfiles()) {
+            if (profile.state() == ProfileState.CREATING || profile.state() == ProfileState.DELETING) {
+                String error = "Creating this instance was interrupted when Ferry stopped; delete the profile and create it again";
+                store.updateProfile(profile.with(ProfileState.FAILED, profile.spec(), error, clock.instant()));
+                log.atWarn().addKeyValue("profile", profile.name()).log("managed instance creation was interrupted");
+                continue;
+            }
             if (profile.spec() instanceof ManagedInstance managed && profile.state() == ProfileState.READY) {
                 try {
                     provisioners.get(managed.provisioner()).start(profile.name());
@@ -219,4 +228,10 @@ public final class ProfileService implements AutoCloseable {
     public void close() {
         background.shutdownNow();
     }
+
+    /** The operation target naming this resource. */
+    private static String target(String name) {
+        return "connectionProfiles/" + name;
+    }
+
 }

@@ -74,7 +74,8 @@ final class FullLoad {
                         + "resuming it from a new snapshot, keeping the tables already copied").formatted(database));
             }
             store.putCheckpoint(job.name(), databaseKey(database), STARTED);
-            copyDatabase(job, engine, source.withDatabase(database), destination, database, parallelism);
+            copyDatabase(job, engine, source.withDatabase(database), destination, database, parallelism,
+                    mark.equals(STARTED));
             store.putCheckpoint(job.name(), databaseKey(database), DONE);
             reporter.event(job.name(), Severity.INFO, "Database %s copied".formatted(database));
         }
@@ -85,17 +86,17 @@ final class FullLoad {
     }
 
     private void copyDatabase(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
-            String database, int parallelism) throws InterruptedException {
+            String database, int parallelism, boolean resumed) throws InterruptedException {
         checkInterrupted(job);
         String schemaBefore = stepKey(database, "schema-before");
         String schemaAfter = stepKey(database, "schema-after");
-        if (!done(job, schemaBefore)) {
-            // The schema script runs in one transaction, but clear anyway: a crash between the script's
-            // commit and its checkpoint would otherwise leave objects that make the retry fail.
-            engine.clearDatabase(destination, database);
-        }
         if (engine.createDatabase(source, destination, database)) {
             reporter.event(job.name(), Severity.INFO, "Created database %s on the destination".formatted(database));
+        } else if (resumed && !done(job, schemaBefore)) {
+            // The schema script runs in one transaction, but clear anyway: a crash between the script's
+            // commit and its checkpoint would otherwise leave objects that make the retry fail. Only
+            // this job wrote here: the destination was verified empty before it started.
+            engine.clearDatabase(destination, database);
         }
         DatabaseConnection target = destination.withDatabase(database);
         boolean continuous = job.type() == JobType.CONTINUOUS;

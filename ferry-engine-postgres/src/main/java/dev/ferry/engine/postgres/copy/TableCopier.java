@@ -5,14 +5,12 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
-import dev.ferry.core.spi.engine.CopyProgress;
-import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -20,87 +18,95 @@ import org.postgresql.copy.CopyOperation;
 import org.postgresql.copy.CopyOut;
 
 /**
- * Streams one table from a source connection into a destination connection: {@code COPY (SELECT ...)
- * TO STDOUT} read message by message and written into {@code COPY ... FROM STDIN}, so memory holds one
- * row at a time. The destination truncates the table and loads it with {@code FREEZE} in one
- * transaction, so a failed copy leaves the table as it was. Not thread-safe; one instance per copy.
+ * Streams rows from a source connection into a destination connection: {@code COPY (SELECT ...) TO
+ * STDOUT} read message by message and written into {@code COPY ... FROM STDIN} in batches of up to
+ * {@value #BATCH_BYTES} bytes, so memory holds one batch (or one larger row) whatever the table's size.
+ * The destination runs the load in one transaction (after {@link Load#before()}), committed on success
+ * and rolled back on failure, so a failed load leaves the destination as it was. Not thread-safe; one
+ * instance per pair of connections.
  */
 public final class TableCopier {
-    private static final long PROGRESS_INTERVAL_MILLIS = 250;
+    /** COPY FROM does not need rows to align with messages; fewer, larger messages cost the server less. */
+    static final int BATCH_BYTES = 128 * 1024;
 
     private final Side source;
     private final Side destination;
-    private final Clock clock;
 
     /** A connection and the server it reaches, for error messages. */
     public record Side(Connection connection, DatabaseConnection server) {}
 
     /**
-     * {@code source} must already be inside the snapshot's transaction; {@code destination} is used in
-     * its own transaction, committed on success and rolled back on failure.
+     * What one COPY moves and how the destination takes it: {@code before} runs first in the load's
+     * transaction (for a whole table: dropping leftovers and {@code TRUNCATE}, which lets {@code freeze}
+     * write frozen rows).
      */
-    public TableCopier(Side source, Side destination, Clock clock) {
-        this.source = source;
-        this.destination = destination;
-        this.clock = clock;
+    public record Load(TableRef table, List<String> columns, CopyFormat format, CopyRange range, boolean freeze,
+            List<String> before) {
+        public Load {
+            Objects.requireNonNull(table, "table");
+            columns = List.copyOf(columns);
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(range, "range");
+            before = List.copyOf(before);
+        }
     }
 
-    /** The source query: only this table's rows (never inheritance children), the given columns. */
-    static String selectSql(TableRef table, List<String> columns, CopyFormat format) {
+    /** {@code source} must already be inside the snapshot's transaction; {@code destination} in autocommit mode. */
+    public TableCopier(Side source, Side destination) {
+        this.source = source;
+        this.destination = destination;
+    }
+
+    /** The source query: only this table's rows (never inheritance children), the given columns, the range. */
+    static String selectSql(TableRef table, List<String> columns, CopyFormat format, CopyRange range) {
         String list = columns.isEmpty() ? "" : " " + quoteAll(columns);
-        return "COPY (SELECT" + list + " FROM ONLY " + Dialect.POSTGRESQL.quote(table.schema(), table.table())
+        String where = range.predicate().isEmpty() ? "" : " WHERE " + range.predicate();
+        return "COPY (SELECT" + list + " FROM ONLY " + Dialect.POSTGRESQL.quote(table.schema(), table.table()) + where
                 + ") TO STDOUT (FORMAT " + format.option() + ")";
     }
 
-    static String loadSql(TableRef table, List<String> columns, CopyFormat format) {
+    static String loadSql(TableRef table, List<String> columns, CopyFormat format, boolean freeze) {
         String list = columns.isEmpty() ? "" : " (" + quoteAll(columns) + ")";
         return "COPY " + Dialect.POSTGRESQL.quote(table.schema(), table.table()) + list
-                + " FROM STDIN (FORMAT " + format.option() + ", FREEZE)";
+                + " FROM STDIN (FORMAT " + format.option() + (freeze ? ", FREEZE)" : ")");
     }
 
     private static String quoteAll(List<String> columns) {
         return columns.stream().map(Dialect.POSTGRESQL::quote).collect(Collectors.joining(", "));
     }
 
-    public CopyResult copy(TableRef table, List<String> columns, CopyFormat format, CopyProgress progress) {
-        ProgressThrottle throttle = new ProgressThrottle(progress, clock, PROGRESS_INTERVAL_MILLIS);
+    /** Runs {@code load}; returns the rows the destination loaded. */
+    public long copy(Load load, CopyMeter meter) {
+        TableRef table = load.table();
         Connection dest = destination.connection();
         try {
             dest.setAutoCommit(false);
             try (Statement st = dest.createStatement()) {
-                // TRUNCATE in this transaction lets COPY FREEZE write frozen rows and makes a retry idempotent.
-                st.execute("TRUNCATE ONLY " + Dialect.POSTGRESQL.quote(table.schema(), table.table()));
+                for (String sql : load.before()) {
+                    st.execute(sql);
+                }
             }
         } catch (SQLException e) {
             rollback(dest, e);
-            throw PgErrors.translate(e, destination.server(), "emptying table " + table);
+            throw PgErrors.translate(e, destination.server(), "preparing table " + table);
         }
         CopyIn in;
         try {
-            in = dest.unwrap(PGConnection.class).getCopyAPI().copyIn(loadSql(table, columns, format));
+            in = dest.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn(loadSql(table, load.columns(), load.format(), load.freeze()));
         } catch (SQLException e) {
             rollback(dest, e);
             throw PgErrors.translate(e, destination.server(), "starting to load table " + table);
         }
         CopyOut out = null;
-        long rows = 0;
-        long bytes = 0;
         try {
-            out = source.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(selectSql(table, columns, format));
-            byte[] data;
-            while ((data = read(out, table)) != null) {
-                write(in, data, table);
-                rows++;
-                bytes += data.length;
-                throttle.update(rows, bytes);
-                if ((rows & 0x3FF) == 0 && Thread.currentThread().isInterrupted()) {
-                    throw new FerryException(ErrorCode.CANCELLED, "Copying table %s was interrupted".formatted(table));
-                }
-            }
+            out = source.connection().unwrap(PGConnection.class).getCopyAPI()
+                    .copyOut(selectSql(table, load.columns(), load.format(), load.range()));
+            pump(out, in, table, meter);
             long loaded = endCopy(in, table);
             dest.commit();
-            throttle.finish(loaded, bytes);
-            return new CopyResult(loaded, bytes);
+            dest.setAutoCommit(true);
+            return loaded;
         } catch (SQLException e) {
             abandon(in, out, e);
             rollback(dest, e);
@@ -112,6 +118,36 @@ public final class TableCopier {
         }
     }
 
+    private void pump(CopyOut out, CopyIn in, TableRef table, CopyMeter meter) {
+        byte[] batch = new byte[BATCH_BYTES];
+        int used = 0;
+        long rows = 0;
+        byte[] data;
+        while ((data = read(out, table)) != null) {
+            if (used + data.length > batch.length) {
+                write(in, batch, used, table);
+                meter.add(rows, used);
+                used = 0;
+                rows = 0;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new FerryException(ErrorCode.CANCELLED, "Copying table %s was interrupted".formatted(table));
+                }
+            }
+            if (data.length > batch.length) {
+                write(in, data, data.length, table);
+                meter.add(1, data.length);
+            } else {
+                System.arraycopy(data, 0, batch, used, data.length);
+                used += data.length;
+                rows++;
+            }
+        }
+        if (used > 0) {
+            write(in, batch, used, table);
+            meter.add(rows, used);
+        }
+    }
+
     private byte[] read(CopyOut out, TableRef table) {
         try {
             return out.readFromCopy();
@@ -120,9 +156,9 @@ public final class TableCopier {
         }
     }
 
-    private void write(CopyIn in, byte[] data, TableRef table) {
+    private void write(CopyIn in, byte[] data, int length, TableRef table) {
         try {
-            in.writeToCopy(data, 0, data.length);
+            in.writeToCopy(data, 0, length);
         } catch (SQLException e) {
             throw PgErrors.translate(e, destination.server(), "loading table " + table);
         }
@@ -153,6 +189,7 @@ public final class TableCopier {
         try {
             if (!c.getAutoCommit()) {
                 c.rollback();
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             failure.addSuppressed(e);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ProgressThrottleTest {
+class CopyMeterTest {
     /** A clock the test moves by hand. */
     private static final class ManualClock extends Clock {
         private long millis;
@@ -32,19 +32,20 @@ class ProgressThrottleTest {
     }
 
     @Test
-    void reportsAtMostOncePerIntervalAndAlwaysTheFinalTotals() {
+    void reportsRunningTotalsAtMostOncePerIntervalAndAlwaysTheFinalOnes() {
         var clock = new ManualClock();
         List<long[]> reports = new ArrayList<>();
-        var throttle = new ProgressThrottle((rows, bytes) -> reports.add(new long[] {rows, bytes}), clock, 250);
+        var meter = new CopyMeter((rows, bytes) -> reports.add(new long[] {rows, bytes}), clock, 250);
 
-        throttle.update(1, 10);
+        meter.add(1, 10);
         clock.millis += 100;
-        throttle.update(2, 20);
+        meter.add(1, 10);
         clock.millis += 200;
-        throttle.update(3, 30);
+        meter.add(1, 10);
         clock.millis += 10;
-        throttle.update(4, 40);
-        throttle.finish(5, 50);
+        meter.add(1, 10);
+        meter.add(1, 10);
+        meter.finish(5);
 
         assertThat(reports).extracting(r -> r[0]).containsExactly(3L, 5L);
         assertThat(reports.getLast()[1]).isEqualTo(50L);

@@ -1,0 +1,263 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.engine.postgres.cdc.ChangePlanner.Kind;
+import dev.ferry.engine.postgres.cdc.ChangePlanner.Shape;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
+import dev.ferry.engine.postgres.cdc.ProgressTable.Progress;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import dev.ferry.engine.postgres.connect.SessionSettings;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The destination side of change replication: one session with triggers and foreign-key checks off
+ * ({@code session_replication_role = replica}) and one open transaction that many source transactions
+ * share. Statements are prepared once per {@link Shape} (an LRU cache) and consecutive rows of one
+ * statement go as one JDBC batch, in order. {@link #commit} writes the progress row in the same
+ * transaction. Values are bound as untyped text, so the server parses them with the column's type.
+ * Not thread-safe; closing rolls back what is not committed.
+ */
+final class ChangeApplier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
+    static final int MAX_PENDING = 1_000;
+    private static final int MAX_CACHED = 256;
+
+    private final Connection c;
+    private final DatabaseConnection destination;
+    private final String job;
+    private final Optional<Progress> recorded;
+    private final PreparedStatement progress;
+    private final Map<Shape, Prepared> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, Prepared> eldest) {
+            if (size() <= MAX_CACHED) {
+                return false;
+            }
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+    private Prepared pending;
+    private int pendingCount;
+    private long rowsNotFound;
+
+    private record Prepared(PreparedStatement statement, String sql, TableRef table, Kind kind) {}
+
+    private ChangeApplier(Connection c, DatabaseConnection destination, String job, Optional<Progress> recorded)
+            throws SQLException {
+        this.c = c;
+        this.destination = destination;
+        this.job = job;
+        this.recorded = recorded;
+        this.progress = ProgressTable.prepareWrite(c);
+    }
+
+    /** Connects to {@code destination} (its database set), prepares the session and the progress table. */
+    static ChangeApplier open(DatabaseConnection destination, String job) {
+        Connection c = PgConnector.open(destination);
+        try {
+            SessionSettings.applyPortable(c);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET default_transaction_read_only = off");
+                try {
+                    st.execute("SET session_replication_role = replica");
+                } catch (SQLException e) {
+                    if ("42501".equals(e.getSQLState())) {
+                        throw new FerryException(ErrorCode.PERMISSION_DENIED, ("User %s may not set session_replication_role "
+                                + "on the destination %s:%d, which replication needs to keep triggers and foreign-key checks "
+                                + "from firing; connect as a superuser or, on PostgreSQL 15+, GRANT SET ON PARAMETER "
+                                + "session_replication_role TO %s").formatted(destination.username(), destination.host(),
+                                destination.port(), destination.username()), e);
+                    }
+                    throw e;
+                }
+            }
+            ProgressTable.ensure(c);
+            Optional<Progress> recorded = ProgressTable.read(c, job);
+            c.setAutoCommit(false);
+            return new ChangeApplier(c, destination, job, recorded);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof SQLException sql) {
+                throw PgErrors.translate(sql, destination, "preparing the destination for change replication");
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** What the destination had recorded for the job when this applier opened. */
+    Optional<Progress> recorded() {
+        return recorded;
+    }
+
+    /** Queues one row change; it runs, in order, before anything else this applier runs. */
+    void apply(Relation rel, ChangePlanner.Statement change) {
+        Prepared p = cache.get(change.shape());
+        if (p != pending) {
+            flushPending();
+        }
+        if (p == null) {
+            p = prepare(rel, change.shape());
+            cache.put(change.shape(), p);
+        }
+        try {
+            String[] values = change.values();
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    p.statement().setNull(i + 1, Types.OTHER);
+                } else {
+                    p.statement().setObject(i + 1, values[i], Types.OTHER);
+                }
+            }
+            p.statement().addBatch();
+        } catch (SQLException e) {
+            throw failure(e, p.kind().verb(), p.table().toString(), p.sql());
+        }
+        pending = p;
+        if (++pendingCount >= MAX_PENDING) {
+            flushPending();
+        }
+    }
+
+    /** Truncates the tables as the source did. */
+    void truncate(List<Relation> rels, boolean cascade, boolean restartIdentity) {
+        flushPending();
+        String tables = rels.stream().map(r -> Dialect.POSTGRESQL.quote(r.schema(), r.name())).collect(Collectors.joining(", "));
+        String sql = "TRUNCATE ONLY " + tables + (restartIdentity ? " RESTART IDENTITY" : "") + (cascade ? " CASCADE" : "");
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw failure(e, "TRUNCATE", rels.stream().map(r -> r.table().toString()).collect(Collectors.joining(", ")), sql);
+        }
+    }
+
+    /** Drops the cached statements of a relation whose shape changed. */
+    void forget(int relationOid) {
+        flushPending();
+        var it = cache.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            if (entry.getKey().relationOid() == relationOid) {
+                closeQuietly(entry.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    /** Runs what is queued, records {@code lsn} as the job's progress and commits, all in one transaction. */
+    void commit(long lsn, Instant commitTime) {
+        flushPending();
+        try {
+            ProgressTable.write(progress, job, lsn, commitTime);
+            c.commit();
+        } catch (SQLException e) {
+            throw failure(e, "progress update", ProgressTable.QUALIFIED, "INSERT INTO " + ProgressTable.QUALIFIED);
+        }
+    }
+
+    /** Drops what is queued and rolls back the open transaction; failures are logged (the server rolls back anyway). */
+    void rollback() {
+        pending = null;
+        pendingCount = 0;
+        try {
+            for (Prepared p : cache.values()) {
+                p.statement().clearBatch();
+            }
+            c.rollback();
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("job", job).setCause(e)
+                    .log("could not roll back the open batch; the server discards it when the session ends");
+        }
+    }
+
+    /** Updates and deletes so far that found no row on the destination. */
+    long rowsNotFound() {
+        return rowsNotFound;
+    }
+
+    private Prepared prepare(Relation rel, Shape shape) {
+        String sql = ChangePlanner.sql(rel, shape);
+        try {
+            return new Prepared(c.prepareStatement(sql), sql, rel.table(), shape.kind());
+        } catch (SQLException e) {
+            throw failure(e, shape.kind().verb(), rel.table().toString(), sql);
+        }
+    }
+
+    private void flushPending() {
+        Prepared p = pending;
+        if (p == null) {
+            return;
+        }
+        pending = null;
+        pendingCount = 0;
+        try {
+            int[] counts = p.statement().executeBatch();
+            if (p.kind() != Kind.INSERT) {
+                long missing = 0;
+                for (int count : counts) {
+                    missing += count == 0 ? 1 : 0;
+                }
+                if (missing > 0) {
+                    rowsNotFound += missing;
+                    log.atWarn().addKeyValue("job", job).addKeyValue("table", p.table()).addKeyValue("rows", missing)
+                            .log("replicated changes found no row to change on the destination; the tables differ");
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e, p.kind().verb(), p.table().toString(), p.sql());
+        }
+    }
+
+    private FerryException failure(SQLException e, String what, String table, String sql) {
+        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        String state = cause.getSQLState() == null ? "" : cause.getSQLState();
+        if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P")) {
+            return PgErrors.translate(cause, destination, "applying changes to " + table);
+        }
+        String detail = PgErrors.scrub(cause.getMessage() == null ? state : cause.getMessage().strip(), destination.password());
+        return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Could not apply a replicated %s to table %s on the "
+                + "destination %s:%d: %s (SQLSTATE %s; statement: %s); make the destination table match the source, "
+                + "then resume the job").formatted(what, table, destination.host(), destination.port(),
+                detail, state, sql), e);
+    }
+
+    private void closeQuietly(Prepared p) {
+        try {
+            p.statement().close();
+        } catch (SQLException e) {
+            log.atDebug().addKeyValue("job", job).setCause(e).log("could not close a cached statement; the session ends it");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("job", job).setCause(e).log("could not close the destination session");
+        }
+    }
+}
