@@ -1,37 +1,39 @@
 package dev.ferry.engine.mysql.copy;
 
-import dev.ferry.core.spi.engine.CopyProgress;
-import java.time.Clock;
-
-/** Rows and bytes copied so far for one table, reported to a {@link CopyProgress} at most every 250 ms. */
+/**
+ * Rows and bytes copied so far for one chunk, passed on to the table's {@link TableTally} every few hundred rows
+ * so that the hot loop rarely takes its lock. Used by one thread.
+ */
 final class CopyTally {
-    private static final long INTERVAL_MS = 250;
+    private static final int FLUSH_ROWS = 512;
 
-    private final Clock clock;
-    private final CopyProgress progress;
+    private final TableTally table;
     private long rows;
     private long bytes;
-    private long lastReport;
+    private long pendingRows;
+    private long pendingBytes;
 
-    CopyTally(Clock clock, CopyProgress progress) {
-        this.clock = clock;
-        this.progress = progress;
-        this.lastReport = clock.millis();
+    CopyTally(TableTally table) {
+        this.table = table;
     }
 
     void add(long moreRows, long moreBytes) {
         rows += moreRows;
         bytes += moreBytes;
-        long now = clock.millis();
-        if (now - lastReport >= INTERVAL_MS) {
-            lastReport = now;
-            progress.copied(rows, bytes);
+        pendingRows += moreRows;
+        pendingBytes += moreBytes;
+        if (pendingRows >= FLUSH_ROWS) {
+            flush();
         }
     }
 
-    /** Reports the final totals. */
-    void finish() {
-        progress.copied(rows, bytes);
+    /** Passes what is pending to the table's tally. */
+    void flush() {
+        if (pendingRows > 0 || pendingBytes > 0) {
+            table.add(pendingRows, pendingBytes);
+            pendingRows = 0;
+            pendingBytes = 0;
+        }
     }
 
     long rows() {

@@ -89,7 +89,7 @@ sealed interface PgOutputMessage {
         static final byte NULL = 'n';
         static final byte UNCHANGED_TOAST = 'u';
 
-        Tuple {
+        public Tuple {
             if (kinds.length != values.length) {
                 throw new IllegalArgumentException("kinds and values differ in length");
             }

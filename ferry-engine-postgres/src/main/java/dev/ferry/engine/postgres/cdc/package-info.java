@@ -1,2 +1,2 @@
-/** PostgreSQL change data capture: pgoutput streamed from the job's slot, applied exactly once to the destination. */
+/** The source side of change replication: the job's publication and logical slot, and the snapshot exported with the slot. */
 package dev.ferry.engine.postgres.cdc;

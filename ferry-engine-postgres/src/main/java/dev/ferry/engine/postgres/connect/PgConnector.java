@@ -41,6 +41,26 @@ public final class PgConnector {
         return open(server, null);
     }
 
+    /**
+     * Opens a logical replication connection ({@code replication=database}) to the database named in
+     * the connection: it runs replication commands such as {@code CREATE_REPLICATION_SLOT} in the simple
+     * query protocol.
+     */
+    public static Connection openReplication(DatabaseConnection server) {
+        if (server.database() == null) {
+            throw new IllegalArgumentException("a replication connection needs a database");
+        }
+        Properties props = properties(server);
+        props.setProperty("replication", "database");
+        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("assumeMinServerVersion", "10");
+        try {
+            return DriverManager.getConnection(url(server.host(), server.port(), server.database()), props);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, server, "connect");
+        }
+    }
+
     /** The JDBC URL, free of credentials. */
     public static String url(String host, int port, String database) {
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;

@@ -24,6 +24,16 @@ public final class SessionSettings {
 
     private SessionSettings() {}
 
+    /**
+     * Settings of a destination session that loads data: a commit does not wait for its WAL to reach
+     * disk (a crash loses at most the last commits, which a retried copy redoes anyway).
+     */
+    public static void applyLoading(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET synchronous_commit = off");
+        }
+    }
+
     /** Applies the portable settings to {@code c}; call outside any transaction block. */
     public static void applyPortable(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {

@@ -3,6 +3,7 @@ package dev.ferry.engine.postgres.schema;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.TableRef;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,7 +65,34 @@ public record DumpOptions(
      * exactly: a pattern part in double quotes has no wildcards, as in {@link Dialect#quote}.
      */
     public List<String> arguments() {
-        List<String> args = new ArrayList<>(List.of("--format=plain", "--no-password", "--section=" + section.option(),
+        return arguments("--format=plain");
+    }
+
+    /** The pg_dump arguments writing a custom-format archive to {@code file}, for pg_restore to pick from. */
+    public List<String> archiveArguments(Path file) {
+        List<String> args = arguments("--format=custom");
+        args.add("--file=" + file);
+        return args;
+    }
+
+    /**
+     * The pg_restore arguments matching these options: an archive keeps owners and tablespaces whatever
+     * pg_dump was told, so pg_restore has to drop them itself.
+     */
+    public List<String> restoreArguments() {
+        List<String> args = new ArrayList<>();
+        if (noOwner) {
+            args.add("--no-owner");
+            args.add("--no-privileges");
+        }
+        if (noTablespaces) {
+            args.add("--no-tablespaces");
+        }
+        return args;
+    }
+
+    private List<String> arguments(String format) {
+        List<String> args = new ArrayList<>(List.of(format, "--no-password", "--section=" + section.option(),
                 "--snapshot=" + snapshotId, "--no-subscriptions"));
         if (noOwner) {
             args.add("--no-owner");

@@ -45,6 +45,14 @@ public record PgTools(Path pgDump, Path psql, int major, String version) {
         return new PgTools(pgDump, psql, Integer.parseInt(m.group(2)), m.group(1));
     }
 
+    /** The pg_restore next to pg_dump (the same release), else the one on the PATH. */
+    public Path pgRestore() {
+        return Optional.of(pgDump.resolveSibling("pg_restore")).filter(Files::isExecutable).or(() -> onPath("pg_restore"))
+                .orElseThrow(() -> new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "pg_restore was not found next to %s or on the PATH; install the PostgreSQL client tools"
+                                .formatted(pgDump)));
+    }
+
     /** Parses the major version from {@code pg_dump --version} output; empty when it is not recognisable. */
     static Optional<Integer> parseMajor(String versionOutput) {
         Matcher m = VERSION.matcher(versionOutput);

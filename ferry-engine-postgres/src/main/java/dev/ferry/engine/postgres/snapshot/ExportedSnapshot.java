@@ -14,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source transaction that exported its snapshot ({@code pg_export_snapshot()}) and stays open so
- * other sessions (copy workers, pg_dump) can import it. Its connection is shared: use it only through
- * {@link #withConnection}, which serialises callers. Closing ends the transaction.
+ * An exported source snapshot that other sessions (copy workers, pg_dump) import, and one session in it
+ * for catalog work. Either a transaction that called {@code pg_export_snapshot()} (which is then also
+ * the catalog session), or a snapshot exported by a replication slot whose connection (the
+ * {@code holder}) must stay idle: the catalog session then imports it. The catalog session is shared:
+ * use it only through {@link #withConnection}, which serialises callers. Closing ends both.
  */
 final class ExportedSnapshot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExportedSnapshot.class);
@@ -24,13 +26,15 @@ final class ExportedSnapshot implements AutoCloseable {
     private final Connection connection;
     private final String id;
     private final DatabaseConnection source;
+    private final AutoCloseable holder;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
-    private ExportedSnapshot(Connection connection, String id, DatabaseConnection source) {
+    private ExportedSnapshot(Connection connection, String id, DatabaseConnection source, AutoCloseable holder) {
         this.connection = connection;
         this.id = id;
         this.source = source;
+        this.holder = holder;
     }
 
     /** Opens the exporting transaction on {@code source} (its database set). */
@@ -42,7 +46,7 @@ final class ExportedSnapshot implements AutoCloseable {
                 st.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 try (ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
                     rs.next();
-                    return new ExportedSnapshot(c, rs.getString(1), source);
+                    return new ExportedSnapshot(c, rs.getString(1), source, null);
                 }
             }
         } catch (SQLException e) {
@@ -51,12 +55,24 @@ final class ExportedSnapshot implements AutoCloseable {
         }
     }
 
+    /**
+     * Uses snapshot {@code id}, exported by {@code holder}'s session, which this object closes last. On
+     * failure the holder stays the caller's.
+     */
+    static ExportedSnapshot adopt(DatabaseConnection source, String id, AutoCloseable holder) {
+        return new ExportedSnapshot(importer(source, id), id, source, holder);
+    }
+
     String id() {
         return id;
     }
 
     /** Opens a new connection to the source that reads this snapshot (inside a transaction left open). */
     Connection openImporter() {
+        return importer(source, id);
+    }
+
+    private static Connection importer(DatabaseConnection source, String id) {
         Connection c = PgConnector.open(source);
         try {
             SessionSettings.applyPortable(c);
@@ -71,7 +87,7 @@ final class ExportedSnapshot implements AutoCloseable {
         }
     }
 
-    /** Work on the exporting connection, one caller at a time. */
+    /** Work on the catalog session, one caller at a time. */
     <T> T withConnection(SqlWork<T> work, String doing) {
         lock.lock();
         try {
@@ -90,16 +106,22 @@ final class ExportedSnapshot implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            if (!closed) {
-                closed = true;
-                try (connection) {
-                    try (Statement st = connection.createStatement()) {
-                        st.execute("ROLLBACK");
-                    }
-                } catch (SQLException e) {
-                    // Closing the connection ends the transaction anyway; nothing the caller can act on.
-                    log.atDebug()
-                            .addKeyValue("database", source.database()).setCause(e).log("snapshot rollback failed");
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (connection; Statement st = connection.createStatement()) {
+                st.execute("ROLLBACK");
+            } catch (SQLException e) {
+                // Closing the connection ends the transaction anyway; nothing the caller can act on.
+                log.atDebug().addKeyValue("database", source.database()).setCause(e).log("snapshot rollback failed");
+            }
+            if (holder != null) {
+                try {
+                    holder.close();
+                } catch (Exception e) {
+                    log.atWarn().addKeyValue("database", source.database()).setCause(e)
+                            .log("closing the session that exported the snapshot failed; the server ends it later");
                 }
             }
         } finally {

@@ -1,0 +1,255 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import dev.ferry.engine.postgres.cdc.ChangePlanner.Plan;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Begin;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Commit;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Delete;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Ignored;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Insert;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Origin;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Truncate;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Type;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Update;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the slot stream and applies it, in source commit order, many source transactions per
+ * destination transaction. Exactly once: a source transaction whose commit starts before the applied
+ * position is skipped (a restart resends what was not confirmed), changes to a table copied at a later
+ * position are skipped up to it, the applied position is committed with the changes, and the slot is
+ * confirmed only up to it. When the stream is idle and every received transaction is applied, the
+ * server's WAL end from its keepalives is recorded and confirmed too, so an idle source does not make
+ * the slot hold WAL. Not thread-safe: one run per instance.
+ */
+final class ApplyLoop {
+    private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
+    static final long MAX_BATCH_ROWS = 5_000;
+    static final long MAX_BATCH_MILLIS = 100;
+    private static final long IDLE_POLL_MILLIS = 2;
+    private static final long IDLE_RECORD_MILLIS = 1_000;
+
+    /** What the loop needs to know besides its collaborators. */
+    record Settings(String job, Map<TableRef, Long> copiedAt, LongSupplier stopAt, Clock clock) {
+        Settings {
+            copiedAt = Map.copyOf(copiedAt);
+        }
+    }
+
+    private final Settings settings;
+    private final SlotStream stream;
+    private final ChangeApplier applier;
+    private final LagMeter lag;
+    private final ReplicationListener listener;
+    private final PendingBatch batch = new PendingBatch(MAX_BATCH_ROWS, MAX_BATCH_MILLIS);
+    private final Map<Integer, Relation> relations = new HashMap<>();
+    private final Map<Integer, Long> copiedBefore = new HashMap<>();
+    private final Set<TableRef> reportedUnsupported = new HashSet<>();
+    private long applied;
+    private Instant appliedCommitTime;
+    private boolean inTransaction;
+    private boolean skipping;
+    private long commitLsn;
+    private boolean busy;
+    private long lastIdleRecord;
+    private long skippedTransactions;
+    private long unsupported;
+
+    ApplyLoop(Settings settings, SlotStream stream, ChangeApplier applier, LagMeter lag, ReplicationListener listener) {
+        this.settings = settings;
+        this.stream = stream;
+        this.applier = applier;
+        this.lag = lag;
+        this.listener = listener;
+    }
+
+    /**
+     * Runs from {@code startLsn} (already applied) until the stop position is applied; on interruption
+     * or failure rolls back the open destination transaction and throws.
+     */
+    void run(long startLsn, Instant startCommitTime) throws InterruptedException {
+        applied = startLsn;
+        appliedCommitTime = startCommitTime;
+        stream.confirm(applied, true);
+        try {
+            loop();
+        } catch (InterruptedException | RuntimeException e) {
+            applier.rollback();
+            batch.reset();
+            throw e;
+        } finally {
+            log.atInfo().addKeyValue("job", settings.job()).addKeyValue("position", new PgLsn(applied).lsn())
+                    .addKeyValue("skippedTransactions", skippedTransactions).addKeyValue("unsupported", unsupported)
+                    .addKeyValue("rowsNotFound", applier.rowsNotFound()).log("change replication stopped");
+        }
+    }
+
+    private void loop() throws InterruptedException {
+        Clock clock = settings.clock();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("replication of job " + settings.job() + " was interrupted");
+            }
+            ByteBuffer buf = stream.readPending();
+            long now = clock.millis();
+            busy = buf != null;
+            if (buf != null) {
+                handle(PgOutputDecoder.decode(buf), now);
+            } else {
+                idle(now);
+            }
+            if (!inTransaction && batch.isEmpty() && applied >= settings.stopAt().getAsLong()) {
+                stream.confirm(applied, true);
+                return;
+            }
+            lag.maybeReport(now, listener, batch.oldestCommitTime(), busy, appliedCommitTime, applied);
+            if (buf == null) {
+                TimeUnit.MILLISECONDS.sleep(IDLE_POLL_MILLIS);
+            }
+        }
+    }
+
+    private void handle(PgOutputMessage message, long now) {
+        switch (message) {
+            case Begin b -> {
+                inTransaction = true;
+                commitLsn = b.commitLsn();
+                skipping = b.commitLsn() < applied;
+                if (!skipping) {
+                    batch.begin(b.commitTime(), now);
+                }
+            }
+            case Commit c -> {
+                inTransaction = false;
+                if (skipping) {
+                    skippedTransactions++;
+                    return;
+                }
+                batch.committed(c.endLsn(), c.commitTime());
+                if (batch.shouldCommit(now) || c.endLsn() >= settings.stopAt().getAsLong()) {
+                    commitBatch();
+                }
+            }
+            case Relation r -> {
+                applier.forget(r.oid());
+                relations.put(r.oid(), r);
+                copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
+            }
+            case Insert i -> {
+                Relation rel = applicable(i.relationOid());
+                if (rel != null) {
+                    apply(rel, ChangePlanner.plan(rel, i));
+                }
+            }
+            case Update u -> {
+                Relation rel = applicable(u.relationOid());
+                if (rel != null) {
+                    apply(rel, ChangePlanner.plan(rel, u));
+                }
+            }
+            case Delete d -> {
+                Relation rel = applicable(d.relationOid());
+                if (rel != null) {
+                    apply(rel, ChangePlanner.plan(rel, d));
+                }
+            }
+            case Truncate t -> truncate(t);
+            case Type t -> log.atDebug().addKeyValue("job", settings.job()).addKeyValue("type", t.schema() + "." + t.name())
+                    .log("type announced");
+            case Origin o -> log.atDebug().addKeyValue("job", settings.job()).addKeyValue("origin", o.name())
+                    .log("transaction from another origin");
+            case Ignored ignored -> { }
+        }
+    }
+
+    /** The change's relation, or null when the change is to be skipped. */
+    private Relation applicable(int oid) {
+        if (skipping) {
+            return null;
+        }
+        Relation rel = relations.get(oid);
+        if (rel == null) {
+            throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
+        }
+        return commitLsn < copiedBefore.get(oid) ? null : rel;
+    }
+
+    private void apply(Relation rel, Plan plan) {
+        switch (plan) {
+            case ChangePlanner.Statement st -> {
+                applier.apply(rel, st);
+                batch.countRow(rel.table());
+            }
+            case ChangePlanner.Unsupported u -> {
+                unsupported++;
+                listener.unsupported(rel.table(), u.what());
+                if (reportedUnsupported.add(rel.table())) {
+                    log.atWarn().addKeyValue("job", settings.job()).addKeyValue("table", rel.table())
+                            .addKeyValue("change", u.what()).log("change cannot be replicated; counted, not applied");
+                }
+            }
+            case ChangePlanner.Nothing n -> { }
+        }
+    }
+
+    private void truncate(Truncate t) {
+        if (skipping) {
+            return;
+        }
+        List<Relation> rels = new ArrayList<>();
+        for (int oid : t.relationOids()) {
+            Relation rel = applicable(oid);
+            if (rel != null) {
+                rels.add(rel);
+            }
+        }
+        if (!rels.isEmpty()) {
+            applier.truncate(rels, t.cascade(), t.restartIdentity());
+        }
+    }
+
+    private void commitBatch() {
+        applier.commit(batch.lastEndLsn(), batch.lastCommitTime());
+        applied = batch.lastEndLsn();
+        appliedCommitTime = batch.lastCommitTime();
+        Map<TableRef, Long> rows = batch.rowsByTable();
+        batch.reset();
+        stream.confirm(applied, false);
+        listener.applied(new PgLsn(applied), appliedCommitTime, rows);
+    }
+
+    /** Nothing arrived: commit what is whole, then record the server's WAL end if everything is applied. */
+    private void idle(long now) {
+        if (inTransaction) {
+            return;
+        }
+        if (!batch.isEmpty()) {
+            commitBatch();
+            return;
+        }
+        long serverEnd = stream.lastReceived();
+        if (serverEnd > applied && (now - lastIdleRecord >= IDLE_RECORD_MILLIS || serverEnd >= settings.stopAt().getAsLong())) {
+            lastIdleRecord = now;
+            applier.commit(serverEnd, appliedCommitTime);
+            applied = serverEnd;
+            stream.confirm(applied, true);
+            listener.applied(new PgLsn(applied), appliedCommitTime != null ? appliedCommitTime : settings.clock().instant(),
+                    Map.of());
+        }
+    }
+}

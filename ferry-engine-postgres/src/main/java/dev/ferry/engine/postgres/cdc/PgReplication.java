@@ -1,0 +1,176 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Replication;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.engine.postgres.cdc.ProgressTable.Progress;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Change replication of one PostgreSQL database (see {@link Replication}): the job's slot streamed with
+ * pgoutput and applied to the same database on the destination, with the progress recorded in the
+ * destination's {@code ferry.replication_progress}. {@link #run} opens and closes its own connections;
+ * {@link #stopAt}, {@link #sourceHead} and {@link #applied} may be called from other threads.
+ */
+public final class PgReplication implements Replication {
+    private static final Logger log = LoggerFactory.getLogger(PgReplication.class);
+
+    private final ReplicationRequest request;
+    private final DatabaseConnection source;
+    private final DatabaseConnection destination;
+    private final Clock clock;
+    private final long start;
+    private final String slot;
+    private final String publication;
+    private final AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    private PgReplication(ReplicationRequest request, Clock clock) {
+        this.request = request;
+        this.source = request.source().withDatabase(request.database());
+        this.destination = request.destination().withDatabase(request.database());
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.start = lsn(request.start(), "start");
+        this.slot = ReplicationNames.slot(request.jobName(), request.database());
+        this.publication = ReplicationNames.publication(request.jobName());
+    }
+
+    /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */
+    public static PgReplication open(ReplicationRequest request, Clock clock) {
+        PgReplication replication = new PgReplication(request, clock);
+        PgErrors.call(replication.source, "checking replication slot " + replication.slot, () -> {
+            try (Connection c = PgConnector.open(replication.source)) {
+                replication.checkSource(c);
+                return null;
+            }
+        });
+        return replication;
+    }
+
+    @Override
+    public void run(ReplicationListener listener) throws InterruptedException {
+        Objects.requireNonNull(listener, "listener");
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
+        }
+        try (Connection sourceSql = PgConnector.open(source);
+                ChangeApplier applier = ChangeApplier.open(destination, request.jobName())) {
+            Optional<Progress> recorded = applier.recorded();
+            long from = Math.max(start, recorded.map(Progress::lsn).orElse(0L));
+            Instant fromTime = recorded.map(Progress::commitTime).orElse(null);
+            checkSource(sourceSql, from, recorded.isPresent());
+            log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
+                    .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).log("change replication starting");
+            try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
+                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, clock);
+                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener).run(from, fromTime);
+            }
+        } catch (SQLException e) {
+            throw interruptedOr(PgErrors.translate(e, source, "reading the source's replication state"));
+        } catch (FerryException e) {
+            throw interruptedOr(e);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    @Override
+    public void stopAt(Position position) {
+        stopAt.set(lsn(position, "stop position"));
+    }
+
+    @Override
+    public Position sourceHead() {
+        return new PgLsn(PgErrors.call(source, "reading the source's WAL position", () -> {
+            try (Connection c = PgConnector.open(source)) {
+                return SourceLog.currentWalLsn(c);
+            }
+        }));
+    }
+
+    @Override
+    public Position applied() {
+        Optional<Progress> recorded = PgErrors.call(destination, "reading the applied position", () -> {
+            try (Connection c = PgConnector.open(destination)) {
+                return ProgressTable.read(c, request.jobName());
+            }
+        });
+        return new PgLsn(Math.max(start, recorded.map(Progress::lsn).orElse(0L)));
+    }
+
+    @Override
+    public void close() {
+        // run() owns every connection and closes them before it returns; nothing is held between runs.
+    }
+
+    private void checkSource(Connection c) throws SQLException {
+        checkSource(c, start, false);
+    }
+
+    /**
+     * The slot must exist in this database and must not have confirmed more than the destination has
+     * (that would mean changes were consumed elsewhere and are lost to this job).
+     */
+    private void checkSource(Connection c, long applied, boolean recorded) throws SQLException {
+        String where = source.host() + ":" + source.port();
+        var state = SourceLog.slot(c, slot).orElseThrow(() -> new FerryException(ErrorCode.FAILED_PRECONDITION,
+                "Replication slot %s no longer exists on source %s; restart the job".formatted(slot, where)));
+        if (!request.database().equals(state.database()) || !"pgoutput".equals(state.plugin())) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication slot %s on source %s belongs to database %s "
+                    + "with plugin %s, not to %s with pgoutput; drop it and restart the job").formatted(slot, where,
+                    state.database(), state.plugin(), request.database()));
+        }
+        if (!SourceLog.publicationExists(c, publication)) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, "Publication %s no longer exists in database %s on source %s; restart the job"
+                    .formatted(publication, request.database(), where));
+        }
+        if (recorded && state.confirmedFlush() > applied) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication slot %s on source %s confirmed %s but the "
+                    + "destination has applied only up to %s: changes in between were consumed elsewhere; restart the job")
+                    .formatted(slot, where, new PgLsn(state.confirmedFlush()).lsn(), new PgLsn(applied).lsn()));
+        }
+    }
+
+    private Map<TableRef, Long> copiedAt() {
+        Map<TableRef, Long> positions = new HashMap<>();
+        request.copiedAt().forEach((table, position) -> positions.put(table, lsn(position, "copy position of " + table)));
+        return positions;
+    }
+
+    /** An interrupted thread gets InterruptedException for a failure the interruption caused (a closed socket). */
+    private FerryException interruptedOr(FerryException e) throws InterruptedException {
+        if (Thread.interrupted()) {
+            var interrupted = new InterruptedException("replication of job " + request.jobName() + " was interrupted");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        return e;
+    }
+
+    private static long lsn(Position position, String what) {
+        if (position instanceof PgLsn lsn) {
+            return lsn.value();
+        }
+        throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                "The replication %s %s is not a PostgreSQL WAL position".formatted(what, position == null ? null : position.text()));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops a job's slot and publication for one database. The slot goes first, after ending a WAL sender
+ * still streaming from it; a missing slot, publication or database is not an error. Stateless.
+ */
+public final class ReplicationCleanup {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationCleanup.class);
+    private static final long RELEASE_WAIT_MILLIS = 10_000;
+
+    private ReplicationCleanup() {}
+
+    public static void drop(DatabaseConnection server, String database, String job, Clock clock) {
+        String slot = ReplicationNames.slot(job, database);
+        DatabaseConnection maintenance = server.withDatabase(PgConnector.MAINTENANCE_DATABASE);
+        try (Connection c = PgConnector.open(maintenance)) {
+            dropSlot(c, slot, clock);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, maintenance, "dropping replication slot " + slot);
+        }
+        String publication = ReplicationNames.publication(job);
+        DatabaseConnection db = server.withDatabase(database);
+        Connection c;
+        try {
+            c = PgConnector.open(db);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return;
+            }
+            throw e;
+        }
+        try (c; Statement st = c.createStatement()) {
+            st.execute("DROP PUBLICATION IF EXISTS " + Dialect.POSTGRESQL.quote(publication));
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "dropping publication " + publication);
+        }
+        log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("slot", slot)
+                .addKeyValue("publication", publication).log("replication objects dropped");
+    }
+
+    private static void dropSlot(Connection c, String slot, Clock clock) throws SQLException {
+        long deadline = clock.millis() + RELEASE_WAIT_MILLIS;
+        try (PreparedStatement state = c.prepareStatement(
+                        "SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = ?");
+                PreparedStatement terminate = c.prepareStatement("SELECT pg_catalog.pg_terminate_backend(?)");
+                PreparedStatement drop = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
+            while (true) {
+                state.setString(1, slot);
+                Integer pid;
+                try (ResultSet rs = state.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    int value = rs.getInt(1);
+                    pid = rs.wasNull() ? null : value;
+                }
+                if (pid == null) {
+                    drop.setString(1, slot);
+                    try {
+                        drop.executeQuery().close();
+                        return;
+                    } catch (SQLException e) {
+                        // 42704: dropped meanwhile; 55006: taken again meanwhile, so terminate and retry.
+                        if ("42704".equals(e.getSQLState())) {
+                            return;
+                        }
+                        if (!"55006".equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                } else {
+                    log.atInfo().addKeyValue("slot", slot).addKeyValue("pid", pid)
+                            .log("ending the WAL sender that holds the replication slot");
+                    terminate.setInt(1, pid);
+                    terminate.executeQuery().close();
+                }
+                if (clock.millis() > deadline) {
+                    throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication slot %s stayed in use for "
+                            + "%d s; stop the process reading it and drop it with SELECT pg_drop_replication_slot('%s')")
+                            .formatted(slot, RELEASE_WAIT_MILLIS / 1000, slot));
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.CANCELLED, "Dropping a replication slot was interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.ferry.engine.postgres.schema;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
+import dev.ferry.core.model.DatabaseConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the post-data section without the parts already built: pg_dump writes the section as a
+ * custom-format archive into a private temporary directory, its table of contents loses the entries of
+ * indexes and constraints built with the data ({@link TocFilter}), pg_restore turns the rest into SQL,
+ * and psql applies a prelude (attaching those constraints) and that SQL in one transaction. Nothing is
+ * applied unless everything is. Thread-safe.
+ */
+public final class PostDataCopier {
+    private static final Logger log = LoggerFactory.getLogger(PostDataCopier.class);
+
+    private final PgTools tools;
+
+    public PostDataCopier(PgTools tools) {
+        this.tools = Objects.requireNonNull(tools, "tools");
+    }
+
+    /** What to leave out of the section, and the statements to run before the rest of it. */
+    public record Exclusions(Set<Long> indexes, Set<Long> constraints, List<String> prelude) {
+        public Exclusions {
+            indexes = Set.copyOf(indexes);
+            constraints = Set.copyOf(constraints);
+            prelude = List.copyOf(prelude);
+        }
+    }
+
+    /** {@code options} of the post-data section; {@code source} and {@code destination} name their databases. */
+    public void copy(DumpOptions options, Exclusions exclusions, DatabaseConnection source,
+            DatabaseConnection destination) {
+        long started = System.nanoTime();
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("ferry-post-data-");
+            Path archive = dir.resolve("post-data.dump");
+            Path listing = dir.resolve("all.list");
+            Path selected = dir.resolve("selected.list");
+            Path remainder = dir.resolve("remainder.sql");
+            Path prelude = dir.resolve("prelude.sql");
+
+            List<String> dump = new ArrayList<>(List.of(tools.pgDump().toString()));
+            dump.addAll(options.archiveArguments(archive));
+            run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
+            run(List.of(tools.pgRestore().toString(), "--list", "--file=" + listing, archive.toString()), null, null,
+                    "pg_restore --list");
+            Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8),
+                    exclusions.indexes(), exclusions.constraints()), StandardCharsets.UTF_8);
+            List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--use-list=" + selected,
+                    "--file=" + remainder));
+            restore.addAll(options.restoreArguments());
+            restore.add(archive.toString());
+            run(restore, null, null, "pg_restore of the post-data section");
+            List<String> preludeSql = new ArrayList<>(List.of("SET statement_timeout = 0;", "SET lock_timeout = 0;",
+                    "SET client_min_messages = warning;"));
+            exclusions.prelude().forEach(sql -> preludeSql.add(sql + ";"));
+            Files.write(prelude, preludeSql, StandardCharsets.UTF_8);
+            run(List.of(tools.psql().toString(), "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
+                    "--echo-errors", "--set=ON_ERROR_STOP=1", "--file=" + prelude, "--file=" + remainder), null,
+                    destination, "applying the post-data schema of database " + destination.database());
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot prepare the post-data schema of database "
+                    + "%s in the temporary directory: %s; check free space and permissions of java.io.tmpdir")
+                    .formatted(source.database(), e.getMessage()), e);
+        } finally {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+        log.atInfo().addKeyValue("database", source.database()).addKeyValue("section", "post-data")
+                .addKeyValue("prebuilt", exclusions.indexes().size())
+                .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("schema section copied");
+    }
+
+    /** Runs a tool connected to {@code source} or {@code destination} (or neither); fails on a non-zero exit. */
+    private void run(List<String> command, DatabaseConnection source, DatabaseConnection destination, String doing) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        DatabaseConnection server = source != null ? source : destination;
+        if (server != null) {
+            SchemaCopier.environment(pb.environment(), server);
+        } else {
+            pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        int exit;
+        String errors;
+        try {
+            Process p = pb.start();
+            StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
+            exit = p.waitFor();
+            errors = stderr.text();
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s: %s; check the PostgreSQL client "
+                    + "tools installation").formatted(command.getFirst(), e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.CANCELLED, "Interrupted while " + doing, e);
+        }
+        List<Secret> secrets = server == null || server.password() == null ? List.of() : List.of(server.password());
+        if (exit != 0) {
+            String where = server == null ? "" : " on %s:%d".formatted(server.host(), server.port());
+            String outcome = destination != null ? "; it was rolled back, fix the cause on the destination and retry" : "";
+            throw new FerryException(ToolFailure.classify(errors), "%s%s failed (exit %d)%s: %s"
+                    .formatted(capitalized(doing), where, exit, outcome, ToolFailure.excerpt(errors, secrets)));
+        }
+        if (!errors.isBlank()) {
+            log.atWarn().addKeyValue("tool", command.getFirst()).addKeyValue("stderr", ToolFailure.excerpt(errors, secrets))
+                    .log("client tool warned");
+        }
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.atWarn().addKeyValue("dir", dir).setCause(e).log("could not delete a temporary directory; delete it by hand");
+        }
+    }
+}
