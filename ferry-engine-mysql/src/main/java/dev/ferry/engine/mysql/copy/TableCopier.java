@@ -3,22 +3,16 @@ package dev.ferry.engine.mysql.copy;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.model.DatabaseConnection;
-import dev.ferry.core.spi.engine.CopyProgress;
 import dev.ferry.core.spi.engine.CopyResult;
-import dev.ferry.engine.mysql.Flavor;
-import dev.ferry.engine.mysql.MySqlConnector;
-import dev.ferry.engine.mysql.ServerVersion;
-import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
 import dev.ferry.engine.mysql.catalog.Column;
 import dev.ferry.engine.mysql.schema.TableSchema;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,99 +20,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies one table: a streaming {@code SELECT CAST(col AS BINARY) ...} (see {@link Column#binaryExpression()}) on a source (snapshot) connection
- * feeds {@code LOAD DATA LOCAL INFILE ... CHARACTER SET binary} on a new destination connection, in chunks of
- * bounded size; when the destination refuses LOAD DATA LOCAL, batched INSERTs carry the same bytes.
- * Generated columns are skipped. Thread-safe; each call uses the connections it is given or opens.
+ * Copies the rows of one chunk: a streaming {@code SELECT CAST(col AS BINARY) ... WHERE <range>} (see
+ * {@link Column#binaryExpression()}) on a source (snapshot) connection feeds {@code LOAD DATA LOCAL INFILE ...
+ * CHARACTER SET binary} on a loading session, in statements of bounded size; when the destination refuses LOAD
+ * DATA LOCAL, batched INSERTs carry the same bytes. Generated columns are skipped. Stateless and thread-safe; each
+ * call uses the connections it is given.
  */
 public final class TableCopier {
     private static final Logger log = LoggerFactory.getLogger(TableCopier.class);
     private static final Dialect D = Dialect.MYSQL;
-    private static final long CHUNK_ROWS = 200_000;
-    private static final long CHUNK_BYTES = 64L * 1024 * 1024;
+    private static final long STATEMENT_ROWS = 200_000;
+    private static final long STATEMENT_BYTES = 64L * 1024 * 1024;
     private static final long FETCH_BYTES = 16L * 1024 * 1024;
     private static final int ER_NOT_ALLOWED_COMMAND = 1148;
     private static final int ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
 
-    private final MySqlConnector connector;
-    private final Clock clock;
-    private final boolean useLoadData;
-
-    /** @param useLoadData false forces the INSERT path (tests, or a destination known to refuse LOAD DATA) */
-    public TableCopier(MySqlConnector connector, Clock clock, boolean useLoadData) {
-        this.connector = connector;
-        this.clock = clock;
-        this.useLoadData = useLoadData;
-    }
-
     /**
-     * Copies the table's rows as {@code source} sees them into the same table of the destination database
-     * named like the source's. On failure the source connection may be left mid-stream and is aborted.
-     *
-     * @param estimatedRowBytes average row size for sizing fetches, 0 when unknown
+     * Copies the rows into the same table of the destination's database, named like the source's, and returns how
+     * many rows and bytes moved. On failure the source connection may be left mid-stream and is aborted.
      */
-    public CopyResult copy(Connection source, DatabaseConnection sourceServer, TableSchema table,
-            DatabaseConnection destination, long estimatedRowBytes, CopyProgress progress) {
-        String database = table.ref().schema();
+    public CopyResult copy(SourceRows rows, LoadTarget destination, TableTally tableTally) {
+        TableSchema table = rows.table();
         List<Column> columns = table.copiedColumns();
-        String quotedTable = D.quote(database, table.ref().table());
+        String quotedTable = D.quote(table.ref().schema(), table.ref().table());
         String select = columns.stream().map(Column::binaryExpression)
-                .collect(Collectors.joining(", ", "SELECT ", " FROM " + quotedTable));
-        CopyTally tally = new CopyTally(clock, progress);
+                .collect(Collectors.joining(", ", "SELECT ", " FROM " + quotedTable + " WHERE " + rows.where().sql()));
+        CopyTally tally = new CopyTally(tableTally);
+        Connection source = rows.connection();
         boolean streaming = false;
-        try (Connection dest = connector.open(destination, database, MySqlConnector.Role.DESTINATION)) {
-            Sql.execute(dest, "SET SESSION unique_checks = 0, SESSION foreign_key_checks = 0");
-            boolean loadData = useLoadData && Sql.queryLong(dest, "SELECT @@GLOBAL.local_infile") == 1;
-            if (useLoadData && !loadData) {
-                warnInsertFallback(table, "local_infile is OFF on the destination");
+        try (PreparedStatement s = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            List<Object> params = rows.where().params();
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
             }
-            boolean jsonConvert = ServerVersion.of(dest).flavor() == Flavor.MYSQL;
-            try (Statement s = source.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-                s.setFetchSize(fetchSize(estimatedRowBytes));
-                streaming = true;
-                try (ResultSet rs = query(s, select)) {
-                    RowSource rows = new ResultSetRows(rs, columns.size());
-                    long loaded = loadData
-                            ? loadData(dest, rows, table, quotedTable, columns, jsonConvert, tally)
-                            : insert(dest, rows, quotedTable, columns, jsonConvert, tally);
-                    if (loaded != tally.rows()) {
-                        throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Destination table %s accepted %d of %d rows;"
-                                + " check the warnings logged for it and that the table was empty").formatted(table.ref(), loaded, tally.rows()));
-                    }
+            s.setFetchSize(fetchSize(rows.estimatedRowBytes()));
+            streaming = true;
+            try (ResultSet rs = query(s)) {
+                RowSource rowSource = new ResultSetRows(rs, columns.size());
+                long loaded = destination.loadData()
+                        ? loadData(destination, rowSource, table, quotedTable, columns, tally)
+                        : insert(destination, rowSource, quotedTable, columns, tally);
+                if (loaded != tally.rows()) {
+                    throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Destination table %s accepted %d of %d rows;"
+                            + " check the warnings logged for it and that the table was empty").formatted(table.ref(), loaded, tally.rows()));
                 }
             }
         } catch (SourceFailure e) {
             abort(source);
-            throw SqlErrors.map(e.sqlCause(), sourceServer, "read the rows of table " + table.ref());
+            throw SqlErrors.map(e.sqlCause(), rows.server(), "read the rows of table " + table.ref());
         } catch (SQLException e) {
             if (streaming) {
                 abort(source);
             }
-            throw SqlErrors.map(e, destination, "load the rows of table " + table.ref());
+            throw SqlErrors.map(e, destination.server(), "load the rows of table " + table.ref());
         } catch (RuntimeException e) {
             if (streaming) {
                 abort(source);
             }
             throw e;
         }
-        tally.finish();
-        log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
-                .addKeyValue("bytes", tally.bytes()).log("table copied");
+        tally.flush();
+        log.atDebug().addKeyValue("table", table.ref().toString()).addKeyValue("range", rows.where().sql())
+                .addKeyValue("rows", tally.rows()).addKeyValue("bytes", tally.bytes()).log("rows copied");
         return new CopyResult(tally.rows(), tally.bytes());
     }
 
-    private static ResultSet query(Statement s, String select) {
+    private static ResultSet query(PreparedStatement s) {
         try {
-            return s.executeQuery(select);
+            return s.executeQuery();
         } catch (SQLException e) {
             throw new SourceFailure(e);
         }
     }
 
-    private long loadData(Connection dest, RowSource rows, TableSchema table, String quotedTable, List<Column> columns,
-            boolean jsonConvert, CopyTally tally) throws SQLException {
+    private static long loadData(LoadTarget target, RowSource rows, TableSchema table, String quotedTable, List<Column> columns,
+            CopyTally tally) throws SQLException {
+        Connection dest = target.connection();
+        boolean jsonConvert = target.jsonConvert();
         String sql = loadDataStatement(quotedTable, columns, jsonConvert);
-        RowChunkStream stream = new RowChunkStream(rows, CHUNK_ROWS, CHUNK_BYTES, tally);
+        RowChunkStream stream = new RowChunkStream(rows, STATEMENT_ROWS, STATEMENT_BYTES, tally);
         long loaded = 0;
         try (Statement s = dest.createStatement()) {
             s.setEscapeProcessing(false);
@@ -135,7 +115,7 @@ public final class TableCopier {
                     boolean refused = e.getErrorCode() == ER_NOT_ALLOWED_COMMAND || e.getErrorCode() == ER_CLIENT_LOCAL_FILES_DISABLED;
                     if (refused && tally.rows() == 0) {
                         warnInsertFallback(table, SqlErrors.serverMessage(e));
-                        return insert(dest, rows, quotedTable, columns, jsonConvert, tally);
+                        return insert(target, rows, quotedTable, columns, tally);
                     }
                     throw e;
                 }
@@ -155,8 +135,8 @@ public final class TableCopier {
         return loaded;
     }
 
-    private static long insert(Connection dest, RowSource rows, String quotedTable, List<Column> columns, boolean jsonConvert,
-            CopyTally tally) throws SQLException {
+    private static long insert(LoadTarget target, RowSource rows, String quotedTable, List<Column> columns, CopyTally tally)
+            throws SQLException {
         RowSource failingAsSource = new RowSource() {
             @Override
             public int columnCount() {
@@ -181,7 +161,8 @@ public final class TableCopier {
                 }
             }
         };
-        return new InsertWriter(dest, quotedTable, columnList(columns), columns, jsonConvert).copy(failingAsSource, tally);
+        return new InsertWriter(target.connection(), quotedTable, columnList(columns), columns, target.jsonConvert())
+                .copy(failingAsSource, tally);
     }
 
     static String loadDataStatement(String quotedTable, List<Column> columns, boolean jsonConvert) {

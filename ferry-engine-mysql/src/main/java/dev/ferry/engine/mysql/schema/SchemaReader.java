@@ -8,6 +8,8 @@ import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.catalog.Catalog;
 import dev.ferry.engine.mysql.catalog.Column;
+import dev.ferry.engine.mysql.chunk.ChunkKey;
+import dev.ferry.engine.mysql.chunk.KeyFinder;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ public final class SchemaReader {
     public static SourceSchema read(Connection c, String database, List<Catalog.TableEntry> tables, ObjectSelection selection)
             throws SQLException {
         Map<String, List<Column>> columns = Catalog.columns(c, database);
+        Map<String, ChunkKey> keys = KeyFinder.keys(c, database);
         Map<TableRef, TableSchema> tableSchemas = new LinkedHashMap<>();
         for (Catalog.TableEntry t : tables) {
             TableRef ref = t.info().ref();
@@ -41,7 +44,7 @@ public final class SchemaReader {
             boolean innodb = "innodb".equalsIgnoreCase(t.engine());
             String autoIncrement = cols.stream().filter(Column::autoIncrement).map(Column::name).findFirst().orElse(null);
             TableDdl ddl = innodb && create.startsWith("CREATE TABLE") ? TableDdl.split(create, autoIncrement) : TableDdl.whole(create);
-            tableSchemas.put(ref, new TableSchema(ref, t.engine(), t.transactional(), cols, ddl));
+            tableSchemas.put(ref, new TableSchema(ref, t.engine(), t.transactional(), cols, ddl, keys.get(ref.table())));
         }
         return new SourceSchema(database, tableSchemas, sequences(c, database, selection), views(c, database, selection), routines(c, database),
                 triggers(c, database, selection), events(c, database));

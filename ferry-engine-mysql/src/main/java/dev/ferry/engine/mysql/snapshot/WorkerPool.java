@@ -8,15 +8,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The snapshot's connections, each inside the same consistent-snapshot transaction. A copy borrows one and
- * gives it back; a connection returned closed (aborted after a failure) leaves the pool for good. Borrowers
- * wait while all connections are out. Thread-safe.
+ * The snapshot's connections, each inside the same consistent-snapshot transaction, and so the permits of every
+ * copy of the snapshot: however many tables and chunks run at once, at most {@link #size()} read the source. A
+ * copy borrows one and gives it back; a connection returned closed (aborted after a failure) leaves the pool for
+ * good. Borrowers wait while all connections are out and are served highest priority first (the largest tables),
+ * then in arrival order. Thread-safe.
  */
 final class WorkerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -25,6 +28,8 @@ final class WorkerPool implements AutoCloseable {
     private final Condition available = lock.newCondition();
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final List<Connection> all;
+    private final PriorityQueue<Ticket> waiting = new PriorityQueue<>();
+    private long arrivals;
     private int live;
     private boolean closed;
 
@@ -41,11 +46,22 @@ final class WorkerPool implements AutoCloseable {
         return all.size();
     }
 
-    /** Waits for an idle connection. */
-    Connection borrow() {
+    /** A waiting borrower: higher priority first, then first come. */
+    private record Ticket(long priority, long arrival) implements Comparable<Ticket> {
+        @Override
+        public int compareTo(Ticket o) {
+            int byPriority = Long.compare(o.priority, priority);
+            return byPriority != 0 ? byPriority : Long.compare(arrival, o.arrival);
+        }
+    }
+
+    /** Waits for an idle connection; among waiters, the highest {@code priority} is served first. */
+    Connection borrow(long priority) {
         lock.lock();
+        Ticket ticket = new Ticket(priority, arrivals++);
+        waiting.add(ticket);
         try {
-            while (idle.isEmpty()) {
+            while (idle.isEmpty() || waiting.peek() != ticket) {
                 if (closed) {
                     throw new FerryException(ErrorCode.FAILED_PRECONDITION, "The source snapshot is closed");
                 }
@@ -60,6 +76,8 @@ final class WorkerPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new FerryException(ErrorCode.CANCELLED, "Interrupted while waiting for a source snapshot connection", e);
         } finally {
+            waiting.remove(ticket);
+            available.signalAll();
             lock.unlock();
         }
     }

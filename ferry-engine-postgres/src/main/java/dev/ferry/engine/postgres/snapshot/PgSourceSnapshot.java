@@ -1,7 +1,5 @@
 package dev.ferry.engine.postgres.snapshot;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.Position;
@@ -12,26 +10,35 @@ import dev.ferry.core.spi.engine.Engine.SnapshotOptions;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.engine.postgres.catalog.TableCatalog;
+import dev.ferry.engine.postgres.cdc.ReplicationStart;
+import dev.ferry.engine.postgres.cdc.SlotSnapshot;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import dev.ferry.engine.postgres.copy.LargeObjectCopier;
 import dev.ferry.engine.postgres.copy.SequenceCopier;
+import dev.ferry.engine.postgres.index.IndexBuilder;
+import dev.ferry.engine.postgres.schema.DumpOptions;
 import dev.ferry.engine.postgres.schema.DumpSection;
 import dev.ferry.engine.postgres.schema.PgTools;
 import dev.ferry.engine.postgres.schema.SchemaCopier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A one-time copy of one source database, read from a snapshot exported by a transaction held open
- * until {@link #close}. Schema travels through pg_dump sections, rows through COPY workers that import
- * the snapshot. {@link #copyTable} is safe from several threads; each call opens its own connections.
+ * A copy of one source database read from one exported snapshot, held until {@link #close}: exported
+ * by the job's new replication slot (continuous jobs, so the snapshot ends exactly where replication
+ * starts), by a temporary slot (a resumed continuous load), or by {@code pg_export_snapshot()}
+ * (one-time jobs). Schema travels through pg_dump sections, rows through COPY sessions that import the
+ * snapshot; each table's indexes are built right after its rows. {@link #copyTable} is safe from
+ * several threads; each call opens its own connections.
  */
 public final class PgSourceSnapshot implements SourceSnapshot {
     private static final Logger log = LoggerFactory.getLogger(PgSourceSnapshot.class);
@@ -39,34 +46,54 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final DatabaseConnection source;
     private final ObjectSelection selection;
     private final ExportedSnapshot snapshot;
+    private final Position start;
     private final int sourceMajor;
     private final Clock clock;
     private final SchemaPlan plan;
+    private final IndexPlan indexes;
+    private final SplitSettings split;
+    private final Semaphore indexPermits;
     private volatile List<TableInfo> tables;
 
-    private PgSourceSnapshot(DatabaseConnection source, ObjectSelection selection, ExportedSnapshot snapshot,
-            int sourceMajor, Clock clock, Supplier<PgTools> tools) {
+    private PgSourceSnapshot(DatabaseConnection source, SnapshotOptions options, ExportedSnapshot snapshot,
+            Position start, int sourceMajor, Clock clock, Supplier<PgTools> tools) {
         this.source = source;
-        this.selection = selection;
+        this.selection = options.selection();
         this.snapshot = snapshot;
+        this.start = start;
         this.sourceMajor = sourceMajor;
         this.clock = clock;
         this.plan = new SchemaPlan(source, selection, snapshot, tools);
+        this.indexes = new IndexPlan(snapshot, source, () -> new HashSet<>(tables().stream().map(TableInfo::ref).toList()));
+        this.split = SplitSettings.of(options.parallelism());
+        this.indexPermits = new Semaphore(split.parallelism());
     }
 
-    /** Exports a snapshot of {@code database} on {@code source}. */
+    /** Opens the snapshot of {@code database} on {@code source} that {@code options} call for. */
     public static PgSourceSnapshot open(DatabaseConnection source, String database, SnapshotOptions options, Clock clock,
             Supplier<PgTools> tools) {
-        if (options.forReplication()) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION, "continuous PostgreSQL jobs are not supported yet");
-        }
         DatabaseConnection db = source.withDatabase(database);
-        ExportedSnapshot snapshot = ExportedSnapshot.export(db);
+        ExportedSnapshot snapshot;
+        Position start = null;
+        if (options.forReplication()) {
+            SlotSnapshot slot = ReplicationStart.begin(db, options.jobName(), options.selection(),
+                    options.resumingReplication());
+            try {
+                snapshot = ExportedSnapshot.adopt(db, slot.snapshotId(), slot);
+            } catch (RuntimeException e) {
+                slot.close();
+                throw e;
+            }
+            start = slot.start();
+        } else {
+            snapshot = ExportedSnapshot.export(db);
+        }
         try {
             int major = snapshot.withConnection(c -> c.getMetaData().getDatabaseMajorVersion(), "reading the version");
             log.atInfo().addKeyValue("job", options.jobName()).addKeyValue("database", database)
-                    .addKeyValue("snapshot", snapshot.id()).log("source snapshot exported");
-            return new PgSourceSnapshot(db, options.selection(), snapshot, major, clock, tools);
+                    .addKeyValue("snapshot", snapshot.id()).addKeyValue("position", start == null ? "" : start.text())
+                    .log("source snapshot exported");
+            return new PgSourceSnapshot(db, options, snapshot, start, major, clock, tools);
         } catch (RuntimeException e) {
             snapshot.close();
             throw e;
@@ -80,7 +107,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
 
     @Override
     public Optional<Position> replicationStart() {
-        return Optional.empty();
+        return Optional.ofNullable(start);
     }
 
     @Override
@@ -101,16 +128,23 @@ public final class PgSourceSnapshot implements SourceSnapshot {
 
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
-        return new TableCopyTask(snapshot, source, destination.withDatabase(database()), sourceMajor, clock)
-                .copy(table.ref(), progress);
+        DatabaseConnection dest = destination.withDatabase(database());
+        var context = new TableCopyTask.Context(snapshot, source, dest, sourceMajor, clock);
+        return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes.of(table.ref()), progress);
     }
 
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
         copyLargeObjects(dest);
-        new SchemaCopier(plan.tools(sourceMajor)).copy(plan.options(dest).withSection(DumpSection.POST_DATA), source, dest);
+        DumpOptions options = plan.options(dest).withSection(DumpSection.POST_DATA);
+        new PostDataStep(indexes, indexBuilder(dest), split.parallelism()).run(plan.tools(sourceMajor), options, source,
+                dest);
         copySequences(dest);
+    }
+
+    private IndexBuilder indexBuilder(DatabaseConnection dest) {
+        return new IndexBuilder(dest, indexPermits, !plan.options(dest).noTablespaces());
     }
 
     private void copyLargeObjects(DatabaseConnection dest) {

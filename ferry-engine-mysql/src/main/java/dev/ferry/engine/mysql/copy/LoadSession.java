@@ -1,0 +1,119 @@
+package dev.ferry.engine.mysql.copy;
+
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.mysql.Flavor;
+import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.ServerVersion;
+import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.SqlErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the destination sessions that load rows, set for speed and fidelity:
+ * <ul>
+ * <li>{@code unique_checks=0, foreign_key_checks=0}: the rows were valid on the source and foreign keys are added
+ * after the data;</li>
+ * <li>the connector's baseline {@code sql_mode} ({@code NO_AUTO_VALUE_ON_ZERO}, not strict): every value already
+ * fitted the source's column, a 0 in an AUTO_INCREMENT column stays 0, and zero dates load as they are;</li>
+ * <li>{@code time_zone='+00:00'} (also the connector's), the zone in which the source printed TIMESTAMPs;</li>
+ * <li>{@code sql_log_bin=0} when the policy allows and the user may (SUPER, or BINLOG ADMIN on MariaDB): loaded
+ * rows then skip the destination's binary log, which roughly halves the writes; replicas of the destination do
+ * not receive them. Without the privilege, a warning once per destination;</li>
+ * <li>generous {@code net_read_timeout}: LOAD DATA LOCAL waits on the source's reading, which may pause;
+ * {@code max_statement_time=0} on MariaDB so a server-wide limit does not cut a long load.</li>
+ * </ul>
+ * InnoDB's own levers for bulk loads ({@code innodb_flush_log_at_trx_commit}, {@code innodb_doublewrite},
+ * {@code sync_binlog}) are global and left to the operator. Thread-safe; facts about a destination are read once.
+ */
+public final class LoadSession {
+    private static final Logger log = LoggerFactory.getLogger(LoadSession.class);
+
+    /** Whether loaded rows may skip the destination's binary log. */
+    public enum BinlogPolicy { SKIP_WHEN_PERMITTED, KEEP }
+
+    private record Facts(Flavor flavor, boolean localInfile, boolean binlog) {}
+
+    private final MySqlConnector connector;
+    private final BinlogPolicy binlogPolicy;
+    private final boolean useLoadData;
+    private final Map<String, Facts> facts = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    /** @param useLoadData false forces batched INSERTs (tests, or a destination known to refuse LOAD DATA) */
+    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, boolean useLoadData) {
+        this.connector = connector;
+        this.binlogPolicy = binlogPolicy;
+        this.useLoadData = useLoadData;
+    }
+
+    /** A loading session on {@code database} of {@code destination}; the caller closes it. */
+    public LoadTarget open(DatabaseConnection destination, String database) {
+        Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
+        try {
+            Facts f = facts(c, destination);
+            Sql.execute(c, "SET SESSION unique_checks = 0, SESSION foreign_key_checks = 0,"
+                    + " SESSION net_read_timeout = 3600, SESSION net_write_timeout = 3600");
+            if (f.flavor() == Flavor.MARIADB) {
+                Sql.execute(c, "SET SESSION max_statement_time = 0");
+            }
+            if (f.binlog() && binlogPolicy == BinlogPolicy.SKIP_WHEN_PERMITTED) {
+                skipBinlog(c, destination);
+            }
+            return new LoadTarget(c, destination, useLoadData && f.localInfile(), f.flavor() == Flavor.MYSQL);
+        } catch (SQLException e) {
+            closeAfterFailure(c);
+            throw SqlErrors.map(e, destination, "prepare a session for loading rows");
+        } catch (RuntimeException e) {
+            closeAfterFailure(c);
+            throw e;
+        }
+    }
+
+    private Facts facts(Connection c, DatabaseConnection destination) throws SQLException {
+        String key = destination.host() + ":" + destination.port();
+        Facts known = facts.get(key);
+        if (known != null) {
+            return known;
+        }
+        Flavor flavor = ServerVersion.of(c).flavor();
+        boolean[] vars = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin",
+                rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
+        Facts f = new Facts(flavor, vars[0], vars[1]);
+        if (useLoadData && !f.localInfile() && warned.add("infile " + key)) {
+            log.atWarn().addKeyValue("server", key).log("local_infile is OFF on the destination: rows are copied with batched"
+                    + " INSERTs, several times slower; run SET GLOBAL local_infile = 1 there to use LOAD DATA LOCAL");
+        }
+        facts.put(key, f);
+        return f;
+    }
+
+    private void skipBinlog(Connection c, DatabaseConnection destination) throws SQLException {
+        try {
+            Sql.execute(c, "SET SESSION sql_log_bin = 0");
+        } catch (SQLException e) {
+            if (e.getErrorCode() != SqlErrors.SPECIFIC_ACCESS_DENIED) {
+                throw e;
+            }
+            String key = destination.host() + ":" + destination.port();
+            if (warned.add("binlog " + key)) {
+                log.atWarn().addKeyValue("server", key).addKeyValue("user", destination.username())
+                        .log("cannot turn sql_log_bin off for the load: rows are also written to the destination's binary"
+                                + " log (slower); grant BINLOG ADMIN (MariaDB) or SUPER / SYSTEM_VARIABLES_ADMIN (MySQL)");
+            }
+        }
+    }
+
+    private static void closeAfterFailure(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a failed loading session failed");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.ferry.engine.postgres.cdc;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.engine.postgres.PostgresEngine;
+import dev.ferry.testkit.LocalPostgres;
+import dev.ferry.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One replication set-up for a test: a fresh source database, a database of the same name on the
+ * destination, the same tables on both, and the job's publication and slot on the source (created as
+ * the full load would). Closing drops the slot, so slots do not pile up on the shared server.
+ */
+final class CdcFixture implements AutoCloseable {
+    private static final AtomicLong JOBS = new AtomicLong();
+
+    final TestDatabase source;
+    final DatabaseConnection destination;
+    final String job;
+    final ReplicationRequest request;
+
+    private CdcFixture(TestDatabase source, DatabaseConnection destination, String job, ReplicationRequest request) {
+        this.source = source;
+        this.destination = destination;
+        this.job = job;
+        this.request = request;
+    }
+
+    /** Creates the databases, runs {@code ddl} on both sides, then the publication and slot. */
+    static CdcFixture create(LocalPostgres pg, LocalPostgres dest, String... ddl) {
+        TestDatabase source = pg.freshDatabase();
+        execute(dest.superuser(), "CREATE DATABASE " + Dialect.POSTGRESQL.quote(source.name()));
+        DatabaseConnection destination = dest.superuser().withDatabase(source.name());
+        source.execute(ddl);
+        execute(destination, ddl);
+        String job = "cdc-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet();
+        source.execute("CREATE PUBLICATION " + Dialect.POSTGRESQL.quote(ReplicationNames.publication(job)) + " FOR ALL TABLES");
+        String slot = ReplicationNames.slot(job, source.name());
+        String lsn = (String) source.query("SELECT lsn::text FROM pg_create_logical_replication_slot("
+                + Dialect.POSTGRESQL.literal(slot) + ", 'pgoutput')").getFirst().getFirst();
+        var request = new ReplicationRequest(job, source.name(), pg.superuser(), dest.superuser(), PgLsn.parseLsn(lsn), Map.of());
+        return new CdcFixture(source, destination, job, request);
+    }
+
+    String slot() {
+        return ReplicationNames.slot(job, source.name());
+    }
+
+    PgReplication open() {
+        return PgReplication.open(request, Clock.systemUTC());
+    }
+
+    /** Streams and applies everything the source has committed so far, then returns. */
+    void catchUp() throws InterruptedException {
+        try (PgReplication replication = open()) {
+            replication.stopAt(replication.sourceHead());
+            replication.run(new Recorder());
+        }
+    }
+
+    Map<TableRef, String> hashes(DatabaseConnection db, String... tables) {
+        List<TableRef> refs = new ArrayList<>();
+        for (String t : tables) {
+            refs.add(new TableRef("public", t));
+        }
+        return new PostgresEngine().contentHashes(db, source.name(), refs);
+    }
+
+    /** The source and destination content hashes of {@code tables} (public schema), for comparison. */
+    Map<TableRef, String> sourceHashes(String... tables) {
+        return hashes(source.connection(), tables);
+    }
+
+    Map<TableRef, String> destinationHashes(String... tables) {
+        return hashes(destination, tables);
+    }
+
+    Object destinationValue(String sql) {
+        return query(destination, sql).getFirst().getFirst();
+    }
+
+    @Override
+    public void close() {
+        String slot = Dialect.POSTGRESQL.literal(slot());
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            source.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = " + slot
+                    + " AND active_pid IS NOT NULL");
+            source.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = " + slot);
+            return true;
+        });
+    }
+
+    static void execute(DatabaseConnection db, String... statements) {
+        try (Connection c = connect(db); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed on " + db.display(), e);
+        }
+    }
+
+    static List<List<Object>> query(DatabaseConnection db, String sql) {
+        try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed on " + db.display() + ": " + sql, e);
+        }
+    }
+
+    static Connection connect(DatabaseConnection db) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", db.username());
+        if (db.password() != null) {
+            props.setProperty("password", db.password().reveal());
+        }
+        return DriverManager.getConnection("jdbc:postgresql://%s:%d/%s".formatted(db.host(), db.port(), db.database()), props);
+    }
+
+    /** A listener that remembers what it was told. Thread-safe. */
+    static final class Recorder implements ReplicationListener {
+        final List<Position> applied = new CopyOnWriteArrayList<>();
+        final Map<TableRef, AtomicLong> rows = new ConcurrentHashMap<>();
+        final List<String> unsupported = new CopyOnWriteArrayList<>();
+        final AtomicReference<Duration> lastLag = new AtomicReference<>();
+        final AtomicLong lagReports = new AtomicLong();
+
+        @Override
+        public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> changed) {
+            applied.add(position);
+            changed.forEach((t, n) -> rows.computeIfAbsent(t, k -> new AtomicLong()).addAndGet(n));
+        }
+
+        @Override
+        public void lag(Duration lag, long bytes) {
+            lastLag.set(lag);
+            lagReports.incrementAndGet();
+        }
+
+        @Override
+        public void unsupported(TableRef table, String what) {
+            unsupported.add(table + ": " + what);
+        }
+
+        long rows(String table) {
+            AtomicLong n = rows.get(new TableRef("public", table));
+            return n == null ? 0 : n.get();
+        }
+    }
+}
