@@ -58,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
         ProfileRoutes.register(router, control.profiles());
         JobRoutes.register(router, control.jobs(), clock);
         OperationRoutes.register(router, control, clock);
+        dev.ferry.server.metrics.MetricsRoutes.register(router, control.jobs());
         return router;
     }
 
@@ -117,8 +118,14 @@ public final class ApiServer implements AutoCloseable {
             response = new Response(500, new ErrorBody(ErrorCode.INTERNAL.name(), "Internal error; see the server log"));
         }
         try (exchange) {
-            byte[] bytes = json.write(response.body());
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            byte[] bytes;
+            if (response.body() instanceof dev.ferry.server.http.PlainText text) {
+                bytes = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            } else {
+                bytes = json.write(response.body());
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            }
             if (allow != null) {
                 exchange.getResponseHeaders().set("Allow", allow);
             }

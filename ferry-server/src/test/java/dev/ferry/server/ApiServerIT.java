@@ -68,7 +68,9 @@ class ApiServerIT {
                 .header("Content-Type", "application/json")
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), mapper.readTree(response.body()), response.body());
+        JsonNode json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                ? mapper.readTree(response.body()) : null;
+        return new Answer(response.statusCode(), json, response.body());
     }
 
     private static String password() {
@@ -238,5 +240,13 @@ class ApiServerIT {
         assertThat(answer.body().path("metadata").path("target").asText()).isEqualTo("connectionProfiles/" + name);
         assertThat(answer.body().path("response").path("name").asText()).isEqualTo(name);
         assertThat(call("GET", "/v1/operations/op-missing", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void servesMetricsInThePrometheusTextFormat() throws Exception {
+        var answer = call("GET", "/metrics", null);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.text()).contains("# TYPE ferry_job_state gauge").contains("# TYPE ferry_job_lag_seconds gauge");
     }
 }

@@ -12,7 +12,7 @@ import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.engine.mysql.catalog.Catalog;
 import dev.ferry.engine.mysql.catalog.Column;
 import dev.ferry.engine.mysql.catalog.ContentHasher;
-import dev.ferry.engine.mysql.copy.TableCopier;
+import dev.ferry.engine.mysql.snapshot.CopySettings;
 import dev.ferry.engine.mysql.snapshot.SnapshotOpener;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,12 +33,12 @@ public final class MySqlEngine implements Engine {
     private final SnapshotOpener snapshots;
 
     public MySqlEngine(Clock clock) {
-        this(clock, true);
+        this(CopySettings.defaults(clock));
     }
 
-    /** {@code useLoadData} false copies with batched INSERTs only (to test that path). */
-    MySqlEngine(Clock clock, boolean useLoadData) {
-        this.snapshots = new SnapshotOpener(connector, clock, new TableCopier(connector, clock, useLoadData));
+    /** An engine copying as {@code settings} say (chunk sizes, binary log policy, LOAD DATA or INSERT). */
+    public MySqlEngine(CopySettings settings) {
+        this.snapshots = new SnapshotOpener(connector, settings);
     }
 
     @Override

@@ -11,6 +11,9 @@ import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ServerInfo;
+import dev.ferry.engine.mysql.chunk.ChunkSizing;
+import dev.ferry.engine.mysql.copy.LoadSession;
+import dev.ferry.engine.mysql.snapshot.CopySettings;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.net.ServerSocket;
@@ -101,7 +104,8 @@ class MySqlEngineIT {
 
     @Test
     void theInsertFallbackCopiesTheSameBytesAsLoadData() throws Exception {
-        assertFullCopy(new MySqlEngine(Clock.systemUTC(), false), 2);
+        assertFullCopy(new MySqlEngine(new CopySettings(Clock.systemUTC(), ChunkSizing.DEFAULT,
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, false)), 2);
     }
 
     @Test

@@ -36,7 +36,11 @@ public record JobJson(
         String updateTime,
         String startTime,
         String endTime,
-        String duration) {
+        String duration,
+        LagJson lag) {
+
+    /** Output only: how far a continuous job's destination is behind, as last measured. */
+    public record LagJson(double seconds, long bytes, String measureTime) {}
 
     public record ObjectsJson(List<String> include, List<String> exclude) {}
 
@@ -51,7 +55,15 @@ public record JobJson(
                 job.state().name(), job.phase() == null ? null : job.phase().name(),
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
-                Times.instant(job.endTime()), Times.duration(job.duration(now)));
+                Times.instant(job.endTime()), Times.duration(job.duration(now)), null);
+    }
+
+    /** This answer with the job's replication lag, when it has one. */
+    public JobJson withLag(java.util.Optional<dev.ferry.control.runner.Lag> measured) {
+        LagJson lagJson = measured.map(l -> new LagJson(l.time().toMillis() / 1000.0, l.bytes(),
+                Times.instant(l.measured()))).orElse(null);
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson);
     }
 
     /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */

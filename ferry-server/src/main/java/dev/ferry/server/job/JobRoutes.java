@@ -57,11 +57,12 @@ public final class JobRoutes {
 
     private Response list(Request request) {
         var now = clock.instant();
-        return Response.ok(Map.of("migrationJobs", jobs.list().stream().map(j -> JobJson.of(j, now)).toList()));
+        return Response.ok(Map.of("migrationJobs", jobs.list().stream().map(j -> JobJson.of(j, now).withLag(jobs.lag(j.name()))).toList()));
     }
 
     private Response get(Request request) {
-        return Response.ok(JobJson.of(jobs.get(request.pathParam("name")), clock.instant()));
+        String name = request.pathParam("name");
+        return Response.ok(JobJson.of(jobs.get(name), clock.instant()).withLag(jobs.lag(name)));
     }
 
     private Response patch(Request request) {

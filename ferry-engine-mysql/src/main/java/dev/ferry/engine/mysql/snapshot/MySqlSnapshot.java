@@ -9,56 +9,53 @@ import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.engine.mysql.MySqlConnector;
-import dev.ferry.engine.mysql.copy.TableCopier;
 import dev.ferry.engine.mysql.schema.SchemaWriter;
 import dev.ferry.engine.mysql.schema.SourceSchema;
 import dev.ferry.engine.mysql.schema.TableSchema;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A consistent view of one MySQL/MariaDB database: the schema as SHOW CREATE printed it when the snapshot
- * opened, and a pool of connections inside the snapshot transaction that {@link #copyTable} calls borrow,
- * one per call. Thread-safe; closing ends the transactions and releases any table locks.
+ * opened, and a pool of connections inside the snapshot transaction that table copies share, chunk by chunk.
+ * Thread-safe; closing ends the transactions and releases any table locks.
  */
 public final class MySqlSnapshot implements SourceSnapshot {
-    private final DatabaseConnection source;
-    private final String database;
-    private final Optional<Position> position;
-    private final List<TableInfo> tables;
-    private final SourceSchema schema;
+    /** What the snapshot saw when it opened: the position, the selected tables (largest first) and their schema. */
+    record View(String database, Optional<Position> position, List<TableInfo> tables, SourceSchema schema) {
+        View {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    private final View view;
     private final WorkerPool pool;
     private final TableReadLock tableLock;
-    private final TableCopier copier;
+    private final ChunkedCopy copy;
     private final MySqlConnector connector;
 
-    MySqlSnapshot(DatabaseConnection source, String database, Optional<Position> position, List<TableInfo> tables,
-            SourceSchema schema, WorkerPool pool, TableReadLock tableLock, TableCopier copier, MySqlConnector connector) {
-        this.source = source;
-        this.database = database;
-        this.position = position;
-        this.tables = List.copyOf(tables);
-        this.schema = schema;
+    MySqlSnapshot(View view, WorkerPool pool, TableReadLock tableLock, ChunkedCopy copy, MySqlConnector connector) {
+        this.view = view;
         this.pool = pool;
         this.tableLock = tableLock;
-        this.copier = copier;
+        this.copy = copy;
         this.connector = connector;
     }
 
     @Override
     public String database() {
-        return database;
+        return view.database();
     }
 
     @Override
     public Optional<Position> replicationStart() {
-        return position;
+        return view.position();
     }
 
     @Override
     public List<TableInfo> tables() {
-        return tables;
+        return view.tables();
     }
 
     /** How many connections copy in parallel (1 when the snapshot fell back to a single connection). */
@@ -68,32 +65,37 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
-        new SchemaWriter(connector, destination, database).createTables(schema.sequences(), schema.tables().values());
+        new SchemaWriter(connector, destination, view.database())
+                .createTables(view.schema().sequences(), view.schema().tables().values());
     }
 
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
-        TableSchema ts = schema.tables().get(table.ref());
+        return copyTable(table, destination, progress, Set.of());
+    }
+
+    /**
+     * Copies the table in key ranges on the snapshot's workers, reporting each finished range through
+     * {@link CopyProgress#chunkCopied} with an id that describes its bounds (such as {@code [1000,2000)}); given the
+     * ids reported by an interrupted copy, keeps those rows and copies the rest. The result counts the rows kept.
+     */
+    @Override
+    public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress, Set<String> chunksDone) {
+        TableSchema ts = view.schema().tables().get(table.ref());
         if (ts == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "Table %s is not part of the snapshot of database %s".formatted(table.ref(), database));
+                    "Table %s is not part of the snapshot of database %s".formatted(table.ref(), view.database()));
         }
-        long rowBytes = table.estimatedRows() > 0 ? table.estimatedBytes() / table.estimatedRows() : 0;
-        Connection worker = pool.borrow();
-        try {
-            CopyResult result = copier.copy(worker, source, ts, destination, rowBytes, progress);
-            if (tableLock != null) {
-                tableLock.copied(table.ref());
-            }
-            return result;
-        } finally {
-            pool.giveBack(worker);
+        CopyResult result = copy.copy(table, ts, destination, progress, chunksDone);
+        if (tableLock != null) {
+            tableLock.copied(table.ref());
         }
+        return result;
     }
 
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
-        new SchemaWriter(connector, destination, database).finish(schema);
+        new SchemaWriter(connector, destination, view.database()).finish(view.schema());
     }
 
     @Override

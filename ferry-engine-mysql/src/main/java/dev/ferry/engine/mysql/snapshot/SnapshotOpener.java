@@ -13,7 +13,7 @@ import dev.ferry.engine.mysql.ServerVersion;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
 import dev.ferry.engine.mysql.catalog.Catalog;
-import dev.ferry.engine.mysql.copy.TableCopier;
+import dev.ferry.engine.mysql.copy.LoadSession;
 import dev.ferry.engine.mysql.schema.SchemaReader;
 import dev.ferry.engine.mysql.schema.SourceSchema;
 import java.sql.Connection;
@@ -42,13 +42,11 @@ public final class SnapshotOpener {
     private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
 
     private final MySqlConnector connector;
-    private final Clock clock;
-    private final TableCopier copier;
+    private final CopySettings settings;
 
-    public SnapshotOpener(MySqlConnector connector, Clock clock, TableCopier copier) {
+    public SnapshotOpener(MySqlConnector connector, CopySettings settings) {
         this.connector = connector;
-        this.clock = clock;
-        this.copier = copier;
+        this.settings = settings;
     }
 
     public MySqlSnapshot open(DatabaseConnection source, String database, SnapshotOptions options) {
@@ -74,6 +72,7 @@ public final class SnapshotOpener {
             }
             Sql.execute(control, "SET SESSION lock_wait_timeout = " + LOCK_WAIT_SECONDS);
             Optional<Position> position;
+            Clock clock = settings.clock();
             long lockStart = clock.millis();
             if (globalReadLock(control)) {
                 for (Connection w : workers) {
@@ -105,14 +104,17 @@ public final class SnapshotOpener {
             control = null;
             pool = new WorkerPool(workers);
             SourceSchema schema;
-            Connection reader = pool.borrow();
+            Connection reader = pool.borrow(Long.MAX_VALUE);
             try {
                 schema = SchemaReader.read(reader, database, tables, options.selection());
             } finally {
                 pool.giveBack(reader);
             }
-            MySqlSnapshot snapshot = new MySqlSnapshot(source, database, position,
-                    tables.stream().map(Catalog.TableEntry::info).toList(), schema, pool, tableLock, copier, connector);
+            var view = new MySqlSnapshot.View(database, position, tables.stream().map(Catalog.TableEntry::info).toList(), schema);
+            var loads = new LoadSession(connector, settings.binlog(), settings.useLoadData());
+            // Chunks reported under an earlier snapshot of a continuous job do not match this snapshot's position.
+            var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
+            MySqlSnapshot snapshot = new MySqlSnapshot(view, pool, tableLock, copy, connector);
             done = true;
             return snapshot;
         } catch (SQLException e) {

@@ -50,7 +50,7 @@ class RowChunkStreamTest {
     }
 
     private static CopyTally tally() {
-        return new CopyTally(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), CopyProgress.NONE);
+        return new CopyTally(new TableTally(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), CopyProgress.NONE, 0));
     }
 
     private static String readAll(InputStream in, int bufferSize) throws IOException {
@@ -105,7 +105,7 @@ class RowChunkStreamTest {
     }
 
     @Test
-    void reportsProgressAtMostEveryQuarterSecond() throws IOException {
+    void theTableTallyReportsProgressAtMostEveryQuarterSecond() {
         List<Long> reported = new ArrayList<>();
         long[] now = {0};
         Clock ticking = new Clock() {
@@ -125,10 +125,10 @@ class RowChunkStreamTest {
                 return Instant.ofEpochMilli(now[0]);
             }
         };
-        CopyTally tally = new CopyTally(ticking, (rows, bytes) -> reported.add(rows));
-        RowChunkStream stream = new RowChunkStream(new CountingRows(10, -1), 100, Long.MAX_VALUE, tally);
-        stream.nextChunk();
-        readAll(stream, 64);
+        TableTally table = new TableTally(ticking, (rows, bytes) -> reported.add(rows), 0);
+        for (int i = 0; i < 10; i++) {
+            table.add(1, 1);
+        }
 
         assertThat(reported).hasSizeBetween(2, 4).isSorted();
     }

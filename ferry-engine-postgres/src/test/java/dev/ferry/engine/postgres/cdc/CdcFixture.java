@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -146,6 +148,31 @@ final class CdcFixture implements AutoCloseable {
             props.setProperty("password", db.password().reveal());
         }
         return DriverManager.getConnection("jdbc:postgresql://%s:%d/%s".formatted(db.host(), db.port(), db.database()), props);
+    }
+
+    /** A replication running on its own virtual thread. */
+    record Background(Thread thread, CompletableFuture<Void> done) {
+        static Background start(PgReplication replication, Recorder recorder) {
+            var done = new CompletableFuture<Void>();
+            Thread thread = Thread.ofVirtual().name("replication").start(() -> {
+                try {
+                    replication.run(recorder);
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            return new Background(thread, done);
+        }
+
+        /** The failure {@code run} ended with (waits for it), or null when it returned normally. */
+        Throwable failure() throws Exception {
+            return done.handle((ok, e) -> e).get(60, TimeUnit.SECONDS);
+        }
+
+        void await() throws Exception {
+            done.get(60, TimeUnit.SECONDS);
+        }
     }
 
     /** A listener that remembers what it was told. Thread-safe. */

@@ -12,8 +12,6 @@ import dev.ferry.testkit.LocalPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,7 +113,7 @@ class PgReplicationIT {
         try (var f = CdcFixture.create(pg, dest, "CREATE TABLE growing (id int PRIMARY KEY, a text)")) {
             var recorder = new CdcFixture.Recorder();
             try (PgReplication replication = f.open()) {
-                CompletableFuture<Void> running = runInBackground(replication, recorder);
+                var running = CdcFixture.Background.start(replication, recorder);
                 f.source.execute("INSERT INTO growing VALUES (1, 'before')");
                 await().atMost(Duration.ofSeconds(30)).until(() -> recorder.rows("growing") == 1);
 
@@ -125,7 +123,7 @@ class PgReplicationIT {
                         "UPDATE growing SET b = 7 WHERE id = 1",
                         "UPDATE growing SET a = 'changed' WHERE id = 2");
                 replication.stopAt(replication.sourceHead());
-                running.get(60, TimeUnit.SECONDS);
+                running.await();
             }
 
             assertThat(f.destinationHashes("growing")).isEqualTo(f.sourceHashes("growing"));
@@ -184,18 +182,5 @@ class PgReplicationIT {
             });
             assertThat(f.destinationValue("SELECT count(*) FROM strict")).isEqualTo(0L);
         }
-    }
-
-    static CompletableFuture<Void> runInBackground(PgReplication replication, CdcFixture.Recorder recorder) {
-        var done = new CompletableFuture<Void>();
-        Thread.ofVirtual().name("replication").start(() -> {
-            try {
-                replication.run(recorder);
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
     }
 }

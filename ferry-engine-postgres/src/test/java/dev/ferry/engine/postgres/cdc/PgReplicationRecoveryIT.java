@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,11 +37,10 @@ class PgReplicationRecoveryIT {
 
             var recorder = new CdcFixture.Recorder();
             try (PgReplication first = f.open()) {
-                CompletableFuture<Void> running = PgReplicationIT.runInBackground(first, recorder);
+                var running = CdcFixture.Background.start(first, recorder);
                 await().atMost(Duration.ofSeconds(30)).until(() -> recorder.applied.size() >= 5 && recorder.rows("events") > 200);
-                runningThread(running).interrupt();
-                var outcome = running.handle((ok, e) -> e).get(30, TimeUnit.SECONDS);
-                assertThat(outcome).isNotNull().hasRootCauseInstanceOf(InterruptedException.class);
+                running.thread().interrupt();
+                assertThat(running.failure()).isInstanceOf(InterruptedException.class);
             }
             long appliedAtInterrupt = ((PgLsn) recorder.applied.getLast()).value();
             await().atMost(Duration.ofSeconds(30)).until(() -> written.get() > 2 * recorder.rows("events") + 500);
@@ -67,7 +65,7 @@ class PgReplicationRecoveryIT {
         try (var f = CdcFixture.create(pg, dest, "CREATE TABLE quiet (id int PRIMARY KEY)")) {
             var recorder = new CdcFixture.Recorder();
             try (PgReplication replication = f.open()) {
-                CompletableFuture<Void> running = PgReplicationIT.runInBackground(replication, recorder);
+                var running = CdcFixture.Background.start(replication, recorder);
                 f.source.execute("INSERT INTO quiet VALUES (1)");
                 await().atMost(Duration.ofSeconds(30)).until(() -> recorder.rows("quiet") == 1);
                 long reports = recorder.lagReports.get();
@@ -80,7 +78,7 @@ class PgReplicationRecoveryIT {
                 assertThat(((PgLsn) replication.applied()).value()).isGreaterThan(confirmed);
 
                 replication.stopAt(replication.sourceHead());
-                running.get(30, TimeUnit.SECONDS);
+                running.await();
             }
             assertThat(f.destinationValue("SELECT count(*) FROM quiet")).isEqualTo(1L);
         }
@@ -110,13 +108,5 @@ class PgReplicationRecoveryIT {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("the writer failed", e);
         }
-    }
-
-    private static Thread runningThread(CompletableFuture<Void> running) throws ExecutionException {
-        Thread t = PgReplicationIT.threads.get(running);
-        if (t == null) {
-            throw new ExecutionException(new IllegalStateException("no thread recorded for the replication"));
-        }
-        return t;
     }
 }

@@ -1,0 +1,2 @@
+/** Prometheus metrics of the jobs this server runs. */
+package dev.ferry.server.metrics;
