@@ -72,6 +72,11 @@ final class InProcessFerry implements AutoCloseable {
                 new PerformanceConfig(2)), null);
     }
 
+    void jobOverwritingDestination(String name, String source, String destination) {
+        control.jobs().create(new JobRequest(name, null, null, JobType.ONE_TIME, source, destination, ObjectsConfig.ALL,
+                new PerformanceConfig(2), true), null);
+    }
+
     Operation awaitOperation(Operation op, Duration timeout) {
         await().atMost(timeout).until(() -> control.operations().get(op.name()).done());
         return control.operations().get(op.name());

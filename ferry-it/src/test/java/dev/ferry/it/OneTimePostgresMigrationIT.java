@@ -149,6 +149,29 @@ class OneTimePostgresMigrationIT {
     }
 
     @Test
+    @Timeout(120)
+    void anAcknowledgedOverwriteDropsWhatTheDestinationHeldAndCopiesTheSource() throws Exception {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        Sql.execute(destination.superuser(), "postgres", "CREATE DATABASE " + shop.name());
+        Sql.execute(destination.superuser(), shop.name(), "CREATE TABLE stale (id int)", "CREATE SCHEMA sales");
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.jobOverwritingDestination("overwrite", "src", "dst");
+
+        var findings = ferry.control().jobs().verify("overwrite");
+        ferry.control().jobs().start("overwrite", false, null);
+        var job = ferry.awaitEnd("overwrite", Duration.ofSeconds(100));
+
+        assertThat(findings).anySatisfy(f -> {
+            assertThat(f.code()).isEqualTo("EXISTING_DATA");
+            assertThat(f.severity()).isEqualTo(dev.ferry.core.model.Severity.WARNING);
+        });
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertSameTables(shop.connection(), destination.superuser(), shop.name());
+    }
+
+    @Test
     @Timeout(60)
     void aProfileWithAWrongPasswordIsRefusedWithoutEchoingItAndNotSaved() {
         DatabaseConnection right = pg.superuser();

@@ -17,11 +17,11 @@ import java.util.Optional;
 final class JobTable {
     static final String KIND = "Migration job";
     private static final String COLUMNS = "name, display_name, labels, job_type, source, destination, objects_config, "
-            + "performance_config, state, phase, error, create_time, update_time, start_time, end_time";
+            + "performance_config, state, phase, error, create_time, update_time, start_time, end_time, overwrite_destination";
 
     void insert(Connection c, MigrationJob job) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO migration_jobs (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, job.name());
             bindFrom(s, 2, job);
             s.executeUpdate();
@@ -36,9 +36,9 @@ final class JobTable {
     void update(Connection c, MigrationJob job) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE migration_jobs SET display_name = ?, labels = ?, "
                 + "job_type = ?, source = ?, destination = ?, objects_config = ?, performance_config = ?, state = ?, "
-                + "phase = ?, error = ?, create_time = ?, update_time = ?, start_time = ?, end_time = ? WHERE name = ?")) {
+                + "phase = ?, error = ?, create_time = ?, update_time = ?, start_time = ?, end_time = ?, overwrite_destination = ? WHERE name = ?")) {
             bindFrom(s, 1, job);
-            s.setString(15, job.name());
+            s.setString(16, job.name());
             StoreErrors.requireOneRow(s.executeUpdate(), KIND, job.name());
         }
     }
@@ -88,7 +88,8 @@ final class JobTable {
         Columns.setTime(s, i++, job.createTime());
         Columns.setTime(s, i++, job.updateTime());
         Columns.setTime(s, i++, job.startTime());
-        Columns.setTime(s, i, job.endTime());
+        Columns.setTime(s, i++, job.endTime());
+        s.setBoolean(i, job.overwriteDestination());
     }
 
     private static MigrationJob read(ResultSet rows) throws SQLException {
@@ -104,6 +105,6 @@ final class JobTable {
                 Columns.enumValue(rows, "phase", Phase.class),
                 JsonColumns.error(rows.getString("error"), owner),
                 Columns.time(rows, "create_time"), Columns.time(rows, "update_time"),
-                Columns.time(rows, "start_time"), Columns.time(rows, "end_time"));
+                Columns.time(rows, "start_time"), Columns.time(rows, "end_time"), rows.getBoolean("overwrite_destination"));
     }
 }

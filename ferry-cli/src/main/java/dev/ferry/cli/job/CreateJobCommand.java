@@ -48,6 +48,10 @@ public final class CreateJobCommand extends FerryCall {
     @Option(names = "--display-name", paramLabel = "TEXT", description = "A human-friendly name")
     String displayName;
 
+    @Option(names = "--overwrite-destination",
+            description = "Drop user objects found in the destination databases before the load (otherwise such a destination is refused)")
+    boolean overwriteDestination;
+
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label (repeatable)")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -69,6 +73,9 @@ public final class CreateJobCommand extends FerryCall {
         exclude.forEach(out::add);
         if (parallelism != null) {
             body.putObject("performanceConfig").put("parallelism", parallelism);
+        }
+        if (overwriteDestination) {
+            body.put("overwriteDestination", true);
         }
         ApiClient client = options.client();
         JsonNode op = client.post("/v1/migrationJobs?migrationJobId=" + ApiClient.segment(name), body);

@@ -5,7 +5,10 @@ import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.PerformanceConfig;
 import java.util.Map;
 
-/** What a caller asks for when creating a migration job; null optional fields take defaults. */
+/**
+ * What a caller asks for when creating a migration job; null optional fields take defaults.
+ * {@code overwriteDestination} acknowledges that user objects already in the destination databases are dropped.
+ */
 public record JobRequest(
         String name,
         String displayName,
@@ -14,4 +17,12 @@ public record JobRequest(
         String source,
         String destination,
         ObjectsConfig objectsConfig,
-        PerformanceConfig performanceConfig) {}
+        PerformanceConfig performanceConfig,
+        boolean overwriteDestination) {
+
+    /** A request that leaves a non-empty destination refused. */
+    public JobRequest(String name, String displayName, Map<String, String> labels, JobType type, String source,
+            String destination, ObjectsConfig objectsConfig, PerformanceConfig performanceConfig) {
+        this(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig, false);
+    }
+}

@@ -91,7 +91,7 @@ public final class JobService implements AutoCloseable {
             var job = new MigrationJob(request.name(), request.displayName(), request.labels(), request.type(),
                     required(request.source(), "source"), required(request.destination(), "destination"),
                     request.objectsConfig(), request.performanceConfig(), JobState.NOT_STARTED, null, null, now, now,
-                    null, null);
+                    null, null, request.overwriteDestination());
             new ObjectSelection(job.objectsConfig());
             if (store.findJob(job.name()).isPresent()) {
                 throw new FerryException(ErrorCode.ALREADY_EXISTS, "Migration job %s already exists".formatted(job.name()));

@@ -92,6 +92,10 @@ final class FullLoad {
         String schemaAfter = stepKey(database, "schema-after");
         if (engine.createDatabase(source, destination, database)) {
             reporter.event(job.name(), Severity.INFO, "Created database %s on the destination".formatted(database));
+        } else if (!resumed && job.overwriteDestination() && !engine.userObjects(destination, database).isEmpty()) {
+            reporter.event(job.name(), Severity.WARNING, ("Dropping the user objects in destination database %s, "
+                    + "as the job's overwrite acknowledgement allows").formatted(database));
+            engine.clearDatabase(destination, database);
         } else if (resumed && !done(job, schemaBefore)) {
             // The schema script runs in one transaction, but clear anyway: a crash between the script's
             // commit and its checkpoint would otherwise leave objects that make the retry fail. Only

@@ -75,12 +75,17 @@ public final class Verifier {
             }
             List<String> objects = engine.userObjects(destination, database);
             if (!objects.isEmpty()) {
-                findings.add(new Finding("EXISTING_DATA", Severity.ERROR,
-                        "Destination database %s on %s already holds %d user object(s), e.g. %s".formatted(database,
-                                destination.display(), objects.size(), String.join(", ", objects.stream().limit(3).toList())),
-                        "Use an empty destination, or drop those objects (for PostgreSQL: DROP DATABASE %s; then retry)"
-                                .formatted(engine.kind().dialect().quote(database)),
-                        database));
+                String found = "Destination database %s on %s already holds %d user object(s), e.g. %s".formatted(database,
+                        destination.display(), objects.size(), String.join(", ", objects.stream().limit(3).toList()));
+                findings.add(job.overwriteDestination()
+                        ? new Finding("EXISTING_DATA", Severity.WARNING, found + "; they will be dropped before the load",
+                                "The job acknowledges overwriting the destination; create it without that flag to keep them",
+                                database)
+                        : new Finding("EXISTING_DATA", Severity.ERROR, found,
+                                ("Use an empty destination, drop those objects (DROP DATABASE %s;), or create the job "
+                                        + "with --overwrite-destination to have Ferry drop them before the load")
+                                        .formatted(engine.kind().dialect().quote(database)),
+                                database));
             }
         }
         return findings;

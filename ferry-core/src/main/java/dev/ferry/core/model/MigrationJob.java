@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * A migration job: what to move from which source profile to which destination profile, and where it
- * stands. {@code phase}, {@code error}, {@code endTime} may be null.
+ * stands. {@code phase}, {@code error}, {@code endTime} may be null. {@code overwriteDestination} is the
+ * user's explicit acknowledgement that user objects found in the destination databases are dropped
+ * before the load; without it such a destination is refused.
  */
 public record MigrationJob(
         String name,
@@ -24,7 +26,16 @@ public record MigrationJob(
         Instant createTime,
         Instant updateTime,
         Instant startTime,
-        Instant endTime) {
+        Instant endTime,
+        boolean overwriteDestination) {
+
+    /** A job that refuses a destination already holding user objects in the databases it migrates. */
+    public MigrationJob(String name, String displayName, Map<String, String> labels, JobType type, String source,
+            String destination, ObjectsConfig objectsConfig, PerformanceConfig performanceConfig, JobState state,
+            Phase phase, JobError error, Instant createTime, Instant updateTime, Instant startTime, Instant endTime) {
+        this(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig, state, phase,
+                error, createTime, updateTime, startTime, endTime, false);
+    }
 
     public MigrationJob {
         ConnectionProfile.requireValidName(name, "migration job");
@@ -47,22 +58,22 @@ public record MigrationJob(
 
     public MigrationJob withState(JobState newState, Instant now) {
         return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
-                performanceConfig, newState, phase, error, createTime, now, startTime, endTime);
+                performanceConfig, newState, phase, error, createTime, now, startTime, endTime, overwriteDestination);
     }
 
     public MigrationJob withStatus(JobState newState, Phase newPhase, JobError newError, Instant now) {
         return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
-                performanceConfig, newState, newPhase, newError, createTime, now, startTime, endTime);
+                performanceConfig, newState, newPhase, newError, createTime, now, startTime, endTime, overwriteDestination);
     }
 
     public MigrationJob withTimes(Instant newStart, Instant newEnd, Instant now) {
         return new MigrationJob(name, displayName, labels, type, source, destination, objectsConfig,
-                performanceConfig, state, phase, error, createTime, now, newStart, newEnd);
+                performanceConfig, state, phase, error, createTime, now, newStart, newEnd, overwriteDestination);
     }
 
     public MigrationJob withDefinition(String newDisplayName, Map<String, String> newLabels,
             ObjectsConfig newObjects, PerformanceConfig newPerformance, Instant now) {
         return new MigrationJob(name, newDisplayName, newLabels, type, source, destination, newObjects,
-                newPerformance, state, phase, error, createTime, now, startTime, endTime);
+                newPerformance, state, phase, error, createTime, now, startTime, endTime, overwriteDestination);
     }
 }

@@ -4,6 +4,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ServerInfo;
@@ -11,6 +12,9 @@ import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.engine.postgres.catalog.DatabaseLocale;
 import dev.ferry.engine.postgres.catalog.ServerCatalog;
 import dev.ferry.engine.postgres.catalog.UserObjects;
+import dev.ferry.engine.postgres.cdc.ReplicationCleanup;
+import dev.ferry.engine.postgres.check.DestinationChecks;
+import dev.ferry.engine.postgres.check.SourceChecks;
 import dev.ferry.engine.postgres.compare.TableComparer;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
@@ -138,6 +142,31 @@ public final class PostgresEngine implements Engine {
     @Override
     public SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options) {
         return PgSourceSnapshot.open(source, database, options, clock, tools);
+    }
+
+    @Override
+    public List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous) {
+        return checkSource(source, databases, continuous, null);
+    }
+
+    /**
+     * {@link #checkSource(DatabaseConnection, List, boolean)} that also reports a slot or publication of
+     * {@code jobName} already on the source ({@code SLOT_EXISTS}, {@code PUBLICATION_EXISTS}).
+     */
+    public List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous,
+            String jobName) {
+        return new SourceChecks(tools).check(source, databases, continuous, jobName);
+    }
+
+    @Override
+    public List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
+            List<String> databases) {
+        return DestinationChecks.check(source, destination, databases);
+    }
+
+    @Override
+    public void dropReplication(DatabaseConnection source, String database, String jobName) {
+        ReplicationCleanup.drop(source, database, jobName, clock);
     }
 
     @Override

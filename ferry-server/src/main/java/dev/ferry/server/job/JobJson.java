@@ -37,7 +37,8 @@ public record JobJson(
         String startTime,
         String endTime,
         String duration,
-        LagJson lag) {
+        LagJson lag,
+        Boolean overwriteDestination) {
 
     /** Output only: how far a continuous job's destination is behind, as last measured. */
     public record LagJson(double seconds, long bytes, String measureTime) {}
@@ -55,7 +56,8 @@ public record JobJson(
                 job.state().name(), job.phase() == null ? null : job.phase().name(),
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
-                Times.instant(job.endTime()), Times.duration(job.duration(now)), null);
+                Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
+                job.overwriteDestination() ? Boolean.TRUE : null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -63,7 +65,7 @@ public record JobJson(
         LagJson lagJson = measured.map(l -> new LagJson(l.time().toMillis() / 1000.0, l.bytes(),
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
-                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson);
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination);
     }
 
     /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */
@@ -79,7 +81,7 @@ public record JobJson(
         }
         ConnectionProfile.requireValidName(jobName, "migration job");
         return new JobRequest(jobName, displayName, labels, parseType(type), source, destination, objects(),
-                performance());
+                performance(), Boolean.TRUE.equals(overwriteDestination));
     }
 
     /** The patch for this body: displayName, labels, objectsConfig and performanceConfig. */

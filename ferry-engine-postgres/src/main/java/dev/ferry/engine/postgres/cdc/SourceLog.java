@@ -14,13 +14,36 @@ final class SourceLog {
     /** The job's slot as the source sees it; {@code confirmedFlush} is 0 when unknown. */
     record Slot(String database, String plugin, long confirmedFlush, Integer activePid) {}
 
-    /** {@code pg_current_wal_lsn()}: everything committed so far is at or before it. */
+    /** Size of a WAL page header, and of the long one that starts each segment (64-bit builds). */
+    private static final int SHORT_PAGE_HEADER = 24;
+    private static final int LONG_PAGE_HEADER = 40;
+
+    /**
+     * The end of the last WAL record inserted: every transaction committed so far ends at or before it.
+     * Not {@code pg_current_wal_lsn()}, which lags behind asynchronous commits still in WAL buffers.
+     */
     static long currentWalLsn(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT (pg_catalog.pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")) {
+                ResultSet rs = st.executeQuery("SELECT (pg_catalog.pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint, "
+                        + "(SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'wal_block_size'), "
+                        + "(SELECT setting::bigint * CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' THEN 1048576 ELSE 1 END "
+                        + "FROM pg_catalog.pg_settings WHERE name = 'wal_segment_size')")) {
             rs.next();
-            return rs.getLong(1);
+            return lastRecordEnd(rs.getLong(1), rs.getLong(2), rs.getLong(3));
         }
+    }
+
+    /**
+     * The insert position reads as just past a page header when the last record ended exactly at the
+     * page boundary; the record (and the walsender's position after decoding it) ends at the boundary.
+     */
+    static long lastRecordEnd(long insertLsn, long blockSize, long segmentSize) {
+        long inPage = insertLsn % blockSize;
+        if (inPage == SHORT_PAGE_HEADER && insertLsn % segmentSize != SHORT_PAGE_HEADER
+                || insertLsn % segmentSize == LONG_PAGE_HEADER) {
+            return insertLsn - inPage;
+        }
+        return insertLsn;
     }
 
     static Optional<Slot> slot(Connection c, String name) throws SQLException {
@@ -33,7 +56,8 @@ final class SourceLog {
                     return Optional.empty();
                 }
                 int pid = rs.getInt(4);
-                return Optional.of(new Slot(rs.getString(1), rs.getString(2), rs.getLong(3), rs.wasNull() ? null : pid));
+                Integer activePid = rs.wasNull() ? null : pid;
+                return Optional.of(new Slot(rs.getString(1), rs.getString(2), rs.getLong(3), activePid));
             }
         }
     }
