@@ -109,6 +109,12 @@ class MySqlEngineIT {
     }
 
     @Test
+    void tinyChunksCopyEveryKindOfKeyAndValueExactly() throws Exception {
+        assertFullCopy(new MySqlEngine(new CopySettings(Clock.systemUTC(), new ChunkSizing(1, 1, 1024, 4096),
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, true)), 3);
+    }
+
+    @Test
     void theContentHashSeesASingleChangedByte() throws Exception {
         TestDatabase db = source.freshDatabase();
         db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARBINARY(10))", "INSERT INTO t VALUES (1, 'abc'), (2, NULL)");

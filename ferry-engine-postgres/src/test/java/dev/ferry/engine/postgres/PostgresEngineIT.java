@@ -124,13 +124,4 @@ class PostgresEngineIT {
         db.execute("CREATE TABLE public.after_clear (id int)");
         assertThat(db.queryLong("SELECT count(*) FROM public.after_clear")).isZero();
     }
-
-    @Test
-    void continuousSnapshotsAreRefusedForNow() {
-        var db = pg.freshDatabase();
-        var options = new Engine.SnapshotOptions("job", new ObjectSelection(ObjectsConfig.ALL), true, 1);
-        assertThatThrownBy(() -> engine.openSnapshot(pg.superuser(), db.name(), options))
-                .isInstanceOfSatisfying(FerryException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION));
-    }
 }

@@ -87,12 +87,14 @@ public final class ChunkPlanner {
                 .map(c -> c.type() == KeyType.BINARY ? Dialect.MYSQL.quote(c.name()) : "CAST(" + Dialect.MYSQL.quote(c.name()) + " AS CHAR)")
                 .collect(java.util.stream.Collectors.joining(", "));
         String from = " FROM " + Dialect.MYSQL.quote(table.schema(), table.table());
-        String tail = " ORDER BY " + columns + " LIMIT 1 OFFSET " + (perChunk - 1);
+        String order = " ORDER BY " + columns + " LIMIT 1 OFFSET ";
         List<List<byte[]>> bounds = new ArrayList<>();
         List<byte[]> last = null;
         while (bounds.size() < sizing.maxChunks() - 1) {
             RangePredicate after = last == null ? null : RangePredicate.after(key, last);
-            String sql = "SELECT " + printed + from + (after == null ? "" : " WHERE " + after.sql()) + tail;
+            // The first range holds the keys before the (perChunk+1)-th; each next one its lower bound and perChunk-1 more.
+            String sql = "SELECT " + printed + from + (after == null ? "" : " WHERE " + after.sql()) + order
+                    + (after == null ? perChunk : perChunk - 1);
             List<byte[]> next = seek(source, sql, after == null ? List.of() : after.params(), key);
             if (next == null) {
                 break;
