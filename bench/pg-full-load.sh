@@ -189,7 +189,7 @@ reset_destination() {
 # Tools
 
 run_tool() {
-    local dataset=$1 db=$2 tool=$3 src dst note="" dir status rows
+    local dataset=$1 db=$2 tool=$3 src dst note="" dir
     src=$(uri "$SRC_PORT" "$db")
     dst=$(uri "$DST_PORT" "$db")
     step "[$dataset] $tool: resetting the destination database '$db'"
@@ -200,7 +200,7 @@ run_tool() {
         ferry)
             if [ -z "$FERRY_CMD" ]; then
                 log "[$dataset] ferry skipped: $FERRY_UNAVAILABLE"
-                record "$dataset" ferry skipped - - - - "$FERRY_UNAVAILABLE"
+                record "$dataset" ferry skipped - - - - - "$FERRY_UNAVAILABLE"
                 return 0
             fi
             mkdir -p "$dir"
@@ -226,36 +226,7 @@ run_tool() {
     rm -rf "$dir"
     local tool_name=$tool
     [ "$tool" = pg_dump ] && tool_name="pg_dump/pg_restore"
-    if [ "$MEASURED_RC" -ne 0 ]; then
-        loud "[$dataset] $tool FAILED (exit $MEASURED_RC) after ${MEASURED_WALL}s; last lines of $MEASURED_LOG:"
-        grep -v '^\s*$' "$MEASURED_LOG" | tail -n 15 >&2
-        keep_log "$dataset" "$tool"
-        record "$dataset" "$tool_name" FAILED "$MEASURED_WALL" "$(kb_to_mib "$MEASURED_RSS_MAX_KB")" \
-            "$(kb_to_mib "$MEASURED_RSS_TREE_KB")" - \
-            "exit $MEASURED_RC: $(grep -v '^\s*$' "$MEASURED_LOG" | grep -iv '^\s*\(command\|###\)' | tail -n 2 | tr '\n' ' ' | cut -c1-300)"
-        return 0
-    fi
-    log "[$dataset] $tool done in ${MEASURED_WALL}s, peak RSS $(kb_to_mib "$MEASURED_RSS_MAX_KB") MiB (PSS sum of processes $(kb_to_mib "$MEASURED_RSS_TREE_KB") MiB); checking row counts"
-    status=ok
-    rows=$(awk -F'|' '{s += $2} END {print s + 0}' "$WORK/expected-$dataset")
-    if ! row_counts "$DST_PORT" "$db" >"$WORK/actual-$dataset-$tool" 2>&1 ||
-        ! diff -u "$WORK/expected-$dataset" "$WORK/actual-$dataset-$tool" >"$WORK/diff-$dataset-$tool"; then
-        status=MISMATCH
-        loud "[$dataset] $tool: destination row counts differ from the source (expected vs actual):"
-        head -n 30 "$WORK/diff-$dataset-$tool" >&2
-        keep_log "$dataset" "$tool"
-        note="${note:+$note; }row counts differ: $(grep -c '^[-+][^-+]' "$WORK/diff-$dataset-$tool" || true) diff lines"
-    else
-        log "[$dataset] $tool: all $(wc -l <"$WORK/expected-$dataset") tables match ($rows rows)"
-    fi
-    record "$dataset" "$tool_name" "$status" "$MEASURED_WALL" "$(kb_to_mib "$MEASURED_RSS_MAX_KB")" \
-        "$(kb_to_mib "$MEASURED_RSS_TREE_KB")" "$rows" "$note"
-}
-
-keep_log() {
-    mkdir -p "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs"
-    cp "$MEASURED_LOG" "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs/" 2>/dev/null || true
-    [ -f "$WORK/diff-$1-$2" ] && cp "$WORK/diff-$1-$2" "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs/" || true
+    conclude_run "$dataset" "$tool" "$tool_name" "$db" "$note"
 }
 
 # ---------------------------------------------------------------------------------------------------------------

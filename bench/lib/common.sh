@@ -76,11 +76,13 @@ make_workdir() {
 #   rss_max  - the largest "Maximum resident set size" reported by /usr/bin/time over the commands: the peak RSS of
 #              the single largest process (getrusage reports the max over a process and its waited-for children,
 #              not a sum)
+#   cpu      - user + system CPU seconds of the commands and their children (from /usr/bin/time)
 #   rss_tree - the peak of the SUM of the memory (PSS) of every process below the command, sampled every 0.2 s
 #              (what a multi-process tool such as pgcopydb or `pg_dump -j` really holds at once; may miss a peak
 #              shorter than 0.2 s)
 # Output of the commands goes to $RUN_DIR/LABEL.log. Returns the first non-zero exit status, else 0.
-# Results are left in MEASURED_WALL, MEASURED_RSS_MAX_KB, MEASURED_RSS_TREE_KB, MEASURED_RC, MEASURED_LOG.
+# Results are left in MEASURED_WALL, MEASURED_CPU, MEASURED_RSS_MAX_KB, MEASURED_RSS_TREE_KB, MEASURED_RC,
+# MEASURED_LOG.
 measure() {
     local label=$1
     shift
@@ -88,6 +90,7 @@ measure() {
     : >"$logf"
     MEASURED_RSS_MAX_KB=0
     MEASURED_RSS_TREE_KB=0
+    MEASURED_CPU=0
     t0=$(date +%s.%N)
     for cmd in "$@"; do
         i=$((i + 1))
@@ -102,6 +105,8 @@ measure() {
         wait "$spid" || true
         kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tfile" 2>/dev/null || true)
         tree=$(cat "$treef" 2>/dev/null || true)
+        MEASURED_CPU=$(awk -F': ' -v c="$MEASURED_CPU" '/User time|System time/ { c += $2 } END { printf "%.1f", c }' "$tfile" \
+            2>/dev/null || echo "$MEASURED_CPU")
         [ -n "$kb" ] && [ "$kb" -gt "$MEASURED_RSS_MAX_KB" ] && MEASURED_RSS_MAX_KB=$kb
         [ -n "$tree" ] && [ "$tree" -gt "$MEASURED_RSS_TREE_KB" ] && MEASURED_RSS_TREE_KB=$tree
         [ "$rc" -ne 0 ] && break
@@ -141,16 +146,58 @@ sample_tree_rss() {
 # ---------------------------------------------------------------------------------------------------------------
 # Results
 #
-# RESULTS_TSV lines: dataset \t tool \t status \t wall_s \t rss_max_mib \t rss_tree_mib \t rows \t note
+# RESULTS_TSV lines: dataset \t tool \t status \t wall_s \t rss_max_mib \t rss_tree_mib \t cpu_s \t rows \t note
 
 RESULTS_TSV=""
 
 record() {
-    local dataset=$1 tool=$2 status=$3 wall=${4:--} rss=${5:--} tree=${6:--} rows=${7:--} note=${8:-}
+    local dataset=$1 tool=$2 status=$3 wall=${4:--} rss=${5:--} tree=${6:--} cpu=${7:--} rows=${8:--} note=${9:-}
     note=${note//$'\t'/ }
     note=${note//$'\n'/ }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$dataset" "$tool" "$status" "$wall" "$rss" "$tree" "$rows" "$note" \
-        >>"$RESULTS_TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$dataset" "$tool" "$status" "$wall" "$rss" "$tree" "$cpu" "$rows" \
+        "$note" >>"$RESULTS_TSV"
+}
+
+# conclude_run DATASET TOOL TOOL_NAME DB NOTE: after `measure`, reports a failure, or compares the destination's row
+# counts (row_counts "$DST_PORT" DB, defined by the script) with $WORK/expected-DATASET, and records the result.
+conclude_run() {
+    local dataset=$1 tool=$2 tool_name=$3 db=$4 note=$5 status=ok rows own
+    local rss tree
+    rss=$(kb_to_mib "$MEASURED_RSS_MAX_KB")
+    tree=$(kb_to_mib "$MEASURED_RSS_TREE_KB")
+    if [ "$tool" = ferry ]; then
+        # Ferry's own account of the job (without JVM start, preflight checks and its final row-count comparison).
+        own=$(grep -o 'completed in [0-9.hms]*' "$MEASURED_LOG" | tail -n 1 || true)
+        [ -n "$own" ] && note="${note:+$note; }Ferry reports: job $own"
+    fi
+    if [ "$MEASURED_RC" -ne 0 ]; then
+        loud "[$dataset] $tool FAILED (exit $MEASURED_RC) after ${MEASURED_WALL}s; last lines of $MEASURED_LOG:"
+        grep -v '^\s*$' "$MEASURED_LOG" | tail -n 15 >&2
+        keep_log "$dataset" "$tool"
+        record "$dataset" "$tool_name" FAILED "$MEASURED_WALL" "$rss" "$tree" "$MEASURED_CPU" - \
+            "exit $MEASURED_RC: $(grep -v '^\s*$' "$MEASURED_LOG" | grep -v '^###' | tail -n 2 | tr '\n' ' ' | cut -c1-300)"
+        return 0
+    fi
+    log "[$dataset] $tool done in ${MEASURED_WALL}s (CPU ${MEASURED_CPU}s), peak RSS $rss MiB (PSS sum of processes $tree MiB); checking row counts"
+    rows=$(awk -F'|' '{s += $2} END {print s + 0}' "$WORK/expected-$dataset")
+    if ! row_counts "$DST_PORT" "$db" >"$WORK/actual-$dataset-$tool" 2>&1 ||
+        ! diff -u "$WORK/expected-$dataset" "$WORK/actual-$dataset-$tool" >"$WORK/diff-$dataset-$tool"; then
+        status=MISMATCH
+        loud "[$dataset] $tool: destination row counts differ from the source (expected vs actual):"
+        head -n 30 "$WORK/diff-$dataset-$tool" >&2
+        keep_log "$dataset" "$tool"
+        note="${note:+$note; }row counts differ: $(grep -c '^[-+][^-+]' "$WORK/diff-$dataset-$tool" || true) diff lines"
+    else
+        log "[$dataset] $tool: all $(wc -l <"$WORK/expected-$dataset") tables match ($rows rows)"
+    fi
+    record "$dataset" "$tool_name" "$status" "$MEASURED_WALL" "$rss" "$tree" "$MEASURED_CPU" "$rows" "$note"
+}
+
+# Copies the log (and row-count diff) of a failed run to results/, since the work directory is removed on exit.
+keep_log() {
+    mkdir -p "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs"
+    cp "$MEASURED_LOG" "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs/" 2>/dev/null || true
+    if [ -f "$WORK/diff-$1-$2" ]; then cp "$WORK/diff-$1-$2" "$RESULTS_DIR/$BENCH_NAME-$STAMP-logs/"; fi
 }
 
 kb_to_mib() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
@@ -185,15 +232,15 @@ write_report() {
     datasets=$(cut -f1 "$RESULTS_TSV" | awk '!seen[$0]++')
 
     {
-        echo "dataset,tool,status,wall_s,peak_rss_mib,peak_tree_rss_mib,rows,note"
-        awk -F'\t' '{ gsub(/"/, "\"\"", $8); printf "%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", $1, $2, $3, $4, $5, $6, $7, $8 }' \
+        echo "dataset,tool,status,wall_s,peak_rss_mib,peak_pss_sum_mib,cpu_s,rows,note"
+        awk -F'\t' '{ gsub(/"/, "\"\"", $9); printf "%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' \
             "$RESULTS_TSV"
     } >"$base.csv"
 
     local table targets
-    table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak memory MiB (PSS sum of processes) | rows |"$'\n'
-    table+="|---|---|---|---:|---:|---:|---:|"$'\n'
-    table+=$(awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' \
+    table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak memory MiB (PSS sum of processes) | CPU s (user+sys) | rows |"$'\n'
+    table+="|---|---|---|---:|---:|---:|---:|---:|"$'\n'
+    table+=$(awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' \
         "$RESULTS_TSV")
     targets="| dataset | measure | value | target | verdict |"$'\n'"|---|---|---:|---|---|"$'\n'
     for d in $datasets; do
@@ -226,7 +273,7 @@ write_report() {
         echo
         printf '%s' "$targets"
         local notes
-        notes=$(awk -F'\t' '$8 != "" { printf "- %s / %s: %s\n", $1, $2, $8 }' "$RESULTS_TSV")
+        notes=$(awk -F'\t' '$9 != "" { printf "- %s / %s: %s\n", $1, $2, $9 }' "$RESULTS_TSV")
         if [ -n "$notes" ]; then
             echo
             echo "## Notes"
@@ -237,8 +284,8 @@ write_report() {
 
     step "Results ($tools)"
     {
-        printf '%-10s %-22s %-9s %9s %9s %10s %12s\n' dataset tool status "wall s" "RSS MiB" "PSS-sum" rows
-        awk -F'\t' '{ printf "%-10s %-22s %-9s %9s %9s %10s %12s\n", $1, $2, $3, $4, $5, $6, $7 }' "$RESULTS_TSV"
+        printf '%-10s %-22s %-9s %8s %8s %8s %8s %10s\n' dataset tool status "wall s" "RSS MiB" "PSS-sum" "CPU s" rows
+        awk -F'\t' '{ printf "%-10s %-22s %-9s %8s %8s %8s %8s %10s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$RESULTS_TSV"
         echo
         printf '%s' "$targets" | sed -n '3,$p' | awk -F'|' '{ printf "%-10s %-38s %8s %8s  %s\n", $2, $3, $4, $5, $6 }'
     } >&2

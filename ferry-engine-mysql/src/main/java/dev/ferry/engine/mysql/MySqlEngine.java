@@ -5,6 +5,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ServerInfo;
@@ -12,6 +13,8 @@ import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.engine.mysql.catalog.Catalog;
 import dev.ferry.engine.mysql.catalog.Column;
 import dev.ferry.engine.mysql.catalog.ContentHasher;
+import dev.ferry.engine.mysql.check.DestinationCheck;
+import dev.ferry.engine.mysql.check.SourceCheck;
 import dev.ferry.engine.mysql.snapshot.CopySettings;
 import dev.ferry.engine.mysql.snapshot.SnapshotOpener;
 import java.sql.Connection;
@@ -127,6 +130,20 @@ public final class MySqlEngine implements Engine {
             throw SqlErrors.map(e, server, "clear database " + D.quote(database));
         }
     }
+
+    @Override
+    public List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous) {
+        return new SourceCheck(connector).check(source, databases, continuous);
+    }
+
+    @Override
+    public List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return new DestinationCheck(connector).check(source, destination, databases);
+    }
+
+    /** Nothing to drop: the binary log needs no slot or publication, and Ferry keeps nothing else on the source. */
+    @Override
+    public void dropReplication(DatabaseConnection source, String database, String jobName) {}
 
     @Override
     public SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options) {

@@ -7,12 +7,16 @@ import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.Replication;
+import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.core.spi.engine.ServerInfo;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.engine.postgres.catalog.DatabaseLocale;
 import dev.ferry.engine.postgres.catalog.ServerCatalog;
 import dev.ferry.engine.postgres.catalog.UserObjects;
+import dev.ferry.engine.postgres.cdc.PgReplication;
 import dev.ferry.engine.postgres.cdc.ReplicationCleanup;
+import dev.ferry.engine.postgres.cdc.ReplicationFinisher;
 import dev.ferry.engine.postgres.check.DestinationChecks;
 import dev.ferry.engine.postgres.check.SourceChecks;
 import dev.ferry.engine.postgres.compare.TableComparer;
@@ -167,6 +171,16 @@ public final class PostgresEngine implements Engine {
     @Override
     public void dropReplication(DatabaseConnection source, String database, String jobName) {
         ReplicationCleanup.drop(source, database, jobName, clock);
+    }
+
+    @Override
+    public Replication openReplication(ReplicationRequest request) {
+        return PgReplication.open(request, clock);
+    }
+
+    @Override
+    public void finishReplication(ReplicationRequest request) {
+        ReplicationFinisher.finish(request, clock);
     }
 
     @Override

@@ -71,9 +71,9 @@ public final class Catalog {
     public static List<TableEntry> baseTables(Connection c, String database, ObjectSelection selection) throws SQLException {
         List<TableEntry> tables = Sql.query(c, """
                 SELECT t.TABLE_NAME, t.ENGINE, COALESCE(t.TABLE_ROWS, 0), COALESCE(t.DATA_LENGTH, 0),
-                       EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS k
+                       EXISTS (SELECT 1 FROM information_schema.STATISTICS k
                                WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME
-                                 AND k.CONSTRAINT_TYPE = 'PRIMARY KEY')
+                                 AND k.INDEX_NAME = 'PRIMARY')
                 FROM information_schema.TABLES t
                 WHERE t.TABLE_SCHEMA = ? AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')""",
                 rs -> new TableEntry(new TableInfo(new TableRef(database, rs.getString(1)), rs.getLong(3), rs.getLong(4),

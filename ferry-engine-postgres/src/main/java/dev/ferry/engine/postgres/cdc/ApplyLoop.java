@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ final class ApplyLoop {
     private static final long IDLE_RECORD_MILLIS = 1_000;
 
     /** What the loop needs to know besides its collaborators. */
-    record Settings(String job, Map<TableRef, Long> copiedAt, LongSupplier stopAt, Clock clock) {
+    record Settings(String job, Map<TableRef, Long> copiedAt, LongSupplier stopAt, BooleanSupplier cancelled, Clock clock) {
         Settings {
             copiedAt = Map.copyOf(copiedAt);
         }
@@ -102,8 +103,8 @@ final class ApplyLoop {
     private void loop() throws InterruptedException {
         Clock clock = settings.clock();
         while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("replication of job " + settings.job() + " was interrupted");
+            if (settings.cancelled().getAsBoolean() || Thread.interrupted()) {
+                throw new InterruptedException("replication of job " + settings.job() + " was stopped");
             }
             ByteBuffer buf = stream.readPending();
             long now = clock.millis();
@@ -146,7 +147,9 @@ final class ApplyLoop {
                 }
             }
             case Relation r -> {
-                applier.forget(r.oid());
+                if (!r.equals(relations.get(r.oid()))) {
+                    applier.forget(r.oid());
+                }
                 relations.put(r.oid(), r);
                 copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
             }

@@ -235,7 +235,9 @@ final class ChangeApplier implements AutoCloseable {
         SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
         String state = cause.getSQLState() == null ? "" : cause.getSQLState();
         if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P")) {
-            return PgErrors.translate(cause, destination, "applying changes to " + table);
+            return new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to the destination %s:%d while applying "
+                    + "changes to %s; check that the server is up and resume the job (nothing uncommitted was kept)")
+                    .formatted(destination.host(), destination.port(), table), e);
         }
         String detail = PgErrors.scrub(cause.getMessage() == null ? state : cause.getMessage().strip(), destination.password());
         return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Could not apply a replicated %s to table %s on the "

@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,12 +68,51 @@ public final class PgReplication implements Replication {
         return replication;
     }
 
+    /**
+     * Runs the replication on its own virtual thread, which is never interrupted: interrupting the
+     * caller asks it to stop between two messages, roll back the open batch and close its sessions
+     * cleanly (an interrupt that reached a virtual thread inside socket I/O would close the socket under
+     * the driver instead). Then throws InterruptedException.
+     */
     @Override
     public void run(ReplicationListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
         }
+        try {
+            var cancelled = new AtomicBoolean();
+            var failure = new AtomicReference<Throwable>();
+            Thread worker = Thread.ofVirtual().name("ferry-replication-" + request.jobName()).start(() -> {
+                try {
+                    replicate(listener, cancelled::get);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                cancelled.set(true);
+                joinUninterruptibly(worker);
+                if (failure.get() != null && !(failure.get() instanceof InterruptedException)) {
+                    e.addSuppressed(failure.get());
+                }
+                throw e;
+            }
+            switch (failure.get()) {
+                case null -> { }
+                case InterruptedException e -> throw e;
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
+            }
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         try (Connection sourceSql = PgConnector.open(source);
                 ChangeApplier applier = ChangeApplier.open(destination, request.jobName())) {
             Optional<Progress> recorded = applier.recorded();
@@ -81,15 +122,26 @@ public final class PgReplication implements Replication {
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).log("change replication starting");
             try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
-                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, clock);
+                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock);
                 new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener).run(from, fromTime);
             }
         } catch (SQLException e) {
-            throw interruptedOr(PgErrors.translate(e, source, "reading the source's replication state"));
-        } catch (FerryException e) {
-            throw interruptedOr(e);
-        } finally {
-            running.set(false);
+            throw PgErrors.translate(e, source, "reading the source's replication state");
+        }
+    }
+
+    private static void joinUninterruptibly(Thread worker) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException again) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -154,16 +206,6 @@ public final class PgReplication implements Replication {
         Map<TableRef, Long> positions = new HashMap<>();
         request.copiedAt().forEach((table, position) -> positions.put(table, lsn(position, "copy position of " + table)));
         return positions;
-    }
-
-    /** An interrupted thread gets InterruptedException for a failure the interruption caused (a closed socket). */
-    private FerryException interruptedOr(FerryException e) throws InterruptedException {
-        if (Thread.interrupted()) {
-            var interrupted = new InterruptedException("replication of job " + request.jobName() + " was interrupted");
-            interrupted.initCause(e);
-            throw interrupted;
-        }
-        return e;
     }
 
     private static long lsn(Position position, String what) {

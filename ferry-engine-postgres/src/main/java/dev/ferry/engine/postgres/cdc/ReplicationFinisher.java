@@ -1,8 +1,6 @@
 package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.Dialect;
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.engine.postgres.connect.PgConnector;
@@ -12,10 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicationFinisher {
     private static final Logger log = LoggerFactory.getLogger(ReplicationFinisher.class);
-    private static final Duration SLOT_RELEASE_WAIT = Duration.ofSeconds(10);
 
     private record Sequence(String schema, String name, long lastValue, boolean called) {}
 
     private ReplicationFinisher() {}
 
-    public static void finish(ReplicationRequest request) {
+    public static void finish(ReplicationRequest request, Clock clock) {
         DatabaseConnection source = request.source().withDatabase(request.database());
         DatabaseConnection destination = request.destination().withDatabase(request.database());
         List<Sequence> sequences = PgErrors.call(source, "reading sequence values", () -> {
@@ -51,7 +47,7 @@ public final class ReplicationFinisher {
                 return null;
             }
         });
-        dropSourceObjects(source, request.jobName(), request.database());
+        ReplicationCleanup.drop(request.source(), request.database(), request.jobName(), clock);
     }
 
     private static List<Sequence> readSequences(Connection c) throws SQLException {
@@ -96,61 +92,5 @@ public final class ReplicationFinisher {
             }
         }
         return set;
-    }
-
-    private static void dropSourceObjects(DatabaseConnection source, String job, String database) {
-        String slot = ReplicationNames.slot(job, database);
-        String publication = ReplicationNames.publication(job);
-        try (Connection c = PgConnector.open(source)) {
-            long deadline = System.nanoTime() + SLOT_RELEASE_WAIT.toNanos();
-            while (true) {
-                var state = SourceLog.slot(c, slot);
-                if (state.isEmpty()) {
-                    break;
-                }
-                if (state.get().activePid() != null) {
-                    terminate(c, state.get().activePid());
-                } else if (drop(c, slot)) {
-                    log.atInfo().addKeyValue("job", job).addKeyValue("slot", slot).log("replication slot dropped");
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication slot %s on source %s:%d stays in use; "
-                            + "stop the process using it and promote again").formatted(slot, source.host(), source.port()));
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute("DROP PUBLICATION IF EXISTS " + Dialect.POSTGRESQL.quote(publication));
-            }
-        } catch (SQLException e) {
-            throw PgErrors.translate(e, source, "dropping replication slot " + slot + " and publication " + publication);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FerryException(ErrorCode.CANCELLED, "Promotion of job %s was stopped while dropping replication slot %s"
-                    .formatted(job, slot), e);
-        }
-    }
-
-    private static void terminate(Connection c, int pid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_terminate_backend(?)")) {
-            ps.setInt(1, pid);
-            ps.execute();
-        }
-    }
-
-    /** Drops the slot; false when it became active again or is being released (retry). */
-    private static boolean drop(Connection c, String slot) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(slot_name) "
-                + "FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            ps.execute();
-            return true;
-        } catch (SQLException e) {
-            if ("55006".equals(e.getSQLState())) {
-                return false;
-            }
-            throw e;
-        }
     }
 }

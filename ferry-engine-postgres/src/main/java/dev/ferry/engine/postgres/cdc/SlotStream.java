@@ -121,6 +121,10 @@ final class SlotStream implements AutoCloseable {
             return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication slot %s on source %s was invalidated: the "
                     + "source removed WAL it still needed (see max_slot_wal_keep_size); restart the job").formatted(slot, where), e);
         }
+        if (state.startsWith("08") || state.startsWith("57P") || state.isEmpty()) {
+            return new FerryException(ErrorCode.UNAVAILABLE, ("Lost the replication connection to PostgreSQL at %s while %s "
+                    + "(slot %s); check that the server is up and resume the job").formatted(where, doing, slot), e);
+        }
         return PgErrors.translate(e, source, doing);
     }
 

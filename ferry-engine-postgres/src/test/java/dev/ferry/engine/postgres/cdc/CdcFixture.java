@@ -17,7 +17,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +71,7 @@ final class CdcFixture implements AutoCloseable {
     }
 
     PgReplication open() {
-        return PgReplication.open(request, Clock.systemUTC());
+        return (PgReplication) new PostgresEngine().openReplication(request);
     }
 
     /** Streams and applies everything the source has committed so far, then returns. */

@@ -3,6 +3,9 @@ package dev.ferry.engine.postgres.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.engine.postgres.PostgresEngine;
 import dev.ferry.testkit.LocalPostgres;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,15 +32,14 @@ class ReplicationFinisherIT {
                     "SELECT setval('\"Odd Schema\".\"Seq\"', 500, false)");
             f.catchUp();
             assertThat(f.destinationValue("SELECT count(*) FROM ferry.replication_progress")).isEqualTo(1L);
-            var idle = f.open();
-            idle.close();
             var walsender = CdcFixture.Background.start(f.open(), new CdcFixture.Recorder());
             org.awaitility.Awaitility.await().until(() -> !f.source.query("SELECT 1 FROM pg_replication_slots "
                     + "WHERE active AND slot_name = " + Dialect.POSTGRESQL.literal(f.slot())).isEmpty());
 
-            ReplicationFinisher.finish(f.request);
-            assertThat(walsender.failure()).isNotNull();
-            ReplicationFinisher.finish(f.request);
+            new PostgresEngine().finishReplication(f.request);
+            assertThat(walsender.failure()).isInstanceOfSatisfying(FerryException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+            new PostgresEngine().finishReplication(f.request);
 
             assertThat(CdcFixture.query(f.destination, "SELECT last_value, is_called FROM items_id_seq"))
                     .containsExactly(List.of(42L, true));
