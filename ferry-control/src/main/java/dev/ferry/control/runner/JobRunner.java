@@ -138,10 +138,9 @@ public final class JobRunner {
         store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("replication/")).forEach(key ->
                 engine.dropReplication(source.withDatabase(key.substring("replication/".length())),
                         key.substring("replication/".length()), job.name()));
-        var demotion = store.checkpoint(job.name(), Demotion.CHECKPOINT);
+        new Demotion(store, clock).restore(job, engine, destination);
         store.deleteCheckpoints(job.name());
         store.deleteObjects(job.name());
-        demotion.ifPresent(record -> store.putCheckpoint(job.name(), Demotion.CHECKPOINT, record));
     }
 
     private DatabaseConnection connection(String profileName) {

@@ -174,6 +174,21 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public boolean supportsReplication() {
+        return true;
+    }
+
+    @Override
+    public String demoteDestination(DatabaseConnection destination, List<String> databases) {
+        return dev.ferry.engine.postgres.demote.DestinationDemotion.demote(destination, databases);
+    }
+
+    @Override
+    public void restoreDestination(DatabaseConnection destination, String demotion) {
+        dev.ferry.engine.postgres.demote.DestinationDemotion.restore(destination, demotion);
+    }
+
+    @Override
     public Replication openReplication(ReplicationRequest request) {
         return PgReplication.open(request, clock);
     }

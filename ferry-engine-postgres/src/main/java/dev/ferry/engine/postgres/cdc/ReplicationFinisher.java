@@ -39,6 +39,10 @@ public final class ReplicationFinisher {
         });
         PgErrors.call(destination, "setting sequences and removing replication bookkeeping", () -> {
             try (Connection c = PgConnector.open(destination)) {
+                try (Statement st = c.createStatement()) {
+                    // A demoted destination starts sessions read-only; Ferry's own session writes.
+                    st.execute("SET default_transaction_read_only = off");
+                }
                 int set = setSequences(c, sequences);
                 String removed = ProgressTable.remove(c, request.jobName());
                 log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())

@@ -44,16 +44,8 @@ public final class DestinationChecks {
         }
         List<Finding> findings = new ArrayList<>();
         try (Connection d = PgConnector.open(destination)) {
-            Set<String> available = names(d, "SELECT name FROM pg_catalog.pg_available_extensions");
-            extensions.forEach((ext, users) -> {
-                if (!available.contains(ext)) {
-                    findings.add(new Finding("MISSING_EXTENSIONS", Severity.ERROR, ("Extension %s, used by database(s) "
-                            + "%s, is not available on the destination").formatted(ext, String.join(", ", users)),
-                            ("Install the package providing extension %s on the destination server (for contrib "
-                                    + "extensions the PostgreSQL contrib package of its major version), then retry")
-                                    .formatted(ext), ext));
-                }
-            });
+            findings.addAll(missingExtensions(extensions,
+                    names(d, "SELECT name FROM pg_catalog.pg_available_extensions")));
             Set<String> missing = GlobalObjects.missingRoles(d, roles);
             if (!missing.isEmpty()) {
                 findings.add(new Finding("MISSING_ROLES", Severity.WARNING, ("Role(s) %s own or are granted objects in "
@@ -66,6 +58,21 @@ public final class DestinationChecks {
         } catch (SQLException e) {
             throw PgErrors.translate(e, destination, "reading available extensions and roles");
         }
+        return findings;
+    }
+
+    /** One error per extension in {@code used} (extension -> databases using it) that is not {@code available}. */
+    static List<Finding> missingExtensions(Map<String, Set<String>> used, Set<String> available) {
+        List<Finding> findings = new ArrayList<>();
+        used.forEach((ext, users) -> {
+            if (!available.contains(ext)) {
+                findings.add(new Finding("MISSING_EXTENSIONS", Severity.ERROR, ("Extension %s, used by database(s) %s, "
+                        + "is not available on the destination").formatted(ext, String.join(", ", users)),
+                        ("Install the package providing extension %s on the destination server (for contrib extensions "
+                                + "the PostgreSQL contrib package of its major version), then retry").formatted(ext),
+                        ext));
+            }
+        });
         return findings;
     }
 

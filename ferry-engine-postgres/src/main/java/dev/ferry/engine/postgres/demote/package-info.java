@@ -1,0 +1,2 @@
+/** Demoting an existing destination to read-only while Ferry replicates into it, and restoring it exactly. */
+package dev.ferry.engine.postgres.demote;
