@@ -35,7 +35,7 @@ public final class DemoCommand extends FerryCall {
         Path logFile = dir.resolve("logs").resolve("demo.log");
         LogSetup.toFile(logFile);
         boolean terminal = Terminal.stderrIsTerminal();
-        try (Interruption interruption = Interruption.install(); Wiring wiring = Wiring.open(dir)) {
+        try (Interruption interruption = Interruption.install(err()); Wiring wiring = Wiring.open(dir)) {
             var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
             var instances = new DemoInstances(wiring.control(), run, err());
             err().printf("Ferry demo in %s (log: %s)%n", dir, logFile);

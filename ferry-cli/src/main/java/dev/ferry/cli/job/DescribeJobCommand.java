@@ -5,12 +5,14 @@ import dev.ferry.cli.ExitCodes;
 import dev.ferry.cli.FerryCall;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.ClientOptions;
+import dev.ferry.cli.output.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "describe", description = "Show a migration job, the progress of each table and its latest events.")
+@Command(name = "describe",
+        description = "Show a migration job (with its replication lag when continuous), the progress of each table and its latest events.")
 public final class DescribeJobCommand extends FerryCall {
     @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
     String name;
@@ -38,8 +40,10 @@ public final class DescribeJobCommand extends FerryCall {
             out().println("Tables: none yet (they are listed once the job starts)");
         } else {
             var progress = JobView.progress(job, objects);
-            out().printf("Tables: %d of %d copied%n", progress.tablesDone(), progress.tablesTotal());
-            JobView.objects(objects).print(out());
+            boolean continuous = "CONTINUOUS".equals(job.path("type").asText());
+            out().printf("Tables: %d of %d copied%s%n", progress.tablesDone(), progress.tablesTotal(),
+                    continuous ? "; %s rows applied by change replication".formatted(Units.count(progress.rowsApplied())) : "");
+            JobView.objects(objects, continuous).print(out());
         }
         if (events > 0) {
             JsonNode latest = client.get(path + "/events?limit=" + Math.min(events, 1000)).path("events");

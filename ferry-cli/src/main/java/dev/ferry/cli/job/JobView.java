@@ -7,16 +7,18 @@ import dev.ferry.cli.output.Units;
 import dev.ferry.cli.progress.Progress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** How migration jobs, their tables, events and findings look for people, from their API JSON. Pure. */
 public final class JobView {
     private JobView() {}
 
     public static Table list(JsonNode jobs) {
-        Table table = Table.of("NAME", "TYPE", "SOURCE", "DESTINATION", "STATE", "PHASE", ">DURATION");
+        Table table = Table.of("NAME", "TYPE", "SOURCE", "DESTINATION", "STATE", "PHASE", ">DURATION", ">LAG");
         for (JsonNode j : jobs) {
             table.row(j.path("name").asText(), j.path("type").asText(), j.path("source").asText(),
-                    j.path("destination").asText(), j.path("state").asText(), text(j, "phase"), text(j, "duration"));
+                    j.path("destination").asText(), j.path("state").asText(), text(j, "phase"), text(j, "duration"),
+                    lagSeconds(j.path("lag")));
         }
         return table;
     }
@@ -34,6 +36,7 @@ public final class JobView {
                 .add("Parallelism", text(j.path("performanceConfig"), "parallelism"))
                 .add("State", text(j, "state"))
                 .add("Phase", text(j, "phase"))
+                .add("Lag", lag(j.path("lag")))
                 .add("Error", error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("message").asText())
                 .add("Labels", pairs(j.path("labels")))
                 .add("Created", text(j, "createTime"))
@@ -42,15 +45,43 @@ public final class JobView {
                 .add("Duration", text(j, "duration"));
     }
 
-    /** One row per table: database.schema.table, state, rows copied / estimated, bytes, percent. */
-    public static Table objects(JsonNode objects) {
-        Table table = Table.of("TABLE", "STATE", ">ROWS", ">ESTIMATED", ">BYTES", ">PERCENT", "ERROR");
+    /**
+     * One row per table: database.schema.table, state, rows copied / estimated, bytes, percent, and for
+     * a continuous job the rows applied by change replication.
+     */
+    public static Table objects(JsonNode objects, boolean continuous) {
+        Table table = continuous
+                ? Table.of("TABLE", "STATE", ">ROWS", ">ESTIMATED", ">BYTES", ">PERCENT", ">APPLIED", "ERROR")
+                : Table.of("TABLE", "STATE", ">ROWS", ">ESTIMATED", ">BYTES", ">PERCENT", "ERROR");
         for (JsonNode o : objects) {
-            table.row(o.path("name").asText(), o.path("state").asText(), Units.count(o.path("rowsCopied").asLong()),
-                    Units.count(o.path("rowsEstimated").asLong()), Units.bytes(o.path("bytesCopied").asLong()),
-                    o.path("percent").asInt() + "%", text(o, "error"));
+            List<Object> cells = new ArrayList<>(List.of(o.path("name").asText(), o.path("state").asText(),
+                    Units.count(o.path("rowsCopied").asLong()), Units.count(o.path("rowsEstimated").asLong()),
+                    Units.bytes(o.path("bytesCopied").asLong()), o.path("percent").asInt() + "%"));
+            if (continuous) {
+                cells.add(Units.count(o.path("rowsApplied").asLong()));
+            }
+            cells.add(text(o, "error"));
+            table.row(cells.toArray());
         }
         return table;
+    }
+
+    /** {@code 0.4s}, or null when the job has no measured lag. */
+    static String lagSeconds(JsonNode lag) {
+        if (lag.isMissingNode() || lag.isNull()) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%.1fs", lag.path("seconds").asDouble());
+    }
+
+    /** {@code 0.4s behind, 12.0 KB of source log (measured 2026-11-28T17:01:02Z)}, or null without a measure. */
+    static String lag(JsonNode lag) {
+        String seconds = lagSeconds(lag);
+        if (seconds == null) {
+            return null;
+        }
+        return "%s behind, %s of source log (measured %s)".formatted(seconds, Units.bytes(lag.path("bytes").asLong()),
+                lag.path("measureTime").asText("?"));
     }
 
     public static Table events(JsonNode events) {
@@ -70,7 +101,7 @@ public final class JobView {
         return table;
     }
 
-    /** The progress totals of a job from its JSON and its objects' JSON. */
+    /** The progress totals of a job from its JSON (with its lag) and its objects' JSON. */
     public static Progress progress(JsonNode job, JsonNode objects) {
         int done = 0;
         int total = 0;
@@ -78,8 +109,10 @@ public final class JobView {
         long rowsEstimated = 0;
         long bytes = 0;
         long bytesEstimated = 0;
+        long applied = 0;
         for (JsonNode o : objects) {
             total++;
+            applied += o.path("rowsApplied").asLong();
             String state = o.path("state").asText();
             if ("COPIED".equals(state) || "SKIPPED".equals(state)) {
                 done++;
@@ -89,8 +122,11 @@ public final class JobView {
             bytes += o.path("bytesCopied").asLong();
             bytesEstimated += Math.max(o.path("bytesEstimated").asLong(), o.path("bytesCopied").asLong());
         }
+        JsonNode lag = job.path("lag");
+        boolean measured = !lag.isMissingNode() && !lag.isNull();
         return new Progress(job.path("name").asText(), job.path("state").asText(), text(job, "phase"), done, total, rows,
-                rowsEstimated, bytes, bytesEstimated);
+                rowsEstimated, bytes, bytesEstimated, applied, measured ? lag.path("seconds").asDouble() : null,
+                measured ? lag.path("bytes").asLong() : 0);
     }
 
     static String text(JsonNode node, String field) {

@@ -9,8 +9,9 @@ import java.time.Duration;
 
 /**
  * Follows a job on the server until it settles, with the progress display on standard error:
- * COMPLETED exits 0; FAILED prints the error and exits 1; STOPPED exits 1; a continuous job whose
- * initial copy is done (phase CDC or READY_FOR_PROMOTE) exits 0 with the advice to promote.
+ * COMPLETED exits 0; FAILED prints the error and exits 1; STOPPED exits 1; unless told to follow
+ * until the end, a continuous job whose initial copy is done (phase CDC or READY_FOR_PROMOTE) exits 0
+ * with the advice to promote.
  */
 final class JobWatch {
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -28,6 +29,11 @@ final class JobWatch {
     }
 
     int watch(String name) throws InterruptedException {
+        return watch(name, false);
+    }
+
+    /** With {@code untilEnd}, a replicating job is followed too (a promotion in progress), until it settles. */
+    int watch(String name, boolean untilEnd) throws InterruptedException {
         String path = "/v1/migrationJobs/" + ApiClient.segment(name);
         while (true) {
             JsonNode job = client.get(path);
@@ -58,7 +64,7 @@ final class JobWatch {
                     return ExitCodes.FAILED;
                 }
                 default -> {
-                    if (replicating) {
+                    if (replicating && !untilEnd) {
                         display.finish(progress);
                         out.printf("Migration job %s copied its tables and now replicates changes (phase %s); "
                                 + "cut over with: ferry migration-jobs promote %s%n", name, phase, name);

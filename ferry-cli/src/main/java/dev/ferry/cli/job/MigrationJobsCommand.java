@@ -8,6 +8,9 @@ import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.ClientOptions;
 import dev.ferry.cli.client.OperationWaiter;
 import dev.ferry.cli.output.Terminal;
+import dev.ferry.cli.progress.ProgressDisplay;
+import java.io.PrintWriter;
+import java.io.Writer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,16 +95,47 @@ public final class MigrationJobsCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "promote", description = "Cut over a continuous job: stop replication and make the destination the primary.")
-    public static final class Promote extends SimpleVerb {
-        @Override
-        JsonNode send(ApiClient client, String path) {
-            return client.post(path + ":promote", null);
-        }
+    @Command(name = "promote", sortOptions = false,
+            description = {"Cut over a continuous job: apply everything the source committed until now, stop replication,",
+                    "synchronise sequences and make the destination writable. Exits 0 once requested; with --wait,",
+                    "follows the promotion and exits 0 when the job is COMPLETED, 1 when it failed."})
+    public static final class Promote extends FerryCall {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
+        String name;
+
+        @Option(names = "--wait", description = "Follow the promotion (phase, lag, rows applied) until the job completes or fails")
+        boolean waitForEnd;
+
+        @Option(names = "--force",
+                description = "Stop replication where it is now instead of applying what the source committed until now")
+        boolean force;
+
+        @Mixin
+        ClientOptions options;
 
         @Override
-        String done() {
-            return "promoted";
+        protected int run() throws InterruptedException {
+            ApiClient client = options.client();
+            String path = "/v1/migrationJobs/" + ApiClient.segment(name);
+            JsonNode op = OperationWaiter.requireSuccess(client.post(path + ":promote" + (force ? "?force=true" : ""), null));
+            if (!waitForEnd) {
+                if (options.json()) {
+                    out().println(client.pretty(op));
+                } else {
+                    out().printf("Migration job %s: promotion requested (operation %s); follow it with: "
+                            + "ferry migration-jobs describe %s%n", name, op.path("name").asText(), name);
+                }
+                out().flush();
+                return ExitCodes.OK;
+            }
+            boolean terminal = Terminal.stderrIsTerminal();
+            PrintWriter watchOut = options.json() ? new PrintWriter(Writer.nullWriter()) : out();
+            int exit = new JobWatch(client, watchOut, err(), ProgressDisplay.forStderr(err(), terminal)).watch(name, true);
+            if (options.json()) {
+                out().println(client.pretty(client.get(path)));
+                out().flush();
+            }
+            return exit;
         }
     }
 

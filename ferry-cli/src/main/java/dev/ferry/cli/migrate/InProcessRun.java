@@ -14,7 +14,6 @@ import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Operation;
-import dev.ferry.core.model.Phase;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -70,22 +69,35 @@ public final class InProcessRun {
     }
 
     /**
-     * Starts {@code job}, follows it with the progress display until it completes, fails or stops (a
-     * continuous job is promoted once it is ready), then prints the per-table comparison on standard
-     * output. Exit code 0 only when the job completed and every table's row count matches.
+     * Starts {@code job}, follows it with the progress display until it completes, fails or stops, then
+     * prints the per-table comparison on standard output. Exit code 0 only when the job completed and
+     * every table's row count matches. Ctrl-C stops a one-time job; a continuous job replicates until
+     * Ctrl-C or SIGTERM, or with {@code promoteWhenReady} until it caught up, then is promoted (see
+     * {@link CutOver}); with {@code releaseUnfinished} a continuous job
+     * that did not complete is deleted at the end, so that its replication slot does not stay on the
+     * source when nothing will resume the job (its home is thrown away).
      */
-    public int run(String job) throws InterruptedException {
-        interruption.onInterrupt(() -> stopQuietly(job));
+    public int run(String job, boolean promoteWhenReady, boolean releaseUnfinished) throws InterruptedException {
+        CutOver cutOver = new CutOver(promoteWhenReady);
+        boolean continuous = control.jobs().get(job).type() == JobType.CONTINUOUS;
+        if (continuous) {
+            interruption.quitAt(3, "Interrupted a third time: quitting at once; the job ends where it is");
+        } else {
+            interruption.onInterrupt(() -> stopQuietly(job));
+        }
         requireNotInterrupted();
         control.jobs().start(job, false, null);
-        MigrationJob finished = follow(job);
+        MigrationJob finished = follow(job, continuous ? cutOver : null);
         if (finished.state() != JobState.COMPLETED) {
-            if (interruption.requested()) {
+            if (interruption.requested() && finished.state() == JobState.STOPPED) {
                 err.printf("Interrupted: migration job %s was stopped; the destination holds a partial copy.%n", job);
             } else if (finished.error() != null) {
                 err.printf("Migration job %s %s: %s%n", job, finished.state(), finished.error().message());
             } else {
                 err.printf("Migration job %s ended %s%n", job, finished.state());
+            }
+            if (continuous && releaseUnfinished) {
+                release(job);
             }
             err.flush();
             return ExitCodes.FAILED;
@@ -102,12 +114,19 @@ public final class InProcessRun {
         return comparison.stream().allMatch(TableComparison::matches) ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private MigrationJob follow(String name) throws InterruptedException {
+    /** Runs a job that nobody resumes afterwards; a continuous one is promoted as soon as it caught up. */
+    public int run(String job) throws InterruptedException {
+        return run(job, true, false);
+    }
+
+    /** One-time: Ctrl-C stopped it already. Continuous: the cut-over decides, poll by poll. */
+    private MigrationJob follow(String name, CutOver cutOver) throws InterruptedException {
         ProgressDisplay display = ProgressDisplay.forStderr(err, terminal);
-        boolean promoted = false;
+        boolean announced = false;
+        int signalsSeen = 0;
         while (true) {
             MigrationJob job = control.jobs().get(name);
-            Progress progress = Progress.of(job, control.jobs().objects(name));
+            Progress progress = Progress.of(job, control.jobs().objects(name), control.jobs().lag(name));
             switch (job.state()) {
                 case COMPLETED, FAILED, STOPPED, DELETED -> {
                     display.finish(progress);
@@ -115,14 +134,69 @@ public final class InProcessRun {
                 }
                 default -> display.update(progress);
             }
-            if (!promoted && job.type() == JobType.CONTINUOUS && job.phase() == Phase.READY_FOR_PROMOTE
-                    && job.state() == JobState.RUNNING && !interruption.requested()) {
-                display.clear();
-                err.printf("Migration job %s caught up with the source; promoting the destination%n", name);
-                control.jobs().promote(name, null);
-                promoted = true;
+            if (cutOver != null) {
+                int signals = interruption.signals();
+                if (!announced && progress.replicating() && signals == 0 && cutOver.due(job.state(), job.phase(), 0) == CutOver.Action.NONE) {
+                    announced = true;
+                    say(display, "Initial copy of %s done; replicating changes. Press Ctrl-C (or send SIGTERM) to promote the destination."
+                            .formatted(name));
+                }
+                if (signals > signalsSeen && cutOver.waitingForFullLoad(job.state(), job.phase(), signals)) {
+                    say(display, "Promotion requested: it starts once the initial copy is done (Ctrl-C again stops the job instead).");
+                }
+                signalsSeen = signals;
+                act(name, cutOver, job, signals, display);
             }
             Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private void act(String name, CutOver cutOver, MigrationJob job, int signals, ProgressDisplay display) {
+        CutOver.Action action = cutOver.due(job.state(), job.phase(), signals);
+        try {
+            switch (action) {
+                case PROMOTE -> {
+                    say(display, ("%s: promoting the destination: applying everything the source committed until now, "
+                            + "then synchronising sequences (Ctrl-C again forces it: replication stops where it is)")
+                            .formatted(signals > 0 ? "Interrupted" : "Caught up with the source"));
+                    control.jobs().promote(name, false, null);
+                }
+                case FORCE_PROMOTE -> {
+                    say(display, "Forcing the promotion: replication stops where it is; changes the source committed after "
+                            + "that point are not applied (Ctrl-C a third time quits at once)");
+                    control.jobs().promote(name, true, null);
+                }
+                case STOP -> {
+                    say(display, "Stopping migration job %s before its initial copy is done".formatted(name));
+                    control.jobs().stop(name, null);
+                }
+                case NONE -> { }
+            }
+            cutOver.did(action, signals);
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.FAILED_PRECONDITION) {
+                throw e;
+            }
+            // the job moved on between reading its phase and the request (e.g. back to FULL_DUMP on a restart)
+            log.atInfo().addKeyValue("job", name).addKeyValue("action", action).setCause(e).log("cut-over deferred; retrying");
+        }
+    }
+
+    private void say(ProgressDisplay display, String message) {
+        display.clear();
+        err.println(message);
+        err.flush();
+    }
+
+    /** Deletes an unfinished continuous job, which drops its replication slot and publication on the source. */
+    private void release(String job) {
+        try {
+            control.jobs().delete(job, false, null);
+            err.printf("Removed migration job %s's replication slot and publication from the source%n", job);
+        } catch (FerryException e) {
+            log.atWarn().addKeyValue("job", job).setCause(e).log("could not remove the job; its replication slot may stay on the source");
+            err.printf("Could not remove the replication slot of job %s from the source (%s); drop slots named after the job "
+                    + "with pg_drop_replication_slot()%n", job, e.getMessage());
         }
     }
 

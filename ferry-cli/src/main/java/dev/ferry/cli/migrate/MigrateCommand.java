@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate", sortOptions = false,
         description = {"Run a whole migration in this process (no server needed), with a live progress display.",
                 "Exits 0 only when the job completed and every table has the same row count on both sides.",
-                "Ctrl-C stops the job cleanly (exit 1)."})
+                "One-time: Ctrl-C stops the job cleanly (exit 1).",
+                "Continuous: after the initial copy, changes replicate with a live display of lag and apply rate until",
+                "Ctrl-C or SIGTERM; then the destination is promoted (everything the source committed is applied,",
+                "sequences are synchronised) and both sides are compared. A second Ctrl-C during the promotion forces it,",
+                "a third quits at once."})
 public final class MigrateCommand extends FerryCall {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -44,8 +48,12 @@ public final class MigrateCommand extends FerryCall {
     String destinationUrl;
 
     @Option(names = "--type", paramLabel = "TYPE", converter = Converters.Type.class,
-            description = "one-time (default) or continuous (copy, replicate until caught up, then promote)")
+            description = "one-time (default) or continuous (copy, replicate changes until Ctrl-C/SIGTERM, then promote)")
     JobType type = JobType.ONE_TIME;
+
+    @Option(names = "--promote-when-ready",
+            description = "With --type continuous: promote as soon as the destination caught up with the source (for scripts)")
+    boolean promoteWhenReady;
 
     @Option(names = "--source-password-env", paramLabel = "VAR", description = "Read the source password from this environment variable")
     String sourcePasswordEnv;
@@ -72,6 +80,9 @@ public final class MigrateCommand extends FerryCall {
         DatabaseConnection source = withPassword(DatabaseUrl.parse(sourceUrl, "source"), sourcePasswordEnv, "--source-password-env");
         DatabaseConnection destination = withPassword(DatabaseUrl.parse(destinationUrl, "destination"), destinationPasswordEnv,
                 "--destination-password-env");
+        if (promoteWhenReady && type != JobType.CONTINUOUS) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "--promote-when-ready applies to --type continuous only");
+        }
         if (source.engine() != destination.engine()) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "The source is %s but the destination is %s; Ferry migrates between servers of the same family"
                     .formatted(source.engine().id(), destination.engine().id()));
@@ -102,7 +113,7 @@ public final class MigrateCommand extends FerryCall {
     private int migrate(DatabaseConnection source, DatabaseConnection destination, ObjectsConfig objects,
             PerformanceConfig performance, Path kept) throws InterruptedException {
         boolean terminal = Terminal.stderrIsTerminal();
-        try (Interruption interruption = Interruption.install();
+        try (Interruption interruption = Interruption.install(err());
                 TempHome dir = kept == null ? TempHome.fresh() : TempHome.kept(kept);
                 Wiring wiring = Wiring.open(dir.path())) {
             var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
@@ -116,7 +127,7 @@ public final class MigrateCommand extends FerryCall {
             run.createProfile(destinationName, "migrate destination", destination);
             wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
                     sourceName, destinationName, objects, performance), null);
-            return run.run(job);
+            return run.run(job, promoteWhenReady, dir.temporary());
         }
     }
 

@@ -5,12 +5,14 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
  * The live progress of a migration on standard error: tables done/total, rows, bytes, throughput
- * (rows/s and MB/s over the last few seconds) and an ETA. On a terminal the line is redrawn in place
+ * (rows/s and MB/s over the last few seconds) and an ETA; once a continuous job replicates, its lag
+ * and the rows applied with their rate instead. On a terminal the line is redrawn in place
  * with {@code \r}; otherwise a line is printed every {@code lineInterval} and whenever the state or
  * phase changes, so logs stay readable. Not thread-safe: one thread calls {@link #update}.
  */
@@ -41,12 +43,12 @@ public final class ProgressDisplay {
     /** Records a sample and draws the line when due. */
     public void update(Progress progress) {
         long now = nanoTime.getAsLong();
-        samples.addLast(new Sample(now, progress.rowsCopied(), progress.bytesCopied()));
+        samples.addLast(new Sample(now, progress.rowsCopied(), progress.bytesCopied(), progress.rowsApplied()));
         while (samples.size() > 2 && now - samples.peekFirst().nanos() > WINDOW_NANOS) {
             samples.removeFirst();
         }
         String status = progress.state() + "/" + progress.phase();
-        String line = render(progress, rowsPerSecond(), bytesPerSecond());
+        String line = line(progress);
         if (terminal) {
             draw(line);
         } else if (lastStatus == null || !status.equals(lastStatus) || now - lastLineAt >= lineIntervalNanos) {
@@ -59,7 +61,7 @@ public final class ProgressDisplay {
 
     /** Ends the display: the last line stays, followed by a newline on a terminal. */
     public void finish(Progress progress) {
-        String line = render(progress, rowsPerSecond(), bytesPerSecond());
+        String line = line(progress);
         if (terminal) {
             draw(line);
             err.println();
@@ -86,8 +88,17 @@ public final class ProgressDisplay {
         drawnWidth = line.length();
     }
 
+    private String line(Progress progress) {
+        return progress.replicating() ? renderReplication(progress, appliedPerSecond())
+                : render(progress, rowsPerSecond(), bytesPerSecond());
+    }
+
     double rowsPerSecond() {
         return rate(Sample::rows);
+    }
+
+    double appliedPerSecond() {
+        return rate(Sample::applied);
     }
 
     double bytesPerSecond() {
@@ -132,6 +143,26 @@ public final class ProgressDisplay {
         return line.toString();
     }
 
+    /**
+     * The line of a job that replicates, such as {@code orders RUNNING/CDC  tables 12/12  lag 0.4s
+     * (12.0 KB)  applied 1.2M rows  3.4k rows/s}. Pure.
+     */
+    public static String renderReplication(Progress p, double appliedPerSecond) {
+        StringBuilder line = new StringBuilder();
+        line.append(p.job()).append(' ').append(p.state()).append('/').append(p.phase());
+        line.append("  tables ").append(p.tablesDone()).append('/').append(p.tablesTotal());
+        line.append("  lag ");
+        if (p.lagSeconds() == null) {
+            line.append("--");
+        } else {
+            line.append(String.format(Locale.ROOT, "%.1fs", p.lagSeconds())).append(" (").append(Units.bytes(p.lagBytes()))
+                    .append(')');
+        }
+        line.append("  applied ").append(Units.compact(p.rowsApplied())).append(" rows");
+        line.append("  ").append(Units.rowsPerSecond(appliedPerSecond));
+        return line.toString();
+    }
+
     /** Time left from what remains and the current rate; bytes when estimated, else rows; "--" when unknown. */
     static String eta(Progress p, double rowsPerSecond, double bytesPerSecond) {
         if (p.tablesTotal() > 0 && p.tablesDone() == p.tablesTotal()) {
@@ -148,5 +179,5 @@ public final class ProgressDisplay {
         return "--";
     }
 
-    private record Sample(long nanos, long rows, long bytes) {}
+    private record Sample(long nanos, long rows, long bytes, long applied) {}
 }

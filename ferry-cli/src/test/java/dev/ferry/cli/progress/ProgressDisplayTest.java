@@ -64,4 +64,26 @@ class ProgressDisplayTest {
 
         assertThat(text.toString().lines()).hasSize(3).noneMatch(l -> l.contains("\r"));
     }
+
+    @Test
+    void showsLagAndAppliedRowsOnceAContinuousJobReplicates() {
+        var text = new StringWriter();
+        var clock = new AtomicLong();
+        var display = new ProgressDisplay(new PrintWriter(text), false, Duration.ofSeconds(5), clock::get);
+
+        display.update(new Progress("follow", "RUNNING", "CDC", 4, 4, 10, 10, 1, 1, 1_000, 0.42, 3 * 1024));
+        clock.addAndGet(5 * SECOND);
+        display.update(new Progress("follow", "RUNNING", "READY_FOR_PROMOTE", 4, 4, 10, 10, 1, 1, 11_000, 0.1, 0));
+
+        assertThat(text.toString().lines()).containsExactly(
+                "follow RUNNING/CDC  tables 4/4  lag 0.4s (3.0 KB)  applied 1.0k rows  0 rows/s",
+                "follow RUNNING/READY_FOR_PROMOTE  tables 4/4  lag 0.1s (0 B)  applied 11.0k rows  2.0k rows/s");
+    }
+
+    @Test
+    void showsAnUnknownLagBeforeTheFirstMeasure() {
+        var p = new Progress("follow", "RUNNING", "CDC", 1, 1, 0, 0, 0, 0, 0, null, 0);
+
+        assertThat(ProgressDisplay.renderReplication(p, 0)).contains("lag --");
+    }
 }

@@ -99,6 +99,30 @@ class PostgresFullCopyIT {
     }
 
     @Test
+    void aTableCopiedAgainAfterAnEarlierAttemptEndsWithItsRowsAndIndexesOnce() {
+        var source = pg.freshDatabase();
+        source.execute("CREATE TABLE t (id int PRIMARY KEY, v text UNIQUE, n int)", "CREATE INDEX t_n_idx ON t (n)",
+                "INSERT INTO t SELECT g, 'v' || g, g % 10 FROM generate_series(1, 5000) g");
+        engine.createDatabase(source.connection(), dest.superuser(), source.name());
+        DatabaseConnection d = dest.superuser().withDatabase(source.name());
+
+        try (var snapshot = engine.openSnapshot(source.connection(), source.name(), options(ObjectsConfig.ALL))) {
+            snapshot.copySchemaBefore(d);
+            TableInfo table = snapshot.tables().getFirst();
+            snapshot.copyTable(table, d, (rows, bytes) -> { });
+            CopyResult again = snapshot.copyTable(table, d, (rows, bytes) -> { });
+            snapshot.copySchemaAfter(d);
+            assertThat(again.rows()).isEqualTo(5000);
+        }
+
+        assertThat(Sql.value(d, "SELECT count(*) FROM t")).isEqualTo(5000L);
+        assertThat(Sql.query(d, "SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY 1"))
+                .containsExactly(List.of("t_n_idx"), List.of("t_pkey"), List.of("t_v_key"));
+        assertThat(Sql.query(d, "SELECT conname, contype::text FROM pg_constraint WHERE conrelid = 't'::regclass ORDER BY 1"))
+                .containsExactly(List.of("t_pkey", "p"), List.of("t_v_key", "u"));
+    }
+
+    @Test
     void rolesMissingOnTheDestinationFallBackToTheDestinationUser() {
         var source = pg.freshDatabase();
         String role = "owner_" + source.name();

@@ -57,7 +57,7 @@ public final class LoadSession {
         Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
         try {
             Facts f = facts(c, destination);
-            Sql.execute(c, "SET SESSION unique_checks = 0, SESSION foreign_key_checks = 0,"
+            Sql.execute(c, "SET SESSION unique_checks = " + Integer.getInteger("xp.unique", 0) + ", SESSION foreign_key_checks = 0,"
                     + " SESSION net_read_timeout = 3600, SESSION net_write_timeout = 3600");
             if (f.flavor() == Flavor.MARIADB) {
                 Sql.execute(c, "SET SESSION max_statement_time = 0");

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 
 /**
  * The input of successive LOAD DATA statements, encoded on demand from a {@link RowSource} as the driver
- * reads it: memory holds one row, whatever the table's size. A chunk ends after {@code maxRows} rows or
+ * reads it: memory holds about one read request (the driver asks for 8 KiB), whatever the table's size. A chunk ends after {@code maxRows} rows or
  * {@code maxBytes} bytes so that each statement stays a modest transaction; {@link #nextChunk()} starts the
  * next one on the same rows. The driver closes the stream after each statement, so {@link #close()} does not
  * end the rows. A failure reading the source is kept in {@link #failure()} (the driver only sees an
@@ -68,10 +68,12 @@ final class RowChunkStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (buffer.remaining() == 0) {
-            if (!fill()) {
-                return -1;
-            }
+        // The driver sends one network packet per read: fill the whole request, not one row, so packets are full.
+        while (buffer.remaining() < len && fill()) {
+            // each fill appends one row
+        }
+        if (buffer.remaining() == 0) {
+            return -1;
         }
         return buffer.drain(b, off, len);
     }

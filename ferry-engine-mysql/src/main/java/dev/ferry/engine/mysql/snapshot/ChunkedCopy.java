@@ -64,6 +64,7 @@ final class ChunkedCopy {
     CopyResult copy(TableInfo info, TableSchema table, DatabaseConnection destination, CopyProgress progress,
             Set<String> chunksDone) {
         ChunkKey key = table.key();
+        long started = settings.clock().millis();
         List<KeyRange> done = doneRanges(table, chunksDone);
         List<KeyRange> plan = plan(info, table);
         Set<KeyRange> doneSet = new HashSet<>(done);
@@ -80,7 +81,8 @@ final class ChunkedCopy {
         tally.finish();
         log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
                 .addKeyValue("bytes", tally.bytes()).addKeyValue("chunks", plan.size())
-                .addKeyValue("chunksKept", plan.size() - todo.size()).addKeyValue("rowsKept", kept).log("table copied");
+                .addKeyValue("chunksKept", plan.size() - todo.size()).addKeyValue("rowsKept", kept)
+                .addKeyValue("ms", settings.clock().millis() - started).log("table copied");
         return new CopyResult(tally.rows(), tally.bytes());
     }
 

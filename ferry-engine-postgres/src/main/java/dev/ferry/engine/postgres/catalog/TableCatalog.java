@@ -26,11 +26,11 @@ public final class TableCatalog {
 
     /**
      * The tables holding data that {@code selection} selects: plain tables and leaf partitions (never
-     * partitioned parents, foreign tables or extension members), largest first.
+     * partitioned parents, foreign tables or extension members), largest first (heap and TOAST).
      */
     public static List<TableInfo> tables(Connection c, String database, ObjectSelection selection) throws SQLException {
         List<TableInfo> tables = new ArrayList<>();
-        String sql = "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_relation_size(c.oid), "
+        String sql = "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_table_size(c.oid), "
                 + "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') "
                 + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE c.relkind = 'r' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION;

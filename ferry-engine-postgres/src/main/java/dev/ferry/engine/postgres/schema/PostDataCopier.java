@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the post-data section without the parts already built: pg_dump writes the section as a
- * custom-format archive into a private temporary directory, its table of contents loses the entries of
- * indexes and constraints built with the data ({@link TocFilter}), pg_restore turns the rest into SQL,
- * and psql applies a prelude (attaching those constraints) and that SQL in one transaction. Nothing is
- * applied unless everything is. Thread-safe.
+ * Copies the post-data section without the parts already built. {@link #prepare} (which may run early,
+ * while tables copy): pg_dump writes the section as a custom-format archive into a private temporary
+ * directory, its table of contents loses the entries of indexes and constraints built with the data
+ * ({@link TocFilter}), and pg_restore turns the rest into SQL. {@link #apply}: psql runs a prelude
+ * (attaching those constraints) and that SQL in one transaction, so nothing is applied unless
+ * everything is. Thread-safe.
  */
 public final class PostDataCopier {
     private static final Logger log = LoggerFactory.getLogger(PostDataCopier.class);
@@ -34,19 +35,34 @@ public final class PostDataCopier {
         this.tools = Objects.requireNonNull(tools, "tools");
     }
 
-    /** What to leave out of the section, and the statements to run before the rest of it. */
-    public record Exclusions(Set<Long> indexes, Set<Long> constraints, List<String> prelude) {
-        public Exclusions {
-            indexes = Set.copyOf(indexes);
-            constraints = Set.copyOf(constraints);
-            prelude = List.copyOf(prelude);
+    /**
+     * The post-data section dumped and turned into SQL without the excluded entries, waiting in a private
+     * temporary directory to be applied; closing deletes the directory. Thread-safe.
+     */
+    public static final class Prepared implements AutoCloseable {
+        private final Path dir;
+        private final Path remainder;
+        private final String database;
+        private final int excluded;
+
+        private Prepared(Path dir, Path remainder, String database, int excluded) {
+            this.dir = dir;
+            this.remainder = remainder;
+            this.database = database;
+            this.excluded = excluded;
+        }
+
+        @Override
+        public void close() {
+            deleteTree(dir);
         }
     }
 
-    /** {@code options} of the post-data section; {@code source} and {@code destination} name their databases. */
-    public void copy(DumpOptions options, Exclusions exclusions, DatabaseConnection source,
-            DatabaseConnection destination) {
-        long started = System.nanoTime();
+    /**
+     * Dumps {@code options}' post-data section of {@code source} (database set) and renders it as SQL
+     * without the entries of the {@code indexes} and {@code constraints} (oids) built with the data.
+     */
+    public Prepared prepare(DumpOptions options, Set<Long> indexes, Set<Long> constraints, DatabaseConnection source) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("ferry-post-data-");
@@ -54,38 +70,50 @@ public final class PostDataCopier {
             Path listing = dir.resolve("all.list");
             Path selected = dir.resolve("selected.list");
             Path remainder = dir.resolve("remainder.sql");
-            Path prelude = dir.resolve("prelude.sql");
-
             List<String> dump = new ArrayList<>(List.of(tools.pgDump().toString()));
             dump.addAll(options.archiveArguments(archive));
             run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
             run(List.of(tools.pgRestore().toString(), "--list", "--file=" + listing, archive.toString()), null, null,
                     "pg_restore --list");
-            Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8),
-                    exclusions.indexes(), exclusions.constraints()), StandardCharsets.UTF_8);
+            Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8), indexes,
+                    constraints), StandardCharsets.UTF_8);
             List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--use-list=" + selected,
                     "--file=" + remainder));
             restore.addAll(options.restoreArguments());
             restore.add(archive.toString());
             run(restore, null, null, "pg_restore of the post-data section");
-            List<String> preludeSql = new ArrayList<>(List.of("SET statement_timeout = 0;", "SET lock_timeout = 0;",
-                    "SET client_min_messages = warning;"));
-            exclusions.prelude().forEach(sql -> preludeSql.add(sql + ";"));
-            Files.write(prelude, preludeSql, StandardCharsets.UTF_8);
-            run(List.of(tools.psql().toString(), "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
-                    "--echo-errors", "--set=ON_ERROR_STOP=1", "--file=" + prelude, "--file=" + remainder), null,
-                    destination, "applying the post-data schema of database " + destination.database());
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot prepare the post-data schema of database "
-                    + "%s in the temporary directory: %s; check free space and permissions of java.io.tmpdir")
-                    .formatted(source.database(), e.getMessage()), e);
-        } finally {
+            return new Prepared(dir, remainder, source.database(), indexes.size());
+        } catch (IOException | RuntimeException e) {
             if (dir != null) {
                 deleteTree(dir);
             }
+            if (e instanceof IOException io) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot prepare the post-data schema of "
+                        + "database %s in the temporary directory: %s; check free space and permissions of "
+                        + "java.io.tmpdir").formatted(source.database(), io.getMessage()), io);
+            }
+            throw (RuntimeException) e;
         }
-        log.atInfo().addKeyValue("database", source.database()).addKeyValue("section", "post-data")
-                .addKeyValue("prebuilt", exclusions.indexes().size())
+    }
+
+    /** Applies {@code prelude} and then {@code prepared} to {@code destination} (database set) in one transaction. */
+    public void apply(Prepared prepared, List<String> prelude, DatabaseConnection destination) {
+        long started = System.nanoTime();
+        Path script = prepared.dir.resolve("prelude.sql");
+        List<String> sql = new ArrayList<>(List.of("SET statement_timeout = 0;", "SET lock_timeout = 0;",
+                "SET client_min_messages = warning;"));
+        prelude.forEach(statement -> sql.add(statement + ";"));
+        try {
+            Files.write(script, sql, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot write the post-data schema of database %s "
+                    + "to the temporary directory: %s; check free space").formatted(prepared.database, e.getMessage()), e);
+        }
+        run(List.of(tools.psql().toString(), "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
+                "--echo-errors", "--set=ON_ERROR_STOP=1", "--file=" + script, "--file=" + prepared.remainder), null,
+                destination, "applying the post-data schema of database " + destination.database());
+        log.atInfo().addKeyValue("database", prepared.database).addKeyValue("section", "post-data")
+                .addKeyValue("prebuilt", prepared.excluded)
                 .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("schema section copied");
     }
 

@@ -53,6 +53,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final IndexPlan indexes;
     private final SplitSettings split;
     private final Semaphore indexPermits;
+    private final PostDataStep postData;
     private volatile List<TableInfo> tables;
 
     private PgSourceSnapshot(DatabaseConnection source, SnapshotOptions options, ExportedSnapshot snapshot,
@@ -67,6 +68,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.indexes = new IndexPlan(snapshot, source, () -> new HashSet<>(tables().stream().map(TableInfo::ref).toList()));
         this.split = SplitSettings.of(options.parallelism());
         this.indexPermits = new Semaphore(split.parallelism());
+        this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source);
     }
 
     /** Opens the snapshot of {@code database} on {@code source} that {@code options} call for. */
@@ -123,7 +125,11 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
-        new SchemaCopier(plan.tools(sourceMajor)).copy(plan.options(dest).withSection(DumpSection.PRE_DATA), source, dest);
+        DumpOptions options = plan.options(dest);
+        PgTools checked = plan.tools(sourceMajor);
+        // The post-data section reads the same snapshot: dump it while the pre-data applies and tables copy.
+        postData.start(options.withSection(DumpSection.POST_DATA));
+        new SchemaCopier(checked).copy(options.withSection(DumpSection.PRE_DATA), source, dest);
     }
 
     @Override
@@ -137,8 +143,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public void copySchemaAfter(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
         copyLargeObjects(dest);
-        DumpOptions options = plan.options(dest).withSection(DumpSection.POST_DATA);
-        new PostDataStep(indexes, indexBuilder(dest), split.parallelism()).run(plan.tools(sourceMajor), options, source,
+        postData.apply(plan.options(dest).withSection(DumpSection.POST_DATA), indexBuilder(dest), split.parallelism(),
                 dest);
         copySequences(dest);
     }
@@ -179,6 +184,10 @@ public final class PgSourceSnapshot implements SourceSnapshot {
 
     @Override
     public void close() {
-        snapshot.close();
+        try {
+            postData.close();
+        } finally {
+            snapshot.close();
+        }
     }
 }

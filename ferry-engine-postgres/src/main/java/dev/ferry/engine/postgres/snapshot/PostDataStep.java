@@ -1,5 +1,7 @@
 package dev.ferry.engine.postgres.snapshot;
 
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.engine.postgres.catalog.IndexDef;
 import dev.ferry.engine.postgres.connect.PgConnector;
@@ -17,31 +19,67 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The post-data schema around the indexes built with the data: builds any of them still missing on the
- * destination (a table whose copy was skipped), then applies, in one transaction, the attachment of
- * their primary keys and unique constraints ({@code USING INDEX}), their clustering, statistics and
- * replica identity, and every other post-data entry (foreign keys, triggers, rules, policies,
- * partitioned-table indexes, exclusion constraints, ...).
+ * The post-data schema around the indexes built with the data. The section is dumped and rendered
+ * early, in the background, while tables copy ({@link #start}); at the end ({@link #apply}) any planned
+ * index still missing on the destination is built (a table whose copy was skipped), and one transaction
+ * attaches their primary keys and unique constraints ({@code USING INDEX}), sets their clustering,
+ * statistics and replica identity, and applies every other post-data entry (foreign keys, triggers,
+ * rules, policies, partitioned-table indexes, exclusion constraints, ...). Thread-safe.
  */
-final class PostDataStep {
-    private final IndexPlan plan;
-    private final IndexBuilder builder;
-    private final int parallelism;
+final class PostDataStep implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostDataStep.class);
 
-    PostDataStep(IndexPlan plan, IndexBuilder builder, int parallelism) {
+    private final IndexPlan plan;
+    private final Supplier<PgTools> tools;
+    private final DatabaseConnection source;
+    private final ReentrantLock lock = new ReentrantLock();
+    private FutureTask<PostDataCopier.Prepared> prepared;
+
+    PostDataStep(IndexPlan plan, Supplier<PgTools> tools, DatabaseConnection source) {
         this.plan = plan;
-        this.builder = builder;
-        this.parallelism = parallelism;
+        this.tools = tools;
+        this.source = source;
     }
 
-    void run(PgTools tools, DumpOptions options, DatabaseConnection source, DatabaseConnection destination) {
+    /** Starts dumping and rendering the section on a virtual thread, unless already started. */
+    void start(DumpOptions options) {
+        lock.lock();
+        try {
+            if (prepared == null) {
+                prepared = new FutureTask<>(() -> prepare(options));
+                Thread.ofVirtual().name("ferry-post-data-" + source.database()).start(prepared);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PostDataCopier.Prepared prepare(DumpOptions options) {
+        Set<Long> indexes = new HashSet<>();
+        Set<Long> constraints = new HashSet<>();
+        for (IndexDef index : plan.all()) {
+            indexes.add(index.oid());
+            if (index.constraint() != null) {
+                constraints.add(index.constraint().oid());
+            }
+        }
+        return new PostDataCopier(tools.get()).prepare(options, indexes, constraints, source);
+    }
+
+    void apply(DumpOptions options, IndexBuilder builder, int parallelism, DatabaseConnection destination) {
+        start(options);
         List<IndexDef> all = plan.all();
-        Set<List<String>> indexes;
         Set<List<String>> constraints;
         try (Connection d = PgConnector.open(destination)) {
-            indexes = names(d, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+            Set<List<String>> indexes = names(d, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
                     + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'i'");
             constraints = names(d, "SELECT n.nspname, t.relname, k.conname "
                     + "FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid "
@@ -53,21 +91,55 @@ final class PostDataStep {
             throw PgErrors.translate(e, destination, "looking up the indexes already built");
         }
         List<String> prelude = new ArrayList<>();
-        Set<Long> indexOids = new HashSet<>();
-        Set<Long> constraintOids = new HashSet<>();
         for (IndexDef index : all) {
-            indexOids.add(index.oid());
-            if (index.constraint() != null) {
-                constraintOids.add(index.constraint().oid());
-                if (!constraints.contains(List.of(index.table().schema(), index.table().table(),
-                        index.constraint().name()))) {
-                    prelude.add(IndexStatements.attachConstraint(index));
-                }
+            if (index.constraint() != null && !constraints.contains(
+                    List.of(index.table().schema(), index.table().table(), index.constraint().name()))) {
+                prelude.add(IndexStatements.attachConstraint(index));
             }
         }
         all.forEach(index -> prelude.addAll(IndexStatements.finishing(index)));
-        new PostDataCopier(tools).copy(options, new PostDataCopier.Exclusions(indexOids, constraintOids, prelude),
-                source, destination);
+        new PostDataCopier(tools.get()).apply(await(), prelude, destination);
+    }
+
+    private PostDataCopier.Prepared await() {
+        try {
+            return prepared.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.CANCELLED, "Preparing the post-data schema of database %s was interrupted"
+                    .formatted(source.database()), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("preparing the post-data schema failed", e.getCause());
+        }
+    }
+
+    /** Waits for a started preparation and deletes what it wrote. */
+    @Override
+    public void close() {
+        FutureTask<PostDataCopier.Prepared> task;
+        lock.lock();
+        try {
+            task = prepared;
+        } finally {
+            lock.unlock();
+        }
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get().close();
+        } catch (ExecutionException e) {
+            // The failure was reported to apply() if it ran; otherwise nothing depends on it any more.
+            log.atDebug().addKeyValue("database", source.database()).setCause(e.getCause())
+                    .log("post-data preparation failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.atWarn().addKeyValue("database", source.database())
+                    .log("interrupted while waiting for the post-data dump; its temporary directory may remain");
+        }
     }
 
     /** Each row's columns, as a list of names. */

@@ -1,0 +1,157 @@
+package dev.ferry.cli.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.cli.FerryCommand;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.testkit.LocalPostgres;
+import dev.ferry.testkit.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/**
+ * {@code ferry migrate --type continuous --promote-when-ready} in this JVM, while a writer changes the
+ * source during the initial copy: the command exits 0 and both sides end up identical.
+ */
+class ContinuousMigrateIT {
+    @RegisterExtension
+    static final LocalPostgres pg = LocalPostgres.shared();
+
+    @RegisterExtension
+    static final LocalPostgres destination = LocalPostgres.shared("destination");
+
+    @Test
+    @Timeout(300)
+    void continuousMigrationUnderAWriterPromotesWhenReadyAndExitsZeroWithEqualTables() throws Exception {
+        TestDatabase bank = pg.freshDatabase();
+        bank.execute("CREATE TABLE account (id bigserial PRIMARY KEY, owner text, balance numeric(14,2), note text)",
+                "CREATE TABLE history (id bigserial PRIMARY KEY, account bigint, delta numeric(14,2), at timestamptz DEFAULT now())",
+                "INSERT INTO account (owner, balance, note) SELECT 'o' || g, g, repeat(md5(g::text), 20) "
+                        + "FROM generate_series(1, 20000) g");
+        var writes = new AtomicLong();
+        var failure = new AtomicReference<Throwable>();
+        Thread writer = writer(bank, writes, failure);
+
+        Result result = ferry("migrate", "--type", "continuous", "--promote-when-ready",
+                "--source", url(bank.connection(), bank.name()), "--destination", url(destination.superuser(), "postgres"));
+        writer.join();
+
+        assertThat(failure.get()).as("writer").isNull();
+        assertThat(writes.get()).as("writes while migrating").isPositive();
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains("completed in").contains("All 2 tables have the same row count on both sides.");
+        DatabaseConnection target = destination.superuser().withDatabase(bank.name());
+        for (String table : List.of("account", "history")) {
+            assertThat(one(target, hash(table))).as(table).isEqualTo(one(bank.connection(), hash(table)));
+        }
+        for (String sequence : List.of("account_id_seq", "history_id_seq")) {
+            String sql = "SELECT last_value FROM " + sequence;
+            assertThat(one(target, sql)).as(sequence).isEqualTo(one(bank.connection(), sql));
+        }
+        assertThat(one(bank.connection(), "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                .isEqualTo("0");
+    }
+
+    /**
+     * Inserts, updates and deletes until the destination holds the tables' definitions (Ferry restored
+     * the schema, so its snapshot and replication slot exist): the writes before the snapshot arrive
+     * with the copy, the later ones through replication, and all of them before the job can catch up
+     * and promote.
+     */
+    private static Thread writer(TestDatabase db, AtomicLong writes, AtomicReference<Throwable> failure) {
+        DatabaseConnection target = destination.superuser().withDatabase("postgres");
+        return Thread.ofVirtual().start(() -> {
+            try (Connection c = db.open();
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO account (owner, balance, note) VALUES (?, 0, 'new')");
+                    PreparedStatement move = c.prepareStatement("WITH u AS (UPDATE account SET balance = balance + ? "
+                            + "WHERE id = ? RETURNING id) INSERT INTO history (account, delta) SELECT id, ? FROM u");
+                    PreparedStatement delete = c.prepareStatement("DELETE FROM account WHERE id = ?")) {
+                var random = ThreadLocalRandom.current();
+                while (writes.get() % 20 != 0 || !schemaArrived(target, db.name())) {
+                    long id = 1 + random.nextLong(20_000);
+                    int op = random.nextInt(10);
+                    if (op < 3) {
+                        insert.setString(1, "w" + writes.get());
+                        insert.executeUpdate();
+                    } else if (op < 9) {
+                        move.setLong(1, op);
+                        move.setLong(2, id);
+                        move.setLong(3, op);
+                        move.executeUpdate();
+                    } else {
+                        delete.setLong(1, id);
+                        delete.executeUpdate();
+                    }
+                    writes.incrementAndGet();
+                }
+            } catch (SQLException | RuntimeException e) {
+                failure.set(e);
+            }
+        });
+    }
+
+    private static boolean schemaArrived(DatabaseConnection server, String database) throws SQLException {
+        if (!"1".equals(one(server, "SELECT count(*) FROM pg_database WHERE datname = '" + database + "'"))) {
+            return false;
+        }
+        return "1".equals(one(server.withDatabase(database), "SELECT count(*) FROM pg_tables WHERE tablename = 'history'"));
+    }
+
+    private static String hash(String table) {
+        return "SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM "
+                + table + " t";
+    }
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result ferry(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new FerryCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int exit = command.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static String url(DatabaseConnection c, String database) {
+        String password = c.password() == null ? "" : ":" + URLEncoder.encode(c.password().reveal(), StandardCharsets.UTF_8);
+        return "postgresql://%s%s@%s:%d/%s".formatted(URLEncoder.encode(c.username(), StandardCharsets.UTF_8), password,
+                c.host(), c.port(), database);
+    }
+
+    private static String one(DatabaseConnection c, String sql) throws SQLException {
+        var props = new Properties();
+        props.setProperty("user", c.username());
+        if (c.password() != null) {
+            props.setProperty("password", c.password().reveal());
+        }
+        String jdbc = "jdbc:postgresql://%s:%d/%s".formatted(c.host(), c.port(), c.database());
+        try (Connection connection = DriverManager.getConnection(jdbc, props); Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values.isEmpty() ? null : values.getFirst();
+        }
+    }
+}
