@@ -115,6 +115,7 @@ public final class JobRunner {
 
     private void checkRowCounts(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
         List<TableComparison> comparisons = RowCounts.compare(engine, source, destination, store.listObjects(job.name()));
+        store.putCheckpoint(job.name(), RowCounts.CHECKPOINT, RowCounts.encode(comparisons));
         List<TableComparison> different = comparisons.stream().filter(c -> !c.matches()).toList();
         if (!different.isEmpty()) {
             String tables = different.stream().limit(10)

@@ -4,13 +4,25 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
 
-/** Compares exact row counts of a job's tables on the source and the destination. */
+/**
+ * Compares exact row counts of a job's tables on the source and the destination, counting both sides
+ * at the same time. The last comparison a one-time job made when it completed is kept as a checkpoint,
+ * so reporting it again does not scan every table twice more.
+ */
 public final class RowCounts {
+    static final String CHECKPOINT = "row-counts";
+
     private RowCounts() {}
 
     public static List<TableComparison> compare(Engine engine, DatabaseConnection source, DatabaseConnection destination,
@@ -20,15 +32,60 @@ public final class RowCounts {
             byDatabase.computeIfAbsent(object.database(), d -> new ArrayList<>()).add(object.table());
         }
         List<TableComparison> result = new ArrayList<>();
-        byDatabase.forEach((database, tables) -> {
-            Map<TableRef, Long> sourceRows = engine.countRows(source.withDatabase(database), database, tables);
-            Map<TableRef, Long> destinationRows = engine.countRows(destination.withDatabase(database), database, tables);
-            for (TableRef table : tables) {
-                long s = sourceRows.getOrDefault(table, -1L);
-                long d = destinationRows.getOrDefault(table, -1L);
-                result.add(new TableComparison(database, table, s, d, s == d && s >= 0));
-            }
-        });
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            byDatabase.forEach((database, tables) -> {
+                var sourceCount = CompletableFuture.supplyAsync(
+                        () -> engine.countRows(source.withDatabase(database), database, tables), executor);
+                var destinationCount = CompletableFuture.supplyAsync(
+                        () -> engine.countRows(destination.withDatabase(database), database, tables), executor);
+                Map<TableRef, Long> sourceRows = join(sourceCount);
+                Map<TableRef, Long> destinationRows = join(destinationCount);
+                for (TableRef table : tables) {
+                    long s = sourceRows.getOrDefault(table, -1L);
+                    long d = destinationRows.getOrDefault(table, -1L);
+                    result.add(new TableComparison(database, table, s, d, s == d && s >= 0));
+                }
+            });
+        }
         return result;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** One line per table: base64 of database, schema and table, then both counts. */
+    static String encode(List<TableComparison> comparisons) {
+        var out = new StringBuilder();
+        for (TableComparison c : comparisons) {
+            out.append(b64(c.database())).append(' ').append(b64(c.table().schema())).append(' ')
+                    .append(b64(c.table().table())).append(' ').append(c.sourceRows()).append(' ')
+                    .append(c.destinationRows()).append('\n');
+        }
+        return out.toString();
+    }
+
+    static Optional<List<TableComparison>> decode(Optional<String> text) {
+        return text.map(t -> t.lines().map(line -> {
+            String[] f = line.split(" ");
+            long s = Long.parseLong(f[3]);
+            long d = Long.parseLong(f[4]);
+            return new TableComparison(unb64(f[0]), new TableRef(unb64(f[1]), unb64(f[2])), s, d, s == d && s >= 0);
+        }).toList());
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unb64(String text) {
+        return new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
     }
 }

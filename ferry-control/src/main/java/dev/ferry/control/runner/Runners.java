@@ -39,7 +39,17 @@ public final class Runners implements AutoCloseable {
         scheduler.cancel(job, 60);
     }
 
+    /**
+     * Row counts on both sides: those a one-time job recorded when it completed (nothing has been copied
+     * since), else counted now.
+     */
     public List<TableComparison> compare(MigrationJob job, ConnectionProfile source, ConnectionProfile destination) {
+        if (job.state() == dev.ferry.core.model.JobState.COMPLETED && job.type() == dev.ferry.core.model.JobType.ONE_TIME) {
+            var recorded = RowCounts.decode(store.checkpoint(job.name(), RowCounts.CHECKPOINT));
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+        }
         return RowCounts.compare(engines.get(source.engine()), source.connection(), destination.connection(),
                 store.listObjects(job.name()));
     }
