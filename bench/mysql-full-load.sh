@@ -25,6 +25,8 @@ Options:
   --tools LIST                  comma-separated subset of: ferry,mydumper,mariadb-dump (default: all three)
   --mydumper-rows N             mydumper --rows chunk size, so big tables are dumped in parallel (default: 100000;
                                 0 = one file per table)
+  --repeat N                    run every tool N times per dataset, interleaved (A B C A B C ...), and report
+                                the median wall time (default: 1); useful on a machine with other work
   --quick                       small datasets, to smoke-test the script in a couple of minutes
   --keep                        keep the work directory (servers are still stopped)
   -h, --help                    this help
@@ -45,6 +47,7 @@ TOOLS="ferry,mydumper,mariadb-dump"
 MYDUMPER_ROWS=100000
 QUICK=0
 KEEP=0
+REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --dataset) DATASETS=$2; shift 2 ;;
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
         --jobs) JOBS=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
         --mydumper-rows) MYDUMPER_ROWS=$2; shift 2 ;;
+        --repeat) REPEAT=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -89,7 +93,8 @@ WORK=$(make_workdir ferry-bench-my)
 RUN_DIR=$WORK/runs
 mkdir -p "$RUN_DIR"
 RESULTS_TSV=$WORK/results.tsv
-: >"$RESULTS_TSV"
+RAW_TSV=$WORK/runs.tsv
+: >"$RAW_TSV"
 PW=benchpw
 
 stop_server() {
@@ -204,7 +209,7 @@ reset_destination() {
 
 run_tool() {
     local dataset=$1 db=$2 tool=$3 note="" dir tool_name=$3
-    step "[$dataset] $tool: resetting the destination database '$db'"
+    step "[$dataset] $tool (run $BENCH_RUN/$REPEAT): resetting the destination database '$db'"
     reset_destination "$db"
     dir="$WORK/tmp-$dataset-$tool"
     rm -rf "$dir"
@@ -292,8 +297,10 @@ fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for dataset in $DATASETS; do
     load_dataset "$dataset"
-    for tool in ${TOOLS//,/ }; do
+    for BENCH_RUN in $(seq 1 "$REPEAT"); do
+      for tool in ${TOOLS//,/ }; do
         run_tool "$dataset" "$(db_of "$dataset")" "$tool"
+      done
     done
     my "$SRC_PORT" -e "DROP DATABASE IF EXISTS \`$(db_of "$dataset")\`"
 done
@@ -302,7 +309,7 @@ REPORT_CONTEXT="Ferry vs mydumper+myloader vs mariadb-dump|mariadb, full load, $
 
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Threads: $JOBS (ferry --parallelism, mydumper/myloader --threads; mariadb-dump is single-threaded)
-- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full); sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
+- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:--Xmx1g} -jar ferry.jar" || echo "unavailable")), $(mydumper --version 2>&1 | head -n 1), $(mariadb-dump --version | head -n 1)
 - Both servers: innodb_buffer_pool_size=1G, innodb_log_file_size=1G, max_allowed_packet=256M, local_infile=1, innodb_flush_log_at_trx_commit=1 (default); source log_bin (ROW, FULL)
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."

@@ -23,6 +23,8 @@ Options:
   --jobs J                      parallelism given to every tool (default: number of cores)
   --tools LIST                  comma-separated subset of: ferry,pgcopydb,pg_dump (default: all three)
   --pgdump-compress N           pg_dump -Z level for the directory dump (default: 0, i.e. uncompressed)
+  --repeat N                    run every tool N times per dataset, interleaved (A B C A B C ...), and report
+                                the median wall time (default: 1); useful on a machine with other work
   --quick                       small datasets, to smoke-test the script in a couple of minutes
   --keep                        keep the work directory (clusters are still stopped)
   -h, --help                    this help
@@ -43,6 +45,7 @@ TOOLS="ferry,pgcopydb,pg_dump"
 PGDUMP_Z=0
 QUICK=0
 KEEP=0
+REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --dataset) DATASETS=$2; shift 2 ;;
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
         --jobs) JOBS=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
         --pgdump-compress) PGDUMP_Z=$2; shift 2 ;;
+        --repeat) REPEAT=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -85,7 +89,8 @@ WORK=$(make_workdir ferry-bench-pg)
 RUN_DIR=$WORK/runs
 mkdir -p "$RUN_DIR"
 RESULTS_TSV=$WORK/results.tsv
-: >"$RESULTS_TSV"
+RAW_TSV=$WORK/runs.tsv
+: >"$RAW_TSV"
 export PGPASSWORD=bench
 PGUSER_NAME=postgres
 SRC_PORT=""
@@ -192,7 +197,7 @@ run_tool() {
     local dataset=$1 db=$2 tool=$3 src dst note="" dir
     src=$(uri "$SRC_PORT" "$db")
     dst=$(uri "$DST_PORT" "$db")
-    step "[$dataset] $tool: resetting the destination database '$db'"
+    step "[$dataset] $tool (run $BENCH_RUN/$REPEAT): resetting the destination database '$db'"
     reset_destination "$db"
     dir="$WORK/tmp-$dataset-$tool"
     rm -rf "$dir"
@@ -268,8 +273,10 @@ fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for dataset in $DATASETS; do
     load_dataset "$dataset"
-    for tool in ${TOOLS//,/ }; do
+    for BENCH_RUN in $(seq 1 "$REPEAT"); do
+      for tool in ${TOOLS//,/ }; do
         run_tool "$dataset" "$dataset" "$tool"
+      done
     done
     psql_at "$SRC_PORT" postgres -c "DROP DATABASE IF EXISTS \"$dataset\" WITH (FORCE)"
 done
@@ -278,7 +285,7 @@ REPORT_CONTEXT="Ferry vs pgcopydb vs pg_dump/pg_restore, full load, PostgreSQL $
 
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Parallelism: $JOBS (ferry --parallelism, pgcopydb --table-jobs/--index-jobs, pg_dump/pg_restore -j)
-- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full); pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
+- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:--Xmx1g} -jar ferry.jar" || echo "unavailable")), $(pgcopydb --version 2>&1 | grep -o 'pgcopydb version [^ ]*' | head -n 1), pg_dump -Fd -Z $PGDUMP_Z
 - Both clusters: shared_buffers=512MB, maintenance_work_mem=512MB, max_wal_size=4GB, checkpoint_timeout=30min, fsync on; source wal_level=logical
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the full-load benchmark scripts (sourced, not executed).
 # Expects the caller to have `set -euo pipefail` and to define BENCH_NAME before sourcing.
 
@@ -86,6 +87,7 @@ make_workdir() {
 measure() {
     local label=$1
     shift
+    label="$label-run${BENCH_RUN:-1}"
     local logf="$RUN_DIR/$label.log" t0 t1 rc=0 i=0 cmd tfile treef pid spid kb tree
     : >"$logf"
     MEASURED_RSS_MAX_KB=0
@@ -146,16 +148,53 @@ sample_tree_rss() {
 # ---------------------------------------------------------------------------------------------------------------
 # Results
 #
-# RESULTS_TSV lines: dataset \t tool \t status \t wall_s \t rss_max_mib \t rss_tree_mib \t cpu_s \t rows \t note
+# RAW_TSV lines (one per run; RESULTS_TSV has one per dataset and tool, without the run):
+# dataset \t tool \t status \t wall_s \t rss_max_mib \t rss_tree_mib \t cpu_s \t rows \t note \t run
 
 RESULTS_TSV=""
+RAW_TSV=""
+BENCH_RUN=1
 
 record() {
     local dataset=$1 tool=$2 status=$3 wall=${4:--} rss=${5:--} tree=${6:--} cpu=${7:--} rows=${8:--} note=${9:-}
     note=${note//$'\t'/ }
     note=${note//$'\n'/ }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$dataset" "$tool" "$status" "$wall" "$rss" "$tree" "$cpu" "$rows" \
-        "$note" >>"$RESULTS_TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$dataset" "$tool" "$status" "$wall" "$rss" "$tree" "$cpu" \
+        "$rows" "$note" "${BENCH_RUN:-1}" >>"$RAW_TSV"
+}
+
+# Folds the runs of RAW_TSV (one line per run, run number last) into RESULTS_TSV (one line per dataset and tool):
+# status ok only if every run was ok, wall and CPU the median over the runs, RSS the maximum, the notes once each
+# plus every run's wall time when there was more than one run.
+summarise_runs() {
+    awk -F'\t' -v OFS='\t' '
+        function median(list,    n, v, i, j, t) {
+            n = split(list, v, " ")
+            for (i = 2; i <= n; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+            if (n == 0) return "-"
+            return (n % 2) ? sprintf("%.1f", v[(n + 1) / 2]) : sprintf("%.1f", (v[n / 2] + v[n / 2 + 1]) / 2)
+        }
+        function maxof(a, b) { if (a == "-" || a == "") return b; if (b == "-" || b == "") return a; return (a + 0 > b + 0) ? a : b }
+        {
+            k = $1 SUBSEP $2
+            if (!(k in status)) { order[++n] = k; status[k] = $3; rows[k] = $8; rss[k] = "-"; tree[k] = "-" }
+            else if ($3 != "ok" && status[k] == "ok") status[k] = $3
+            runs[k]++
+            if ($4 != "-") { walls[k] = walls[k] " " $4; wlist[k] = wlist[k] (wlist[k] == "" ? "" : ", ") $4 }
+            if ($7 != "-") cpus[k] = cpus[k] " " $7
+            rss[k] = maxof(rss[k], $5); tree[k] = maxof(tree[k], $6)
+            if ($8 != "-") rows[k] = $8
+            if ($9 != "" && index(notes[k], $9) == 0) notes[k] = notes[k] (notes[k] == "" ? "" : "; ") $9
+            ds[k] = $1; tl[k] = $2
+        }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = order[i]
+                note = notes[k]
+                if (runs[k] > 1) note = "median of " runs[k] " runs, wall s: " wlist[k] (note == "" ? "" : "; " note)
+                print ds[k], tl[k], status[k], median(walls[k]), rss[k], tree[k], median(cpus[k]), rows[k], note
+            }
+        }' "$RAW_TSV" >"$RESULTS_TSV"
 }
 
 # conclude_run DATASET TOOL TOOL_NAME DB NOTE: after `measure`, reports a failure, or compares the destination's row
@@ -227,8 +266,9 @@ verdict() {
 # the RSS limit in MiB. Extra Markdown lines (the setup) come from $REPORT_CONTEXT.
 write_report() {
     local tools=$1 comparisons=$2 rss_limit=$3
-    local base="$RESULTS_DIR/$BENCH_NAME-$STAMP" datasets d t cmp peer limit fw pw r rss
+    local base="$RESULTS_DIR/$BENCH_NAME-$STAMP" datasets d cmp peer limit fw pw r rss
     mkdir -p "$RESULTS_DIR"
+    summarise_runs
     datasets=$(cut -f1 "$RESULTS_TSV" | awk '!seen[$0]++')
 
     {
@@ -236,6 +276,11 @@ write_report() {
         awk -F'\t' '{ gsub(/"/, "\"\"", $9); printf "%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' \
             "$RESULTS_TSV"
     } >"$base.csv"
+    {
+        echo "dataset,tool,run,status,wall_s,peak_rss_mib,peak_pss_sum_mib,cpu_s,rows,note"
+        awk -F'\t' '{ gsub(/"/, "\"\"", $9); printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\n", $1, $2, $10, $3, $4, $5, $6, $7, $8, $9 }' \
+            "$RAW_TSV"
+    } >"$base-runs.csv"
 
     local table targets
     table="| dataset | tool | status | wall s | peak RSS MiB (largest process) | peak memory MiB (PSS sum of processes) | CPU s (user+sys) | rows |"$'\n'
@@ -289,7 +334,7 @@ write_report() {
         echo
         printf '%s' "$targets" | sed -n '3,$p' | awk -F'|' '{ printf "%-10s %-38s %8s %8s  %s\n", $2, $3, $4, $5, $6 }'
     } >&2
-    log "results written to $base.csv and $base.md"
+    log "results written to $base.csv, $base.md and $base-runs.csv (every run)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -323,8 +368,9 @@ ferry_prepare() {
         FERRY_UNAVAILABLE="'./ferry migrate --help' failed: $(printf '%s' "$out" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ')"
         return 0
     fi
-    # shellcheck source=../../scripts/jdk.sh
+    # shellcheck source=SCRIPTDIR/../../scripts/jdk.sh
     . "$REPO_DIR/scripts/jdk.sh"
+    # shellcheck disable=SC2034 # FERRY_UNAVAILABLE is read by the scripts
     ferry_pick_jdk >/dev/null 2>&1 || { FERRY_UNAVAILABLE="no JDK 21+ found"; return 0; }
     mkdir -p "$dest"
     cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"

@@ -8,11 +8,16 @@ import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.Replication;
+import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.core.spi.engine.ServerInfo;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.engine.mysql.catalog.Catalog;
 import dev.ferry.engine.mysql.catalog.Column;
 import dev.ferry.engine.mysql.catalog.ContentHasher;
+import dev.ferry.engine.mysql.cdc.MySqlReplication;
+import dev.ferry.engine.mysql.cdc.ReadOnlyDemotion;
+import dev.ferry.engine.mysql.cdc.ReplicationFinisher;
 import dev.ferry.engine.mysql.check.DestinationCheck;
 import dev.ferry.engine.mysql.check.SourceCheck;
 import dev.ferry.engine.mysql.snapshot.CopySettings;
@@ -34,6 +39,7 @@ public final class MySqlEngine implements Engine {
 
     private final MySqlConnector connector = new MySqlConnector();
     private final SnapshotOpener snapshots;
+    private final Clock clock;
 
     public MySqlEngine(Clock clock) {
         this(CopySettings.defaults(clock));
@@ -42,6 +48,7 @@ public final class MySqlEngine implements Engine {
     /** An engine copying as {@code settings} say (chunk sizes, binary log policy, LOAD DATA or INSERT). */
     public MySqlEngine(CopySettings settings) {
         this.snapshots = new SnapshotOpener(connector, settings);
+        this.clock = settings.clock();
     }
 
     @Override
@@ -141,9 +148,31 @@ public final class MySqlEngine implements Engine {
         return new DestinationCheck(connector).check(source, destination, databases);
     }
 
-    /** Nothing to drop: the binary log needs no slot or publication, and Ferry keeps nothing else on the source. */
     @Override
-    public void dropReplication(DatabaseConnection source, String database, String jobName) {}
+    public boolean supportsReplication() {
+        return true;
+    }
+
+    @Override
+    public Replication openReplication(ReplicationRequest request) {
+        return MySqlReplication.open(request, connector, clock);
+    }
+
+    @Override
+    public void finishReplication(ReplicationRequest request) {
+        ReplicationFinisher.finish(request, connector);
+    }
+
+    /** MySQL and MariaDB have no per-database read-only switch: the whole server becomes read-only (see ReadOnlyDemotion). */
+    @Override
+    public String demoteDestination(DatabaseConnection destination, List<String> databases) {
+        return ReadOnlyDemotion.demote(connector, destination);
+    }
+
+    @Override
+    public void restoreDestination(DatabaseConnection destination, String demotion) {
+        ReadOnlyDemotion.restore(connector, destination, demotion);
+    }
 
     @Override
     public SourceSnapshot openSnapshot(DatabaseConnection source, String database, SnapshotOptions options) {

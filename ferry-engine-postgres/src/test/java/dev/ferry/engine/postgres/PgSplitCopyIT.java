@@ -54,7 +54,11 @@ class PgSplitCopyIT {
                 "DELETE FROM heap WHERE b = 3",
                 "CREATE INDEX heap_b_idx ON heap (b)",
                 "CREATE TABLE coded (code text PRIMARY KEY, v int)",
-                "INSERT INTO coded SELECT 'c' || g, g FROM generate_series(1, 15000) g");
+                "INSERT INTO coded SELECT 'c' || g, g FROM generate_series(1, 15000) g",
+                // A key the heap does not follow: cut by blocks rather than by key.
+                "CREATE TABLE shuffled (id int PRIMARY KEY, v text)",
+                "INSERT INTO shuffled SELECT (g * 7919) % 20011, 'v' || g FROM generate_series(1, 20010) g",
+                "ANALYZE shuffled");
         long keyedRows = source.queryLong("SELECT count(*) FROM keyed");
 
         List<TableInfo> tables = LoadDriver.run(engine, source.connection(), dest.superuser(), source.name(),
@@ -65,18 +69,18 @@ class PgSplitCopyIT {
         DatabaseConnection d = dest.superuser().withDatabase(source.name());
         List<TableRef> refs = tables.stream().map(TableInfo::ref).toList();
         assertThat(refs).containsExactlyInAnyOrder(new TableRef("public", "keyed"), new TableRef("public", "heap"),
-                new TableRef("public", "coded"));
+                new TableRef("public", "coded"), new TableRef("public", "shuffled"));
         assertThat(Sql.value(d, "SELECT count(*) FROM keyed")).isEqualTo(keyedRows);
         source.execute("DELETE FROM keyed WHERE id = -1", "DELETE FROM heap WHERE a = 'after the snapshot'");
         assertThat(engine.contentHashes(d, source.name(), refs))
                 .isEqualTo(engine.contentHashes(source.connection(), source.name(), refs));
-        for (String table : List.of("keyed", "heap", "coded")) {
+        for (String table : List.of("keyed", "heap", "coded", "shuffled")) {
             // Each range commits on its own, so a split table's rows carry several inserting transactions.
             assertThat((Long) Sql.value(d, "SELECT count(DISTINCT xmin::text) FROM " + table)).as(table).isGreaterThan(2L);
         }
         assertThat(Sql.value(d, "SELECT count(*) FROM pg_indexes WHERE indexname IN "
-                + "('keyed_pkey', 'keyed_n_idx', 'heap_b_idx', 'coded_pkey')")).isEqualTo(4L);
+                + "('keyed_pkey', 'keyed_n_idx', 'heap_b_idx', 'coded_pkey', 'shuffled_pkey')")).isEqualTo(5L);
         assertThat(Sql.value(d, "SELECT count(*) FROM pg_constraint WHERE contype = 'p' "
-                + "AND connamespace = 'public'::regnamespace")).isEqualTo(2L);
+                + "AND connamespace = 'public'::regnamespace")).isEqualTo(3L);
     }
 }

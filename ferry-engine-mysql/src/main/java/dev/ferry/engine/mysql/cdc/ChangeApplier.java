@@ -5,6 +5,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -103,8 +104,13 @@ final class ChangeApplier implements AutoCloseable {
         return recorded;
     }
 
-    DestinationCatalog catalog() {
-        return catalog;
+    /** The destination table as it is now, or empty when there is no such base table. */
+    Optional<TableDef> table(TableRef ref) {
+        try {
+            return catalog.table(ref);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "read the definition of table " + ref);
+        }
     }
 
     long rowsNotFound() {

@@ -12,6 +12,7 @@ import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.Co
 import com.github.shyiko.mysql.binlog.event.deserialization.EventHeaderV4Deserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.FormatDescriptionEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.GtidEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.GtidTaggedEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
@@ -45,6 +46,7 @@ final class ExactRowsDeserializers {
         byType.put(EventType.TABLE_MAP, new TableMapEventDataDeserializer());
         byType.put(EventType.XID, new XidEventDataDeserializer());
         byType.put(EventType.GTID, new GtidEventDataDeserializer());
+        byType.put(EventType.GTID_TAGGED, new GtidTaggedEventDataDeserializer());
         byType.put(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
         byType.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
         byType.put(EventType.ANNOTATE_ROWS, new AnnotateRowsEventDataDeserializer());

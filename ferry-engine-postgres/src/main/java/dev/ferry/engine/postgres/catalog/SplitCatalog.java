@@ -37,6 +37,26 @@ public final class SplitCatalog {
         }
     }
 
+    /**
+     * How closely the heap follows the order of {@code column} (-1 to 1), from the planner statistics;
+     * empty when the table was never analyzed.
+     */
+    public static Optional<Double> correlation(Connection c, TableRef table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT correlation FROM pg_catalog.pg_stats "
+                + "WHERE schemaname = ? AND tablename = ? AND attname = ? AND NOT inherited")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                double value = rs.getDouble(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(value);
+            }
+        }
+    }
+
     /** The smallest and largest value of {@code column} in the table; empty when the table has no rows. */
     public static Optional<long[]> keyBounds(Connection c, TableRef table, String column) throws SQLException {
         String col = Dialect.POSTGRESQL.quote(column);

@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 final class TableCopyTask {
     private static final Logger log = LoggerFactory.getLogger(TableCopyTask.class);
     private static final long PROGRESS_INTERVAL_MILLIS = 250;
+    static final double KEY_ORDER_CORRELATION = 0.9;
 
     /** The snapshot, both servers (databases set) and the source's major version. */
     record Context(ExportedSnapshot snapshot, DatabaseConnection source, DatabaseConnection destination,
@@ -109,16 +111,25 @@ final class TableCopyTask {
         }
     }
 
-    /** Key ranges of a single-column integer primary key, else block ranges (PostgreSQL 14+ scans TID ranges). */
+    /**
+     * Key ranges of a single-column integer primary key, else block ranges (PostgreSQL 14+ scans TID
+     * ranges). A key whose order the heap does not follow (planner correlation below
+     * {@value #KEY_ORDER_CORRELATION}) would make each range's index scan jump all over the heap, so such a
+     * table is cut by blocks too where the source can.
+     */
     private List<CopyRange> ranges(Connection src, TableInfo table) throws SQLException {
         int parts = RangePlanner.parts(table.estimatedBytes(), split.splitBytes(), split.parallelism());
-        var key = SplitCatalog.integerKey(src, table.ref());
-        if (key.isPresent()) {
-            var bounds = SplitCatalog.keyBounds(src, table.ref(), key.get());
-            return bounds.map(b -> RangePlanner.keyRanges(key.get(), b[0], b[1], parts))
+        boolean blocks = context.sourceMajor() >= 14;
+        Optional<String> key = SplitCatalog.integerKey(src, table.ref());
+        boolean keyOrdered = key.isPresent() && (!blocks || SplitCatalog.correlation(src, table.ref(), key.get())
+                .map(c -> Math.abs(c) >= KEY_ORDER_CORRELATION).orElse(true));
+        if (keyOrdered) {
+            String column = key.get();
+            return SplitCatalog.keyBounds(src, table.ref(), column)
+                    .map(b -> RangePlanner.keyRanges(column, b[0], b[1], parts))
                     .orElse(List.of(new CopyRange.Whole()));
         }
-        if (context.sourceMajor() >= 14) {
+        if (blocks) {
             return RangePlanner.blockRanges(SplitCatalog.blocks(src, table.ref()), parts);
         }
         return List.of(new CopyRange.Whole());

@@ -1,0 +1,74 @@
+package dev.ferry.engine.mysql.cdc;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.SqlErrors;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes a promotion of one database after replication stopped: every destination table's AUTO_INCREMENT
+ * counter is raised to at least the source's, and the job's progress row (then the table and the
+ * {@code ferry} database when empty) leaves the destination. The binary log needs nothing dropped on the
+ * source. Idempotent. Stateless.
+ */
+public final class ReplicationFinisher {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationFinisher.class);
+    private static final int ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+
+    private ReplicationFinisher() {}
+
+    public static void finish(ReplicationRequest request, MySqlConnector connector) {
+        DatabaseConnection source = request.source();
+        DatabaseConnection destination = request.destination();
+        Map<String, BigInteger> wanted;
+        try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
+            wanted = counters(c, request.database());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, source, "read the AUTO_INCREMENT counters of database " + Dialect.MYSQL.quote(request.database()));
+        }
+        try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            Map<String, BigInteger> current = counters(c, request.database());
+            int raised = 0;
+            for (Map.Entry<String, BigInteger> e : wanted.entrySet()) {
+                BigInteger have = current.get(e.getKey());
+                if (have != null && have.compareTo(e.getValue()) < 0) {
+                    // A literal: ALTER TABLE takes no parameters, and the value is a number read from the server.
+                    Sql.execute(c, "ALTER TABLE " + Dialect.MYSQL.quote(request.database(), e.getKey()) + " AUTO_INCREMENT = "
+                            + e.getValue());
+                    raised++;
+                }
+            }
+            String removed = ProgressTable.remove(c, request.jobName(), request.database());
+            log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
+                    .addKeyValue("counters", raised).addKeyValue("bookkeeping", removed).log("destination AUTO_INCREMENT counters synchronised");
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "set AUTO_INCREMENT counters and remove replication bookkeeping in database "
+                    + Dialect.MYSQL.quote(request.database()));
+        }
+    }
+
+    /** The next AUTO_INCREMENT value of each table that has one, read fresh (MySQL 8 caches it otherwise). */
+    static Map<String, BigInteger> counters(Connection c, String database) throws SQLException {
+        try {
+            Sql.execute(c, "SET SESSION information_schema_stats_expiry = 0");
+        } catch (SQLException e) {
+            if (e.getErrorCode() != ER_UNKNOWN_SYSTEM_VARIABLE) {
+                throw e;
+            }
+        }
+        Map<String, BigInteger> counters = new LinkedHashMap<>();
+        Sql.query(c, "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_TYPE = 'BASE TABLE' AND AUTO_INCREMENT IS NOT NULL", rs -> counters.put(rs.getString(1),
+                new BigInteger(rs.getString(2))), database);
+        return counters;
+    }
+}

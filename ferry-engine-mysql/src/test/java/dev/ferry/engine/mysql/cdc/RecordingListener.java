@@ -1,0 +1,42 @@
+package dev.ferry.engine.mysql.cdc;
+
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Remembers what a replication reported, for assertions from the test thread. */
+final class RecordingListener implements ReplicationListener {
+    final AtomicLong rows = new AtomicLong();
+    final AtomicLong commits = new AtomicLong();
+    final AtomicLong lagReports = new AtomicLong();
+    final AtomicReference<Duration> lag = new AtomicReference<>();
+    final AtomicLong lagBytes = new AtomicLong(-1);
+    final AtomicReference<Position> last = new AtomicReference<>();
+    final List<String> unsupported = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
+        counts.values().forEach(rows::addAndGet);
+        commits.incrementAndGet();
+        last.set(position);
+    }
+
+    @Override
+    public void lag(Duration lagTime, long bytes) {
+        lag.set(lagTime);
+        lagBytes.set(bytes);
+        lagReports.incrementAndGet();
+    }
+
+    @Override
+    public void unsupported(TableRef table, String what) {
+        unsupported.add(table + ": " + what);
+    }
+}
