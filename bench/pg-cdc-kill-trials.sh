@@ -62,7 +62,7 @@ FERRY_PORT=""
 cleanup() {
     local rc=$?
     set +e
-    [ -n "$PGBENCH_PID" ] && kill -INT "$PGBENCH_PID" 2>/dev/null && wait "$PGBENCH_PID" 2>/dev/null
+    [ -n "$PGBENCH_PID" ] && kill -TERM "$PGBENCH_PID" 2>/dev/null && wait "$PGBENCH_PID" 2>/dev/null
     [ -n "$FERRY_PID" ] && kill -KILL "$FERRY_PID" 2>/dev/null && wait "$FERRY_PID" 2>/dev/null
     pg_stop_all
     if [ "$rc" -ne 0 ] || [ "$KEEP" -eq 1 ]; then
@@ -112,7 +112,9 @@ rate_args=()
 "$PGBIN/pgbench" -n -c "$CLIENTS" -j "$CLIENTS" -T 100000 "${rate_args[@]}" -b tpcb-like@20 -f "$WORK/probe.sql@1" \
     -h 127.0.0.1 -p "$SRC_PORT" -U postgres pgbench >"$WORK/pgbench.log" 2>&1 &
 PGBENCH_PID=$!
-ferry_cli migration-jobs start kill-trial >&2
+# The CLI's start returns once the job runs; the full load may be short, so watch for it through the API meanwhile.
+ferry_cli migration-jobs start kill-trial >"$WORK/start.log" 2>&1 &
+start_pid=$!
 
 kills=0
 full_load_kills=0
@@ -128,17 +130,25 @@ restart_ferry() {
     log "kill #$kills ($what): server restarted in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')s"
 }
 
-# Kills during the full load: each at a random moment of the (resumed) load, while it still runs.
+# Kills during the full load: each at a random moment (0-1.5 s) after the (resumed) load was seen running.
 for i in $(seq 1 "$FULL_LOAD_KILLS"); do
-    sleep "$((1 + RANDOM % 3)).$((RANDOM % 10))"
+    status=""
+    for _ in $(seq 1 600); do
+        status=$(job_status kill-trial 2>/dev/null || echo "UNREACHABLE -")
+        case "$status" in *" CDC" | *READY_FOR_PROMOTE | FAILED* | STOPPED* | *FULL_DUMP) break ;; esac
+        sleep 0.1
+    done
+    [ "$status" = "RUNNING FULL_DUMP" ] && sleep "$((RANDOM % 2)).$((RANDOM % 10))"
     status=$(job_status kill-trial)
-    case "$status" in
-        *FULL_DUMP | STARTING* | "RUNNING null")
-            restart_ferry "during the full load, job was $status"
-            full_load_kills=$((full_load_kills + 1)) ;;
-        *) log "full load already done ($status): no more kills during it"; break ;;
-    esac
+    if [ "$status" = "RUNNING FULL_DUMP" ]; then
+        restart_ferry "during the full load"
+        full_load_kills=$((full_load_kills + 1))
+    else
+        log "full load over ($status): no more kills during it"
+        break
+    fi
 done
+wait "$start_pid" || { cat "$WORK/start.log" >&2; log "(the start command was cut short by a kill; the job resumes by itself)"; }
 await_replicating kill-trial 600
 log "job replicating: $(api /v1/migrationJobs/kill-trial | jq -c '{state, phase, lag}')"
 
@@ -155,7 +165,8 @@ while [ "$cdc_kills" -lt "$KILLS" ]; do
 done
 
 step "Stopping pgbench and promoting"
-kill -INT "$PGBENCH_PID" 2>/dev/null || true
+# SIGTERM: a background job of a script ignores SIGINT
+kill -TERM "$PGBENCH_PID" 2>/dev/null || true
 wait "$PGBENCH_PID" 2>/dev/null || true
 PGBENCH_PID=""
 tail -n 12 "$WORK/pgbench.log" | grep -E 'transactions actually processed|tps|failed' >&2 || true
@@ -196,7 +207,7 @@ if [ "$slots" != 0 ]; then
     failures=$((failures + 1))
 fi
 ferry_server_stop
-grep -c ' ERROR ' "$WORK/ferry-server.log" | xargs -I{} log "ERROR lines in the Ferry server log: {}"
+log "ERROR lines in the Ferry server log: $(grep -c ' ERROR ' "$WORK/ferry-server.log" || true)"
 
 mkdir -p "$RESULTS_DIR"
 result="$RESULTS_DIR/$BENCH_NAME-$STAMP.txt"

@@ -97,8 +97,21 @@ final class InProcessFerry implements AutoCloseable {
         store.close();
     }
 
+    /** Deletes every job, then every managed instance this Ferry created, then closes it. */
     @Override
     public void close() {
-        closeQuietly();
+        try {
+            for (var job : control.jobs().list()) {
+                control.jobs().delete(job.name(), false, null);
+            }
+            for (var profile : control.profiles().list()) {
+                if (profile.spec() instanceof dev.ferry.core.model.ManagedInstance
+                        && profile.state() != dev.ferry.core.model.ProfileState.CREATING) {
+                    control.profiles().delete(profile.name(), true, null);
+                }
+            }
+        } finally {
+            closeQuietly();
+        }
     }
 }

@@ -27,6 +27,30 @@ class XpIT {
     @RegisterExtension
     static final LocalMariaDb destination = LocalMariaDb.shared("destination");
 
+    static long[] cpu(DatabaseConnection src, DatabaseConnection dst) throws Exception {
+        long[] out = new long[4];
+        int i = 0;
+        for (DatabaseConnection c : List.of(src, dst)) {
+            String pidFile = Servers.query(c, null, "SELECT @@pid_file").getFirst().getFirst().toString();
+            String pid = java.nio.file.Files.readString(java.nio.file.Path.of(pidFile)).strip();
+            out[i++] = ticks("/proc/" + pid + "/stat", false);
+        }
+        out[2] = ticks("/proc/self/stat", false);
+        out[3] = ticks("/proc/self/stat", true);
+        return out;
+    }
+
+    static long ticks(String stat, boolean children) throws Exception {
+        String s = java.nio.file.Files.readString(java.nio.file.Path.of(stat));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        // fields after the name: index 11 = utime, 12 = stime, 13 = cutime, 14 = cstime (0-based from state)
+        return children ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static String diff(long[] a, long[] b) {
+        return "src=%d dst=%d jvm=%d children=%d (x10ms)".formatted(b[0] - a[0], b[1] - a[1], b[2] - a[2], b[3] - a[3]);
+    }
+
     @Test
     void xp() throws Exception {
         long rows = Long.getLong("ferry.speed.rows", 400_000);
@@ -40,7 +64,7 @@ class XpIT {
         }
         DatabaseConnection dest = destination.superuser();
         String[] variants = System.getProperty("xp.variants", "0:33554432,1:33554432,1:8388608").split(",");
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < Integer.getInteger("xp.rounds", 2); round++) {
             for (String v : variants) {
                 String[] p = v.split(":");
                 System.setProperty("xp.unique", p[0]);
@@ -48,6 +72,7 @@ class XpIT {
                         new dev.ferry.engine.mysql.chunk.ChunkSizing(20_000, 500_000, Long.parseLong(p[1]), 4096),
                         dev.ferry.engine.mysql.copy.LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, true));
                 Servers.execute(dest, null, "DROP DATABASE IF EXISTS `" + db.name() + "`");
+                long[] c0 = cpu(db.connection(), dest);
                 long start = System.nanoTime();
                 engine.createDatabase(db.connection(), dest, db.name());
                 long idx;
@@ -74,12 +99,13 @@ class XpIT {
                     idx = (System.nanoTime() - s2) / 1_000_000;
                 }
                 log.atInfo().addKeyValue("variant", v).addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
-                        .addKeyValue("indexMs", idx).log("XP");
+                        .addKeyValue("indexMs", idx).addKeyValue("cpu", diff(c0, cpu(db.connection(), dest))).log("XP");
             }
         }
         if (Boolean.getBoolean("ferry.speed.peers")) {
+            long[] c0 = cpu(db.connection(), dest);
             long peer = PeerDump.dumpAndLoad(db.connection(), dest, db.name(), db.name() + "_peer", 2);
-            log.atInfo().addKeyValue("ms", peer).log("XP peers");
+            log.atInfo().addKeyValue("ms", peer).addKeyValue("cpu", diff(c0, cpu(db.connection(), dest))).log("XP peers");
         }
     }
 }

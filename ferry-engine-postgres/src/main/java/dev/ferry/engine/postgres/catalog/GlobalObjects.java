@@ -61,7 +61,7 @@ public final class GlobalObjects {
                 UNION SELECT p.pubowner FROM pg_catalog.pg_publication p
                 UNION SELECT s.srvowner FROM pg_catalog.pg_foreign_server s
                 UNION SELECT w.fdwowner FROM pg_catalog.pg_foreign_data_wrapper w
-                UNION SELECT u.umuser FROM pg_catalog.pg_user_mapping u""".formatted(UserObjects.USER_SCHEMA));
+                UNION SELECT u.umuser FROM pg_catalog.pg_user_mappings u WHERE u.umuser <> 0""".formatted(UserObjects.USER_SCHEMA));
         return names(c, "SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid IN (" + union + ")");
     }
 

@@ -54,6 +54,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final SplitSettings split;
     private final Semaphore indexPermits;
     private final PostDataStep postData;
+    private final SessionPool sessions;
     private volatile List<TableInfo> tables;
 
     private PgSourceSnapshot(DatabaseConnection source, SnapshotOptions options, ExportedSnapshot snapshot,
@@ -69,6 +70,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.split = SplitSettings.of(options.parallelism());
         this.indexPermits = new Semaphore(split.parallelism());
         this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source);
+        this.sessions = new SessionPool(snapshot, 2 * split.parallelism());
     }
 
     /** Opens the snapshot of {@code database} on {@code source} that {@code options} call for. */
@@ -135,7 +137,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
-        var context = new TableCopyTask.Context(snapshot, source, dest, sourceMajor, clock);
+        var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock);
         return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes.of(table.ref()), progress);
     }
 
@@ -186,6 +188,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public void close() {
         try {
             postData.close();
+            sessions.close();
         } finally {
             snapshot.close();
         }

@@ -15,9 +15,7 @@ import dev.ferry.engine.postgres.catalog.SplitCatalog;
 import dev.ferry.engine.postgres.catalog.TableCatalog;
 import dev.ferry.engine.postgres.catalog.TableCatalog.Column;
 import dev.ferry.engine.postgres.catalog.TypeCatalog;
-import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
-import dev.ferry.engine.postgres.connect.SessionSettings;
 import dev.ferry.engine.postgres.copy.CopyFormat;
 import dev.ferry.engine.postgres.copy.CopyMeter;
 import dev.ferry.engine.postgres.copy.CopyRange;
@@ -51,8 +49,8 @@ final class TableCopyTask {
     private static final long PROGRESS_INTERVAL_MILLIS = 250;
     static final double KEY_ORDER_CORRELATION = 0.9;
 
-    /** The snapshot, both servers (databases set) and the source's major version. */
-    record Context(ExportedSnapshot snapshot, DatabaseConnection source, DatabaseConnection destination,
+    /** The sessions, both servers (databases set) and the source's major version. */
+    record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
             int sourceMajor, java.time.Clock clock) {}
 
     private final Context context;
@@ -69,7 +67,16 @@ final class TableCopyTask {
         long started = context.clock().millis();
         TableRef ref = table.ref();
         CopyMeter meter = new CopyMeter(progress, context.clock(), PROGRESS_INTERVAL_MILLIS);
-        try (Connection src = context.snapshot().openImporter(); Connection dst = openDestination()) {
+        Connection src = context.sessions().source();
+        Connection dst;
+        try {
+            dst = context.sessions().destination(context.destination());
+        } catch (RuntimeException e) {
+            context.sessions().release(src, true);
+            throw e;
+        }
+        boolean done = false;
+        try {
             List<Column> columns;
             Map<Long, PgType> types;
             List<CopyRange> ranges;
@@ -104,10 +111,11 @@ final class TableCopyTask {
                     .addKeyValue("format", format.option()).addKeyValue("ranges", ranges.size())
                     .addKeyValue("indexes", tableIndexes.size()).addKeyValue("copyMs", copied - started)
                     .addKeyValue("indexMs", context.clock().millis() - copied).log("table copied");
+            done = true;
             return new CopyResult(rows, meter.bytes());
-        } catch (SQLException e) {
-            // Only closing can get here; the copy itself has committed or failed already.
-            throw PgErrors.translate(e, context.destination(), "closing the connections of " + ref);
+        } finally {
+            context.sessions().release(src, done);
+            context.sessions().release(dst, done);
         }
     }
 
@@ -154,9 +162,20 @@ final class TableCopyTask {
         workers.add(() -> drain(queue, src, dst, ref, names, format, meter, rows));
         for (int i = 1; i < Math.min(ranges.size(), split.parallelism()); i++) {
             workers.add(() -> {
-                try (Connection s = context.snapshot().openImporter(); Connection d = openDestination()) {
-                    return drain(queue, s, d, ref, names, format, meter, rows);
+                Connection s = context.sessions().source();
+                boolean drained = false;
+                try {
+                    Connection d = context.sessions().destination(context.destination());
+                    try {
+                        drain(queue, s, d, ref, names, format, meter, rows);
+                        drained = true;
+                    } finally {
+                        context.sessions().release(d, drained);
+                    }
+                } finally {
+                    context.sessions().release(s, drained);
                 }
+                return null;
             });
         }
         Workers.runAll(workers, "Copying table " + ref);
@@ -175,23 +194,6 @@ final class TableCopyTask {
                     .log("range copied");
         }
         return null;
-    }
-
-    /** A destination session for loading: portable text settings, no wait for WAL flush at commit. */
-    private Connection openDestination() {
-        Connection c = PgConnector.open(context.destination());
-        try {
-            SessionSettings.applyPortable(c);
-            SessionSettings.applyLoading(c);
-            return c;
-        } catch (SQLException e) {
-            try {
-                c.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw PgErrors.translate(e, context.destination(), "preparing a loading session");
-        }
     }
 
     /** Binary between equal majors when every column type's binary form is portable; text otherwise. */
