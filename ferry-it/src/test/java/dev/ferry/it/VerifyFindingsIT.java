@@ -116,6 +116,30 @@ class VerifyFindingsIT {
     }
 
     @Test
+    @Timeout(120)
+    void whatLogicalDecodingCannotCarryIsReportedForContinuousJobs() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        db.execute("CREATE TABLE keyed (id int PRIMARY KEY)", "CREATE TABLE full_ident (v text)",
+                "ALTER TABLE full_ident REPLICA IDENTITY FULL", "CREATE TABLE log_lines (v text)",
+                "CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY)", "SELECT lo_create(0)");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("limits", JobType.CONTINUOUS, "src", "dst", ObjectsConfig.ALL);
+
+        List<Finding> findings = ferry.control().jobs().verify("limits");
+
+        assertThat(finding(findings, "TABLES_WITHOUT_PRIMARY_KEY").message()).contains("full_ident").doesNotContain("keyed");
+        Finding noIdentity = finding(findings, "REPLICA_IDENTITY_NOTHING");
+        assertThat(noIdentity.message()).contains("log_lines").doesNotContain("full_ident");
+        assertThat(noIdentity.remedy()).contains("REPLICA IDENTITY FULL");
+        assertThat(finding(findings, "UNLOGGED_TABLES").message()).contains("scratch");
+        assertThat(finding(findings, "LARGE_OBJECTS").severity()).isEqualTo(Severity.WARNING);
+        ferry.job("limits-once", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        assertThat(ferry.control().jobs().verify("limits-once")).extracting(Finding::code)
+                .doesNotContain("TABLES_WITHOUT_PRIMARY_KEY", "UNLOGGED_TABLES", "LARGE_OBJECTS");
+    }
+
+    @Test
     @Timeout(300)
     void aDestinationOlderThanTheSourceIsAVersionIncompatibility() throws Exception {
         TestDatabase db = pg.freshDatabase();

@@ -73,9 +73,9 @@ public final class InProcessRun {
      * prints the per-table comparison on standard output. Exit code 0 only when the job completed and
      * every table's row count matches. Ctrl-C stops a one-time job; a continuous job replicates until
      * Ctrl-C or SIGTERM, or with {@code promoteWhenReady} until it caught up, then is promoted (see
-     * {@link CutOver}); with {@code releaseUnfinished} a continuous job
-     * that did not complete is deleted at the end, so that its replication slot does not stay on the
-     * source when nothing will resume the job (its home is thrown away).
+     * {@link CutOver}). With {@code releaseUnfinished}, a continuous job that did not complete is
+     * deleted at the end, so that its replication slot does not stay on the source when nothing will
+     * resume the job (its home is thrown away).
      */
     public int run(String job, boolean promoteWhenReady, boolean releaseUnfinished) throws InterruptedException {
         CutOver cutOver = new CutOver(promoteWhenReady);
@@ -136,10 +136,11 @@ public final class InProcessRun {
             }
             if (cutOver != null) {
                 int signals = interruption.signals();
-                if (!announced && progress.replicating() && signals == 0 && cutOver.due(job.state(), job.phase(), 0) == CutOver.Action.NONE) {
+                boolean waitingForUser = signals == 0 && cutOver.due(job.state(), job.phase(), 0) == CutOver.Action.NONE;
+                if (!announced && progress.replicating() && waitingForUser) {
                     announced = true;
-                    say(display, "Initial copy of %s done; replicating changes. Press Ctrl-C (or send SIGTERM) to promote the destination."
-                            .formatted(name));
+                    say(display, ("Initial copy of %s done; replicating changes. Press Ctrl-C (or send SIGTERM) "
+                            + "to promote the destination.").formatted(name));
                 }
                 if (signals > signalsSeen && cutOver.waitingForFullLoad(job.state(), job.phase(), signals)) {
                     say(display, "Promotion requested: it starts once the initial copy is done (Ctrl-C again stops the job instead).");

@@ -36,6 +36,7 @@ class PgContinuousSnapshotIT {
     @Test
     void theSnapshotEndsWhereTheNewSlotStartsAndLaterRowsAreOnlyInTheSlot() {
         var source = sourceWithRows();
+        source.execute("CREATE PUBLICATION users_own FOR TABLE t");
         String job = "cont-" + source.name().replace('_', '-');
         String slot = ReplicationNames.slot(job, source.name());
         String publication = ReplicationNames.publication(job);
@@ -56,6 +57,8 @@ class PgContinuousSnapshotIT {
         assertThat(source.queryLong("SELECT count(*) FROM pg_publication WHERE puballtables AND pubname = '"
                 + publication + "'")).isEqualTo(1);
         assertThat(Sql.value(d, "SELECT count(*) FROM t")).isEqualTo(1000L);
+        assertThat(Sql.query(d, "SELECT pubname FROM pg_publication")).as("the job's publication stays on the source")
+                .containsExactly(List.of("users_own"));
         assertThat(source.queryLong("SELECT count(*) FROM pg_logical_slot_peek_binary_changes('" + slot + "', NULL, NULL, "
                 + "'proto_version', '1', 'publication_names', '" + publication + "') WHERE get_byte(data, 0) = 73"))
                 .as("inserts after the snapshot, in the slot").isEqualTo(10);

@@ -11,7 +11,6 @@ import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import com.github.shyiko.mysql.binlog.network.ServerException;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Position.BinlogPosition;
@@ -23,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,19 +40,11 @@ final class ApplyLoop {
     private static final long POLL_MILLIS = 20;
     private static final long IDLE_RECORD_MILLIS = 1_000;
     private static final long STALL_MILLIS = 6 * BinlogStream.HEARTBEAT_MILLIS;
-    private static final int MAX_RECONNECTS = 10;
 
     /** Opens a stream from a position (a new replica connection). */
     @FunctionalInterface
     interface StreamOpener {
         BinlogStream open(BinlogPosition from);
-    }
-
-    /** The stream ended without a fatal error; streaming resumes from the applied position. */
-    private static final class Disconnected extends Exception {
-        Disconnected(String why, Throwable cause) {
-            super(why, cause);
-        }
     }
 
     private final ReplicationContext ctx;
@@ -88,28 +78,20 @@ final class ApplyLoop {
         appliedTime = fromTime;
         state = new StreamState(ctx.flavor(), from);
         statements.replayAfterCrash(pendingDdl.orElse(null));
-        int failures = 0;
+        var reconnects = new Reconnects(ctx);
         try {
             while (true) {
-                BinlogPosition start = applied;
+                BinlogPosition attemptFrom = applied;
                 try (BinlogStream stream = opener.open(applied)) {
                     if (stream(stream)) {
                         return;
                     }
-                } catch (Disconnected d) {
+                } catch (Reconnects.Disconnected d) {
                     applier.rollback();
                     batch.reset();
                     tableMaps.clear();
                     state.reset(applied);
-                    failures = Coordinates.compare(applied, start) > 0 ? 1 : failures + 1;
-                    if (failures > MAX_RECONNECTS) {
-                        throw new FerryException(ErrorCode.UNAVAILABLE, ("The binlog connection to source %s:%d failed %d times"
-                                + " in a row (%s); check the source and its network, then resume the job").formatted(ctx.source().host(),
-                                ctx.source().port(), failures, d.getMessage()), d.getCause());
-                    }
-                    log.atWarn().addKeyValue("job", ctx.job()).addKeyValue("position", applied.text()).addKeyValue("attempt", failures)
-                            .addKeyValue("reason", d.getMessage()).log("binlog connection lost; streaming again from the applied position");
-                    pause(Math.min(5_000, 200L * failures));
+                    reconnects.lost(d, Coordinates.compare(applied, attemptFrom) > 0, applied);
                 }
             }
         } catch (InterruptedException | RuntimeException e) {
@@ -124,7 +106,7 @@ final class ApplyLoop {
     }
 
     /** True when stopped at the stop position. */
-    private boolean stream(BinlogStream stream) throws InterruptedException, Disconnected {
+    private boolean stream(BinlogStream stream) throws InterruptedException, Reconnects.Disconnected {
         long lastEvent = ctx.clock().millis();
         while (true) {
             if (ctx.cancelled().getAsBoolean() || Thread.interrupted()) {
@@ -136,15 +118,15 @@ final class ApplyLoop {
                 case null -> {
                     idle(now);
                     if (now - lastEvent > STALL_MILLIS) {
-                        throw new Disconnected("no event or heartbeat for " + (now - lastEvent) / 1000 + " s", null);
+                        throw new Reconnects.Disconnected("no event or heartbeat for " + (now - lastEvent) / 1000 + " s", null);
                     }
                 }
                 case BinlogStream.Item.Received r -> {
                     lastEvent = now;
                     handle(r.event(), now);
                 }
-                case BinlogStream.Item.Failed f -> throw failure(f);
-                case BinlogStream.Item.Ended e -> throw new Disconnected("the source ended the stream", null);
+                case BinlogStream.Item.Failed f -> throw Reconnects.classify(f, ctx, applied);
+                case BinlogStream.Item.Ended e -> throw new Reconnects.Disconnected("the source ended the stream", null);
             }
             if (state.txn() == null && batch.isEmpty() && ctx.stopReached(applied)) {
                 return true;
@@ -323,29 +305,6 @@ final class ApplyLoop {
             applier.commit(reached, appliedTime, null);
             applied = reached;
             listener.applied(applied, appliedTime != null ? appliedTime : ctx.clock().instant(), Map.of());
-        }
-    }
-
-    /** A fatal failure throws; anything else is a lost connection, streamed again from the applied position. */
-    private Disconnected failure(BinlogStream.Item.Failed f) {
-        if (f.error() instanceof ServerException s) {
-            throw ctx.refused(s, applied);
-        }
-        if (f.undecodable()) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("An event of the source's binary log after %s could not be"
-                    + " decoded (%s); the change cannot be replicated faithfully, so replication stopped").formatted(applied.text(),
-                    f.error().getMessage()), f.error());
-        }
-        return new Disconnected(String.valueOf(f.error().getMessage()), f.error());
-    }
-
-    private void pause(long millis) throws InterruptedException {
-        long until = ctx.clock().millis() + millis;
-        while (ctx.clock().millis() < until) {
-            if (ctx.cancelled().getAsBoolean()) {
-                throw new InterruptedException("replication of job " + ctx.job() + " was stopped");
-            }
-            TimeUnit.MILLISECONDS.sleep(Math.min(50, millis));
         }
     }
 }

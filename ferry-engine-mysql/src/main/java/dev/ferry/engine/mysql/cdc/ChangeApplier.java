@@ -104,6 +104,14 @@ final class ChangeApplier implements AutoCloseable {
         return recorded;
     }
 
+    List<String> triggers() {
+        try {
+            return catalog.triggers(database);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "list the triggers of database " + Dialect.MYSQL.quote(database));
+        }
+    }
+
     /** The destination table as it is now, or empty when there is no such base table. */
     Optional<TableDef> table(TableRef ref) {
         try {

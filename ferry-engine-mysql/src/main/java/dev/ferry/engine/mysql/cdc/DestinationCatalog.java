@@ -38,6 +38,12 @@ final class DestinationCatalog {
         return known;
     }
 
+    /** The triggers of {@code database}: they fire on replicated changes too, as no session switch turns them off. */
+    List<String> triggers(String database) throws SQLException {
+        return Sql.query(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY 1",
+                rs -> rs.getString(1), database);
+    }
+
     void forget() {
         tables.clear();
     }

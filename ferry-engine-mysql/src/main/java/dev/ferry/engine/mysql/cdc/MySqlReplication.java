@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -119,6 +120,12 @@ public final class MySqlReplication implements Replication {
             Instant fromTime = recorded.filter(p -> p.position() == from).map(Progress::commitTime).orElse(null);
             checkSource(sourceSql, from);
             boolean byGtid = !start.gtids().isEmpty();
+            List<String> triggers = applier.triggers();
+            if (!triggers.isEmpty()) {
+                log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
+                        .addKeyValue("triggers", triggers).log("the destination database has triggers; they fire again on"
+                                + " replicated changes, whose effects the binary log already carries");
+            }
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
                     .addKeyValue("position", from.text()).addKeyValue("serverId", serverId).addKeyValue("byGtid", byGtid)
                     .log("change replication starting");

@@ -7,13 +7,17 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Position.BinlogPosition;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.testkit.LocalMariaDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -293,6 +297,27 @@ class MySqlReplicationIT {
             assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress")).isPositive();
         }
         ReplicationFinisher.finish(f.request("finish-job", start), ReplicationFixture.CONNECTOR);
+    }
+
+    @Test
+    void changesToATableCopiedAtALaterPositionAreSkippedUpToIt() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
+                "CREATE TABLE u (id INT PRIMARY KEY)");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("INSERT INTO t VALUES (1, 'early')", "INSERT INTO u VALUES (1)", "UPDATE t SET v = 'copied' WHERE id = 1");
+        BinlogPosition copied = f.sourceHead();
+        f.onDestination("INSERT INTO t VALUES (1, 'copied')");
+        f.onSource("INSERT INTO t VALUES (2, 'late')", "UPDATE t SET v = 'after' WHERE id = 1");
+        var request = new ReplicationRequest("copied-job", f.database, f.source.connection(), f.destination, start,
+                Map.of(new TableRef(f.database, "t"), copied));
+
+        var replication = MySqlReplication.open(request, ReplicationFixture.CONNECTOR, Clock.systemUTC());
+        var listener = new RecordingListener();
+        replication.stopAt(replication.sourceHead());
+        replication.run(listener);
+
+        f.assertSameContent("t", "u");
+        assertThat(f.destinationStrings("SELECT v FROM t ORDER BY id")).containsExactly("after", "late");
     }
 
     @Test

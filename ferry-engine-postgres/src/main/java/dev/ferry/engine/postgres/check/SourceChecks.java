@@ -52,6 +52,9 @@ public final class SourceChecks {
             DatabaseConnection db = source.withDatabase(database);
             try (Connection c = PgConnector.open(db)) {
                 TablePrivileges.check(c, database, server.username()).ifPresent(findings::add);
+                if (continuous) {
+                    findings.addAll(CdcLimitations.check(c, database));
+                }
                 if (continuous && job != null) {
                     checkPublication(c, ReplicationNames.publication(job), database, findings);
                 }

@@ -4,6 +4,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.postgres.catalog.CatalogObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +61,9 @@ public final class PostDataCopier {
 
     /**
      * Dumps {@code options}' post-data section of {@code source} (database set) and renders it as SQL
-     * without the entries of the {@code indexes} and {@code constraints} (oids) built with the data.
+     * without the entries of {@code excluded} (built with the data, or the job's own publication).
      */
-    public Prepared prepare(DumpOptions options, Set<Long> indexes, Set<Long> constraints, DatabaseConnection source) {
+    public Prepared prepare(DumpOptions options, Set<CatalogObject> excluded, DatabaseConnection source) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("ferry-post-data-");
@@ -75,14 +76,14 @@ public final class PostDataCopier {
             run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
             run(List.of(tools.pgRestore().toString(), "--list", "--file=" + listing, archive.toString()), null, null,
                     "pg_restore --list");
-            Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8), indexes,
-                    constraints), StandardCharsets.UTF_8);
+            Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8), excluded),
+                    StandardCharsets.UTF_8);
             List<String> restore = new ArrayList<>(List.of(tools.pgRestore().toString(), "--use-list=" + selected,
                     "--file=" + remainder));
             restore.addAll(options.restoreArguments());
             restore.add(archive.toString());
             run(restore, null, null, "pg_restore of the post-data section");
-            return new Prepared(dir, remainder, source.database(), indexes.size());
+            return new Prepared(dir, remainder, source.database(), excluded.size());
         } catch (IOException | RuntimeException e) {
             if (dir != null) {
                 deleteTree(dir);
@@ -113,7 +114,7 @@ public final class PostDataCopier {
                 "--echo-errors", "--set=ON_ERROR_STOP=1", "--file=" + script, "--file=" + prepared.remainder), null,
                 destination, "applying the post-data schema of database " + destination.database());
         log.atInfo().addKeyValue("database", prepared.database).addKeyValue("section", "post-data")
-                .addKeyValue("prebuilt", prepared.excluded)
+                .addKeyValue("excluded", prepared.excluded)
                 .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("schema section copied");
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.engine.postgres.schema;
 
+import dev.ferry.engine.postgres.catalog.CatalogObject;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -7,29 +8,22 @@ import java.util.regex.Pattern;
 
 /**
  * Filters a {@code pg_restore --list} table of contents: drops the entries of given catalog objects,
- * matched by their {@code pg_class} oid (indexes) or {@code pg_constraint} oid (constraints) rather than
- * by name, since names with spaces make the listing ambiguous. Comments and everything else stay, in
- * their order. Pure.
+ * matched by the catalog they live in and their oid (as pg_dump lists them) rather than by name, since
+ * names with spaces make the listing ambiguous. Comments and everything else stay, in their order. Pure.
  */
 public final class TocFilter {
-    static final long PG_CLASS = 1259;
-    static final long PG_CONSTRAINT = 2606;
     private static final Pattern ENTRY = Pattern.compile("^\\s*\\d+;\\s+(\\d+)\\s+(\\d+)\\s");
 
     private TocFilter() {}
 
-    /** The listing without the entries of {@code indexes} and {@code constraints}. */
-    public static List<String> without(List<String> listing, Set<Long> indexes, Set<Long> constraints) {
-        return listing.stream().filter(line -> keep(line, indexes, constraints)).toList();
+    /** The listing without the entries of {@code excluded}. */
+    public static List<String> without(List<String> listing, Set<CatalogObject> excluded) {
+        return listing.stream().filter(line -> keep(line, excluded)).toList();
     }
 
-    private static boolean keep(String line, Set<Long> indexes, Set<Long> constraints) {
+    private static boolean keep(String line, Set<CatalogObject> excluded) {
         Matcher m = ENTRY.matcher(line);
-        if (!m.find()) {
-            return true;
-        }
-        long catalog = Long.parseLong(m.group(1));
-        long oid = Long.parseLong(m.group(2));
-        return !(catalog == PG_CLASS && indexes.contains(oid) || catalog == PG_CONSTRAINT && constraints.contains(oid));
+        return !m.find()
+                || !excluded.contains(new CatalogObject(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
     }
 }

@@ -9,7 +9,9 @@ import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.Engine.SnapshotOptions;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
+import dev.ferry.engine.postgres.catalog.PublicationCatalog;
 import dev.ferry.engine.postgres.catalog.TableCatalog;
+import dev.ferry.engine.postgres.cdc.ReplicationNames;
 import dev.ferry.engine.postgres.cdc.ReplicationStart;
 import dev.ferry.engine.postgres.cdc.SlotSnapshot;
 import dev.ferry.engine.postgres.connect.PgConnector;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,7 +72,10 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.indexes = new IndexPlan(snapshot, source, () -> new HashSet<>(tables().stream().map(TableInfo::ref).toList()));
         this.split = SplitSettings.of(options.parallelism());
         this.indexPermits = new Semaphore(split.parallelism());
-        this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source);
+        // The job's publication is in the snapshot (it was created first) but belongs to the source only.
+        String publication = options.forReplication() ? ReplicationNames.publication(options.jobName()) : null;
+        this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> publication == null
+                ? Set.of() : snapshot.withConnection(c -> PublicationCatalog.objects(c, publication), "reading publications"));
         this.sessions = new SessionPool(snapshot, 2 * split.parallelism());
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.engine.postgres.snapshot;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.postgres.catalog.CatalogObject;
 import dev.ferry.engine.postgres.catalog.IndexDef;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
@@ -40,13 +41,17 @@ final class PostDataStep implements AutoCloseable {
     private final IndexPlan plan;
     private final Supplier<PgTools> tools;
     private final DatabaseConnection source;
+    private final Supplier<Set<CatalogObject>> skipped;
     private final ReentrantLock lock = new ReentrantLock();
     private FutureTask<PostDataCopier.Prepared> prepared;
 
-    PostDataStep(IndexPlan plan, Supplier<PgTools> tools, DatabaseConnection source) {
+    /** {@code skipped}: further objects left out of the section (the job's own publication). */
+    PostDataStep(IndexPlan plan, Supplier<PgTools> tools, DatabaseConnection source,
+            Supplier<Set<CatalogObject>> skipped) {
         this.plan = plan;
         this.tools = tools;
         this.source = source;
+        this.skipped = skipped;
     }
 
     /** Starts dumping and rendering the section on a virtual thread, unless already started. */
@@ -63,15 +68,14 @@ final class PostDataStep implements AutoCloseable {
     }
 
     private PostDataCopier.Prepared prepare(DumpOptions options) {
-        Set<Long> indexes = new HashSet<>();
-        Set<Long> constraints = new HashSet<>();
+        Set<CatalogObject> excluded = new HashSet<>(skipped.get());
         for (IndexDef index : plan.all()) {
-            indexes.add(index.oid());
+            excluded.add(new CatalogObject(CatalogObject.PG_CLASS, index.oid()));
             if (index.constraint() != null) {
-                constraints.add(index.constraint().oid());
+                excluded.add(new CatalogObject(CatalogObject.PG_CONSTRAINT, index.constraint().oid()));
             }
         }
-        return new PostDataCopier(tools.get()).prepare(options, indexes, constraints, source);
+        return new PostDataCopier(tools.get()).prepare(options, excluded, source);
     }
 
     void apply(DumpOptions options, IndexBuilder builder, int parallelism, DatabaseConnection destination) {

@@ -26,6 +26,7 @@ import dev.ferry.engine.postgres.index.IndexStatements;
 import dev.ferry.engine.postgres.internal.Workers;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class TableCopyTask {
 
     /** The sessions, both servers (databases set) and the source's major version. */
     record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
-            int sourceMajor, java.time.Clock clock) {}
+            int sourceMajor, Clock clock) {}
 
     private final Context context;
     private final SplitSettings split;

@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.engine.postgres.catalog.CatalogObject;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,11 +17,13 @@ class TocFilterTest {
             "3215; 1259 16422 INDEX public p v postgres",
             "3218; 1259 16433 INDEX public e_at postgres",
             "3228; 0 0 INDEX ATTACH public e1_at_idx postgres",
-            "3230; 2606 16442 FK CONSTRAINT public c c_pid_fkey postgres");
+            "3230; 2606 16442 FK CONSTRAINT public c c_pid_fkey postgres",
+            "3400; 6104 16500 PUBLICATION - ferry_job postgres");
 
     @Test
-    void dropsTheEntriesOfPrebuiltIndexesAndConstraintsByOidAndKeepsTheRestInOrder() {
-        assertThat(TocFilter.without(LISTING, Set.of(16422L, 16419L), Set.of(16419L))).containsExactly(
+    void dropsTheEntriesOfTheGivenObjectsAndKeepsTheRestInOrder() {
+        assertThat(TocFilter.without(LISTING, Set.of(new CatalogObject(1259, 16422), new CatalogObject(2606, 16419),
+                new CatalogObject(6104, 16500)))).containsExactly(
                 ";",
                 "; Selected TOC Entries:",
                 "3225; 2606 16441 CONSTRAINT public c c_r_excl postgres",
@@ -31,7 +34,8 @@ class TocFilterTest {
     }
 
     @Test
-    void anOidOfAnotherCatalogIsNotMistakenForAnIndex() {
-        assertThat(TocFilter.without(LISTING, Set.of(16441L), Set.of(16433L))).isEqualTo(LISTING);
+    void anOidOfAnotherCatalogIsNotMistakenForTheObject() {
+        assertThat(TocFilter.without(LISTING, Set.of(new CatalogObject(1259, 16441), new CatalogObject(2606, 16433))))
+                .isEqualTo(LISTING);
     }
 }
