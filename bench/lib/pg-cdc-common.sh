@@ -209,7 +209,7 @@ await_replicating() {
         status=$(job_status "$job" || echo "UNREACHABLE -")
         case "$status" in
             "RUNNING CDC" | "RUNNING READY_FOR_PROMOTE") return 0 ;;
-            FAILED* | STOPPED* | COMPLETED*)
+            FAILED* | STOPPED* | COMPLETED* | NOT_STARTED*)
                 api "/v1/migrationJobs/$job" | jq . >&2 || true
                 die "job $job is $status" ;;
         esac

@@ -140,6 +140,23 @@ class VerifyFindingsIT {
     }
 
     @Test
+    @Timeout(120)
+    void aSelectionLeavingOutWhatASelectedTableNeedsIsAWarning() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        db.execute("CREATE TABLE customers (id int PRIMARY KEY)",
+                "CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers(id))");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("partial", JobType.ONE_TIME, "src", "dst",
+                new ObjectsConfig(List.of(), List.of(db.name() + ".public.customers")));
+
+        Finding dependency = finding(ferry.control().jobs().verify("partial"), "SELECTION_DEPENDENCY");
+
+        assertThat(dependency.severity()).isEqualTo(Severity.WARNING);
+        assertThat(dependency.message()).contains("orders").contains("customers").contains("foreign key");
+    }
+
+    @Test
     @Timeout(300)
     void aDestinationOlderThanTheSourceIsAVersionIncompatibility() throws Exception {
         TestDatabase db = pg.freshDatabase();

@@ -69,6 +69,12 @@ public final class Verifier {
         }
         findings.addAll(engine.checkSource(source, databases, job.type() == JobType.CONTINUOUS));
         findings.addAll(engine.checkDestination(source, destination, databases));
+        ObjectSelection selection = new ObjectSelection(job.objectsConfig());
+        if (!selection.isAll()) {
+            for (String database : databases) {
+                findings.addAll(SelectionDependencies.check(engine.dependencies(source, database), database, selection));
+            }
+        }
         for (String database : databases) {
             if (resumable.contains(database)) {
                 continue;

@@ -174,6 +174,16 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public List<dev.ferry.core.spi.engine.Dependency> dependencies(DatabaseConnection source, String database) {
+        DatabaseConnection db = source.withDatabase(database);
+        return dev.ferry.engine.postgres.connect.PgErrors.call(db, "reading dependencies between tables", () -> {
+            try (var c = dev.ferry.engine.postgres.connect.PgConnector.open(db)) {
+                return dev.ferry.engine.postgres.catalog.Dependencies.read(c);
+            }
+        });
+    }
+
+    @Override
     public boolean supportsReplication() {
         return true;
     }

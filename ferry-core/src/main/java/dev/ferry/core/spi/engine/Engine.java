@@ -64,6 +64,14 @@ public interface Engine {
         return List.of();
     }
 
+    /**
+     * Which tables and views of {@code database} need which tables (foreign keys, views), so a partial
+     * selection can be warned about. Reads only; empty when the engine cannot tell.
+     */
+    default List<Dependency> dependencies(DatabaseConnection source, String database) {
+        return List.of();
+    }
+
     /** Findings about the destination for receiving {@code databases} from {@code source}. Reads only. */
     default List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {

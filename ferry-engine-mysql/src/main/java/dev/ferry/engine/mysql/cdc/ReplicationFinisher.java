@@ -3,7 +3,9 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.engine.mysql.Flavor;
 import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.ServerVersion;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
 import java.math.BigInteger;
@@ -22,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicationFinisher {
     private static final Logger log = LoggerFactory.getLogger(ReplicationFinisher.class);
-    private static final int ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 
     private ReplicationFinisher() {}
 
@@ -58,12 +59,8 @@ public final class ReplicationFinisher {
 
     /** The next AUTO_INCREMENT value of each table that has one, read fresh (MySQL 8 caches it otherwise). */
     static Map<String, BigInteger> counters(Connection c, String database) throws SQLException {
-        try {
+        if (ServerVersion.of(c).flavor() == Flavor.MYSQL) {
             Sql.execute(c, "SET SESSION information_schema_stats_expiry = 0");
-        } catch (SQLException e) {
-            if (e.getErrorCode() != ER_UNKNOWN_SYSTEM_VARIABLE) {
-                throw e;
-            }
         }
         Map<String, BigInteger> counters = new LinkedHashMap<>();
         Sql.query(c, "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the destination sessions that load rows, set for speed and fidelity:
  * <ul>
- * <li>{@code unique_checks=0, foreign_key_checks=0}: the rows were valid on the source and foreign keys are added
- * after the data;</li>
+ * <li>{@code foreign_key_checks=0}: the rows were valid on the source, and foreign keys are added after the data
+ * anyway; {@code unique_checks=0} too, except on MariaDB 10.6 and later, where it makes the first insert into an
+ * empty table lock the whole table until it commits, which would serialize the parallel chunks of a table. Unique
+ * secondary indexes are built after the data, so the setting costs nothing there;</li>
  * <li>the connector's baseline {@code sql_mode} ({@code NO_AUTO_VALUE_ON_ZERO}, not strict): every value already
  * fitted the source's column, a 0 in an AUTO_INCREMENT column stays 0, and zero dates load as they are;</li>
  * <li>{@code time_zone='+00:00'} (also the connector's), the zone in which the source printed TIMESTAMPs;</li>
@@ -37,7 +39,8 @@ public final class LoadSession {
     /** Whether loaded rows may skip the destination's binary log. */
     public enum BinlogPolicy { SKIP_WHEN_PERMITTED, KEEP }
 
-    private record Facts(Flavor flavor, boolean localInfile, boolean binlog) {}
+    /** {@code bulkInsertLocks}: MariaDB 10.6+, where unique_checks=0 locks a whole empty table for its first insert. */
+    private record Facts(Flavor flavor, boolean localInfile, boolean binlog, boolean bulkInsertLocks) {}
 
     private final MySqlConnector connector;
     private final BinlogPolicy binlogPolicy;
@@ -57,7 +60,7 @@ public final class LoadSession {
         Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
         try {
             Facts f = facts(c, destination);
-            Sql.execute(c, "SET SESSION unique_checks = " + Integer.getInteger("xp.unique", 0) + ", SESSION foreign_key_checks = 0,"
+            Sql.execute(c, "SET SESSION unique_checks = " + (f.bulkInsertLocks() ? 1 : 0) + ", SESSION foreign_key_checks = 0,"
                     + " SESSION net_read_timeout = 3600, SESSION net_write_timeout = 3600");
             if (f.flavor() == Flavor.MARIADB) {
                 Sql.execute(c, "SET SESSION max_statement_time = 0");
@@ -81,10 +84,11 @@ public final class LoadSession {
         if (known != null) {
             return known;
         }
-        Flavor flavor = ServerVersion.of(c).flavor();
+        ServerVersion version = ServerVersion.of(c);
+        Flavor flavor = version.flavor();
         boolean[] vars = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin",
                 rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
-        Facts f = new Facts(flavor, vars[0], vars[1]);
+        Facts f = new Facts(flavor, vars[0], vars[1], flavor == Flavor.MARIADB && version.major() >= 1006);
         if (useLoadData && !f.localInfile() && warned.add("infile " + key)) {
             log.atWarn().addKeyValue("server", key).log("local_infile is OFF on the destination: rows are copied with batched"
                     + " INSERTs, several times slower; run SET GLOBAL local_infile = 1 there to use LOAD DATA LOCAL");

@@ -13,7 +13,9 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +58,38 @@ public final class SchemaWriter {
         log.atInfo().addKeyValue("database", database).addKeyValue("tables", tables.size()).log("tables created");
     }
 
-    /** Adds deferred indexes and foreign keys, then routines, views (in dependency order), triggers and events. */
+    /**
+     * Adds the table's deferred indexes that the destination table does not have yet, in one ALTER TABLE: called
+     * as soon as the table's rows are in, so that index builds overlap the copy of other tables.
+     */
+    public void addIndexes(TableSchema table) {
+        try (Connection c = open()) {
+            addIndexes(c, table);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "close the schema session");
+        }
+    }
+
+    private void addIndexes(Connection c, TableSchema t) throws SQLException {
+        if (t.ddl().indexes().isEmpty()) {
+            return;
+        }
+        Set<String> present = new HashSet<>(Sql.query(c, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", rs -> rs.getString(1), database, t.ref().table()));
+        List<String> missing = t.ddl().indexes().stream().filter(d -> !present.contains(TableDdl.indexName(d))).toList();
+        if (!missing.isEmpty()) {
+            long started = System.nanoTime();
+            run(c, TableDdl.alter(D.quote(t.ref().table()), missing), "add the indexes of table " + t.ref());
+            log.atInfo().addKeyValue("table", t.ref().toString()).addKeyValue("indexes", missing.size())
+                    .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("indexes built");
+        }
+    }
+
+    /** Adds deferred indexes still missing and foreign keys, then routines, views (in dependency order), triggers and events. */
     public void finish(SourceSchema schema) {
         try (Connection c = open()) {
             for (TableSchema t : schema.tables().values()) {
-                if (!t.ddl().indexes().isEmpty()) {
-                    run(c, TableDdl.alter(D.quote(t.ref().table()), t.ddl().indexes()), "add the indexes of table " + t.ref());
-                }
+                addIndexes(c, t);
             }
             // Second pass: a foreign key may rely on an index of another table added above.
             for (TableSchema t : schema.tables().values()) {

@@ -64,6 +64,13 @@ public record TableDdl(String create, List<String> indexes, List<String> foreign
         return "ALTER TABLE " + quotedTable + " ADD " + String.join(", ADD ", definitions);
     }
 
+    /** The name of a deferred index definition such as {@code UNIQUE KEY `a``b` (`x`)}, unquoted; null when unparseable. */
+    public static String indexName(String definition) {
+        int start = definition.indexOf('`');
+        int end = start < 0 ? -1 : endOfBacktickName(definition, start);
+        return end < 0 ? null : definition.substring(start + 1, end - 1).replace("``", "`");
+    }
+
     private static int bodyStart(String ddl) {
         String prefix = "CREATE TABLE ";
         if (!ddl.startsWith(prefix) || ddl.length() <= prefix.length() || ddl.charAt(prefix.length()) != '`') {

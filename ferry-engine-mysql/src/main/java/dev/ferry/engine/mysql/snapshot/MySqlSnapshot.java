@@ -78,6 +78,7 @@ public final class MySqlSnapshot implements SourceSnapshot {
      * Copies the table in key ranges on the snapshot's workers, reporting each finished range through
      * {@link CopyProgress#chunkCopied} with an id that describes its bounds (such as {@code [1000,2000)}); given the
      * ids reported by an interrupted copy, keeps those rows and copies the rest. The result counts the rows kept.
+     * Once the rows are in, the table's secondary indexes are built (foreign keys wait for copySchemaAfter).
      */
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress, Set<String> chunksDone) {
@@ -90,6 +91,8 @@ public final class MySqlSnapshot implements SourceSnapshot {
         if (tableLock != null) {
             tableLock.copied(table.ref());
         }
+        // Build the table's secondary indexes now, while other tables still load, rather than all at the end.
+        new SchemaWriter(connector, destination, view.database()).addIndexes(ts);
         return result;
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 class ReplicationApplyRateIT {
     private static final Logger log = LoggerFactory.getLogger(ReplicationApplyRateIT.class);
     private static final int TABLE_ROWS = 10_000;
-    private static final int TRANSACTIONS = Integer.getInteger("tx", 2_500);
+    private static final int TRANSACTIONS = 2_500;
 
     @RegisterExtension
     static final LocalMariaDb source = LocalMariaDb.shared();

@@ -85,4 +85,11 @@ class TableDdlTest {
         assertThat(TableDdl.alter("`t`", java.util.List.of("KEY `a` (`a`)", "UNIQUE KEY `b` (`b`)")))
                 .isEqualTo("ALTER TABLE `t` ADD KEY `a` (`a`), ADD UNIQUE KEY `b` (`b`)");
     }
+
+    @Test
+    void readsTheNameOfADeferredIndex() {
+        assertThat(TableDdl.indexName("UNIQUE KEY `a``b ü` (`x`)")).isEqualTo("a`b ü");
+        assertThat(TableDdl.indexName("KEY `k_1` (`k`)")).isEqualTo("k_1");
+        assertThat(TableDdl.indexName("KEY broken")).isNull();
+    }
 }

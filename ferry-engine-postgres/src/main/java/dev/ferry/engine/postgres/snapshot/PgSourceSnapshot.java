@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * by the job's new replication slot (continuous jobs, so the snapshot ends exactly where replication
  * starts), by a temporary slot (a resumed continuous load), or by {@code pg_export_snapshot()}
  * (one-time jobs). Schema travels through pg_dump sections, rows through COPY sessions that import the
- * snapshot; each table's indexes are built right after its rows. {@link #copyTable} is safe from
- * several threads; each call opens its own connections.
+ * snapshot; each table's indexes are built right after its rows, and the post-data section is dumped
+ * in the background meanwhile. {@link #copyTable} is safe from several threads; each call uses its own
+ * sessions, which later calls reuse.
  */
 public final class PgSourceSnapshot implements SourceSnapshot {
     private static final Logger log = LoggerFactory.getLogger(PgSourceSnapshot.class);
