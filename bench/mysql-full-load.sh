@@ -84,7 +84,8 @@ need_cmd "$MARIADBD" mariadb-install-db mariadb mariadb-dump mariadb-admin /usr/
 case ",$TOOLS," in *,mydumper,*) need_cmd mydumper myloader ;; esac
 case " $DATASETS " in *" sysbench "*) need_cmd sysbench ;; esac
 if [ "$(id -u)" -eq 0 ]; then id mysql >/dev/null 2>&1 || die "running as root needs an OS user 'mysql'"; fi
-MY_OS_USER=$([ "$(id -u)" -eq 0 ] && echo mysql || id -un)
+MY_OS_USER=mysql
+if [ "$(id -u)" -ne 0 ]; then MY_OS_USER=$(id -un); fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # Servers

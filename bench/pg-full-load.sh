@@ -80,7 +80,8 @@ need_cmd "$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/psql" "$PGBIN/pg_dump" "$PGBIN/
     /usr/bin/time ss
 case ",$TOOLS," in *,pgcopydb,*) need_cmd pgcopydb ;; esac
 if [ "$(id -u)" -eq 0 ]; then id postgres >/dev/null 2>&1 || die "running as root needs an OS user 'postgres'"; fi
-PG_OS_USER=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un)
+PG_OS_USER=postgres
+if [ "$(id -u)" -ne 0 ]; then PG_OS_USER=$(id -un); fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # Clusters

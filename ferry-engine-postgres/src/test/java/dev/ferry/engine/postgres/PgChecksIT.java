@@ -63,8 +63,8 @@ class PgChecksIT {
     void aUserWithoutReplicationOrSelectGetsErrorsNamingTheUnreadableTables() {
         var source = pg.freshDatabase();
         String user = "reader_" + source.name();
-        source.execute("CREATE ROLE " + user + " LOGIN PASSWORD 'reader-pw'", "CREATE TABLE granted (id int)",
-                "CREATE TABLE \"Secret Stuff\" (id int)", "GRANT SELECT ON granted TO " + user);
+        source.execute("CREATE ROLE " + user + " LOGIN PASSWORD 'reader-pw'", "CREATE TABLE granted (id int PRIMARY KEY)",
+                "CREATE TABLE \"Secret Stuff\" (id int PRIMARY KEY)", "GRANT SELECT ON granted TO " + user);
         var asReader = new DatabaseConnection(EngineKind.POSTGRESQL, source.connection().host(),
                 source.connection().port(), user, Secret.of("reader-pw"), source.name(), null);
 

@@ -14,12 +14,14 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Position.BinlogPosition;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.mysql.cdc.StreamState.Txn;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -198,7 +200,7 @@ final class ApplyLoop {
 
     private void query(QueryEventData q, EventHeaderV4 h, long now) {
         String sql = DdlStatement.stripLeadingComments(q.getSql());
-        String head = sql.substring(0, Math.min(20, sql.length())).toUpperCase(java.util.Locale.ROOT);
+        String head = sql.substring(0, Math.min(20, sql.length())).toUpperCase(Locale.ROOT);
         if (head.equals("BEGIN") || head.startsWith("XA START")) {
             if (state.txn() == null) {
                 begin(null, h, true, now);
@@ -274,7 +276,7 @@ final class ApplyLoop {
         return t;
     }
 
-    private void batchRows(Map.Entry<dev.ferry.core.model.TableRef, Long> counted) {
+    private void batchRows(Map.Entry<TableRef, Long> counted) {
         if (counted != null) {
             batch.countRows(counted.getKey(), counted.getValue());
         }
@@ -284,7 +286,7 @@ final class ApplyLoop {
         applier.commit(batch.last(), batch.lastCommitTime(), null);
         applied = batch.last();
         appliedTime = batch.lastCommitTime();
-        Map<dev.ferry.core.model.TableRef, Long> counts = batch.rowsByTable();
+        Map<TableRef, Long> counts = batch.rowsByTable();
         batch.reset();
         listener.applied(applied, appliedTime, counts);
     }

@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -21,7 +22,7 @@ record ChangeSql(String sql, int[] written, int[] matched) {
     static ChangeSql insert(TableDef t, BitSet included, boolean idempotent) {
         int[] cols = writable(t, included);
         String names = names(t, cols);
-        String marks = java.util.Arrays.stream(cols).mapToObj(i -> "?").collect(Collectors.joining(", "));
+        String marks = Arrays.stream(cols).mapToObj(i -> "?").collect(Collectors.joining(", "));
         return new ChangeSql((idempotent ? "REPLACE INTO " : "INSERT INTO ") + table(t) + " (" + names + ") VALUES (" + marks + ")",
                 cols, new int[0]);
     }
@@ -29,7 +30,7 @@ record ChangeSql(String sql, int[] written, int[] matched) {
     static ChangeSql update(TableDef t, BitSet before, BitSet after) {
         int[] set = writable(t, after);
         int[] where = matching(t, before);
-        String assignments = java.util.Arrays.stream(set).mapToObj(i -> D.quote(t.columns().get(i).name()) + " = ?")
+        String assignments = Arrays.stream(set).mapToObj(i -> D.quote(t.columns().get(i).name()) + " = ?")
                 .collect(Collectors.joining(", "));
         return new ChangeSql("UPDATE " + table(t) + " SET " + assignments + where(t, where), set, where);
     }
@@ -55,7 +56,7 @@ record ChangeSql(String sql, int[] written, int[] matched) {
         if (cols.length == 0) {
             throw new IllegalArgumentException("no column identifies rows of table " + t.ref());
         }
-        boolean key = !t.primaryKey().isEmpty() && java.util.Arrays.equals(cols,
+        boolean key = !t.primaryKey().isEmpty() && Arrays.equals(cols,
                 t.primaryKey().stream().mapToInt(Integer::intValue).toArray());
         List<String> terms = new ArrayList<>();
         for (int i : cols) {
@@ -70,7 +71,7 @@ record ChangeSql(String sql, int[] written, int[] matched) {
     }
 
     private static String names(TableDef t, int[] cols) {
-        return java.util.Arrays.stream(cols).mapToObj(i -> D.quote(t.columns().get(i).name())).collect(Collectors.joining(", "));
+        return Arrays.stream(cols).mapToObj(i -> D.quote(t.columns().get(i).name())).collect(Collectors.joining(", "));
     }
 
     private static String table(TableDef t) {
@@ -79,8 +80,8 @@ record ChangeSql(String sql, int[] written, int[] matched) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChangeSql other && sql.equals(other.sql) && java.util.Arrays.equals(written, other.written)
-                && java.util.Arrays.equals(matched, other.matched);
+        return o instanceof ChangeSql other && sql.equals(other.sql) && Arrays.equals(written, other.written)
+                && Arrays.equals(matched, other.matched);
     }
 
     @Override

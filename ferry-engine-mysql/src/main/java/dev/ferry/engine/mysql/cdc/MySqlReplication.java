@@ -116,8 +116,9 @@ public final class MySqlReplication implements Replication {
             Flavor flavor = ServerVersion.of(sourceSql).flavor();
             long serverId = ServerIds.of(request.jobName(), request.database(), Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));
             Optional<Progress> recorded = applier.recorded();
-            BinlogPosition from = recorded.map(p -> Coordinates.later(start, p.position())).orElse(start);
-            Instant fromTime = recorded.filter(p -> p.position() == from).map(Progress::commitTime).orElse(null);
+            Optional<Progress> resumed = recorded.filter(p -> Coordinates.compare(p.position(), start) >= 0);
+            BinlogPosition from = resumed.map(Progress::position).orElse(start);
+            Instant fromTime = resumed.map(Progress::commitTime).orElse(null);
             checkSource(sourceSql, from);
             boolean byGtid = !start.gtids().isEmpty();
             List<String> triggers = applier.triggers();
@@ -135,7 +136,7 @@ public final class MySqlReplication implements Replication {
                     request.jobName() + "-" + request.database());
             try (LagMeter lag = new LagMeter(connector, source, flavor, clock)) {
                 new ApplyLoop(ctx, opener, applier, lag, listener)
-                        .run(from, fromTime, recorded.filter(p -> p.position() == from).flatMap(Progress::pendingDdl));
+                        .run(from, fromTime, resumed.flatMap(Progress::pendingDdl));
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, source, "read the source's replication settings");

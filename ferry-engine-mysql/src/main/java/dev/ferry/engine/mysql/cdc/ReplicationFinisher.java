@@ -59,7 +59,8 @@ public final class ReplicationFinisher {
 
     /** The next AUTO_INCREMENT value of each table that has one, read fresh (MySQL 8 caches it otherwise). */
     static Map<String, BigInteger> counters(Connection c, String database) throws SQLException {
-        if (ServerVersion.of(c).flavor() == Flavor.MYSQL) {
+        ServerVersion version = ServerVersion.of(c);
+        if (version.flavor() == Flavor.MYSQL && version.major() >= 800) {
             Sql.execute(c, "SET SESSION information_schema_stats_expiry = 0");
         }
         Map<String, BigInteger> counters = new LinkedHashMap<>();

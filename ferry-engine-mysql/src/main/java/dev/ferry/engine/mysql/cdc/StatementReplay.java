@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.model.Position;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
@@ -65,7 +66,8 @@ final class StatementReplay {
 
     /** Replays {@code sql}, recording it pending first and {@code end} as applied after. */
     void replay(DdlStatement ddl, String sql, BinlogPosition applied, Instant appliedTime, BinlogPosition end, Instant time) {
-        boolean again = end.text().equals(pendingAfterCrash);
+        boolean again = pendingAfterCrash != null
+                && Coordinates.compare(Coordinates.binlog(Position.parse(pendingAfterCrash), "pending DDL"), end) == 0;
         applier.commit(applied, appliedTime, end.text());
         applier.ddl(sql, ddl.kind() != Kind.DATABASE, again);
         applier.commit(end, time, null);

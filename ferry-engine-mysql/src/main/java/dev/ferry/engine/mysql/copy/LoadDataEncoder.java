@@ -8,6 +8,15 @@ package dev.ferry.engine.mysql.copy;
  */
 final class LoadDataEncoder {
     private static final byte ESC = '\\';
+    /** The letter written after the escape character for each byte that needs one; 0 for the others. */
+    private static final byte[] ESCAPES = new byte[256];
+
+    static {
+        ESCAPES['\\'] = '\\';
+        ESCAPES['\t'] = 't';
+        ESCAPES['\n'] = 'n';
+        ESCAPES[0] = '0';
+    }
 
     private LoadDataEncoder() {}
 
@@ -32,14 +41,8 @@ final class LoadDataEncoder {
         }
         int plainFrom = 0;
         for (int i = 0; i < value.length; i++) {
-            byte escaped = switch (value[i]) {
-                case '\\' -> (byte) '\\';
-                case '\t' -> (byte) 't';
-                case '\n' -> (byte) 'n';
-                case 0 -> (byte) '0';
-                default -> -1;
-            };
-            if (escaped != -1) {
+            byte escaped = ESCAPES[value[i] & 0xFF];
+            if (escaped != 0) {
                 out.put(value, plainFrom, i - plainFrom);
                 out.put(ESC);
                 out.put(escaped);

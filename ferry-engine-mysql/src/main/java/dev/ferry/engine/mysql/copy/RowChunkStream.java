@@ -13,6 +13,8 @@ import java.sql.SQLException;
  * IOException). Used by one thread at a time.
  */
 final class RowChunkStream extends InputStream {
+    static final int MAX_READ = 8 * 1024 - 64;
+
     private final RowSource rows;
     private final long maxRows;
     private final long maxBytes;
@@ -68,14 +70,17 @@ final class RowChunkStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        // The driver sends one network packet per read: fill the whole request, not one row, so packets are full.
-        while (buffer.remaining() < len && fill()) {
+        // The driver sends one network packet per read, so fill the request rather than return one row; but stay
+        // under its 8 KiB packet buffer (4 bytes go to the header), which it would otherwise swap for a 128 KiB one
+        // and back on every packet.
+        int want = Math.min(len, MAX_READ);
+        while (buffer.remaining() < want && fill()) {
             // each fill appends one row
         }
         if (buffer.remaining() == 0) {
             return -1;
         }
-        return buffer.drain(b, off, len);
+        return buffer.drain(b, off, want);
     }
 
     @Override

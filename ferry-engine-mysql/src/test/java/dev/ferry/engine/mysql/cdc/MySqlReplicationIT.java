@@ -8,7 +8,10 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ReplicationRequest;
+import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.MySqlEngine;
 import dev.ferry.testkit.LocalMariaDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +36,8 @@ class MySqlReplicationIT {
 
     @RegisterExtension
     static final LocalMariaDb destination = LocalMariaDb.shared("destination");
+
+    private static final Engine ENGINE = new MySqlEngine(Clock.systemUTC());
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -162,6 +167,46 @@ class MySqlReplicationIT {
     }
 
     @Test
+    void aDdlStatementTheDestinationRefusesStopsReplicationNamingIt() {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY)");
+        f.onDestination("CREATE INDEX ix ON t (id)");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("INSERT INTO t VALUES (1)", "CREATE INDEX ix ON t (id)", "INSERT INTO t VALUES (2)");
+
+        assertThatThrownBy(() -> runToHead(f, f.open("ddl-fail-job", start)))
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
+                .hasMessageContaining("CREATE INDEX ix ON t (id)")
+                .hasMessageContaining("Duplicate key name");
+        assertThat(f.destinationLong("SELECT COUNT(*) FROM t")).isEqualTo(1);
+    }
+
+    @Test
+    void aDdlPendingWhenTheLastRunStoppedIsReplayedToleratingWhatItHadDone() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY)");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("CREATE INDEX ix ON t (id)");
+        BinlogPosition afterDdl = f.sourceHead();
+        f.onSource("INSERT INTO t VALUES (1)");
+        f.onDestination("CREATE INDEX ix ON t (id)");
+        try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION);
+                PreparedStatement write = prepareProgress(c)) {
+            ProgressTable.write(write, "pending-job", f.database, start, null, afterDdl.text());
+        }
+
+        runToHead(f, f.open("pending-job", start));
+
+        f.assertSameContent("t");
+        assertThat(f.destinationCreateTable("t")).isEqualTo(f.sourceCreateTable("t"));
+        assertThat(f.destinationStrings("SELECT COALESCE(pending_ddl, 'none') FROM ferry.replication_progress WHERE job = 'pending-job'"))
+                .containsExactly("none");
+    }
+
+    private static PreparedStatement prepareProgress(Connection c) throws java.sql.SQLException {
+        ProgressTable.ensure(c);
+        return ProgressTable.prepareWrite(c);
+    }
+
+    @Test
     void anInterruptedRunResumesWithoutLosingOrRepeatingAnything() throws Exception {
         var f = ReplicationFixture.create(source, destination,
                 "CREATE TABLE acct (id INT PRIMARY KEY, bal BIGINT NOT NULL, note VARCHAR(40)) ENGINE=InnoDB",
@@ -287,7 +332,7 @@ class MySqlReplicationIT {
         runToHead(f, f.open("finish-job", start));
         assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'finish-job'")).isEqualTo(1);
 
-        ReplicationFinisher.finish(f.request("finish-job", start), ReplicationFixture.CONNECTOR);
+        ENGINE.finishReplication(f.request("finish-job", start));
 
         assertThat(f.destinationLong("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                 + " AND TABLE_NAME = 'seqd'")).isGreaterThanOrEqualTo(9);
@@ -296,7 +341,7 @@ class MySqlReplicationIT {
             assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'finish-job'")).isZero();
             assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress")).isPositive();
         }
-        ReplicationFinisher.finish(f.request("finish-job", start), ReplicationFixture.CONNECTOR);
+        ENGINE.finishReplication(f.request("finish-job", start));
     }
 
     @Test
@@ -325,12 +370,12 @@ class MySqlReplicationIT {
         var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY)");
         assertThat(f.destinationLong("SELECT @@GLOBAL.read_only")).isZero();
 
-        String record = ReadOnlyDemotion.demote(ReplicationFixture.CONNECTOR, destination.superuser());
+        String record = ENGINE.demoteDestination(destination.superuser(), List.of(f.database));
         try {
             assertThat(f.destinationLong("SELECT @@GLOBAL.read_only")).isEqualTo(1);
             f.onDestination("INSERT INTO t VALUES (1)");
         } finally {
-            ReadOnlyDemotion.restore(ReplicationFixture.CONNECTOR, destination.superuser(), record);
+            ENGINE.restoreDestination(destination.superuser(), record);
         }
 
         assertThat(record).isEqualTo("read_only=0");
