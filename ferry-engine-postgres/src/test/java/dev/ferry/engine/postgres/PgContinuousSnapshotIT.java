@@ -13,6 +13,7 @@ import dev.ferry.testkit.LocalPostgres;
 import dev.ferry.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class PgContinuousSnapshotIT {
 
             assertThat(source.queryLong("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                     .isZero();
-        } catch (java.sql.SQLException expected) {
+        } catch (SQLException expected) {
             // The stream's server process was ended; closing it reports that.
             assertThat(expected.getMessage()).isNotBlank();
         }
@@ -139,7 +140,7 @@ class PgContinuousSnapshotIT {
         return ((Position.PgLsn) position).lsn();
     }
 
-    private static Connection replicationConnection(TestDatabase db) throws java.sql.SQLException {
+    private static Connection replicationConnection(TestDatabase db) throws SQLException {
         Properties props = new Properties();
         PGProperty.USER.set(props, db.connection().username());
         PGProperty.PASSWORD.set(props, db.connection().password().reveal());

@@ -5,6 +5,7 @@ import dev.ferry.core.FerryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,7 +41,7 @@ public final class Workers {
                     results.forEach(f -> f.cancel(true));
                     Thread.currentThread().interrupt();
                     throw new FerryException(ErrorCode.CANCELLED, what + " was interrupted", e);
-                } catch (java.util.concurrent.CancellationException e) {
+                } catch (CancellationException e) {
                     // Cancelled because another task failed first; that failure is reported.
                     if (failure == null) {
                         throw new IllegalStateException("a task was cancelled before any failed", e);
