@@ -26,7 +26,8 @@ Options:
   --scale N         pgbench scale of the source (default: 10; --quick: 2)
   --backlog N       transactions written while replication is paused (default: 60000; --quick: 4000)
   --clients N       pgbench clients (default: 2)
-  --rate TPS        steady-state pgbench rate (default: half the slower side's backlog apply rate, at most 1000)
+  --rate TPS        steady-state pgbench rate (default: half the slower side's backlog apply rate, at most 70% of
+                    the rate pgbench reached unthrottled while writing the backlog, at most 1000)
   --duration S      steady-state duration in seconds (default: 120; --quick: 20)
   --quick           small sizes, a few minutes in all
   --keep            keep the work directory (servers are still stopped)
@@ -149,10 +150,11 @@ t0=$(now)
 "$PGBIN/pgbench" -n -c "$CLIENTS" -j "$CLIENTS" -t "$per_client" -b tpcb-like -h 127.0.0.1 -p "$SRC_PORT" -U postgres \
     pgbench >"$WORK/pgbench-backlog.log" 2>&1 || { cat "$WORK/pgbench-backlog.log" >&2; die "pgbench failed"; }
 t1=$(now)
+WRITE_TPS=$(awk -v n="$BACKLOG" -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f", n / s }')
 H1=$(history_count "$SRC_PORT")
 WAL_MB=$(sql_value "$SRC_PORT" postgres "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$LSN0') / 1048576.0, 1)")
 BACKLOG_TX=$((H1 - H0))
-log "backlog: $BACKLOG_TX transactions, $WAL_MB MB of WAL, written in $(elapsed "$t0" "$t1")s"
+log "backlog: $BACKLOG_TX transactions, $WAL_MB MB of WAL, written in $(elapsed "$t0" "$t1")s ($WRITE_TPS tx/s)"
 for p in $SRC_PORT $FERRY_DST_PORT $NATIVE_DST_PORT; do psql_at "$p" postgres -c CHECKPOINT; done
 sync
 
@@ -208,8 +210,9 @@ log "native: ${NATIVE_DRAIN_S}s, $NATIVE_DRAIN_TPS tx/s overall, $NATIVE_SUSTAIN
 # (b) Steady state
 
 if [ -z "$RATE" ]; then
-    RATE=$(awk -v a="$FERRY_SUSTAINED_TPS" -v b="$NATIVE_SUSTAINED_TPS" 'BEGIN { m = (a < b ? a : b) / 2;
-        if (m > 1000) m = 1000; if (m < 20) m = 20; printf "%d", m }')
+    # Half the slower side's apply rate, and no more than 70% of what pgbench managed unthrottled on the source.
+    RATE=$(awk -v a="$FERRY_SUSTAINED_TPS" -v b="$NATIVE_SUSTAINED_TPS" -v w="$WRITE_TPS" 'BEGIN { m = (a < b ? a : b) / 2;
+        if (m > 0.7 * w) m = 0.7 * w; if (m > 1000) m = 1000; if (m < 20) m = 20; printf "%d", m }')
 fi
 step "(b) Steady state: pgbench -R $RATE for ${DURATION}s, lag sampled once a second"
 await_replicating bench-cdc 300
@@ -308,7 +311,7 @@ cp "$SAMPLES" "$base-samples.csv"
     echo "- Ferry: one continuous job (default settings) into its own cluster; native: CREATE PUBLICATION FOR ALL TABLES +"
     echo "  CREATE SUBSCRIPTION (defaults: one apply worker, synchronous_commit=off) into its own cluster."
     echo "- (a) both paused (Ferry: migration-jobs stop; native: ALTER SUBSCRIPTION DISABLE), $BACKLOG_TX transactions"
-    echo "  ($WAL_MB MB of WAL) written, then Ferry (resume through the API, skipValidation) and native (ENABLE) each drain"
+    echo "  ($WAL_MB MB of WAL) written (pgbench unthrottled: $WRITE_TPS tx/s), then Ferry (resume through the API, skipValidation) and native (ENABLE) each drain"
     echo "  it alone, one after the other, timed until the destination's pgbench_history has every row; 'sustained' is the"
     echo "  rate between 10% and 90% of the backlog (leaves out start-up and the tail)."
     echo "- (b) both replicate at once while pgbench runs at -R $RATE for ${DURATION}s plus a heartbeat (UPDATE of one row"

@@ -57,9 +57,7 @@ class FullLoadSpeedIT {
         }
         log.atInfo().addKeyValue("rows", rows * TABLES).addKeyValue("ms", (System.nanoTime() - loadStart) / 1_000_000)
                 .log("source loaded");
-        Engine engine = new MySqlEngine(new dev.ferry.engine.mysql.snapshot.CopySettings(Clock.systemUTC(),
-                new dev.ferry.engine.mysql.chunk.ChunkSizing(20_000, 500_000, Long.getLong("xp.bytes", 32L << 20), 4096),
-                dev.ferry.engine.mysql.copy.LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, true));
+        Engine engine = new MySqlEngine(Clock.systemUTC());
         DatabaseConnection dest = destination.superuser();
 
         long start = System.nanoTime();

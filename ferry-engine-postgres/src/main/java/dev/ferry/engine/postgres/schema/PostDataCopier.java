@@ -130,15 +130,20 @@ public final class PostDataCopier {
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         int exit;
         String errors;
+        Process p;
         try {
-            Process p = pb.start();
-            StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
-            exit = p.waitFor();
-            errors = stderr.text();
+            p = pb.start();
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s: %s; check the PostgreSQL client "
                     + "tools installation").formatted(command.getFirst(), e.getMessage()), e);
+        }
+        try {
+            StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
+            exit = p.waitFor();
+            errors = stderr.text();
         } catch (InterruptedException e) {
+            // Ending psql mid-script makes the server roll its transaction back.
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new FerryException(ErrorCode.CANCELLED, "Interrupted while " + doing, e);
         }
