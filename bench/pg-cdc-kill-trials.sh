@@ -217,7 +217,7 @@ mkdir -p "$RESULTS_DIR"
 result="$RESULTS_DIR/$BENCH_NAME-$STAMP.txt"
 {
     echo "$BENCH_NAME $STAMP: scale $SCALE, pgbench -c $CLIENTS rate ${RATE}, kills: $kills ($full_load_kills during the full load, $cdc_kills during replication)"
-    echo "pgbench: $(grep -E 'transactions actually processed' "$WORK/pgbench.log" || echo '?')"
+    echo "writer: pgbench tpcb-like (one pgbench_history row per transaction) + bench_probe inserts, stopped by SIGTERM"
     echo "tables (table|rows|md5) source:"
     cat "$WORK/source-tables"
     echo "destination:"

@@ -153,4 +153,36 @@ class MySqlSnapshotIT {
         assertThat(engine.countRows(dest, db.name(), List.of(new TableRef(db.name(), "a"), new TableRef(db.name(), "b"))).values())
                 .containsExactly(2L, 1L);
     }
+
+    @Test
+    void loadedRowsSkipTheDestinationsBinaryLogOnlyWhenTheUserMay() throws Exception {
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(100))", "INSERT INTO t SELECT seq, REPEAT('x', 100) FROM seq_1_to_5000");
+        DatabaseConnection root = destination.superuser();
+        String loader = "binlogless_" + db.name();
+        engine.createDatabase(db.connection(), root, db.name());
+        Servers.execute(root, null, "CREATE USER '" + loader + "'@'%' IDENTIFIED BY 'pw'",
+                "GRANT ALL ON `" + db.name() + "`.* TO '" + loader + "'@'%'");
+        DatabaseConnection limited = new DatabaseConnection(root.engine(), root.host(), root.port(), loader, Secret.of("pw"), null, null);
+        try (SourceSnapshot snapshot = engine.openSnapshot(db.connection(), db.name(), CopyFlow.options(1))) {
+            CopyFlow.prepare(engine, db.connection(), root, db.name(), snapshot);
+            TableInfo t = snapshot.tables().getFirst();
+
+            long asRoot = binlogGrowth(root, () -> snapshot.copyTable(t, root, (rows, bytes) -> { }));
+            long asLoader = binlogGrowth(root, () -> snapshot.copyTable(t, limited, (rows, bytes) -> { }));
+
+            assertThat(asRoot).isLessThan(50_000);
+            assertThat(asLoader).isGreaterThan(500_000);
+        } finally {
+            Servers.execute(root, null, "DROP USER '" + loader + "'@'%'");
+        }
+        assertThat(Servers.query(root, db.name(), "SELECT COUNT(*) FROM t").getFirst().getFirst()).hasToString("5000");
+    }
+
+    /** Bytes the server's binary log grew by while {@code work} ran. */
+    private static long binlogGrowth(DatabaseConnection server, Runnable work) throws Exception {
+        Servers.execute(server, null, "FLUSH BINARY LOGS");
+        work.run();
+        return ((Number) Servers.query(server, null, "SHOW MASTER STATUS").getFirst().get(1)).longValue();
+    }
 }

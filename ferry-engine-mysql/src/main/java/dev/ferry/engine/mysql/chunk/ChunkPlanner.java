@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class ChunkPlanner {
     /** Longest bound kept in a chunk id, so that ids stay short; a longer sampled boundary is skipped. */
-    static final int MAX_BOUND_LENGTH = 48;
+    static final int MAX_BOUND_LENGTH = 40;
 
     private final ChunkSizing sizing;
 

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,7 +160,7 @@ final class ChunkedCopy {
     }
 
     /** Runs every chunk on its own virtual thread; the first failure cancels the others and is rethrown. */
-    private static void runAll(List<KeyRange> ranges, java.util.function.Consumer<KeyRange> work) {
+    private static void runAll(List<KeyRange> ranges, Consumer<KeyRange> work) {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (KeyRange r : ranges) {
