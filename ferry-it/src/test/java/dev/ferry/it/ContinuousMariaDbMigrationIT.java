@@ -90,7 +90,10 @@ class ContinuousMariaDbMigrationIT {
         TestDatabase bank = source.freshDatabase();
         bank.execute("CREATE TABLE account (id INT AUTO_INCREMENT PRIMARY KEY, owner VARCHAR(40) CHARACTER SET utf8mb4, "
                         + "balance DECIMAL(14,2), note VARBINARY(16))",
-                "INSERT INTO account (owner, balance, note) SELECT concat('o', seq), seq, unhex(hex(seq)) FROM seq_1_to_2000");
+                "INSERT INTO account (owner, balance, note) SELECT concat('o', seq), seq, unhex(hex(seq)) FROM seq_1_to_2000",
+                "CREATE TABLE audit_log (id INT AUTO_INCREMENT PRIMARY KEY, account_id INT)",
+                "CREATE TRIGGER account_audit AFTER INSERT ON account FOR EACH ROW "
+                        + "INSERT INTO audit_log (account_id) VALUES (NEW.id)");
         ferry.profile("src", bank.connection());
         ferry.profile("dst", destination.superuser());
         ferry.job("follow-maria", JobType.CONTINUOUS, "src", "dst", ObjectsConfig.ALL);
@@ -116,7 +119,9 @@ class ContinuousMariaDbMigrationIT {
 
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
         DatabaseConnection dst = destination.superuser();
-        for (String table : List.of("account", "extra_renamed")) {
+        assertThat(Sql.one(dst, bank.name(), "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'account_audit'"))
+                .as("the trigger arrives at promotion").isEqualTo("1");
+        for (String table : List.of("account", "extra_renamed", "audit_log")) {
             assertThat(checksum(dst, bank.name(), table)).as(table).isEqualTo(checksum(bank.connection(), bank.name(), table));
         }
         assertThat(Sql.one(dst, "mysql", "SELECT @@global.read_only")).isEqualTo("0");

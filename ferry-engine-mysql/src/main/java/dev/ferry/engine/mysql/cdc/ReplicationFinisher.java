@@ -48,6 +48,7 @@ public final class ReplicationFinisher {
                     raised++;
                 }
             }
+            createDeferredObjects(request, connector);
             String removed = ProgressTable.remove(c, request.jobName(), request.database());
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
                     .addKeyValue("counters", raised).addKeyValue("bookkeeping", removed).log("destination AUTO_INCREMENT counters synchronised");
@@ -68,5 +69,21 @@ public final class ReplicationFinisher {
                 + " AND TABLE_TYPE = 'BASE TABLE' AND AUTO_INCREMENT IS NOT NULL", rs -> counters.put(rs.getString(1),
                 new BigInteger(rs.getString(2))), database);
         return counters;
+    }
+
+    /**
+     * Creates the triggers and events the full load of a continuous job left out, as the source has them
+     * now (replicated DDL may have changed them), for the tables the destination has.
+     */
+    private static void createDeferredObjects(ReplicationRequest request, MySqlConnector connector) throws SQLException {
+        String database = request.database();
+        var selection = new dev.ferry.core.model.ObjectSelection(dev.ferry.core.model.ObjectsConfig.ALL);
+        dev.ferry.engine.mysql.schema.SourceSchema schema;
+        try (Connection c = connector.open(request.source(), null, MySqlConnector.Role.SOURCE)) {
+            var tables = dev.ferry.engine.mysql.catalog.Catalog.baseTables(c, database, selection);
+            schema = dev.ferry.engine.mysql.schema.SchemaReader.read(c, database, tables, selection);
+        }
+        new dev.ferry.engine.mysql.schema.SchemaWriter(connector, request.destination(), database)
+                .createTriggersAndEvents(schema);
     }
 }

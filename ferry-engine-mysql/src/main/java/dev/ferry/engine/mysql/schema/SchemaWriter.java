@@ -87,6 +87,11 @@ public final class SchemaWriter {
 
     /** Adds deferred indexes still missing and foreign keys, then routines, views (in dependency order), triggers and events. */
     public void finish(SourceSchema schema) {
+        finish(schema, true);
+    }
+
+    /** As {@link #finish(SourceSchema)}, leaving triggers and events out unless {@code triggersAndEvents}. */
+    public void finish(SourceSchema schema, boolean triggersAndEvents) {
         try (Connection c = open()) {
             for (TableSchema t : schema.tables().values()) {
                 addIndexes(c, t);
@@ -102,11 +107,8 @@ public final class SchemaWriter {
                 create(c, o, collation);
             }
             createViews(c, schema.views(), collation);
-            for (SourceObject o : schema.triggers()) {
-                create(c, o, collation);
-            }
-            for (SourceObject o : schema.events()) {
-                create(c, o, collation);
+            if (triggersAndEvents) {
+                createTriggersAndEvents(c, schema, collation);
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, destination, "finish the schema of database " + D.quote(database));
@@ -114,6 +116,24 @@ public final class SchemaWriter {
         log.atInfo().addKeyValue("database", database).addKeyValue("views", schema.views().size())
                 .addKeyValue("routines", schema.routines().size()).addKeyValue("triggers", schema.triggers().size())
                 .addKeyValue("events", schema.events().size()).log("schema finished");
+    }
+
+    /** Creates the schema's triggers and events (what a continuous job defers to its promotion). */
+    public void createTriggersAndEvents(SourceSchema schema) {
+        try (Connection c = open()) {
+            createTriggersAndEvents(c, schema, Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "create the triggers and events of database " + D.quote(database));
+        }
+    }
+
+    private void createTriggersAndEvents(Connection c, SourceSchema schema, String collation) throws SQLException {
+        for (SourceObject o : schema.triggers()) {
+            create(c, o, collation);
+        }
+        for (SourceObject o : schema.events()) {
+            create(c, o, collation);
+        }
     }
 
     /** Views may select from views: create what can be created, and retry the rest while that makes progress. */

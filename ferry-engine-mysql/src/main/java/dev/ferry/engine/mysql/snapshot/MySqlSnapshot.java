@@ -23,7 +23,8 @@ import java.util.Set;
  */
 public final class MySqlSnapshot implements SourceSnapshot {
     /** What the snapshot saw when it opened: the position, the selected tables (largest first) and their schema. */
-    record View(String database, Optional<Position> position, List<TableInfo> tables, SourceSchema schema) {
+    record View(String database, Optional<Position> position, List<TableInfo> tables, SourceSchema schema,
+            boolean continuous) {
         View {
             tables = List.copyOf(tables);
         }
@@ -98,7 +99,9 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
-        new SchemaWriter(connector, destination, view.database()).finish(view.schema());
+        // A continuous job gets its triggers and events at promotion: they would otherwise act again on
+        // replicated rows whose effects the binlog already carries.
+        new SchemaWriter(connector, destination, view.database()).finish(view.schema(), !view.continuous());
     }
 
     @Override

@@ -110,7 +110,8 @@ public final class SnapshotOpener {
             } finally {
                 pool.giveBack(reader);
             }
-            var view = new MySqlSnapshot.View(database, position, tables.stream().map(Catalog.TableEntry::info).toList(), schema);
+            var view = new MySqlSnapshot.View(database, position, tables.stream().map(Catalog.TableEntry::info).toList(), schema,
+                    options.forReplication());
             var loads = new LoadSession(connector, settings.binlog(), settings.useLoadData());
             // Chunks reported under an earlier snapshot of a continuous job do not match this snapshot's position.
             var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
