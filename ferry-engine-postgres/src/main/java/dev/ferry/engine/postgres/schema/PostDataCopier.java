@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class PostDataCopier {
     private static final Logger log = LoggerFactory.getLogger(PostDataCopier.class);
 
+    /** The least maintenance_work_mem (kB) of the session applying the section. */
+    static final long MAINTENANCE_WORK_MEM_KB = 512 * 1024;
+
     private final PgTools tools;
 
     public PostDataCopier(PgTools tools) {
@@ -101,8 +104,13 @@ public final class PostDataCopier {
     public void apply(Prepared prepared, List<String> prelude, DatabaseConnection destination) {
         long started = System.nanoTime();
         Path script = prepared.dir.resolve("prelude.sql");
+        // Foreign key checks, the remaining index builds and materialized view refreshes sort and hash in
+        // maintenance_work_mem: give them at least what the early index builds get.
         List<String> sql = new ArrayList<>(List.of("SET statement_timeout = 0;", "SET lock_timeout = 0;",
-                "SET client_min_messages = warning;"));
+                "SET client_min_messages = warning;", "SET synchronous_commit = off;",
+                "SELECT pg_catalog.set_config('maintenance_work_mem', GREATEST(pg_catalog.pg_size_bytes("
+                        + "pg_catalog.current_setting('maintenance_work_mem')) / 1024, " + MAINTENANCE_WORK_MEM_KB
+                        + ")::text, false);"));
         prelude.forEach(statement -> sql.add(statement + ";"));
         try {
             Files.write(script, sql, StandardCharsets.UTF_8);
