@@ -67,7 +67,10 @@ public final class Verifier {
                     "No source database matches the job's selection on %s".formatted(source.display()),
                     "Check the source profile's database and the job's include/exclude patterns", null));
         }
-        findings.addAll(engine.checkSource(source, databases, job.type() == JobType.CONTINUOUS));
+        boolean continuous = job.type() == JobType.CONTINUOUS;
+        // A job that has written before (resume, restart) owns the slot and publication it finds.
+        findings.addAll(resumable.isEmpty() ? engine.checkSource(source, databases, continuous, job.name())
+                : engine.checkSource(source, databases, continuous));
         findings.addAll(engine.checkDestination(source, destination, databases));
         ObjectSelection selection = new ObjectSelection(job.objectsConfig());
         if (!selection.isAll()) {

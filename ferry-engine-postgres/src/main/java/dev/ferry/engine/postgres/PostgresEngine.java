@@ -157,6 +157,7 @@ public final class PostgresEngine implements Engine {
      * {@link #checkSource(DatabaseConnection, List, boolean)} that also reports a slot or publication of
      * {@code jobName} already on the source ({@code SLOT_EXISTS}, {@code PUBLICATION_EXISTS}).
      */
+    @Override
     public List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous,
             String jobName) {
         return new SourceChecks(tools).check(source, databases, continuous, jobName);

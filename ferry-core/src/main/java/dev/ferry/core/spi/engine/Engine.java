@@ -72,6 +72,16 @@ public interface Engine {
         return List.of();
     }
 
+    /**
+     * {@link #checkSource(DatabaseConnection, List, boolean)} for a job about to start from nothing: also
+     * reports replication objects of {@code jobName} already on the source (left over from an earlier job
+     * of the same name).
+     */
+    default List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous,
+            String jobName) {
+        return checkSource(source, databases, continuous);
+    }
+
     /** Findings about the destination for receiving {@code databases} from {@code source}. Reads only. */
     default List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {
