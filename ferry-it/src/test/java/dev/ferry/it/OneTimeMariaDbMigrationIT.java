@@ -77,5 +77,7 @@ class OneTimeMariaDbMigrationIT {
         assertThat(Sql.one(destination.superuser(), shop.name(), "SELECT COUNT(*) FROM paid"))
                 .isEqualTo(Sql.one(shop.connection(), shop.name(), "SELECT COUNT(*) FROM paid"));
         assertThat(ferry.control().jobs().compare("copy-maria")).hasSize(3).allSatisfy(c -> assertThat(c.matches()).isTrue());
+        assertThat(ferry.control().jobs().events("copy-maria", 100))
+                .anySatisfy(e -> assertThat(e.message()).containsPattern("global read lock held for \\d+ ms"));
     }
 }

@@ -108,6 +108,7 @@ final class FullLoad {
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig()), continuous,
                 replicationExists, parallelism);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
+            snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));
             String position = snapshot.replicationStart().map(p -> p.text()).orElse("");
             if (continuous && !replicationExists && !position.isEmpty()) {
                 store.putCheckpoint(job.name(), replicationKey(database), position);

@@ -17,6 +17,14 @@ public interface SourceSnapshot extends AutoCloseable {
     /** The replication start position tied to this snapshot, when it was opened for replication. */
     Optional<Position> replicationStart();
 
+    /**
+     * Facts about how the snapshot was taken that the user should see in the job's events (such as how
+     * long a global lock was held, or a fallback taken for lack of a privilege), oldest first.
+     */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
+
     /** The selected tables, largest first. */
     List<TableInfo> tables();
 

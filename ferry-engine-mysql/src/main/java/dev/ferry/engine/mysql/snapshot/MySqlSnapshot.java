@@ -24,7 +24,7 @@ import java.util.Set;
 public final class MySqlSnapshot implements SourceSnapshot {
     /** What the snapshot saw when it opened: the position, the selected tables (largest first) and their schema. */
     record View(String database, Optional<Position> position, List<TableInfo> tables, SourceSchema schema,
-            boolean continuous) {
+            boolean continuous, List<String> notes) {
         View {
             tables = List.copyOf(tables);
         }
@@ -95,6 +95,11 @@ public final class MySqlSnapshot implements SourceSnapshot {
         // Build the table's secondary indexes now, while other tables still load, rather than all at the end.
         new SchemaWriter(connector, destination, view.database()).addIndexes(ts);
         return result;
+    }
+
+    @Override
+    public List<String> notes() {
+        return view.notes();
     }
 
     @Override

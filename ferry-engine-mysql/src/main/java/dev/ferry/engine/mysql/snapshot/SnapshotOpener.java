@@ -72,6 +72,7 @@ public final class SnapshotOpener {
             }
             Sql.execute(control, "SET SESSION lock_wait_timeout = " + LOCK_WAIT_SECONDS);
             Optional<Position> position;
+            List<String> notes = new java.util.ArrayList<>();
             Clock clock = settings.clock();
             long lockStart = clock.millis();
             if (globalReadLock(control)) {
@@ -86,6 +87,9 @@ public final class SnapshotOpener {
                     tableLockSession = null;
                 }
                 Sql.execute(control, "UNLOCK TABLES");
+                notes.add("global read lock held for %d ms while %d worker connection(s) opened the snapshot%s".formatted(
+                        clock.millis() - lockStart, workers.size(),
+                        position.map(p -> " at " + p.text()).orElse("")));
                 log.atInfo().addKeyValue("database", database).addKeyValue("lockMs", clock.millis() - lockStart)
                         .addKeyValue("workers", workers.size()).addKeyValue("position", position.map(Position::text).orElse(""))
                         .addKeyValue("lockedTables", nonTransactional.size()).log("consistent snapshot opened");
@@ -95,6 +99,8 @@ public final class SnapshotOpener {
                 }
                 startSnapshot(workers.getFirst());
                 position = binlog ? positionWithoutLock(workers.getFirst(), flavor, options) : Optional.empty();
+                notes.add("no RELOAD privilege for FLUSH TABLES WITH READ LOCK: a single snapshot connection copies every "
+                        + "table in turn (slower); grant RELOAD to the source user for a parallel copy");
                 log.atWarn().addKeyValue("database", database).addKeyValue("position", position.map(Position::text).orElse(""))
                         .addKeyValue("unlockedTables", nonTransactional.stream().map(TableRef::toString).toList())
                         .log("no RELOAD privilege for FLUSH TABLES WITH READ LOCK: one snapshot connection copies every table"
@@ -111,7 +117,7 @@ public final class SnapshotOpener {
                 pool.giveBack(reader);
             }
             var view = new MySqlSnapshot.View(database, position, tables.stream().map(Catalog.TableEntry::info).toList(), schema,
-                    options.forReplication());
+                    options.forReplication(), List.copyOf(notes));
             var loads = new LoadSession(connector, settings.binlog(), settings.useLoadData());
             // Chunks reported under an earlier snapshot of a continuous job do not match this snapshot's position.
             var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
