@@ -76,6 +76,7 @@ final class ChangeReplication {
 
     private void watch(MigrationJob job, List<DatabaseStream> streams) throws InterruptedException {
         boolean promoting = false;
+        boolean forced = false;
         Phase phase = job.phase();
         while (true) {
             for (DatabaseStream stream : streams) {
@@ -95,9 +96,11 @@ final class ChangeReplication {
             }
             recordProgress(job, streams);
             MigrationJob current = store.findJob(job.name()).orElseThrow();
-            if (!promoting && current.phase() == Phase.PROMOTE_IN_PROGRESS) {
+            boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
+            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && (!promoting || (force && !forced))) {
+                // A forced promotion may follow a normal one that still waits: it then stops at once.
                 promoting = true;
-                boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
+                forced = force;
                 for (DatabaseStream stream : streams) {
                     Position target = force ? stream.replication.applied() : stream.replication.sourceHead();
                     stream.replication.stopAt(target);

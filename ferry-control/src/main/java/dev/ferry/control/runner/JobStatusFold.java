@@ -15,7 +15,8 @@ public final class JobStatusFold {
                 yield job.startTime() == null ? running.withTimes(now, null, now) : running.withTimes(job.startTime(), null, now);
             }
             case RunnerEvent.PhaseEntered e -> job.withStatus(job.state(), e.phase(), job.error(), now);
-            case RunnerEvent.Completed c -> job.withStatus(JobState.COMPLETED, job.phase(), null, now)
+            case RunnerEvent.Completed c -> job.withStatus(JobState.COMPLETED,
+                            job.phase() == dev.ferry.core.model.Phase.PROMOTE_IN_PROGRESS ? null : job.phase(), null, now)
                     .withTimes(job.startTime(), now, now);
             case RunnerEvent.Stopped s -> job.withStatus(JobState.STOPPED, job.phase(), job.error(), now);
             case RunnerEvent.Failed f -> job.withStatus(JobState.FAILED, job.phase(), f.error(), now)

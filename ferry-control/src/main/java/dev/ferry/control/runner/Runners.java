@@ -15,6 +15,7 @@ public final class Runners implements AutoCloseable {
     private final JobScheduler scheduler;
     private final JobRunner runner;
     private final Clock clock;
+    private final Operations operations;
 
     public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
             Clock clock) {
@@ -22,6 +23,7 @@ public final class Runners implements AutoCloseable {
         this.engines = engines;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.operations = operations;
         this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), operations, clock);
     }
 
@@ -64,6 +66,9 @@ public final class Runners implements AutoCloseable {
         if (force) {
             store.putCheckpoint(job, ChangeReplication.PROMOTE_FORCE, "true");
         }
+        // A second promote (say, forced after a normal one) takes over: the first call's operation ends here.
+        store.checkpoint(job, ChangeReplication.PROMOTE_OPERATION).ifPresent(previous -> operations.finish(previous, null,
+                "superseded by operation " + operation));
         store.putCheckpoint(job, ChangeReplication.PROMOTE_OPERATION, operation);
     }
 
