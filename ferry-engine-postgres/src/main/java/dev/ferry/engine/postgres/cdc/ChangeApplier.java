@@ -55,7 +55,15 @@ final class ChangeApplier implements AutoCloseable {
             return true;
         }
     };
-    private Prepared pending;
+    /**
+     * The statement batching rows for each table, in the order tables were first touched. Rows of one
+     * table run in source order (a new statement shape for a table first runs that table's batch); rows
+     * of different tables may run out of source order within a destination transaction, which is safe
+     * because the session runs with session_replication_role = replica (no triggers, no foreign-key
+     * checks) and the transaction commits as a whole. Batching per table turns a stream of mixed
+     * statements into few round trips.
+     */
+    private final java.util.Map<TableRef, Prepared> pending = new java.util.LinkedHashMap<>();
     private int pendingCount;
     private long rowsNotFound;
 
@@ -115,12 +123,14 @@ final class ChangeApplier implements AutoCloseable {
     /** Queues one row change; it runs, in order, before anything else this applier runs. */
     void apply(Relation rel, ChangePlanner.Statement change) {
         Prepared p = cache.get(change.shape());
-        if (p != pending) {
-            flushPending();
-        }
         if (p == null) {
             p = prepare(rel, change.shape());
             cache.put(change.shape(), p);
+        }
+        Prepared batching = pending.get(p.table());
+        if (batching != null && batching != p) {
+            pending.remove(p.table());
+            execute(batching);
         }
         try {
             String[] values = change.values();
@@ -135,7 +145,7 @@ final class ChangeApplier implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(e, p.kind().verb(), p.table().toString(), p.sql());
         }
-        pending = p;
+        pending.put(p.table(), p);
         if (++pendingCount >= MAX_PENDING) {
             flushPending();
         }
@@ -179,7 +189,7 @@ final class ChangeApplier implements AutoCloseable {
 
     /** Drops what is queued and rolls back the open transaction; failures are logged (the server rolls back anyway). */
     void rollback() {
-        pending = null;
+        pending.clear();
         pendingCount = 0;
         try {
             for (Prepared p : cache.values()) {
@@ -207,12 +217,15 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     private void flushPending() {
-        Prepared p = pending;
-        if (p == null) {
-            return;
-        }
-        pending = null;
+        List<Prepared> batches = List.copyOf(pending.values());
+        pending.clear();
         pendingCount = 0;
+        for (Prepared p : batches) {
+            execute(p);
+        }
+    }
+
+    private void execute(Prepared p) {
         try {
             int[] counts = p.statement().executeBatch();
             if (p.kind() != Kind.INSERT) {
