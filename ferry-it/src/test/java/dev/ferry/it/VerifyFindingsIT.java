@@ -37,6 +37,12 @@ class VerifyFindingsIT {
     @RegisterExtension
     static final LocalPostgres destination = LocalPostgres.shared("destination");
 
+    @RegisterExtension
+    static final dev.ferry.testkit.LocalMariaDb maria = dev.ferry.testkit.LocalMariaDb.shared();
+
+    @RegisterExtension
+    static final dev.ferry.testkit.LocalMariaDb mariaDestination = dev.ferry.testkit.LocalMariaDb.shared("destination");
+
     private InProcessFerry ferry;
 
     @BeforeEach
@@ -154,6 +160,23 @@ class VerifyFindingsIT {
 
         assertThat(dependency.severity()).isEqualTo(Severity.WARNING);
         assertThat(dependency.message()).contains("orders").contains("customers").contains("foreign key");
+    }
+
+    @Test
+    @Timeout(120)
+    void aMariaDbSelectionLeavingOutAReferencedTableIsAWarning() throws Exception {
+        var db = maria.freshDatabase();
+        db.execute("CREATE TABLE customers (id INT PRIMARY KEY)",
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, FOREIGN KEY (customer_id) REFERENCES customers(id))");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", mariaDestination.superuser());
+        ferry.job("partial-maria", JobType.ONE_TIME, "src", "dst",
+                new ObjectsConfig(List.of(), List.of(db.name() + ".customers")));
+
+        Finding dependency = finding(ferry.control().jobs().verify("partial-maria"), "SELECTION_DEPENDENCY");
+
+        assertThat(dependency.severity()).isEqualTo(Severity.WARNING);
+        assertThat(dependency.message()).contains("orders").contains("customers");
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class Demotion {
         if (store.checkpoint(job.name(), CHECKPOINT).isPresent()) {
             return false;
         }
-        var databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
+        var databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine()));
         String record = engine.demoteDestination(destination, databases);
         store.putCheckpoint(job.name(), CHECKPOINT, record);
         store.appendEvent(job.name(), clock.instant(), Severity.INFO,

@@ -105,7 +105,7 @@ final class FullLoad {
         DatabaseConnection target = destination.withDatabase(database);
         boolean continuous = job.type() == JobType.CONTINUOUS;
         boolean replicationExists = store.checkpoint(job.name(), replicationKey(database)).isPresent();
-        var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig()), continuous,
+        var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
                 replicationExists, parallelism);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
             snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));

@@ -70,7 +70,7 @@ public final class JobRunner {
             if (job.state() != JobState.RUNNING) {
                 throw new InterruptedException("stopped before it started");
             }
-            List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig()));
+            List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine()));
             if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
                 reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
                 int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());

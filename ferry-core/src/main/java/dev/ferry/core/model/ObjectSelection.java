@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Decides which databases, schemas and tables a job moves, from an {@link ObjectsConfig}. A pattern
  * has up to three dot-separated parts (database, schema, table; for MySQL database and table, the
- * schema being the database) where {@code *} matches any run of characters. A missing part matches
+ * schema being the database, see {@link #ObjectSelection(ObjectsConfig, EngineKind)}) where {@code *} matches any run of characters. A missing part matches
  * everything below it. An object is selected when some include pattern matches (or there is none)
  * and no exclude pattern matches. Pure and thread-safe.
  */
@@ -17,8 +17,16 @@ public final class ObjectSelection {
     private final List<Pattern[]> exclude;
 
     public ObjectSelection(ObjectsConfig config) {
-        this.include = config.include().stream().map(ObjectSelection::compile).toList();
-        this.exclude = config.exclude().stream().map(ObjectSelection::compile).toList();
+        this(config, EngineKind.POSTGRESQL);
+    }
+
+    /**
+     * A selection for databases of {@code engine}. For MySQL/MariaDB, where a table's schema is its
+     * database, a two-part pattern is {@code database.table}.
+     */
+    public ObjectSelection(ObjectsConfig config, EngineKind engine) {
+        this.include = config.include().stream().map(p -> compile(p, engine)).toList();
+        this.exclude = config.exclude().stream().map(p -> compile(p, engine)).toList();
     }
 
     /** Whether anything in the database may be selected (used to skip whole databases). */
@@ -54,6 +62,14 @@ public final class ObjectSelection {
             return false;
         }
         return p.length < 3 || table == null || p[2].matcher(table).matches();
+    }
+
+    private static Pattern[] compile(String pattern, EngineKind engine) {
+        Pattern[] parts = compile(pattern);
+        if (engine == EngineKind.MYSQL && parts.length == 2) {
+            return new Pattern[] {parts[0], parts[0], parts[1]};
+        }
+        return parts;
     }
 
     private static Pattern[] compile(String pattern) {

@@ -59,4 +59,13 @@ class ObjectSelectionTest {
                 .hasMessageContaining("three parts");
         assertThatThrownBy(() -> selection(List.of("a..c"), List.of())).isInstanceOf(FerryException.class);
     }
+
+    @Test
+    void forMysqlATwoPartPatternIsDatabaseAndTable() {
+        var sel = new ObjectSelection(new ObjectsConfig(List.of(), List.of("shop.audit_*")), EngineKind.MYSQL);
+
+        assertThat(sel.includesTable("shop", new TableRef("shop", "audit_log"))).isFalse();
+        assertThat(sel.includesTable("shop", new TableRef("shop", "orders"))).isTrue();
+        assertThat(sel.includesDatabase("shop")).isTrue();
+    }
 }

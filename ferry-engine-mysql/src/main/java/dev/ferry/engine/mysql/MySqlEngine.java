@@ -83,6 +83,21 @@ public final class MySqlEngine implements Engine {
         }
     }
 
+    /** Foreign keys between tables of the database; views are not analysed (MariaDB has no VIEW_TABLE_USAGE). */
+    @Override
+    public List<dev.ferry.core.spi.engine.Dependency> dependencies(DatabaseConnection source, String database) {
+        try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
+            return Sql.query(c, "SELECT DISTINCT TABLE_NAME, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                            + "WHERE CONSTRAINT_SCHEMA = ? AND UNIQUE_CONSTRAINT_SCHEMA = ? AND TABLE_NAME <> REFERENCED_TABLE_NAME "
+                            + "ORDER BY 1, 2",
+                    rs -> new dev.ferry.core.spi.engine.Dependency(new dev.ferry.core.model.TableRef(database, rs.getString(1)),
+                            new dev.ferry.core.model.TableRef(database, rs.getString(2)), "foreign key"),
+                    database, database);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, source, "read the foreign keys of database " + D.quote(database));
+        }
+    }
+
     @Override
     public boolean createDatabase(DatabaseConnection source, DatabaseConnection destination, String database) {
         Catalog.DatabaseDefaults defaults;
