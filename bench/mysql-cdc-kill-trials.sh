@@ -129,7 +129,7 @@ restart_ferry() {
     log "kill #$kills ($what): server restarted in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')s"
 }
 
-for i in $(seq 1 "$FULL_LOAD_KILLS"); do
+for _ in $(seq 1 "$FULL_LOAD_KILLS"); do
     status=""
     for _ in $(seq 1 600); do
         status=$(job_status kill-trial 2>/dev/null || echo "UNREACHABLE -")

@@ -143,7 +143,7 @@ ferry_prepare() {
     [ -x "$FERRY_JAVA" ] || die "no JDK at $FERRY_JAVA (set FERRY_JAVA)"
     mkdir -p "$dest"
     cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
-    rm -rf "$dest/lib"
+    rm -rf "${dest:?}/lib"
     [ -d "$REPO_DIR/ferry-cli/target/lib" ] && cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
     FERRY_JAR="$dest/ferry.jar"
     log "Ferry ready: $FERRY_JAR ($("$FERRY_JAVA" -jar "$FERRY_JAR" --version 2>&1 | head -n 1))"
