@@ -317,8 +317,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private Set<String> filledDatabases(MigrationJob job) {
-        return store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("db/"))
-                .map(k -> k.substring(3)).collect(Collectors.toSet());
+        return runners.databasesWritten(job.name());
     }
 
     private static void requireNoErrors(MigrationJob job, List<Finding> findings, Verb verb) {

@@ -137,12 +137,22 @@ final class ChangeReplication {
     private void recordProgress(MigrationJob job, List<DatabaseStream> streams) {
         long bytes = streams.stream().mapToLong(s -> s.lagBytes).sum();
         store.putCheckpoint(job.name(), Lag.CHECKPOINT, new Lag(maxLag(streams), bytes, clock.instant()).text());
+        Map<DatabaseStream, Map<TableRef, Long>> drained = new HashMap<>();
+        for (DatabaseStream stream : streams) {
+            Map<TableRef, Long> applied = stream.drainApplied();
+            if (!applied.isEmpty()) {
+                drained.put(stream, applied);
+            }
+        }
+        if (drained.isEmpty()) {
+            return;
+        }
         Map<String, JobObject> objects = new HashMap<>();
         for (JobObject o : store.listObjects(job.name())) {
             objects.put(o.id(), o);
         }
-        for (DatabaseStream stream : streams) {
-            for (Map.Entry<TableRef, Long> applied : stream.drainApplied().entrySet()) {
+        for (DatabaseStream stream : drained.keySet()) {
+            for (Map.Entry<TableRef, Long> applied : drained.get(stream).entrySet()) {
                 String id = stream.request.database() + "." + applied.getKey().schema() + "." + applied.getKey().table();
                 JobObject o = objects.get(id);
                 if (o != null) {

@@ -32,10 +32,15 @@ public final class Demotion {
 
     /** Demotes the job's destination databases unless already done; returns whether it changed anything. */
     public boolean demote(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
+        return demote(job, engine, destination,
+                Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine())));
+    }
+
+    /** As above, for databases the caller has already selected. */
+    boolean demote(MigrationJob job, Engine engine, DatabaseConnection destination, java.util.List<String> databases) {
         if (store.checkpoint(job.name(), CHECKPOINT).isPresent()) {
             return false;
         }
-        var databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine()));
         String record = engine.demoteDestination(destination, databases);
         store.putCheckpoint(job.name(), CHECKPOINT, record);
         store.appendEvent(job.name(), clock.instant(), Severity.INFO,

@@ -62,6 +62,21 @@ final class FullLoad {
         return "replication/" + database;
     }
 
+    /** The databases the job has written to on the destination, from its checkpoints. */
+    static java.util.Set<String> databasesWritten(java.util.Map<String, String> checkpoints) {
+        return withPrefix(checkpoints, databaseKey(""));
+    }
+
+    /** The databases whose replication start the job recorded (it keeps a slot or the like there). */
+    static java.util.Set<String> databasesReplicated(java.util.Map<String, String> checkpoints) {
+        return withPrefix(checkpoints, replicationKey(""));
+    }
+
+    private static java.util.Set<String> withPrefix(java.util.Map<String, String> checkpoints, String prefix) {
+        return checkpoints.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases, int parallelism) throws InterruptedException {
         for (String database : databases) {

@@ -83,7 +83,7 @@ public final class JobRunner {
             if (job.type() == JobType.CONTINUOUS) {
                 var demotion = new Demotion(store, clock);
                 if (Demotion.needed(store.findProfile(job.destination()).orElseThrow())) {
-                    demotion.demote(job, engine, source, destination);
+                    demotion.demote(job, engine, destination, databases);
                 }
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
                     reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
@@ -131,14 +131,11 @@ public final class JobRunner {
 
     /** Clears every destination database this job had written to, so a restart begins from nothing. */
     private void wipe(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
-        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("db/")).forEach(key -> {
-            String database = key.substring(3);
+        for (String database : FullLoad.databasesWritten(store.checkpoints(job.name()))) {
             engine.clearDatabase(destination, database);
             reporter.event(job.name(), Severity.INFO, "Cleared destination database %s for the restart".formatted(database));
-        });
-        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("replication/")).forEach(key ->
-                engine.dropReplication(source.withDatabase(key.substring("replication/".length())),
-                        key.substring("replication/".length()), job.name()));
+        }
+        Runners.releaseSource(store, job, engine, source);
         new Demotion(store, clock).restore(job, engine, destination);
         store.deleteCheckpoints(job.name());
         store.deleteObjects(job.name());

@@ -89,12 +89,21 @@ public final class Runners implements AutoCloseable {
                 destination.connection());
     }
 
+    /** The databases the job has written to on the destination (a resume or restart owns them). */
+    public java.util.Set<String> databasesWritten(String job) {
+        return FullLoad.databasesWritten(store.checkpoints(job));
+    }
+
     /** Drops what the job keeps on the source for replication (slots, publications), database by database. */
     public void releaseSource(MigrationJob job, ConnectionProfile source) {
-        var engine = engines.get(source.engine());
-        store.checkpoints(job.name()).keySet().stream().filter(k -> k.startsWith("replication/"))
-                .map(k -> k.substring("replication/".length()))
-                .forEach(database -> engine.dropReplication(source.connection().withDatabase(database), database, job.name()));
+        releaseSource(store, job, engines.get(source.engine()), source.connection());
+    }
+
+    static void releaseSource(Store store, MigrationJob job, dev.ferry.core.spi.engine.Engine engine,
+            dev.ferry.core.model.DatabaseConnection source) {
+        for (String database : FullLoad.databasesReplicated(store.checkpoints(job.name()))) {
+            engine.dropReplication(source.withDatabase(database), database, job.name());
+        }
     }
 
     @Override

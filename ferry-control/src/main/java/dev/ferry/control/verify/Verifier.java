@@ -61,7 +61,8 @@ public final class Verifier {
             return findings;
         }
         checkVersions(sourceInfo, destinationInfo, findings);
-        List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), engine.kind()));
+        ObjectSelection selection = new ObjectSelection(job.objectsConfig(), engine.kind());
+        List<String> databases = Databases.select(engine, source, selection);
         if (databases.isEmpty()) {
             findings.add(new Finding("NOTHING_SELECTED", Severity.ERROR,
                     "No source database matches the job's selection on %s".formatted(source.display()),
@@ -72,7 +73,6 @@ public final class Verifier {
         findings.addAll(resumable.isEmpty() ? engine.checkSource(source, databases, continuous, job.name())
                 : engine.checkSource(source, databases, continuous));
         findings.addAll(engine.checkDestination(source, destination, databases));
-        ObjectSelection selection = new ObjectSelection(job.objectsConfig(), engine.kind());
         if (!selection.isAll()) {
             for (String database : databases) {
                 findings.addAll(SelectionDependencies.check(engine.dependencies(source, database), database, selection));
