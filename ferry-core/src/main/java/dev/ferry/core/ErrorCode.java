@@ -13,6 +13,13 @@ public enum ErrorCode {
     UNAUTHENTICATED(401, 1),
     UNAVAILABLE(503, 1),
     CANCELLED(499, 1),
+    /**
+     * A job's destination no longer matches its source: a replicated change found no row to change, or a
+     * key that already exists. The message names the table, the key and the source position.
+     */
+    DIVERGED(409, 1),
+    /** The source's schema changed in a way the running job cannot follow; the message names the object. */
+    SCHEMA_CHANGED(409, 1),
     INTERNAL(500, 1);
 
     private final int httpStatus;

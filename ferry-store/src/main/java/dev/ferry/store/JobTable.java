@@ -17,11 +17,12 @@ import java.util.Optional;
 final class JobTable {
     static final String KIND = "Migration job";
     private static final String COLUMNS = "name, display_name, labels, job_type, source, destination, objects_config, "
-            + "performance_config, state, phase, error, create_time, update_time, start_time, end_time, overwrite_destination";
+            + "performance_config, state, phase, error, create_time, update_time, start_time, end_time, overwrite_destination, "
+            + "reliability_config";
 
     void insert(Connection c, MigrationJob job) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO migration_jobs (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, job.name());
             bindFrom(s, 2, job);
             s.executeUpdate();
@@ -36,9 +37,10 @@ final class JobTable {
     void update(Connection c, MigrationJob job) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE migration_jobs SET display_name = ?, labels = ?, "
                 + "job_type = ?, source = ?, destination = ?, objects_config = ?, performance_config = ?, state = ?, "
-                + "phase = ?, error = ?, create_time = ?, update_time = ?, start_time = ?, end_time = ?, overwrite_destination = ? WHERE name = ?")) {
+                + "phase = ?, error = ?, create_time = ?, update_time = ?, start_time = ?, end_time = ?, overwrite_destination = ?, "
+                + "reliability_config = ? WHERE name = ?")) {
             bindFrom(s, 1, job);
-            s.setString(16, job.name());
+            s.setString(17, job.name());
             StoreErrors.requireOneRow(s.executeUpdate(), KIND, job.name());
         }
     }
@@ -89,7 +91,8 @@ final class JobTable {
         Columns.setTime(s, i++, job.updateTime());
         Columns.setTime(s, i++, job.startTime());
         Columns.setTime(s, i++, job.endTime());
-        s.setBoolean(i, job.overwriteDestination());
+        s.setBoolean(i++, job.overwriteDestination());
+        s.setString(i, JsonColumns.reliabilityConfig(job.reliabilityConfig()));
     }
 
     private static MigrationJob read(ResultSet rows) throws SQLException {
@@ -105,6 +108,7 @@ final class JobTable {
                 Columns.enumValue(rows, "phase", Phase.class),
                 JsonColumns.error(rows.getString("error"), owner),
                 Columns.time(rows, "create_time"), Columns.time(rows, "update_time"),
-                Columns.time(rows, "start_time"), Columns.time(rows, "end_time"), rows.getBoolean("overwrite_destination"));
+                Columns.time(rows, "start_time"), Columns.time(rows, "end_time"), rows.getBoolean("overwrite_destination"),
+                JsonColumns.reliabilityConfig(rows.getString("reliability_config"), owner));
     }
 }

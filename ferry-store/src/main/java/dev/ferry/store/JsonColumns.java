@@ -9,7 +9,9 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.JobError;
 import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.DivergencePolicy;
 import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.core.model.ReliabilityConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,56 @@ final class JsonColumns {
     static PerformanceConfig performanceConfig(String json, String owner) {
         JsonNode parallelism = parse(json, owner).path("parallelism");
         return new PerformanceConfig(parallelism.isNumber() ? parallelism.intValue() : null);
+    }
+
+    static String reliabilityConfig(ReliabilityConfig config) {
+        ObjectNode node = MAPPER.createObjectNode();
+        putDuration(node, "faultBudget", config.faultBudget());
+        putDuration(node, "stallTimeout", config.stallTimeout());
+        if (config.yieldToDdl() != null) {
+            node.put("yieldToDdl", config.yieldToDdl());
+        }
+        putDuration(node, "lockWait", config.lockWait());
+        if (config.onDivergence() != null) {
+            node.put("onDivergence", config.onDivergence().name());
+        }
+        if (config.maxSourceConnections() != null) {
+            node.put("maxSourceConnections", config.maxSourceConnections());
+        }
+        if (config.readBytesPerSecond() != null) {
+            node.put("readBytesPerSecond", config.readBytesPerSecond());
+        }
+        return write(node);
+    }
+
+    static ReliabilityConfig reliabilityConfig(String json, String owner) {
+        if (json == null) {
+            return ReliabilityConfig.DEFAULT;
+        }
+        JsonNode node = parse(json, owner);
+        try {
+            JsonNode yield = node.path("yieldToDdl");
+            JsonNode divergence = node.path("onDivergence");
+            JsonNode connections = node.path("maxSourceConnections");
+            JsonNode read = node.path("readBytesPerSecond");
+            return new ReliabilityConfig(duration(node, "faultBudget"), duration(node, "stallTimeout"),
+                    yield.isBoolean() ? yield.booleanValue() : null, duration(node, "lockWait"),
+                    divergence.isTextual() ? DivergencePolicy.valueOf(divergence.asText()) : null,
+                    connections.isNumber() ? connections.intValue() : null, read.isNumber() ? read.longValue() : null);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(owner, e);
+        }
+    }
+
+    private static void putDuration(ObjectNode node, String field, java.time.Duration value) {
+        if (value != null) {
+            node.put(field + "Millis", value.toMillis());
+        }
+    }
+
+    private static java.time.Duration duration(JsonNode node, String field) {
+        JsonNode millis = node.path(field + "Millis");
+        return millis.isNumber() ? java.time.Duration.ofMillis(millis.longValue()) : null;
     }
 
     /** A job or operation error, or null. */

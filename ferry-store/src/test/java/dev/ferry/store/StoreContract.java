@@ -20,7 +20,9 @@ import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectState;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.DivergencePolicy;
 import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.model.Phase;
 import dev.ferry.core.model.ProfileState;
 import dev.ferry.core.model.Severity;
@@ -204,6 +206,22 @@ abstract class StoreContract {
         store.insertJob(job);
 
         assertThat(store.findJob("move-it")).contains(job);
+    }
+
+    @Test
+    void jobReliabilitySettingsRoundTrip() {
+        var settings = new ReliabilityConfig(java.time.Duration.ofMinutes(30), java.time.Duration.ofSeconds(20), false,
+                java.time.Duration.ofMillis(1500), DivergencePolicy.RECORD, 6, 50_000_000L);
+        var job = new MigrationJob("careful", null, Map.of(), JobType.CONTINUOUS, "src", "dest", null, null,
+                JobState.NOT_STARTED, null, null, T0, T0, null, null, false, settings);
+
+        store.insertJob(job);
+        store.updateJob(job.withState(JobState.RUNNING, T1));
+
+        MigrationJob read = store.findJob("careful").orElseThrow();
+        assertThat(read.reliabilityConfig()).isEqualTo(settings);
+        assertThat(store.findJob("move-it")).isEmpty();
+        assertThat(job("plain").reliabilityConfig()).isEqualTo(ReliabilityConfig.DEFAULT);
     }
 
     @Test

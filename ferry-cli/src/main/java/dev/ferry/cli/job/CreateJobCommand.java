@@ -56,6 +56,9 @@ public final class CreateJobCommand extends FerryCall {
     Map<String, String> labels = new LinkedHashMap<>();
 
     @Mixin
+    ReliabilityOptions reliability;
+
+    @Mixin
     ClientOptions options;
 
     @Override
@@ -77,6 +80,7 @@ public final class CreateJobCommand extends FerryCall {
         if (overwriteDestination) {
             body.put("overwriteDestination", true);
         }
+        reliability.putInto(body);
         ApiClient client = options.client();
         JsonNode op = client.post("/v1/migrationJobs?migrationJobId=" + ApiClient.segment(name), body);
         if (options.json()) {

@@ -37,6 +37,8 @@ public final class JobView {
                 .add("State", text(j, "state"))
                 .add("Phase", text(j, "phase"))
                 .add("Lag", lag(j.path("lag")))
+                .add("Health", health(j.path("health")))
+                .add("Reliability", reliability(j.path("reliabilityConfig")))
                 .add("Error", error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("message").asText())
                 .add("Labels", pairs(j.path("labels")))
                 .add("Created", text(j, "createTime"))
@@ -64,6 +66,47 @@ public final class JobView {
             table.row(cells.toArray());
         }
         return table;
+    }
+
+    /**
+     * {@code OK since 2026-…}, or {@code RECONNECTING since 2026-… (attempt 3): replication of shop: connection
+     * refused}; null when the job is not running.
+     */
+    static String health(JsonNode health) {
+        if (health.isMissingNode() || health.isNull()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(health.path("status").asText()).append(" since ")
+                .append(health.path("since").asText());
+        if (health.path("attempts").asInt() > 0) {
+            text.append(" (attempt ").append(health.path("attempts").asInt()).append(')');
+        }
+        String subject = text(health, "subject");
+        String error = text(health, "lastError");
+        if (subject != null || error != null) {
+            text.append(": ").append(subject == null ? "" : subject).append(subject != null && error != null ? ": " : "")
+                    .append(error == null ? "" : error);
+        }
+        return text.toString();
+    }
+
+    /** {@code fault budget 15m, stall timeout 60s, yield to DDL after 2s, on divergence FAIL}, plus caps when set. */
+    static String reliability(JsonNode r) {
+        if (r.isMissingNode() || r.isNull()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder("fault budget ").append(r.path("faultBudget").asText())
+                .append(", stall timeout ").append(r.path("stallTimeout").asText())
+                .append(r.path("yieldToDdl").asBoolean(true) ? ", yield to DDL after " : ", DDL waits (no yield); lock wait ")
+                .append(r.path("lockWait").asText())
+                .append(", on divergence ").append(r.path("onDivergence").asText());
+        if (r.path("maxSourceConnections").isNumber()) {
+            text.append(", at most ").append(r.path("maxSourceConnections").asInt()).append(" source connections");
+        }
+        if (r.path("readBytesPerSecond").isNumber()) {
+            text.append(", reads at most ").append(Units.bytes(r.path("readBytesPerSecond").asLong())).append("/s");
+        }
+        return text.toString();
     }
 
     /** {@code 0.4s}, or null when the job has no measured lag. */

@@ -71,6 +71,9 @@ public final class MigrateCommand extends FerryCall {
     @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
     Integer parallelism;
 
+    @picocli.CommandLine.Mixin
+    dev.ferry.cli.job.ReliabilityOptions reliability = new dev.ferry.cli.job.ReliabilityOptions();
+
     @Option(names = "--home", paramLabel = "DIR",
             description = "Keep Ferry's state (store, logs) in this directory (default: a temporary directory deleted afterwards)")
     Path home;
@@ -88,6 +91,7 @@ public final class MigrateCommand extends FerryCall {
                     .formatted(source.engine().id(), destination.engine().id()));
         }
         var performance = new PerformanceConfig(parallelism);
+        reliability.toConfig();
         // a database named in the source URL is what the user means to move, unless --include says otherwise
         var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,
                 exclude);
@@ -126,7 +130,7 @@ public final class MigrateCommand extends FerryCall {
             run.createProfile(sourceName, "migrate source", source);
             run.createProfile(destinationName, "migrate destination", destination);
             wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
-                    sourceName, destinationName, objects, performance), null);
+                    sourceName, destinationName, objects, performance, false, reliability.toConfig()), null);
             return run.run(job, promoteWhenReady, dir.temporary());
         }
     }

@@ -91,7 +91,7 @@ public final class JobService implements AutoCloseable {
             var job = new MigrationJob(request.name(), request.displayName(), request.labels(), request.type(),
                     required(request.source(), "source"), required(request.destination(), "destination"),
                     request.objectsConfig(), request.performanceConfig(), JobState.NOT_STARTED, null, null, now, now,
-                    null, null, request.overwriteDestination());
+                    null, null, request.overwriteDestination(), request.reliabilityConfig());
             new ObjectSelection(job.objectsConfig());
             if (store.findJob(job.name()).isPresent()) {
                 throw new FerryException(ErrorCode.ALREADY_EXISTS, "Migration job %s already exists".formatted(job.name()));
@@ -123,7 +123,7 @@ public final class JobService implements AutoCloseable {
                     patch.displayName() != null ? patch.displayName() : job.displayName(),
                     patch.labels() != null ? patch.labels() : job.labels(), objects,
                     patch.performanceConfig() != null ? patch.performanceConfig() : job.performanceConfig(),
-                    clock.instant()));
+                    job.reliabilityConfig().merge(patch.reliabilityConfig()), clock.instant()));
             return operations.done("patch", target(name), requestId, "migration job updated");
         }));
     }
@@ -251,6 +251,12 @@ public final class JobService implements AutoCloseable {
     public java.util.Optional<dev.ferry.control.runner.Lag> lag(String name) {
         get(name);
         return runners.lag(name);
+    }
+
+    /** The job's health while it runs (empty when it is not running). */
+    public java.util.Optional<dev.ferry.core.model.JobHealth> health(String name) {
+        get(name);
+        return runners.health(name);
     }
 
     /**

@@ -37,11 +37,13 @@ final class ChangeReplication {
 
     private final Store store;
     private final JobReporter reporter;
+    private final JobSignals signals;
     private final Clock clock;
 
-    ChangeReplication(Store store, JobReporter reporter, Clock clock) {
+    ChangeReplication(Store store, JobReporter reporter, JobSignals signals, Clock clock) {
         this.store = store;
         this.reporter = reporter;
+        this.signals = signals;
         this.clock = clock;
     }
 
@@ -54,7 +56,7 @@ final class ChangeReplication {
             try {
                 for (ReplicationRequest request : requests) {
                     Replication replication = engine.openReplication(request);
-                    var stream = new DatabaseStream(request, replication, reporter, job.name());
+                    var stream = new DatabaseStream(request, replication, signals);
                     streams.add(stream);
                     stream.future = executor.submit(() -> {
                         replication.run(stream);
@@ -183,15 +185,14 @@ final class ChangeReplication {
             }
         }
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
-                destination.withDatabase(database), Position.parse(start), copiedAt);
+                destination.withDatabase(database), Position.parse(start), copiedAt, job.reliabilityConfig());
     }
 
     /** One database's replication and what its listener has heard. */
     private static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener {
         final ReplicationRequest request;
         final Replication replication;
-        private final JobReporter reporter;
-        private final String job;
+        private final JobSignals signals;
         private final Map<TableRef, Long> applied = new HashMap<>();
         private final java.util.Set<String> reported = new java.util.HashSet<>();
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -200,11 +201,30 @@ final class ChangeReplication {
         volatile long lagBytes;
         volatile boolean lagKnown;
 
-        DatabaseStream(ReplicationRequest request, Replication replication, JobReporter reporter, String job) {
+        DatabaseStream(ReplicationRequest request, Replication replication, JobSignals signals) {
             this.request = request;
             this.replication = replication;
-            this.reporter = reporter;
-            this.job = job;
+            this.signals = signals;
+        }
+
+        private String subject() {
+            return "replication of " + request.database();
+        }
+
+        @Override
+        public void faulted(int attempt, String error, Duration retryIn) {
+            signals.faulted(subject(), attempt, error, retryIn);
+        }
+
+        @Override
+        public void recovered() {
+            signals.recovered(subject());
+        }
+
+        @Override
+        public void diverged(TableRef table, String detail) {
+            signals.event(Severity.WARNING, ("%s.%s diverged: %s; recorded, and replication goes on as the job's "
+                    + "onDivergence: RECORD setting asks").formatted(request.database(), table, detail));
         }
 
         @Override
@@ -238,7 +258,7 @@ final class ChangeReplication {
         @Override
         public void unsupported(TableRef table, String what) {
             if (reported.add(table + what)) {
-                reporter.event(job, Severity.WARNING, "%s.%s: %s; such changes are counted and not applied"
+                signals.event(Severity.WARNING, "%s.%s: %s; such changes are counted and not applied"
                         .formatted(request.database(), table, what));
             }
         }

@@ -34,11 +34,13 @@ final class FullLoad {
 
     private final Store store;
     private final JobReporter reporter;
+    private final JobSignals signals;
     private final Clock clock;
 
-    FullLoad(Store store, JobReporter reporter, Clock clock) {
+    FullLoad(Store store, JobReporter reporter, JobSignals signals, Clock clock) {
         this.store = store;
         this.reporter = reporter;
+        this.signals = signals;
         this.clock = clock;
     }
 
@@ -121,7 +123,7 @@ final class FullLoad {
         boolean continuous = job.type() == JobType.CONTINUOUS;
         boolean replicationExists = store.checkpoint(job.name(), replicationKey(database)).isPresent();
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
-                replicationExists, parallelism);
+                replicationExists, parallelism, job.reliabilityConfig());
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
             snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));
             String position = snapshot.replicationStart().map(p -> p.text()).orElse("");
@@ -140,7 +142,7 @@ final class FullLoad {
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
             }
-            new TableCopies(store, clock, job.name(), database, parallelism)
+            new TableCopies(store, clock, signals, database, parallelism)
                     .copy(snapshot, remaining, target, t -> store.putCheckpoint(job.name(), tableKey(database, t),
                             position.isEmpty() ? DONE : DONE + "@" + position));
             checkInterrupted(job);

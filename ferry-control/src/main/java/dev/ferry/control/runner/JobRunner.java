@@ -32,16 +32,19 @@ public final class JobRunner {
     private final Store store;
     private final EngineRegistry engines;
     private final JobReporter reporter;
+    private final HealthBoard health;
     private final Operations operations;
     private final Clock clock;
 
     static final String FULL_LOAD = "full-load";
     static final String RESTART_FAILED_ONLY = "restart/failed-only";
 
-    public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, Operations operations, Clock clock) {
+    public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, HealthBoard health, Operations operations,
+            Clock clock) {
         this.store = store;
         this.engines = engines;
         this.reporter = reporter;
+        this.health = health;
         this.operations = operations;
         this.clock = clock;
     }
@@ -52,6 +55,8 @@ public final class JobRunner {
         if (job == null) {
             return;
         }
+        var signals = new JobSignals(reporter, health, jobName);
+        health.reset(jobName);
         try {
             DatabaseConnection source = connection(job.source());
             DatabaseConnection destination = connection(job.destination());
@@ -74,7 +79,7 @@ public final class JobRunner {
             if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
                 reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
                 int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
-                new FullLoad(store, reporter, clock).run(job, engine, source, destination, databases, parallelism);
+                new FullLoad(store, reporter, signals, clock).run(job, engine, source, destination, databases, parallelism);
                 if (job.type() == JobType.ONE_TIME) {
                     checkRowCounts(job, engine, source, destination);
                 }
@@ -88,7 +93,7 @@ public final class JobRunner {
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
                     reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
-                new ChangeReplication(store, reporter, clock).run(job, engine, source, destination, databases);
+                new ChangeReplication(store, reporter, signals, clock).run(job, engine, source, destination, databases);
                 demotion.restore(job, engine, destination);
             }
             reporter.report(jobName, new RunnerEvent.Completed());
@@ -109,6 +114,10 @@ public final class JobRunner {
             } else {
                 fail(jobName, operation, new JobError(ErrorCode.INTERNAL,
                         "Migration job %s failed with an unexpected error; see the server log".formatted(jobName)), e);
+            }
+        } finally {
+            if (store.findJob(jobName).map(j -> j.state() != JobState.RUNNING).orElse(true)) {
+                health.forget(jobName);
             }
         }
     }

@@ -24,7 +24,8 @@ public final class Runners implements AutoCloseable {
         this.scheduler = scheduler;
         this.clock = clock;
         this.operations = operations;
-        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), operations, clock);
+        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), new HealthBoard(store, clock),
+                operations, clock);
     }
 
     /** Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. */
@@ -59,6 +60,11 @@ public final class Runners implements AutoCloseable {
     /** The job's last measured replication lag, if it has replicated. */
     public java.util.Optional<Lag> lag(String job) {
         return store.checkpoint(job, Lag.CHECKPOINT).flatMap(Lag::parse);
+    }
+
+    /** The running job's health as last reported (also by another server sharing the store). */
+    public java.util.Optional<dev.ferry.core.model.JobHealth> health(String job) {
+        return HealthBoard.read(store, job);
     }
 
     /** Records that the user asked to promote the job, so its runner stops replication and finishes. */

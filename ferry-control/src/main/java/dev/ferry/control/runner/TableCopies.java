@@ -28,14 +28,16 @@ final class TableCopies {
 
     private final Store store;
     private final Clock clock;
+    private final JobSignals signals;
     private final String job;
     private final String database;
     private final int parallelism;
 
-    TableCopies(Store store, Clock clock, String job, String database, int parallelism) {
+    TableCopies(Store store, Clock clock, JobSignals signals, String database, int parallelism) {
         this.store = store;
         this.clock = clock;
-        this.job = job;
+        this.signals = signals;
+        this.job = signals.job();
         this.database = database;
         this.parallelism = parallelism;
     }
@@ -48,7 +50,7 @@ final class TableCopies {
             for (TableInfo table : tables) {
                 results.add(executor.submit(() -> {
                     permits.acquire();
-                    var recorder = new TableProgress(store, clock, job, database, table);
+                    var recorder = new TableProgress(store, clock, database, table, signals);
                     try {
                         recorder.started();
                         String prefix = TableProgress.chunkPrefix(database, table);

@@ -20,14 +20,31 @@ final class TableProgress implements CopyProgress {
     private final String job;
     private final String database;
     private final TableInfo table;
+    private final JobSignals signals;
     private Instant lastWrite = Instant.MIN;
+    private long rows;
+    private long bytes;
 
     TableProgress(Store store, Clock clock, String job, String database, TableInfo table) {
+        this(store, clock, database, table, null, job);
+    }
+
+    TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals) {
+        this(store, clock, database, table, signals, signals.job());
+    }
+
+    private TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals, String job) {
         this.store = store;
         this.clock = clock;
         this.job = job;
         this.database = database;
         this.table = table;
+        this.signals = signals;
+    }
+
+    /** The table as the user reads it in events and health: {@code database.schema.table}. */
+    String subject() {
+        return database + "." + table.ref().schema() + "." + table.ref().table();
     }
 
     void pending() {
@@ -40,6 +57,8 @@ final class TableProgress implements CopyProgress {
 
     @Override
     public void copied(long rowsSoFar, long bytesSoFar) {
+        rows = rowsSoFar;
+        bytes = bytesSoFar;
         Instant now = clock.instant();
         if (Duration.between(lastWrite, now).compareTo(INTERVAL) >= 0) {
             lastWrite = now;
@@ -52,12 +71,44 @@ final class TableProgress implements CopyProgress {
         store.putCheckpoint(job, chunkPrefix(database, table) + chunk, rows + "," + bytes);
     }
 
+    @Override
+    public void yielded(String waiter) {
+        write(ObjectState.YIELDED, 0, 0, null);
+        if (signals != null) {
+            signals.yielded(subject(), waiter);
+        }
+    }
+
+    @Override
+    public void blocking(String waiter) {
+        if (signals != null) {
+            signals.blocking(subject(), waiter);
+        }
+    }
+
+    @Override
+    public void faulted(int attempt, String error, java.time.Duration retryIn) {
+        if (signals != null) {
+            signals.faulted(subject(), attempt, error, retryIn);
+        }
+    }
+
+    @Override
+    public void recovered() {
+        if (signals != null) {
+            signals.recovered(subject());
+        }
+    }
+
     static String chunkPrefix(String database, TableInfo table) {
         return "chunk/" + FullLoad.tableKey(database, table) + "/";
     }
 
     void finished(CopyResult result) {
         write(ObjectState.COPIED, result.rows(), result.bytes(), null);
+        if (signals != null) {
+            signals.cleared(subject());
+        }
     }
 
     void failed(String error) {

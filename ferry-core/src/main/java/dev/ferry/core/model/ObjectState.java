@@ -4,6 +4,11 @@ package dev.ferry.core.model;
 public enum ObjectState {
     PENDING,
     COPYING,
+    /**
+     * The copy gave way to another session waiting on the source (a DDL) and starts again from a new
+     * consistent point once that session is through.
+     */
+    YIELDED,
     COPIED,
     FAILED,
     SKIPPED

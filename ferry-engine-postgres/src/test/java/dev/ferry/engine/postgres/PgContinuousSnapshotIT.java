@@ -47,7 +47,8 @@ class PgContinuousSnapshotIT {
         Position start;
         try (var snapshot = engine.openSnapshot(source.connection(), source.name(), options(job, false))) {
             start = snapshot.replicationStart().orElseThrow();
-            source.execute("INSERT INTO t SELECT g, 'late' FROM generate_series(1001, 1010) g");
+            // durably: logical decoding reads only flushed WAL, and the test server commits asynchronously
+            source.execute("SET synchronous_commit = on; INSERT INTO t SELECT g, 'late' FROM generate_series(1001, 1010) g");
             snapshot.copySchemaBefore(d);
             snapshot.copyTable(snapshot.tables().getFirst(), d, CopyProgress.NONE);
             snapshot.copySchemaAfter(d);

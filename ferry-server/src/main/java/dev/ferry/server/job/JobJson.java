@@ -5,10 +5,13 @@ import dev.ferry.control.job.JobRequest;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.ConnectionProfile;
+import dev.ferry.core.model.DivergencePolicy;
+import dev.ferry.core.model.JobHealth;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.server.http.ErrorBody;
 import dev.ferry.server.http.Times;
 import java.time.Instant;
@@ -38,7 +41,46 @@ public record JobJson(
         String endTime,
         String duration,
         LagJson lag,
-        Boolean overwriteDestination) {
+        Boolean overwriteDestination,
+        ReliabilityJson reliabilityConfig,
+        HealthJson health) {
+
+    /**
+     * How the job protects the source and rides through faults; durations as {@code 500ms}, {@code 2s},
+     * {@code 15m}, {@code 1h}. Unset fields take the defaults (and are answered with them).
+     */
+    public record ReliabilityJson(String faultBudget, String stallTimeout, Boolean yieldToDdl, String lockWait,
+            String onDivergence, Integer maxSourceConnections, Long readBytesPerSecond) {
+
+        static ReliabilityJson of(ReliabilityConfig c) {
+            return new ReliabilityJson(ReliabilityConfig.formatDuration(c.effectiveFaultBudget()),
+                    ReliabilityConfig.formatDuration(c.effectiveStallTimeout()), c.effectiveYieldToDdl(),
+                    ReliabilityConfig.formatDuration(c.effectiveLockWait()), c.effectiveOnDivergence().name(),
+                    c.maxSourceConnections(), c.readBytesPerSecond());
+        }
+
+        ReliabilityConfig toConfig() {
+            DivergencePolicy policy = null;
+            if (onDivergence != null && !onDivergence.isBlank()) {
+                try {
+                    policy = DivergencePolicy.valueOf(onDivergence.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                            "Unknown onDivergence '%s'; use FAIL or RECORD".formatted(onDivergence), e);
+                }
+            }
+            return new ReliabilityConfig(ReliabilityConfig.parseDuration("faultBudget", faultBudget),
+                    ReliabilityConfig.parseDuration("stallTimeout", stallTimeout), yieldToDdl,
+                    ReliabilityConfig.parseDuration("lockWait", lockWait), policy, maxSourceConnections,
+                    readBytesPerSecond);
+        }
+    }
+
+    /**
+     * Output only, while the job runs: {@code OK}, {@code RECONNECTING}, {@code YIELDING} or {@code PAUSED},
+     * since when, the attempts of the current fault, its last error and what it concerns.
+     */
+    public record HealthJson(String status, String since, Integer attempts, String lastError, String subject) {}
 
     /** Output only: how far a continuous job's destination is behind, as last measured. */
     public record LagJson(double seconds, long bytes, String measureTime) {}
@@ -57,7 +99,7 @@ public record JobJson(
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null);
+                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -65,7 +107,18 @@ public record JobJson(
         LagJson lagJson = measured.map(l -> new LagJson(l.time().toMillis() / 1000.0, l.bytes(),
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
-                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination);
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
+                reliabilityConfig, health);
+    }
+
+    /** This answer with the running job's health, when it has one. */
+    public JobJson withHealth(java.util.Optional<JobHealth> measured) {
+        HealthJson healthJson = measured.filter(h -> "RUNNING".equals(state))
+                .map(h -> new HealthJson(h.status().name(), Times.instant(h.since()), h.isOk() ? null : h.attempts(),
+                        h.lastError(), h.subject())).orElse(null);
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, healthJson);
     }
 
     /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */
@@ -81,20 +134,24 @@ public record JobJson(
         }
         ConnectionProfile.requireValidName(jobName, "migration job");
         return new JobRequest(jobName, displayName, labels, parseType(type), source, destination, objects(),
-                performance(), Boolean.TRUE.equals(overwriteDestination));
+                performance(), Boolean.TRUE.equals(overwriteDestination), reliability());
     }
 
-    /** The patch for this body: displayName, labels, objectsConfig and performanceConfig. */
+    /** The patch for this body: displayName, labels, objectsConfig, performanceConfig and reliabilityConfig. */
     public JobPatch toPatch() {
         if (type != null || source != null || destination != null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "type, source and destination cannot change; create a new job instead");
         }
-        return new JobPatch(displayName, labels, objects(), performance());
+        return new JobPatch(displayName, labels, objects(), performance(), reliability());
     }
 
     private ObjectsConfig objects() {
         return objectsConfig == null ? null : new ObjectsConfig(objectsConfig.include(), objectsConfig.exclude());
+    }
+
+    private ReliabilityConfig reliability() {
+        return reliabilityConfig == null ? null : reliabilityConfig.toConfig();
     }
 
     private PerformanceConfig performance() {

@@ -15,4 +15,23 @@ public interface CopyProgress {
      * stable identifier for it, handed back in {@code chunksDone} when the copy is resumed.
      */
     default void chunkCopied(String chunk, long rows, long bytes) {}
+
+    /**
+     * The copy ended its hold on the source table because another session waited for it ({@code
+     * waiter} describes that session's statement, without literals); the copy starts again from a new
+     * consistent point.
+     */
+    default void yielded(String waiter) {}
+
+    /**
+     * Another session waits for the lock this copy holds, and the job keeps one consistent point
+     * ({@code yieldToDdl: false}): the waiting statement is reported, not let through.
+     */
+    default void blocking(String waiter) {}
+
+    /** A transient fault interrupted the copy; it is retried after {@code retryIn}. */
+    default void faulted(int attempt, String error, java.time.Duration retryIn) {}
+
+    /** The copy works again after {@link #faulted}. */
+    default void recovered() {}
 }

@@ -140,9 +140,36 @@ public interface Engine {
      * the job's slot again).
      */
     record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
-            boolean resumingReplication, int parallelism) {
-        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {
-            this(jobName, selection, forReplication, false, parallelism);
+            boolean resumingReplication, int parallelism, dev.ferry.core.model.ReliabilityConfig reliability) {
+        public SnapshotOptions {
+            reliability = reliability == null ? dev.ferry.core.model.ReliabilityConfig.DEFAULT : reliability;
         }
+
+        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
+                boolean resumingReplication, int parallelism) {
+            this(jobName, selection, forReplication, resumingReplication, parallelism, null);
+        }
+
+        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {
+            this(jobName, selection, forReplication, false, parallelism, null);
+        }
+    }
+
+    /**
+     * What a failure means for the job (see {@link dev.ferry.core.fault.FailureKind}): the engine's one
+     * classifier, used by the full load, change replication and validation alike. Looks through the
+     * cause chain. The default knows only Ferry's own codes.
+     */
+    default dev.ferry.core.fault.FailureKind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof dev.ferry.core.FerryException e) {
+                return switch (e.code()) {
+                    case UNAVAILABLE -> dev.ferry.core.fault.FailureKind.TRANSIENT;
+                    case DIVERGED -> dev.ferry.core.fault.FailureKind.DIVERGENCE;
+                    default -> dev.ferry.core.fault.FailureKind.FATAL;
+                };
+            }
+        }
+        return dev.ferry.core.fault.FailureKind.FATAL;
     }
 }

@@ -26,4 +26,19 @@ public interface ReplicationListener {
 
     /** A change that cannot be applied faithfully and was counted, not applied (never silently dropped). */
     void unsupported(TableRef table, String what);
+
+    /**
+     * A transient fault interrupted streaming or applying; the replication retries after {@code retryIn}
+     * ({@code attempt} counts from 1 for this fault). The error text has no secrets.
+     */
+    default void faulted(int attempt, String error, Duration retryIn) {}
+
+    /** Streaming and applying work again after {@link #faulted}. */
+    default void recovered() {}
+
+    /**
+     * A change that did not fit the destination (see {@code DivergencePolicy.RECORD}) was recorded and
+     * replication went on; {@code detail} names the key and the source position.
+     */
+    default void diverged(TableRef table, String detail) {}
 }

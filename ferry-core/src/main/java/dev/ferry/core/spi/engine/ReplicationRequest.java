@@ -2,6 +2,7 @@ package dev.ferry.core.spi.engine;
 
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
+import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.model.TableRef;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.Objects;
  * (the position of the job's first snapshot), applied to the same database on {@code destination}.
  * {@code copiedAt} gives, for tables copied from a later snapshot (a resumed full load), the position
  * of that snapshot: changes to such a table at or before it are already in the copy and are skipped.
+ * {@code reliability} carries the job's settings for faults, lock waits and divergence.
  */
 public record ReplicationRequest(
         String jobName,
@@ -18,7 +20,15 @@ public record ReplicationRequest(
         DatabaseConnection source,
         DatabaseConnection destination,
         Position start,
-        Map<TableRef, Position> copiedAt) {
+        Map<TableRef, Position> copiedAt,
+        ReliabilityConfig reliability) {
+
+    /** A request with the default reliability settings. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source,
+            DatabaseConnection destination, Position start, Map<TableRef, Position> copiedAt) {
+        this(jobName, database, source, destination, start, copiedAt, ReliabilityConfig.DEFAULT);
+    }
+
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -26,5 +36,6 @@ public record ReplicationRequest(
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(start, "start");
         copiedAt = copiedAt == null ? Map.of() : Map.copyOf(copiedAt);
+        reliability = reliability == null ? ReliabilityConfig.DEFAULT : reliability;
     }
 }
