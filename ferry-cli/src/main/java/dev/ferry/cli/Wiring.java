@@ -18,6 +18,7 @@ public final class Wiring implements AutoCloseable {
     private final Path home;
     private final Store store;
     private final ControlPlane control;
+    private dev.ferry.control.retention.Retention retention;
 
     private Wiring(Path home, Store store, ControlPlane control) {
         this.home = home;
@@ -43,6 +44,14 @@ public final class Wiring implements AutoCloseable {
         return open(StoreConfig.embedded(home));
     }
 
+    /** Prunes events and finished operations past {@code policy} now and every hour, until closed. */
+    public synchronized void startRetention(dev.ferry.control.retention.RetentionPolicy policy) {
+        if (retention == null) {
+            retention = new dev.ferry.control.retention.Retention(store, policy, Clock.systemUTC());
+            retention.start(java.time.Duration.ofHours(1));
+        }
+    }
+
     public ControlPlane control() {
         return control;
     }
@@ -54,6 +63,11 @@ public final class Wiring implements AutoCloseable {
     @Override
     public void close() {
         try {
+            synchronized (this) {
+                if (retention != null) {
+                    retention.close();
+                }
+            }
             control.close();
         } finally {
             store.close();

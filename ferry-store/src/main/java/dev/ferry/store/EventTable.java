@@ -44,6 +44,45 @@ final class EventTable {
         }
     }
 
+    /** Deletes events older than {@code before}, then each job's events beyond its newest {@code keep}. */
+    int prune(Connection c, Instant before, int keep) throws SQLException {
+        int removed;
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM job_events WHERE event_time < ?")) {
+            Columns.setTime(s, 1, before);
+            removed = s.executeUpdate();
+        }
+        List<String> crowded = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT job FROM job_events GROUP BY job HAVING count(*) > ?")) {
+            s.setInt(1, keep);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    crowded.add(rows.getString(1));
+                }
+            }
+        }
+        for (String job : crowded) {
+            long oldestKept;
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM job_events WHERE job = ? "
+                    + "ORDER BY id DESC OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY")) {
+                s.setString(1, job);
+                s.setInt(2, keep - 1);
+                try (ResultSet rows = s.executeQuery()) {
+                    if (!rows.next()) {
+                        continue;
+                    }
+                    oldestKept = rows.getLong(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM job_events WHERE job = ? AND id < ?")) {
+                s.setString(1, job);
+                s.setLong(2, oldestKept);
+                removed += s.executeUpdate();
+            }
+        }
+        return removed;
+    }
+
     void deleteAll(Connection c, String job) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM job_events WHERE job = ?")) {
             s.setString(1, job);

@@ -160,6 +160,19 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public int pruneEvents(Instant before, int keepPerJob) {
+        if (keepPerJob < 1) {
+            throw new IllegalArgumentException("keepPerJob must be at least 1: " + keepPerJob);
+        }
+        return database.inTransaction("pruning old job events", c -> events.prune(c, before, keepPerJob));
+    }
+
+    @Override
+    public int pruneOperations(Instant before) {
+        return database.inTransaction("pruning old operations", c -> operations.prune(c, before));
+    }
+
+    @Override
     public void putCheckpoint(String job, String key, String value) {
         Objects.requireNonNull(value, "value");
         database.run("saving checkpoint %s of migration job %s".formatted(key, job),

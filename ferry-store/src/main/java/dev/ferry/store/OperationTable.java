@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Rows of {@code operations}; at most one per (request id, verb, target) when a request id is given. */
@@ -87,5 +88,13 @@ final class OperationTable {
         s.setString(i++, op.requestId());
         Columns.setTime(s, i++, op.createTime());
         Columns.setTime(s, i, op.endTime());
+    }
+
+    /** Deletes finished operations that ended before {@code before}. */
+    int prune(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM operations WHERE done AND end_time < ?")) {
+            Columns.setTime(s, 1, before);
+            return s.executeUpdate();
+        }
     }
 }

@@ -64,6 +64,15 @@ public interface Store extends AutoCloseable {
     /** The newest {@code limit} events of the job, oldest first. */
     List<JobEvent> listEvents(String job, int limit);
 
+    /**
+     * Removes events older than {@code before}, and each job's events beyond its newest {@code keepPerJob};
+     * returns how many were removed.
+     */
+    int pruneEvents(Instant before, int keepPerJob);
+
+    /** Removes finished operations that ended before {@code before}; returns how many were removed. */
+    int pruneOperations(Instant before);
+
     void putCheckpoint(String job, String key, String value);
 
     Optional<String> checkpoint(String job, String key);

@@ -225,6 +225,37 @@ abstract class StoreContract {
     }
 
     @Test
+    void pruningRemovesOldEventsAndEventsBeyondTheCapOfEachJob() {
+        store.insertJob(job("busy"));
+        store.insertJob(job("quiet"));
+        store.appendEvent("busy", T0, Severity.INFO, "old");
+        for (int i = 0; i < 5; i++) {
+            store.appendEvent("busy", T2, Severity.INFO, "new " + i);
+        }
+        store.appendEvent("quiet", T0, Severity.INFO, "old");
+        store.appendEvent("quiet", T2, Severity.INFO, "kept");
+
+        int removed = store.pruneEvents(T1, 3);
+
+        assertThat(removed).isEqualTo(4);
+        assertThat(store.listEvents("busy", 100)).extracting(JobEvent::message).containsExactly("new 2", "new 3", "new 4");
+        assertThat(store.listEvents("quiet", 100)).extracting(JobEvent::message).containsExactly("kept");
+    }
+
+    @Test
+    void pruningRemovesOnlyFinishedOperationsThatEndedBeforeTheCutOff() {
+        store.insertOperation(new Operation("old-done", "start", "jobs/a", true, null, null, null, T0, T0));
+        store.insertOperation(new Operation("old-pending", "promote", "jobs/a", false, null, null, null, T0, null));
+        store.insertOperation(new Operation("new-done", "stop", "jobs/a", true, null, null, null, T0, T2));
+
+        assertThat(store.pruneOperations(T1)).isEqualTo(1);
+
+        assertThat(store.findOperation("old-done")).isEmpty();
+        assertThat(store.findOperation("old-pending")).isPresent();
+        assertThat(store.findOperation("new-done")).isPresent();
+    }
+
+    @Test
     void jobWithNullFieldsRoundTrips() {
         var job = new MigrationJob("bare", null, null, JobType.ONE_TIME, "src", "dest", null, null,
                 JobState.DRAFT, null, null, null, null, null, null);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "server", sortOptions = false,
         description = {"Run the Ferry server: the control plane and its REST API, until SIGTERM or Ctrl-C.",
                 "Managed instances are started again and interrupted jobs resume from their checkpoints.",
-                "Logs go to standard error and to HOME/logs/server.log."})
+                "Logs go to standard error and to HOME/logs/server.log (rolled over daily and at 50 MB, kept 14 days)."})
 public final class ServerCommand extends FerryCall {
     @Option(names = "--port", paramLabel = "PORT", description = "Port of the REST API (default: ${DEFAULT-VALUE})")
     int port = ServerConfig.DEFAULT_PORT;
@@ -39,8 +39,17 @@ public final class ServerCommand extends FerryCall {
     @Option(names = "--store-password-env", paramLabel = "VAR", description = "Environment variable holding the password for --store-url")
     String storePasswordEnv;
 
+    @Option(names = "--retention", paramLabel = "DURATION",
+            description = "How long job events and finished operations are kept (default: ${DEFAULT-VALUE})")
+    String retention = "30d";
+
+    @Option(names = "--max-events-per-job", paramLabel = "N",
+            description = "Events kept per job at most, the newest (default: ${DEFAULT-VALUE})")
+    int maxEventsPerJob = dev.ferry.control.retention.RetentionPolicy.DEFAULT.maxEventsPerJob();
+
     @Override
     protected int run() throws InterruptedException {
+        var retentionPolicy = new dev.ferry.control.retention.RetentionPolicy(retentionAge(), maxEventsPerJob);
         Path dir = Homes.create(Homes.resolve(home));
         Path logFile = dir.resolve("logs").resolve("server.log");
         LogSetup.toStderrAndFile(logFile);
@@ -50,6 +59,7 @@ public final class ServerCommand extends FerryCall {
         ApiServer api = new ApiServer(serverConfig, wiring.control());
         try {
             wiring.control().recover();
+            wiring.startRetention(retentionPolicy);
             api.start();
         } catch (RuntimeException e) {
             api.close();
@@ -69,5 +79,14 @@ public final class ServerCommand extends FerryCall {
         err().flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** {@code 30d}, {@code 12h} and the forms of {@link dev.ferry.core.model.ReliabilityConfig#parseDuration}. */
+    private java.time.Duration retentionAge() {
+        String text = retention.trim().toLowerCase(java.util.Locale.ROOT);
+        if (text.matches("\\d+d")) {
+            return java.time.Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
+        return dev.ferry.core.model.ReliabilityConfig.parseDuration("--retention", retention);
     }
 }
