@@ -48,7 +48,7 @@ final class ChangeReplication {
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) throws InterruptedException {
         List<ReplicationRequest> requests = databases.stream()
-                .map(db -> request(job, db, source, destination)).toList();
+                .map(db -> request(job, db, databases, source, destination)).toList();
         List<DatabaseStream> streams = new ArrayList<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
@@ -164,7 +164,7 @@ final class ChangeReplication {
         }
     }
 
-    private ReplicationRequest request(MigrationJob job, String database, DatabaseConnection source,
+    private ReplicationRequest request(MigrationJob job, String database, List<String> databases, DatabaseConnection source,
             DatabaseConnection destination) {
         Map<String, String> checkpoints = store.checkpoints(job.name());
         String start = checkpoints.get(FullLoad.replicationKey(database));
@@ -183,7 +183,7 @@ final class ChangeReplication {
             }
         }
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
-                destination.withDatabase(database), Position.parse(start), copiedAt);
+                destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig());
     }
 
     /** One database's replication and what its listener has heard. */
@@ -233,6 +233,11 @@ final class ChangeReplication {
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;
+        }
+
+        @Override
+        public void notice(String message) {
+            reporter.event(job, Severity.INFO, message);
         }
 
         @Override

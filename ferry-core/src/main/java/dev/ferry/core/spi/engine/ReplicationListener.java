@@ -26,4 +26,11 @@ public interface ReplicationListener {
 
     /** A change that cannot be applied faithfully and was counted, not applied (never silently dropped). */
     void unsupported(TableRef table, String what);
+
+    /**
+     * Something the user should know that changes nothing on the destination, for example a DDL statement
+     * on objects the job does not select that was not replayed, or a trigger left for promotion.
+     */
+    default void notice(String message) {
+    }
 }

@@ -1,8 +1,10 @@
 package dev.ferry.core.spi.engine;
 
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.TableRef;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,6 +13,9 @@ import java.util.Objects;
  * (the position of the job's first snapshot), applied to the same database on {@code destination}.
  * {@code copiedAt} gives, for tables copied from a later snapshot (a resumed full load), the position
  * of that snapshot: changes to such a table at or before it are already in the copy and are skipped.
+ * {@code jobDatabases} are all the databases the job replicates (each with its own request, this one's
+ * included) and {@code objects} the job's selection, so that a replication can tell an object it must
+ * not touch (not selected) from one it should know but does not.
  */
 public record ReplicationRequest(
         String jobName,
@@ -18,7 +23,9 @@ public record ReplicationRequest(
         DatabaseConnection source,
         DatabaseConnection destination,
         Position start,
-        Map<TableRef, Position> copiedAt) {
+        Map<TableRef, Position> copiedAt,
+        List<String> jobDatabases,
+        ObjectsConfig objects) {
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -26,5 +33,16 @@ public record ReplicationRequest(
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(start, "start");
         copiedAt = copiedAt == null ? Map.of() : Map.copyOf(copiedAt);
+        jobDatabases = jobDatabases == null || jobDatabases.isEmpty() ? List.of(database) : List.copyOf(jobDatabases);
+        if (!jobDatabases.contains(database)) {
+            throw new IllegalArgumentException("database " + database + " is not among the job's databases " + jobDatabases);
+        }
+        objects = objects == null ? ObjectsConfig.ALL : objects;
+    }
+
+    /** A request for a job that replicates this one database, all of it. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt) {
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL);
     }
 }
