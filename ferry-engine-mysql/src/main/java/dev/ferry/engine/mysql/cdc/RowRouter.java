@@ -56,9 +56,9 @@ final class RowRouter {
         Optional<TableDef> def = applier.table(ref);
         if (def.isEmpty()) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication of job %s received changes to table %s in the"
-                    + " transaction at %s%s, but the destination has no such table (it was not copied, and no DDL replicated"
+                    + " transaction at %s:%d%s, but the destination has no such table (it was not copied, and no DDL replicated"
                     + " created it); create it on the destination as the source has it and restart the job to copy it, or"
-                    + " exclude it from the job's selection").formatted(ctx.job(), ref, txn.start.text(),
+                    + " exclude it from the job's selection").formatted(ctx.job(), ref, txn.start.file(), txn.start.offset(),
                     txn.gtid == null ? "" : " (GTID " + txn.gtid + ")"));
         }
         if (def.get().sequence()) {

@@ -279,7 +279,7 @@ final class StatementReplay {
 
     private FerryException stop(String sql, Txn txn, String why, String remedy) {
         return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication of database %s (job %s) stopped at the statement in the"
-                + " transaction at %s: %s (statement: %s); %s").formatted(Dialect.MYSQL.quote(ctx.database()), ctx.job(), txn.start.text(),
-                why, ChangeApplier.abbreviate(sql), remedy));
+                + " transaction at %s:%d: %s (statement: %s); %s").formatted(Dialect.MYSQL.quote(ctx.database()), ctx.job(),
+                txn.start.file(), txn.start.offset(), why, ChangeApplier.abbreviate(sql), remedy));
     }
 }
