@@ -50,7 +50,7 @@ final class ChangeReplication {
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) throws InterruptedException {
         List<ReplicationRequest> requests = databases.stream()
-                .map(db -> request(job, db, source, destination)).toList();
+                .map(db -> request(job, db, databases, source, destination)).toList();
         List<DatabaseStream> streams = new ArrayList<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
@@ -166,7 +166,7 @@ final class ChangeReplication {
         }
     }
 
-    private ReplicationRequest request(MigrationJob job, String database, DatabaseConnection source,
+    private ReplicationRequest request(MigrationJob job, String database, List<String> databases, DatabaseConnection source,
             DatabaseConnection destination) {
         Map<String, String> checkpoints = store.checkpoints(job.name());
         String start = checkpoints.get(FullLoad.replicationKey(database));
@@ -185,7 +185,8 @@ final class ChangeReplication {
             }
         }
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
-                destination.withDatabase(database), Position.parse(start), copiedAt, job.reliabilityConfig());
+                destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig(),
+                job.reliabilityConfig());
     }
 
     /** One database's replication and what its listener has heard. */
@@ -253,6 +254,11 @@ final class ChangeReplication {
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;
+        }
+
+        @Override
+        public void notice(String message) {
+            signals.event(Severity.INFO, message);
         }
 
         @Override

@@ -41,4 +41,11 @@ public interface ReplicationListener {
      * replication went on; {@code detail} names the key and the source position.
      */
     default void diverged(TableRef table, String detail) {}
+
+    /**
+     * Something the user should know that changes nothing on the destination, for example a DDL statement
+     * on objects the job does not select that was not replayed, or a trigger left for promotion.
+     */
+    default void notice(String message) {
+    }
 }

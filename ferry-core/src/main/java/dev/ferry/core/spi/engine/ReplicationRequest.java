@@ -1,9 +1,11 @@
 package dev.ferry.core.spi.engine;
 
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.model.TableRef;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,7 +14,10 @@ import java.util.Objects;
  * (the position of the job's first snapshot), applied to the same database on {@code destination}.
  * {@code copiedAt} gives, for tables copied from a later snapshot (a resumed full load), the position
  * of that snapshot: changes to such a table at or before it are already in the copy and are skipped.
- * {@code reliability} carries the job's settings for faults, lock waits and divergence.
+ * {@code jobDatabases} are all the databases the job replicates (each with its own request, this one's
+ * included) and {@code objects} the job's selection, so that a replication can tell an object it must
+ * not touch (not selected) from one it should know but does not. {@code reliability} carries the job's
+ * settings for faults, lock waits and divergence.
  */
 public record ReplicationRequest(
         String jobName,
@@ -21,14 +26,9 @@ public record ReplicationRequest(
         DatabaseConnection destination,
         Position start,
         Map<TableRef, Position> copiedAt,
+        List<String> jobDatabases,
+        ObjectsConfig objects,
         ReliabilityConfig reliability) {
-
-    /** A request with the default reliability settings. */
-    public ReplicationRequest(String jobName, String database, DatabaseConnection source,
-            DatabaseConnection destination, Position start, Map<TableRef, Position> copiedAt) {
-        this(jobName, database, source, destination, start, copiedAt, ReliabilityConfig.DEFAULT);
-    }
-
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -36,6 +36,23 @@ public record ReplicationRequest(
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(start, "start");
         copiedAt = copiedAt == null ? Map.of() : Map.copyOf(copiedAt);
+        jobDatabases = jobDatabases == null || jobDatabases.isEmpty() ? List.of(database) : List.copyOf(jobDatabases);
+        if (!jobDatabases.contains(database)) {
+            throw new IllegalArgumentException("database " + database + " is not among the job's databases " + jobDatabases);
+        }
+        objects = objects == null ? ObjectsConfig.ALL : objects;
         reliability = reliability == null ? ReliabilityConfig.DEFAULT : reliability;
+    }
+
+    /** A request for a job that replicates this one database, all of it, with the default reliability settings. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt) {
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null);
+    }
+
+    /** A request with the default reliability settings. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects) {
+        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, null);
     }
 }

@@ -199,7 +199,7 @@ final class ApplyLoop {
     }
 
     private void query(QueryEventData q, EventHeaderV4 h, long now) {
-        String sql = DdlStatement.stripLeadingComments(q.getSql());
+        String sql = DdlReader.stripLeadingComments(q.getSql());
         String head = sql.substring(0, Math.min(20, sql.length())).toUpperCase(Locale.ROOT);
         if (head.equals("BEGIN") || head.startsWith("XA START")) {
             if (state.txn() == null) {
@@ -224,14 +224,14 @@ final class ApplyLoop {
             begin(null, h, false, now);
         }
         Txn txn = state.txn();
-        Optional<DdlStatement> ddl = standalone && !txn.skip ? statements.replayable(q.getDatabase(), sql, txn) : Optional.empty();
+        Optional<StatementReplay.Replay> ddl = standalone && !txn.skip ? statements.replayable(q.getDatabase(), q.getSql(), txn) : Optional.empty();
         if (ddl.isPresent()) {
             if (!batch.isEmpty()) {
                 commitBatch();
             }
             BinlogPosition end = state.after(h.getNextPosition());
             Instant time = Instant.ofEpochMilli(h.getTimestamp());
-            statements.replay(ddl.get(), sql, applied, appliedTime, end, time);
+            statements.replay(ddl.get(), applied, appliedTime, end, time);
             state.end(h.getNextPosition());
             batch.reset();
             applied = end;
@@ -239,7 +239,7 @@ final class ApplyLoop {
             return;
         }
         if (!txn.skip) {
-            statements.ignore(q.getDatabase(), sql);
+            statements.ignore(q.getDatabase(), q.getSql());
         }
         if (standalone) {
             end(h, now);

@@ -121,6 +121,15 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** Whether the destination has a database of that name. */
+    boolean hasDatabase(String name) {
+        try {
+            return Sql.queryOne(c, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", rs -> true, name).isPresent();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "look for database " + Dialect.MYSQL.quote(name));
+        }
+    }
+
     long rowsNotFound() {
         return rowsNotFound;
     }
@@ -173,16 +182,16 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Runs one DDL statement in the replicated database (its own implicit commit). When {@code replay} is true
-     * the statement may already have run before a crash, and errors saying so are logged, not raised.
+     * Runs one DDL statement (its own implicit commit), in {@code useDatabase} unless that is null. When {@code replay}
+     * is true the statement may already have run before a crash, and errors saying so are logged, not raised.
      */
-    void ddl(String sql, boolean useDatabase, boolean replay) {
+    void ddl(String sql, String useDatabase, boolean replay) {
         try {
             flush();
             c.commit();
             closeStatements();
-            if (useDatabase) {
-                Sql.execute(c, "USE " + Dialect.MYSQL.quote(database));
+            if (useDatabase != null) {
+                Sql.execute(c, "USE " + Dialect.MYSQL.quote(useDatabase));
             }
             Sql.execute(c, sql);
         } catch (SQLException e) {

@@ -1,128 +1,95 @@
 package dev.ferry.engine.mysql.cdc;
 
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * What a statement from a binlog QUERY event is, as far as replication cares: its kind and the first object
- * it names (with the database when the name is qualified). Recognises the DDL Ferry replays; everything
- * else is {@link Kind#OTHER} (transaction control, grants, maintenance) or {@link Kind#DML} (a statement-based
- * change). Pure; a light reading of the statement's head, not a SQL parser.
+ * What a statement from a binlog QUERY event does, as far as replication cares (read by {@link DdlReader}): its
+ * kind, every object it creates, changes, drops or renames ({@code objects}, in statement order; for a rename the
+ * old and new name of each pair in turn), the tables it reads to do so ({@code reads}: the source of CREATE TABLE
+ * ... LIKE, the tables of a view's query), the table a trigger belongs to, and how the statement can be cut down to
+ * some of its objects ({@link Shape}). Names are as written: unqualified ones belong to the event's default
+ * database. Pure.
  */
-record DdlStatement(Kind kind, Optional<String> database, Optional<String> name, boolean ifExists) {
+record DdlStatement(Kind kind, String verb, Shape shape, List<ObjectName> objects, List<ObjectName> reads,
+        Optional<ObjectName> table, boolean ifExists, boolean selects) {
 
     enum Kind {
-        /** CREATE/ALTER/DROP/RENAME TABLE and SEQUENCE, CREATE/DROP INDEX, TRUNCATE. */
+        /** CREATE/ALTER/DROP/RENAME/TRUNCATE TABLE, CREATE/DROP INDEX. */
         TABLE,
-        /** CREATE/ALTER/DROP VIEW, PROCEDURE, FUNCTION, TRIGGER, EVENT. */
-        OBJECT,
-        /** CREATE/ALTER/DROP DATABASE or SCHEMA. */
+        /** CREATE/ALTER/DROP VIEW. */
+        VIEW,
+        /** CREATE/ALTER/DROP SEQUENCE (MariaDB). */
+        SEQUENCE,
+        /** CREATE/ALTER/DROP PROCEDURE and FUNCTION. */
+        ROUTINE,
+        /** CREATE/DROP TRIGGER: created at promotion, never replayed. */
+        TRIGGER,
+        /** CREATE/ALTER/DROP EVENT: created at promotion, never replayed. */
+        EVENT,
+        /** CREATE/ALTER/DROP DATABASE or SCHEMA; {@code objects} holds the database as a name without qualifier. */
         DATABASE,
         /** DDL on temporary tables, never replayed. */
         TEMPORARY,
         /** INSERT, UPDATE, DELETE, REPLACE, LOAD DATA logged as statements. */
         DML,
-        OTHER
+        /** Not DDL of a database object: transaction control, accounts, grants, maintenance, server objects. */
+        OTHER,
+        /** Looks like DDL but the grammar cannot read it: never guessed at. */
+        UNREADABLE
     }
 
-    private static final String IDENT = "(?:`(?:[^`]|``)+`|[\\p{L}\\p{N}_$]+)";
-    private static final String NAME = "(" + IDENT + ")(?:\\s*\\.\\s*(" + IDENT + "))?";
-    private static final String DEFINER = "(?:DEFINER\\s*=\\s*(?:\\S+|'[^']*'@'[^']*'|`[^`]*`@`[^`]*`)\\s+)?";
-    private static final String CREATE_PREFIX = "CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?" + DEFINER
-            + "(?:SQL\\s+SECURITY\\s+\\w+\\s+)?";
-    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
-
-    private static final Pattern TEMPORARY = Pattern.compile("^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|DROP\\s+)TEMPORARY\\s", FLAGS);
-    private static final Pattern TABLE = Pattern.compile("^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?"
-            + "|DROP\\s+|RENAME\\s+)(?:TABLE|SEQUENCE)S?\\s+(IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(?:/\\*.*?\\*/\\s*)?" + NAME, FLAGS);
-    private static final Pattern TRUNCATE = Pattern.compile("^TRUNCATE\\s+(?:TABLE\\s+)?" + NAME, FLAGS);
-    private static final Pattern INDEX = Pattern.compile("^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ONLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+"
-            + "|SPATIAL\\s+)?|DROP\\s+(?:ONLINE\\s+)?)INDEX\\s+(IF\\s+(?:NOT\\s+)?EXISTS\\s+)?" + IDENT + ".*?\\sON\\s+" + NAME, FLAGS);
-    private static final Pattern OBJECT = Pattern.compile("^(?:" + CREATE_PREFIX + "|ALTER\\s+(?:ALGORITHM\\s*=\\s*\\w+\\s+)?" + DEFINER
-            + "(?:SQL\\s+SECURITY\\s+\\w+\\s+)?|DROP\\s+)(?:AGGREGATE\\s+)?(?:VIEW|PROCEDURE|FUNCTION|TRIGGER|EVENT|PACKAGE(?:\\s+BODY)?)"
-            + "\\s+(IF\\s+(?:NOT\\s+)?EXISTS\\s+)?" + NAME, FLAGS);
-    private static final Pattern DATABASE = Pattern.compile("^(?:CREATE\\s+(?:OR\\s+REPLACE\\s+)?|ALTER\\s+|DROP\\s+)(?:DATABASE|SCHEMA)"
-            + "\\s+(IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(" + IDENT + ")", FLAGS);
-    private static final Pattern DML = Pattern.compile("^(?:INSERT|UPDATE|DELETE|REPLACE|LOAD\\s+DATA|LOAD\\s+XML)\\b", FLAGS);
-
-    static DdlStatement parse(String sql) {
-        String s = stripLeadingComments(sql);
-        if (TEMPORARY.matcher(s).lookingAt()) {
-            return new DdlStatement(Kind.TEMPORARY, Optional.empty(), Optional.empty(), false);
-        }
-        Matcher m = TABLE.matcher(s);
-        if (m.lookingAt()) {
-            return named(Kind.TABLE, m, 2, m.group(1) != null && s.regionMatches(true, 0, "DROP", 0, 4));
-        }
-        m = TRUNCATE.matcher(s);
-        if (m.lookingAt()) {
-            return named(Kind.TABLE, m, 1, false);
-        }
-        m = INDEX.matcher(s);
-        if (m.lookingAt()) {
-            return named(Kind.TABLE, m, 2, m.group(1) != null && s.regionMatches(true, 0, "DROP", 0, 4));
-        }
-        m = OBJECT.matcher(s);
-        if (m.lookingAt()) {
-            return named(Kind.OBJECT, m, 2, m.group(1) != null && s.regionMatches(true, 0, "DROP", 0, 4));
-        }
-        m = DATABASE.matcher(s);
-        if (m.lookingAt()) {
-            return new DdlStatement(Kind.DATABASE, Optional.of(unquote(m.group(2))), Optional.empty(),
-                    m.group(1) != null && s.regionMatches(true, 0, "DROP", 0, 4));
-        }
-        if (DML.matcher(s).lookingAt()) {
-            return new DdlStatement(Kind.DML, Optional.empty(), Optional.empty(), false);
-        }
-        return new DdlStatement(Kind.OTHER, Optional.empty(), Optional.empty(), false);
+    /** How a statement naming several objects may be cut down to some of them. */
+    enum Shape {
+        /** Only as a whole. */
+        WHOLE,
+        /** Object by object (DROP TABLE a, b). */
+        EACH,
+        /** Pair by pair of old and new names (RENAME TABLE a TO b, c TO d). */
+        PAIRS
     }
 
-    /** Whether the statement changes a table that must already exist (ALTER, RENAME, TRUNCATE, DROP, index DDL). */
-    boolean needsExistingTable(String sql) {
-        if (kind != Kind.TABLE || ifExists) {
-            return false;
+    DdlStatement {
+        if (kind == null || verb == null || shape == null || table == null) {
+            throw new IllegalArgumentException("kind, verb, shape and table are required");
         }
-        String head = stripLeadingComments(sql).toUpperCase(Locale.ROOT);
-        return !(head.startsWith("CREATE") && !head.matches("(?s)^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ONLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\b.*"));
-    }
-
-    private static DdlStatement named(Kind kind, Matcher m, int firstGroup, boolean ifExists) {
-        String first = unquote(m.group(firstGroup));
-        String second = m.group(firstGroup + 1);
-        return second == null
-                ? new DdlStatement(kind, Optional.empty(), Optional.of(first), ifExists)
-                : new DdlStatement(kind, Optional.of(first), Optional.of(unquote(second)), ifExists);
-    }
-
-    static String unquote(String ident) {
-        if (ident.length() >= 2 && ident.startsWith("`") && ident.endsWith("`")) {
-            return ident.substring(1, ident.length() - 1).replace("``", "`");
+        objects = List.copyOf(objects);
+        reads = List.copyOf(reads);
+        if (shape == Shape.PAIRS && objects.size() % 2 != 0) {
+            throw new IllegalArgumentException("a rename names pairs: " + objects);
         }
-        return ident;
     }
 
-    /** Drops leading whitespace and comments, but keeps version comments ({@code /*!50001 ...}) as their content. */
-    static String stripLeadingComments(String sql) {
-        String s = sql.strip();
-        while (true) {
-            if (s.startsWith("/*!") || s.startsWith("/*M!")) {
-                int digits = s.startsWith("/*M!") ? 4 : 3;
-                while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
-                    digits++;
+    static DdlStatement of(Kind kind, String verb) {
+        return new DdlStatement(kind, verb, Shape.WHOLE, List.of(), List.of(), Optional.empty(), false, false);
+    }
+
+    /** Whether the statement acts on database objects (as opposed to DML, temporary tables and statements of other kinds). */
+    boolean ddl() {
+        return switch (kind) {
+            case TABLE, VIEW, SEQUENCE, ROUTINE, TRIGGER, EVENT, DATABASE -> true;
+            case TEMPORARY, DML, OTHER, UNREADABLE -> false;
+        };
+    }
+
+    /** The same statement for only {@code kept} of its objects, written with qualified names (EACH and PAIRS shapes). */
+    String rewrite(List<ObjectName> kept, String defaultDatabase) {
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("nothing to keep of " + verb);
+        }
+        return switch (shape) {
+            case EACH -> verb + (ifExists ? " IF EXISTS " : " ") + kept.stream().map(n -> n.quoted(defaultDatabase))
+                    .collect(Collectors.joining(", "));
+            case PAIRS -> {
+                StringBuilder sql = new StringBuilder(verb).append(' ');
+                for (int i = 0; i < kept.size(); i += 2) {
+                    sql.append(i == 0 ? "" : ", ").append(kept.get(i).quoted(defaultDatabase)).append(" TO ")
+                            .append(kept.get(i + 1).quoted(defaultDatabase));
                 }
-                int end = s.lastIndexOf("*/");
-                s = (end > digits ? s.substring(digits, end) + s.substring(end + 2) : s.substring(digits)).strip();
-            } else if (s.startsWith("/*")) {
-                int end = s.indexOf("*/");
-                s = end < 0 ? "" : s.substring(end + 2).strip();
-            } else if (s.startsWith("--") || s.startsWith("#")) {
-                int end = s.indexOf('\n');
-                s = end < 0 ? "" : s.substring(end + 1).strip();
-            } else {
-                return s;
+                yield sql.toString();
             }
-        }
+            case WHOLE -> throw new IllegalStateException(verb + " cannot be cut down to some of its objects");
+        };
     }
 }

@@ -113,7 +113,8 @@ public final class MySqlReplication implements Replication {
         DatabaseConnection source = request.source();
         try (Connection sourceSql = connector.open(source, null, MySqlConnector.Role.SOURCE);
                 ChangeApplier applier = ChangeApplier.open(connector, request.destination(), request.jobName(), request.database())) {
-            Flavor flavor = ServerVersion.of(sourceSql).flavor();
+            ServerVersion version = ServerVersion.of(sourceSql);
+            Flavor flavor = version.flavor();
             long serverId = ServerIds.of(request.jobName(), request.database(), Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));
             Optional<Progress> recorded = applier.recorded();
             Optional<Progress> resumed = recorded.filter(p -> Coordinates.compare(p.position(), start) >= 0);
@@ -131,7 +132,8 @@ public final class MySqlReplication implements Replication {
                     .addKeyValue("position", from.text()).addKeyValue("serverId", serverId).addKeyValue("byGtid", byGtid)
                     .log("change replication starting");
             var ctx = new ReplicationContext(request.jobName(), request.database(), source, flavor, byGtid, copiedAt(),
-                    stopAt::get, cancelled, clock);
+                    stopAt::get, cancelled, clock, ReplicationScope.of(request.database(), request.jobDatabases(), request.objects()),
+                    DdlReader.of(flavor, version.version()));
             ApplyLoop.StreamOpener opener = at -> BinlogStream.open(source, serverId, at, byGtid,
                     request.jobName() + "-" + request.database());
             try (LagMeter lag = new LagMeter(connector, source, flavor, clock)) {

@@ -72,12 +72,13 @@ public final class ReplicationFinisher {
     }
 
     /**
-     * Creates the triggers and events the full load of a continuous job left out, as the source has them
-     * now (replicated DDL may have changed them), for the tables the destination has.
+     * Creates the triggers and events the full load of a continuous job left out and replication never replays
+     * (those created during CDC included), as the source has them now, for the tables the job selects; those
+     * already on the destination (an earlier, interrupted promotion) are left as they are.
      */
     private static void createDeferredObjects(ReplicationRequest request, MySqlConnector connector) throws SQLException {
         String database = request.database();
-        var selection = new dev.ferry.core.model.ObjectSelection(dev.ferry.core.model.ObjectsConfig.ALL);
+        var selection = new dev.ferry.core.model.ObjectSelection(request.objects(), dev.ferry.core.model.EngineKind.MYSQL);
         dev.ferry.engine.mysql.schema.SourceSchema schema;
         try (Connection c = connector.open(request.source(), null, MySqlConnector.Role.SOURCE)) {
             var tables = dev.ferry.engine.mysql.catalog.Catalog.baseTables(c, database, selection);

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides what happens to a rows event: ignored (another database, a skipped transaction, a table copied
- * later, a table not on the destination), or applied to the destination table, whose columns are checked
- * against the table map first. Not thread-safe.
+ * later, a table the job does not select), applied to the destination table, whose columns are checked against
+ * the table map first, or refused: changes to a selected table the destination does not have stop the job.
+ * Not thread-safe.
  */
 final class RowRouter {
     private static final Logger log = LoggerFactory.getLogger(RowRouter.class);
@@ -45,16 +46,26 @@ final class RowRouter {
         if (ctx.copiedAfter(ref, txn)) {
             return null;
         }
-        Optional<TableDef> def = applier.table(ref);
-        if (def.isEmpty() || def.get().sequence()) {
+        if (ctx.scope().unselected(ref)) {
             if (reported.add(ref)) {
                 log.atInfo().addKeyValue("job", ctx.job()).addKeyValue("table", ref)
-                        .log(def.isEmpty() ? "table is not on the destination (not selected); its changes are skipped"
-                                : "sequence value changes are not replicated");
+                        .log("table is not selected; its changes are skipped");
             }
-            if (def.isPresent()) {
-                listener.unsupported(ref, "sequence value change");
+            return null;
+        }
+        Optional<TableDef> def = applier.table(ref);
+        if (def.isEmpty()) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Replication of job %s received changes to table %s in the"
+                    + " transaction at %s:%d%s, but the destination has no such table (it was not copied, and no DDL replicated"
+                    + " created it); create it on the destination as the source has it and restart the job to copy it, or"
+                    + " exclude it from the job's selection").formatted(ctx.job(), ref, txn.start.file(), txn.start.offset(),
+                    txn.gtid == null ? "" : " (GTID " + txn.gtid + ")"));
+        }
+        if (def.get().sequence()) {
+            if (reported.add(ref)) {
+                log.atInfo().addKeyValue("job", ctx.job()).addKeyValue("table", ref).log("sequence value changes are not replicated");
             }
+            listener.unsupported(ref, "sequence value change");
             return null;
         }
         TableDef table = def.get();

@@ -118,10 +118,20 @@ public final class SchemaWriter {
                 .addKeyValue("events", schema.events().size()).log("schema finished");
     }
 
-    /** Creates the schema's triggers and events (what a continuous job defers to its promotion). */
+    /**
+     * Creates the schema's triggers and events that the destination does not have yet (what a continuous job defers
+     * to its promotion; a repeated promotion creates only what is missing).
+     */
     public void createTriggersAndEvents(SourceSchema schema) {
         try (Connection c = open()) {
-            createTriggersAndEvents(c, schema, Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow());
+            Set<String> triggers = new HashSet<>(Sql.query(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?",
+                    rs -> rs.getString(1), database));
+            Set<String> events = new HashSet<>(Sql.query(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?",
+                    rs -> rs.getString(1), database));
+            SourceSchema missing = new SourceSchema(schema.database(), schema.tables(), schema.sequences(), schema.views(),
+                    schema.routines(), schema.triggers().stream().filter(t -> !triggers.contains(t.name())).toList(),
+                    schema.events().stream().filter(e -> !events.contains(e.name())).toList());
+            createTriggersAndEvents(c, missing, Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow());
         } catch (SQLException e) {
             throw SqlErrors.map(e, destination, "create the triggers and events of database " + D.quote(database));
         }
