@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,8 @@ final class TableCopies {
         this.parallelism = parallelism;
     }
 
-    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target, Consumer<TableInfo> copied)
+    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target,
+            java.util.function.BiConsumer<TableInfo, CopyResult> copied)
             throws InterruptedException {
         var permits = new Semaphore(parallelism);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -58,7 +58,7 @@ final class TableCopies {
                                 .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
                                 .collect(Collectors.toSet());
                         CopyResult result = snapshot.copyTable(table, target, recorder, chunksDone);
-                        copied.accept(table);
+                        copied.accept(table, result);
                         recorder.finished(result);
                         log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
                                 .addKeyValue("rows", result.rows()).log("table copied");
