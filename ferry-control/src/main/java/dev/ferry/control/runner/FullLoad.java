@@ -142,7 +142,7 @@ final class FullLoad {
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
             }
-            new TableCopies(store, clock, signals, database, parallelism)
+            new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
                     .copy(snapshot, remaining, target, (t, result) -> {
                         // A copy that yielded to another session read the table at a later point than the snapshot.
                         String readAt = result.readPosition().map(p -> p.text()).orElse(position);

@@ -31,8 +31,15 @@ final class TableCopies {
     private final String job;
     private final String database;
     private final int parallelism;
+    private final ReadThrottle throttle;
 
     TableCopies(Store store, Clock clock, JobSignals signals, String database, int parallelism) {
+        this(store, clock, signals, database, parallelism, null);
+    }
+
+    /** {@code readBytesPerSecond}: the job's read cap (null: none). */
+    TableCopies(Store store, Clock clock, JobSignals signals, String database, int parallelism, Long readBytesPerSecond) {
+        this.throttle = new ReadThrottle(readBytesPerSecond);
         this.store = store;
         this.clock = clock;
         this.signals = signals;
@@ -57,7 +64,7 @@ final class TableCopies {
                         Set<String> chunksDone = store.checkpoints(job).keySet().stream()
                                 .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
                                 .collect(Collectors.toSet());
-                        CopyResult result = snapshot.copyTable(table, target, recorder, chunksDone);
+                        CopyResult result = snapshot.copyTable(table, target, throttle.around(recorder), chunksDone);
                         copied.accept(table, result);
                         recorder.finished(result);
                         log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())

@@ -34,10 +34,13 @@ final class ConsistentPoint {
     private static final int GLOBAL_LOCK_ATTEMPTS = 6;
     private static final Backoff GLOBAL_LOCK_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8));
 
-    /** What runs while the global read lock is held (such as read-locking non-transactional tables). */
+    /**
+     * What runs while the global read lock is held, given the workers inside their transactions (such as read-locking
+     * non-transactional tables, or reading table definitions that no DDL can change meanwhile).
+     */
     @FunctionalInterface
     interface UnderLock {
-        void run() throws SQLException;
+        void run(List<Connection> workers) throws SQLException;
     }
 
     /** The workers inside their transactions, the position of their point, and how it was taken. */
@@ -82,7 +85,7 @@ final class ConsistentPoint {
                         startSnapshot(w);
                     }
                     Optional<Position> position = binlog ? positionUnderLock(control) : Optional.empty();
-                    underLock.run();
+                    underLock.run(workers);
                     opened = new Opened(List.copyOf(workers), position, true, 0);
                 } finally {
                     Sql.execute(control, "UNLOCK TABLES");

@@ -138,6 +138,8 @@ final class MetadataLockWatcher implements AutoCloseable {
                 continue;
             }
             Optional<TableRef> table = named(w, held);
+            log.atInfo().addKeyValue("database", database).addKeyValue("waiter", w.id()).addKeyValue("held", held)
+                    .addKeyValue("table", table.map(TableRef::toString).orElse("")).log("a session waits for a metadata lock");
             if (table.isEmpty()) {
                 continue;
             }

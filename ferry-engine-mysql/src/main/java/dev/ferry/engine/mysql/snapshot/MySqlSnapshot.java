@@ -174,16 +174,19 @@ public final class MySqlSnapshot implements SourceSnapshot {
         if (schemaEpochs.getOrDefault(ref, 0) >= epoch.number()) {
             return known;
         }
-        Catalog.TableEntry entry = entries.getOrDefault(ref, new Catalog.TableEntry(
-                new TableInfo(ref, 0, 0, !known.key().isEmpty()), known.engine()));
-        Connection c = pool.borrow(Long.MAX_VALUE, epoch.number());
-        TableSchema read;
-        try {
-            read = SchemaReader.read(c, view.database(), List.of(entry), selection).tables().get(ref);
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, destination, "read the definition of table " + ref + " again");
-        } finally {
-            pool.giveBack(c);
+        TableSchema read = epoch.schemas().get(ref);
+        if (read == null) {
+            // No definitions were read under a global lock (no RELOAD privilege): read it now, in the point.
+            Catalog.TableEntry entry = entries.getOrDefault(ref, new Catalog.TableEntry(
+                    new TableInfo(ref, 0, 0, !known.key().isEmpty()), known.engine()));
+            Connection c = pool.borrow(Long.MAX_VALUE, epoch.number());
+            try {
+                read = SchemaReader.read(c, view.database(), List.of(entry), selection).tables().get(ref);
+            } catch (SQLException e) {
+                throw SqlErrors.map(e, destination, "read the definition of table " + ref + " again");
+            } finally {
+                pool.giveBack(c);
+            }
         }
         if (!read.ddl().equals(known.ddl())) {
             new SchemaWriter(connector, destination, view.database()).recreateTable(read);

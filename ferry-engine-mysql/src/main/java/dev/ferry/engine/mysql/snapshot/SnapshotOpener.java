@@ -66,7 +66,7 @@ public final class SnapshotOpener {
             }
             var point = new ConsistentPoint(connector, source, database, flavor, binlog, options);
             Connection lockSession = tableLockSession;
-            opened = point.open(parallelism, control, () -> {
+            opened = point.open(parallelism, control, w -> {
                 if (lockSession != null) {
                     Sql.execute(lockSession, "SET SESSION lock_wait_timeout = " + ConsistentPoint.lockWaitSeconds(options));
                     Sql.execute(lockSession, nonTransactional.stream().map(t -> D.quote(t.schema(), t.table()) + " READ")
@@ -99,7 +99,7 @@ public final class SnapshotOpener {
             }
             control.close();
             control = null;
-            pool = new WorkerPool(epoch(0, opened));
+            pool = new WorkerPool(epoch(0, opened, java.util.Map.of()));
             opened = null;
             SourceSchema schema;
             Connection reader = pool.borrow(Long.MAX_VALUE);
@@ -117,7 +117,12 @@ public final class SnapshotOpener {
             java.util.concurrent.atomic.AtomicInteger epochs = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.Supplier<WorkerPool.Epoch> nextPoint = () -> {
                 try (Connection c = connector.open(source, database, MySqlConnector.Role.SOURCE)) {
-                    return epoch(epochs.incrementAndGet(), point.open(parallel, c, () -> { }));
+                    // The definitions are read under the global read lock, so that they are those of the new point:
+                    // a DDL committed later is in the binlog after the point's position.
+                    java.util.Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> read = new java.util.HashMap<>();
+                    ConsistentPoint.Opened next = point.open(parallel, c,
+                            w -> read.putAll(SchemaReader.read(w.getFirst(), database, tables, options.selection()).tables()));
+                    return epoch(epochs.incrementAndGet(), next, read);
                 } catch (SQLException e) {
                     throw SqlErrors.map(e, source, "open a new consistent snapshot of database " + D.quote(database));
                 }
@@ -145,12 +150,13 @@ public final class SnapshotOpener {
     }
 
     /** The opened point as the pool's epoch {@code number}, with each worker's server thread id. */
-    private static WorkerPool.Epoch epoch(int number, ConsistentPoint.Opened opened) throws SQLException {
+    private static WorkerPool.Epoch epoch(int number, ConsistentPoint.Opened opened,
+            java.util.Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> schemas) throws SQLException {
         java.util.Map<Connection, Long> ids = new java.util.HashMap<>();
         for (Connection w : opened.workers()) {
             ids.put(w, Sql.queryLong(w, "SELECT CONNECTION_ID()"));
         }
-        return new WorkerPool.Epoch(number, opened.workers(), ids, opened.position());
+        return new WorkerPool.Epoch(number, opened.workers(), ids, opened.position(), schemas);
     }
 
     private static void closeQuietly(Connection c) {

@@ -36,11 +36,16 @@ import org.slf4j.LoggerFactory;
 final class WorkerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
-    /** The connections of one consistent point, their server thread ids, and the point's binlog position. */
-    record Epoch(int number, List<Connection> connections, Map<Connection, Long> threadIds, Optional<Position> position) {
+    /**
+     * The connections of one consistent point, their server thread ids, the point's binlog position, and the table
+     * definitions read at that point (empty when they were read with the snapshot itself, or without a global lock).
+     */
+    record Epoch(int number, List<Connection> connections, Map<Connection, Long> threadIds, Optional<Position> position,
+            Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> schemas) {
         Epoch {
             connections = List.copyOf(connections);
             threadIds = Map.copyOf(threadIds);
+            schemas = Map.copyOf(schemas);
         }
     }
 
