@@ -138,7 +138,7 @@ final class MetadataLockWatcher implements AutoCloseable {
                 continue;
             }
             Optional<TableRef> table = named(w, held);
-            log.atInfo().addKeyValue("database", database).addKeyValue("waiter", w.id()).addKeyValue("held", held)
+            log.atDebug().addKeyValue("database", database).addKeyValue("waiter", w.id()).addKeyValue("held", held)
                     .addKeyValue("table", table.map(TableRef::toString).orElse("")).log("a session waits for a metadata lock");
             if (table.isEmpty()) {
                 continue;
