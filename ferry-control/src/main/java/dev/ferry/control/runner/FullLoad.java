@@ -142,9 +142,17 @@ final class FullLoad {
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
             }
-            new TableCopies(store, clock, signals, database, parallelism)
-                    .copy(snapshot, remaining, target, t -> store.putCheckpoint(job.name(), tableKey(database, t),
-                            position.isEmpty() ? DONE : DONE + "@" + position));
+            new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
+                    .copy(snapshot, remaining, target, (t, result) -> {
+                        // A copy that yielded to another session read the table at a later point than the snapshot.
+                        String readAt = result.readPosition().map(p -> p.text()).orElse(position);
+                        store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
+                        if (!readAt.equals(position) && !position.isEmpty()) {
+                            reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
+                                    + "the database (at %s), because its copy gave way to another session")
+                                    .formatted(database, t.ref(), readAt, position));
+                        }
+                    });
             checkInterrupted(job);
             if (!done(job, schemaAfter)) {
                 reporter.event(job.name(), Severity.INFO,

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +31,15 @@ final class TableCopies {
     private final String job;
     private final String database;
     private final int parallelism;
+    private final ReadThrottle throttle;
 
     TableCopies(Store store, Clock clock, JobSignals signals, String database, int parallelism) {
+        this(store, clock, signals, database, parallelism, null);
+    }
+
+    /** {@code readBytesPerSecond}: the job's read cap (null: none). */
+    TableCopies(Store store, Clock clock, JobSignals signals, String database, int parallelism, Long readBytesPerSecond) {
+        this.throttle = new ReadThrottle(readBytesPerSecond);
         this.store = store;
         this.clock = clock;
         this.signals = signals;
@@ -42,7 +48,8 @@ final class TableCopies {
         this.parallelism = parallelism;
     }
 
-    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target, Consumer<TableInfo> copied)
+    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target,
+            java.util.function.BiConsumer<TableInfo, CopyResult> copied)
             throws InterruptedException {
         var permits = new Semaphore(parallelism);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -57,8 +64,8 @@ final class TableCopies {
                         Set<String> chunksDone = store.checkpoints(job).keySet().stream()
                                 .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
                                 .collect(Collectors.toSet());
-                        CopyResult result = snapshot.copyTable(table, target, recorder, chunksDone);
-                        copied.accept(table);
+                        CopyResult result = snapshot.copyTable(table, target, throttle.around(recorder), chunksDone);
+                        copied.accept(table, result);
                         recorder.finished(result);
                         log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
                                 .addKeyValue("rows", result.rows()).log("table copied");

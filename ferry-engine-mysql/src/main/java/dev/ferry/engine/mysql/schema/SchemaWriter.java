@@ -59,6 +59,22 @@ public final class SchemaWriter {
     }
 
     /**
+     * Replaces the destination table by one made from {@code table}'s definition (without its deferred indexes),
+     * for a table whose definition changed on the source while it was being copied. Views on it stay: MySQL
+     * resolves a view's tables when it is used.
+     */
+    public void recreateTable(TableSchema table) {
+        try (Connection c = open()) {
+            run(c, "DROP TABLE IF EXISTS " + D.quote(table.ref().table()), "drop table " + table.ref());
+            run(c, table.ddl().create(), "create table " + table.ref());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "close the schema session");
+        }
+        log.atInfo().addKeyValue("database", database).addKeyValue("table", table.ref().toString())
+                .log("table recreated from its new definition");
+    }
+
+    /**
      * Adds the table's deferred indexes that the destination table does not have yet, in one ALTER TABLE: called
      * as soon as the table's rows are in, so that index builds overlap the copy of other tables.
      */

@@ -62,12 +62,13 @@ final class ChunkedCopy {
         this.planner = new ChunkPlanner(settings.sizing());
     }
 
+    /** Copies the table at the pool's epoch {@code epoch}; {@link WorkerPool.PointEnded} when that point ends meanwhile. */
     CopyResult copy(TableInfo info, TableSchema table, DatabaseConnection destination, CopyProgress progress,
-            Set<String> chunksDone) {
+            Set<String> chunksDone, int epoch) {
         ChunkKey key = table.key();
         long started = settings.clock().millis();
         List<KeyRange> done = doneRanges(table, chunksDone);
-        List<KeyRange> plan = plan(info, table);
+        List<KeyRange> plan = plan(info, table, epoch);
         Set<KeyRange> doneSet = new HashSet<>(done);
         Set<KeyRange> planSet = new HashSet<>(plan);
         List<KeyRange> todo = new ArrayList<>();
@@ -78,7 +79,7 @@ final class ChunkedCopy {
         }
         long kept = prepare(table, destination, done, todo, earlier);
         TableTally tally = new TableTally(settings.clock(), progress, kept);
-        runAll(todo, range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally));
+        runAll(todo, range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally, epoch));
         tally.finish();
         log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
                 .addKeyValue("bytes", tally.bytes()).addKeyValue("chunks", plan.size())
@@ -110,11 +111,11 @@ final class ChunkedCopy {
         return done;
     }
 
-    private List<KeyRange> plan(TableInfo info, TableSchema table) {
+    private List<KeyRange> plan(TableInfo info, TableSchema table, int epoch) {
         if (table.key().isEmpty()) {
             return List.of(KeyRange.ALL);
         }
-        Connection worker = pool.borrow(info.estimatedBytes());
+        Connection worker = pool.borrow(info.estimatedBytes(), epoch);
         try {
             return planner.plan(worker, table.ref(), table.key(), info.estimatedRows(), info.estimatedBytes(), pool.size());
         } catch (SQLException e) {
@@ -146,9 +147,9 @@ final class ChunkedCopy {
     }
 
     private void copyChunk(TableInfo info, TableSchema table, KeyRange range, RangePredicate where,
-            DatabaseConnection destination, TableTally tally) {
+            DatabaseConnection destination, TableTally tally, int epoch) {
         long rowBytes = info.estimatedRows() > 0 ? info.estimatedBytes() / info.estimatedRows() : 0;
-        Connection worker = pool.borrow(info.estimatedBytes());
+        Connection worker = pool.borrow(info.estimatedBytes(), epoch);
         try (LoadTarget target = loads.open(destination, table.ref().schema())) {
             CopyResult result = copier.copy(new SourceRows(worker, source, table, where, rowBytes), target, tally);
             tally.chunkDone(range.id(), result.rows(), result.bytes());

@@ -37,9 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotOpener {
     private static final Logger log = LoggerFactory.getLogger(SnapshotOpener.class);
     private static final Dialect D = Dialect.MYSQL;
-    /** How long FLUSH TABLES WITH READ LOCK may wait for running statements; writers wait meanwhile. */
-    private static final int LOCK_WAIT_SECONDS = 30;
-    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
 
     private final MySqlConnector connector;
     private final CopySettings settings;
@@ -51,11 +48,11 @@ public final class SnapshotOpener {
 
     public MySqlSnapshot open(DatabaseConnection source, String database, SnapshotOptions options) {
         int parallelism = Math.max(1, options.parallelism());
-        List<Connection> workers = new ArrayList<>();
         Connection control = null;
         Connection tableLockSession = null;
         WorkerPool pool = null;
-        TableReadLock tableLock = null;
+        TableReadLock[] tableLock = new TableReadLock[1];
+        ConsistentPoint.Opened opened = null;
         boolean done = false;
         try {
             control = connector.open(source, database, MySqlConnector.Role.SOURCE);
@@ -64,41 +61,35 @@ public final class SnapshotOpener {
             Set<TableRef> nonTransactional = tables.stream().filter(t -> !t.transactional()).map(t -> t.info().ref())
                     .collect(Collectors.toCollection(LinkedHashSet::new));
             boolean binlog = BinlogReader.binlogEnabled(control);
-            for (int i = 0; i < parallelism; i++) {
-                workers.add(prepareWorker(connector.open(source, database, MySqlConnector.Role.SOURCE), flavor));
-            }
             if (!nonTransactional.isEmpty()) {
                 tableLockSession = connector.open(source, database, MySqlConnector.Role.SOURCE);
             }
-            Sql.execute(control, "SET SESSION lock_wait_timeout = " + LOCK_WAIT_SECONDS);
-            Optional<Position> position;
-            List<String> notes = new java.util.ArrayList<>();
-            Clock clock = settings.clock();
-            long lockStart = clock.millis();
-            if (globalReadLock(control)) {
-                for (Connection w : workers) {
-                    startSnapshot(w);
-                }
-                position = binlog ? positionUnderLock(control, flavor, source, options) : Optional.empty();
-                if (tableLockSession != null) {
-                    Sql.execute(tableLockSession, nonTransactional.stream().map(t -> D.quote(t.schema(), t.table()) + " READ")
+            var point = new ConsistentPoint(connector, source, database, flavor, binlog, options);
+            Connection lockSession = tableLockSession;
+            opened = point.open(parallelism, control, w -> {
+                if (lockSession != null) {
+                    Sql.execute(lockSession, "SET SESSION lock_wait_timeout = " + ConsistentPoint.lockWaitSeconds(options));
+                    Sql.execute(lockSession, nonTransactional.stream().map(t -> D.quote(t.schema(), t.table()) + " READ")
                             .collect(Collectors.joining(", ", "LOCK TABLES ", "")));
-                    tableLock = new TableReadLock(tableLockSession, nonTransactional);
-                    tableLockSession = null;
+                    tableLock[0] = new TableReadLock(lockSession, nonTransactional);
                 }
-                Sql.execute(control, "UNLOCK TABLES");
+            });
+            if (tableLock[0] != null) {
+                tableLockSession = null;
+            }
+            Optional<Position> position = opened.position();
+            List<String> notes = new java.util.ArrayList<>();
+            if (opened.globalLock()) {
                 notes.add("global read lock held for %d ms while %d worker connection(s) opened the snapshot%s".formatted(
-                        clock.millis() - lockStart, workers.size(),
-                        position.map(p -> " at " + p.text()).orElse("")));
-                log.atInfo().addKeyValue("database", database).addKeyValue("lockMs", clock.millis() - lockStart)
-                        .addKeyValue("workers", workers.size()).addKeyValue("position", position.map(Position::text).orElse(""))
+                        opened.lockMillis(), opened.workers().size(), position.map(p -> " at " + p.text()).orElse("")));
+                log.atInfo().addKeyValue("database", database).addKeyValue("lockMs", opened.lockMillis())
+                        .addKeyValue("workers", opened.workers().size()).addKeyValue("position", position.map(Position::text).orElse(""))
                         .addKeyValue("lockedTables", nonTransactional.size()).log("consistent snapshot opened");
             } else {
-                while (workers.size() > 1) {
-                    workers.removeLast().close();
+                if (tableLockSession != null) {
+                    closeQuietly(tableLockSession);
+                    tableLockSession = null;
                 }
-                startSnapshot(workers.getFirst());
-                position = binlog ? positionWithoutLock(workers.getFirst(), flavor, options) : Optional.empty();
                 notes.add("no RELOAD privilege for FLUSH TABLES WITH READ LOCK: a single snapshot connection copies every "
                         + "table in turn (slower); grant RELOAD to the source user for a parallel copy");
                 log.atWarn().addKeyValue("database", database).addKeyValue("position", position.map(Position::text).orElse(""))
@@ -108,7 +99,8 @@ public final class SnapshotOpener {
             }
             control.close();
             control = null;
-            pool = new WorkerPool(workers);
+            pool = new WorkerPool(epoch(0, opened, java.util.Map.of()));
+            opened = null;
             SourceSchema schema;
             Connection reader = pool.borrow(Long.MAX_VALUE);
             try {
@@ -121,7 +113,22 @@ public final class SnapshotOpener {
             var loads = new LoadSession(connector, settings.binlog(), settings.useLoadData());
             // Chunks reported under an earlier snapshot of a continuous job do not match this snapshot's position.
             var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
-            MySqlSnapshot snapshot = new MySqlSnapshot(view, pool, tableLock, copy, connector);
+            int parallel = pool.size();
+            java.util.concurrent.atomic.AtomicInteger epochs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.Supplier<WorkerPool.Epoch> nextPoint = () -> {
+                try (Connection c = connector.open(source, database, MySqlConnector.Role.SOURCE)) {
+                    // The definitions are read under the global read lock, so that they are those of the new point:
+                    // a DDL committed later is in the binlog after the point's position.
+                    java.util.Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> read = new java.util.HashMap<>();
+                    ConsistentPoint.Opened next = point.open(parallel, c,
+                            w -> read.putAll(SchemaReader.read(w.getFirst(), database, tables, options.selection()).tables()));
+                    return epoch(epochs.incrementAndGet(), next, read);
+                } catch (SQLException e) {
+                    throw SqlErrors.map(e, source, "open a new consistent snapshot of database " + D.quote(database));
+                }
+            };
+            MySqlSnapshot snapshot = new MySqlSnapshot(view, pool, tableLock[0], copy, connector);
+            snapshot.watch(source, options, nextPoint, tables);
             done = true;
             return snapshot;
         } catch (SQLException e) {
@@ -130,76 +137,26 @@ public final class SnapshotOpener {
             if (!done) {
                 closeQuietly(control);
                 closeQuietly(tableLockSession);
-                if (tableLock != null) {
-                    tableLock.close();
+                if (tableLock[0] != null) {
+                    tableLock[0].close();
                 }
                 if (pool != null) {
                     pool.close();
-                } else {
-                    workers.forEach(SnapshotOpener::closeQuietly);
+                } else if (opened != null) {
+                    opened.workers().forEach(SnapshotOpener::closeQuietly);
                 }
             }
         }
     }
 
-    private static Connection prepareWorker(Connection c, Flavor flavor) throws SQLException {
-        try {
-            Sql.execute(c, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-                    "SET SESSION net_write_timeout = 3600, SESSION net_read_timeout = 3600, SESSION wait_timeout = 604800",
-                    flavor == Flavor.MARIADB ? "SET SESSION max_statement_time = 0" : "SET SESSION max_execution_time = 0");
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw e;
+    /** The opened point as the pool's epoch {@code number}, with each worker's server thread id. */
+    private static WorkerPool.Epoch epoch(int number, ConsistentPoint.Opened opened,
+            java.util.Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> schemas) throws SQLException {
+        java.util.Map<Connection, Long> ids = new java.util.HashMap<>();
+        for (Connection w : opened.workers()) {
+            ids.put(w, Sql.queryLong(w, "SELECT CONNECTION_ID()"));
         }
-    }
-
-    private static void startSnapshot(Connection c) throws SQLException {
-        Sql.execute(c, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    }
-
-    /** True when the lock is held; false when the user lacks RELOAD. */
-    private static boolean globalReadLock(Connection control) throws SQLException {
-        try {
-            Sql.execute(control, "FLUSH TABLES WITH READ LOCK");
-            return true;
-        } catch (SQLException e) {
-            if (e.getErrorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED) {
-                return false;
-            }
-            if (e.getErrorCode() == ER_LOCK_WAIT_TIMEOUT) {
-                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("A long-running statement on the source kept its"
-                        + " tables busy for %d s, so the brief global read lock for the snapshot could not be taken; retry"
-                        + " when it has finished").formatted(LOCK_WAIT_SECONDS), e);
-            }
-            throw e;
-        }
-    }
-
-    private static Optional<Position> positionUnderLock(Connection control, Flavor flavor, DatabaseConnection source,
-            SnapshotOptions options) throws SQLException {
-        try {
-            return BinlogReader.current(control, flavor);
-        } catch (SQLException e) {
-            if (e.getErrorCode() != SqlErrors.SPECIFIC_ACCESS_DENIED || options.forReplication()) {
-                throw e;
-            }
-            log.atWarn().addKeyValue("server", source.host() + ":" + source.port()).addKeyValue("reason", SqlErrors.serverMessage(e))
-                    .log("cannot read the binlog position (grant REPLICATION CLIENT or BINLOG MONITOR); none is reported");
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<Position> positionWithoutLock(Connection worker, Flavor flavor, SnapshotOptions options)
-            throws SQLException {
-        if (flavor == Flavor.MARIADB) {
-            return BinlogReader.ofSnapshot(worker);
-        }
-        if (options.forReplication()) {
-            throw new FerryException(ErrorCode.PERMISSION_DENIED, "MySQL ties a binlog position to a snapshot only under"
-                    + " FLUSH TABLES WITH READ LOCK; grant the source user RELOAD (and REPLICATION CLIENT) and retry");
-        }
-        return Optional.empty();
+        return new WorkerPool.Epoch(number, opened.workers(), ids, opened.position(), schemas);
     }
 
     private static void closeQuietly(Connection c) {

@@ -1,0 +1,93 @@
+package dev.ferry.control.runner;
+
+import dev.ferry.core.spi.engine.CopyProgress;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Caps how fast one database's table copies read the source ({@code readBytesPerSecond}), summed over the tables
+ * copying at once: each copy's progress report waits, on the copying thread, until the bytes read so far fit the
+ * rate. Engines report progress from their read loop a few times a second, so the wait slows the reading itself.
+ * Thread-safe.
+ */
+final class ReadThrottle {
+    private final long bytesPerSecond;
+    private final ReentrantLock lock = new ReentrantLock();
+    private long startNanos = -1;
+    private long bytes;
+
+    /** {@code bytesPerSecond} null or not positive: no cap. */
+    ReadThrottle(Long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond == null ? 0 : bytesPerSecond;
+    }
+
+    /** {@code progress}, whose reports wait for the rate; {@code progress} itself when there is no cap. */
+    CopyProgress around(CopyProgress progress) {
+        if (bytesPerSecond <= 0) {
+            return progress;
+        }
+        return new CopyProgress() {
+            private long reported;
+
+            @Override
+            public void copied(long rowsSoFar, long bytesSoFar) {
+                long more = bytesSoFar - reported;
+                reported = bytesSoFar;
+                progress.copied(rowsSoFar, bytesSoFar);
+                take(more);
+            }
+
+            @Override
+            public void chunkCopied(String chunk, long rows, long chunkBytes) {
+                progress.chunkCopied(chunk, rows, chunkBytes);
+            }
+
+            @Override
+            public void yielded(String waiter) {
+                reported = 0;
+                progress.yielded(waiter);
+            }
+
+            @Override
+            public void blocking(String waiter) {
+                progress.blocking(waiter);
+            }
+
+            @Override
+            public void faulted(int attempt, String error, Duration retryIn) {
+                progress.faulted(attempt, error, retryIn);
+            }
+
+            @Override
+            public void recovered() {
+                progress.recovered();
+            }
+        };
+    }
+
+    private void take(long more) {
+        if (more <= 0) {
+            return;
+        }
+        long waitNanos;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (startNanos < 0) {
+                startNanos = now;
+            }
+            bytes += more;
+            long due = startNanos + (long) (bytes * 1e9 / bytesPerSecond);
+            waitNanos = due - now;
+        } finally {
+            lock.unlock();
+        }
+        if (waitNanos > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(waitNanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
