@@ -78,7 +78,7 @@ public final class JobRunner {
             List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine()));
             if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
                 reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
-                int parallelism = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
+                int parallelism = sourceParallelism(job);
                 new FullLoad(store, reporter, signals, clock).run(job, engine, source, destination, databases, parallelism);
                 if (job.type() == JobType.ONE_TIME) {
                     checkRowCounts(job, engine, source, destination);
@@ -120,6 +120,22 @@ public final class JobRunner {
                 health.forget(jobName);
             }
         }
+    }
+
+    /**
+     * The copy parallelism, within the job's cap on source connections: one session holds the snapshot
+     * and watches for lock waits, the others copy.
+     */
+    private int sourceParallelism(MigrationJob job) {
+        int wanted = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
+        Integer cap = job.reliabilityConfig().maxSourceConnections();
+        if (cap == null || wanted <= cap - 1) {
+            return wanted;
+        }
+        int capped = Math.max(1, cap - 1);
+        reporter.event(job.name(), Severity.INFO, ("Copying with %d session(s) instead of %d: the job allows at most %d "
+                + "connections to the source, one of which holds the snapshot").formatted(capped, wanted, cap));
+        return capped;
     }
 
     private void checkRowCounts(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
