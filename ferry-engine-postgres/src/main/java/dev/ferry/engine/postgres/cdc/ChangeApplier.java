@@ -234,7 +234,10 @@ final class ChangeApplier implements AutoCloseable {
     private Prepared prepare(Relation rel, Shape shape) {
         String sql = null;
         try {
-            sql = ChangePlanner.sql(rel, shape, shape.kind() == Kind.INSERT ? keys.of(rel.table()) : List.of());
+            // Read for every table now, while the transaction is healthy: a unique violation aborts it, and the
+            // key then still names the diverged row.
+            List<String> primaryKey = keys.of(rel.table());
+            sql = ChangePlanner.sql(rel, shape, shape.kind() == Kind.INSERT ? primaryKey : List.of());
             return new Prepared(c.prepareStatement(sql), sql, rel.table(), shape.kind(), new ArrayList<>());
         } catch (SQLException e) {
             throw failure(e, shape.kind().verb(), rel.table().toString(), sql);
