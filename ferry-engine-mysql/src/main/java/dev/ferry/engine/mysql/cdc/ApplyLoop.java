@@ -103,6 +103,7 @@ final class ApplyLoop {
         } finally {
             log.atInfo().addKeyValue("job", ctx.job()).addKeyValue("database", ctx.database()).addKeyValue("position", applied.text())
                     .addKeyValue("skippedTransactions", skipped).addKeyValue("rowsNotFound", applier.rowsNotFound())
+                    .addKeyValue("rowsDiverged", applier.rowsDiverged())
                     .log("change replication stopped");
         }
     }

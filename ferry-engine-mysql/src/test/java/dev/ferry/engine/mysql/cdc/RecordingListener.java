@@ -20,6 +20,7 @@ final class RecordingListener implements ReplicationListener {
     final AtomicLong lagBytes = new AtomicLong(-1);
     final AtomicReference<Position> last = new AtomicReference<>();
     final List<String> unsupported = new CopyOnWriteArrayList<>();
+    final List<String> diverged = new CopyOnWriteArrayList<>();
 
     @Override
     public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
@@ -38,5 +39,10 @@ final class RecordingListener implements ReplicationListener {
     @Override
     public void unsupported(TableRef table, String what) {
         unsupported.add(table + ": " + what);
+    }
+
+    @Override
+    public void diverged(TableRef table, String detail) {
+        diverged.add(table + ": " + detail);
     }
 }
