@@ -12,12 +12,10 @@ import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
 import dev.ferry.engine.mysql.cdc.ProgressTable.Progress;
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,7 +99,7 @@ final class ChangeApplier implements AutoCloseable {
         this.recorded = recorded;
         this.progress = ProgressTable.prepareWrite(c);
         this.catalog = new DestinationCatalog(c);
-        this.diverged = new DivergedRows(c, gate, database);
+        this.diverged = new DivergedRows(c, gate, database, job);
         this.maxPendingBytes = maxPendingBytes;
     }
 
@@ -195,7 +193,7 @@ final class ChangeApplier implements AutoCloseable {
                 Serializable[] beforeRow = befores.isEmpty() ? null : befores.get(r);
                 Serializable[] afterRow = afters.isEmpty() ? null : afters.get(r);
                 queued.add(new DivergedRows.Change(table, types, kind, before, after, beforeRow, afterRow, position));
-                pendingBytes += bytes(beforeRow) + bytes(afterRow);
+                pendingBytes += DivergedRows.bytes(beforeRow) + DivergedRows.bytes(afterRow);
                 if (++pendingCount >= MAX_PENDING || pendingBytes >= maxPendingBytes) {
                     flush();
                 }
@@ -292,70 +290,23 @@ final class ChangeApplier implements AutoCloseable {
             if (!DUPLICATE_KEY.contains(e.getErrorCode()) || !pendingDef.transactional()) {
                 throw e;
             }
-            duplicateKey(rows, e);
+            diverged.refused(pendingKind, rows, e);
             return;
         }
         if (pendingKind == ChangeSql.Kind.INSERT) {
             return;
         }
-        List<DivergedRows.Change> missed = new ArrayList<>();
-        for (int i = 0; i < counts.length && i < rows.size(); i++) {
-            if (counts[i] == 0) {
-                missed.add(rows.get(i));
-            }
-        }
-        if (missed.isEmpty()) {
+        if (pendingDef.transactional()) {
+            diverged.checked(rows, counts);
             return;
         }
-        if (pendingDef.transactional()) {
-            log.atWarn().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("rows", missed.size())
-                    .log("replicated changes found no row to change on the destination");
-            diverged.noRow(missed);
-        } else if (rowsNotFound == 0) {
+        long missed = Arrays.stream(counts).filter(n -> n == 0).count();
+        if (missed > 0 && rowsNotFound == 0) {
             log.atWarn().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("statement", pendingSql.sql())
                     .log("a replicated row of a non-transactional table was not found on the destination (a restart re-applies"
                             + " such tables' last changes); later ones are counted");
         }
-        rowsNotFound += pendingDef.transactional() ? 0 : missed.size();
-    }
-
-    /**
-     * A batch the server refused for a duplicate key. Per-statement counts (a pipelined batch) say which rows were not
-     * applied; a bulk INSERT applied none of them.
-     */
-    private void duplicateKey(List<DivergedRows.Change> rows, BatchUpdateException e) throws SQLException {
-        int[] counts = e.getUpdateCounts();
-        List<DivergedRows.Change> refused = new ArrayList<>();
-        boolean perRow = counts != null && counts.length == rows.size()
-                && Arrays.stream(counts).anyMatch(n -> n != Statement.EXECUTE_FAILED);
-        for (int i = 0; i < rows.size(); i++) {
-            if (!perRow || counts[i] == Statement.EXECUTE_FAILED) {
-                refused.add(rows.get(i));
-            }
-        }
-        log.atWarn().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("rows", refused.size())
-                .log("replicated changes met an existing key on the destination");
-        if (pendingKind == ChangeSql.Kind.INSERT) {
-            diverged.existingKeys(refused, e);
-        } else {
-            throw diverged.uniqueConflict(refused.getFirst()).failure(false, e);
-        }
-    }
-
-    private static long bytes(Serializable[] row) {
-        if (row == null) {
-            return 0;
-        }
-        long n = 0;
-        for (Serializable v : row) {
-            n += switch (v) {
-                case byte[] b -> b.length + 4L;
-                case String str -> str.length() * 4L;
-                case BigDecimal d -> 32;
-                case null, default -> 9;
-            };
-        }
-        return n;
+        rowsNotFound += missed;
     }
 
     private void discardPending() throws SQLException {

@@ -4,16 +4,22 @@ import dev.ferry.core.fault.Divergence;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What happens to the rows of one executed batch that did not fit the destination: an UPDATE or DELETE that
@@ -31,15 +37,74 @@ final class DivergedRows {
     record Change(TableDef table, byte[] types, ChangeSql.Kind kind, BitSet before, BitSet after, Serializable[] beforeRow,
             Serializable[] afterRow, String position) {}
 
+    private static final Logger log = LoggerFactory.getLogger(DivergedRows.class);
+
     private final Connection c;
     private final DivergenceGate gate;
     private final String database;
+    private final String job;
     private long rows;
 
-    DivergedRows(Connection c, DivergenceGate gate, String database) {
+    DivergedRows(Connection c, DivergenceGate gate, String database, String job) {
         this.c = c;
         this.gate = gate;
         this.database = database;
+        this.job = job;
+    }
+
+    /** Reads the per-statement matched-row {@code counts} of an UPDATE or DELETE batch of a transactional table. */
+    void checked(List<Change> queued, int[] counts) throws SQLException {
+        List<Change> missed = new ArrayList<>();
+        for (int i = 0; i < counts.length && i < queued.size(); i++) {
+            if (counts[i] == 0) {
+                missed.add(queued.get(i));
+            }
+        }
+        if (!missed.isEmpty()) {
+            log.atWarn().addKeyValue("job", job).addKeyValue("table", missed.getFirst().table().ref())
+                    .addKeyValue("rows", missed.size()).log("replicated changes found no row to change on the destination");
+            noRow(missed);
+        }
+    }
+
+    /**
+     * A batch of a transactional table the server refused for a duplicate key. Per-statement counts (a pipelined
+     * batch) say which rows were not applied; a bulk INSERT applied none of them.
+     */
+    void refused(ChangeSql.Kind kind, List<Change> queued, BatchUpdateException e) throws SQLException {
+        int[] counts = e.getUpdateCounts();
+        boolean perRow = counts != null && counts.length == queued.size()
+                && Arrays.stream(counts).anyMatch(n -> n != Statement.EXECUTE_FAILED);
+        List<Change> refused = new ArrayList<>();
+        for (int i = 0; i < queued.size(); i++) {
+            if (!perRow || counts[i] == Statement.EXECUTE_FAILED) {
+                refused.add(queued.get(i));
+            }
+        }
+        log.atWarn().addKeyValue("job", job).addKeyValue("table", queued.getFirst().table().ref())
+                .addKeyValue("rows", refused.size()).log("replicated changes met an existing key on the destination");
+        if (kind == ChangeSql.Kind.INSERT) {
+            existingKeys(refused, e);
+        } else {
+            throw divergence(refused.getFirst(), Divergence.Problem.EXISTING_UNIQUE, 1).failure(false, e);
+        }
+    }
+
+    /** A rough size of a row image in bytes, to keep a bulk INSERT within one packet. */
+    static long bytes(Serializable[] row) {
+        if (row == null) {
+            return 0;
+        }
+        long n = 0;
+        for (Serializable v : row) {
+            n += switch (v) {
+                case byte[] b -> b.length + 4L;
+                case String str -> str.length() * 4L;
+                case BigDecimal d -> 32;
+                case null, default -> 9;
+            };
+        }
+        return n;
     }
 
     /** Rows recorded so far (a FAIL stops at the first). */
@@ -48,7 +113,7 @@ final class DivergedRows {
     }
 
     /** An UPDATE or DELETE batch in which {@code missed} matched no row. */
-    void noRow(List<Change> missed) throws SQLException {
+    private void noRow(List<Change> missed) throws SQLException {
         Change first = missed.getFirst();
         Divergence divergence = divergence(first, Divergence.Problem.NO_ROW, missed.size());
         gate.check(divergence);
@@ -74,7 +139,7 @@ final class DivergedRows {
      * the destination from this batch. Those whose primary key is already there diverged; under RECORD every candidate
      * is written with {@code REPLACE}, so the destination takes the source's rows.
      */
-    void existingKeys(List<Change> candidates, SQLException refusal) throws SQLException {
+    private void existingKeys(List<Change> candidates, SQLException refusal) throws SQLException {
         TableDef table = candidates.getFirst().table();
         List<Change> existing = new ArrayList<>();
         if (!table.primaryKey().isEmpty()) {
@@ -102,11 +167,6 @@ final class DivergedRows {
             replace(change);
         }
         gate.recorded(divergence, "the destination rows were replaced by the source's rows");
-    }
-
-    /** An UPDATE refused for a duplicate key: it would take a unique value another destination row holds. */
-    Divergence uniqueConflict(Change change) {
-        return divergence(change, Divergence.Problem.EXISTING_UNIQUE, 1);
     }
 
     private Divergence divergence(Change change, Divergence.Problem problem, int count) {

@@ -3,7 +3,6 @@ package dev.ferry.engine.postgres.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.fault.Divergence;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
@@ -49,7 +48,6 @@ final class ChangeApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
     static final int MAX_PENDING = 1_000;
     private static final int MAX_CACHED = 256;
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Connection c;
     private final DatabaseConnection destination;
@@ -90,7 +88,7 @@ final class ChangeApplier implements AutoCloseable {
         this.recorded = recorded;
         this.progress = ProgressTable.prepareWrite(c);
         this.keys = new DestinationKeys(c);
-        this.diverged = new DivergedRows(c, keys, gate, destination.database());
+        this.diverged = new DivergedRows(c, keys, gate, destination.database(), job);
     }
 
     /**
@@ -257,53 +255,9 @@ final class ChangeApplier implements AutoCloseable {
         List<DivergedRows.Change> queued = List.copyOf(p.queued());
         p.queued().clear();
         try {
-            int[] counts = p.statement().executeBatch();
-            List<DivergedRows.Change> missed = new ArrayList<>();
-            for (int i = 0; i < counts.length && i < queued.size(); i++) {
-                if (counts[i] == 0) {
-                    missed.add(queued.get(i));
-                }
-            }
-            if (!missed.isEmpty()) {
-                log.atWarn().addKeyValue("job", job).addKeyValue("table", p.table()).addKeyValue("rows", missed.size())
-                        .log(p.kind() == Kind.INSERT ? "replicated inserts met an existing key on the destination"
-                                : "replicated changes found no row to change on the destination");
-                diverged.handle(p.kind(), missed);
-            }
+            diverged.checked(p.kind(), queued, p.statement().executeBatch());
         } catch (SQLException e) {
-            throw uniqueConflict(e, queued).orElseGet(() -> failure(e, p.kind().verb(), p.table().toString(), p.sql()));
-        }
-    }
-
-    /**
-     * A batch that failed on a unique constraint (SQLSTATE 23505) diverged: the destination holds a row the source
-     * does not. The transaction is aborted, so even the RECORD policy cannot go on past it.
-     */
-    private Optional<FerryException> uniqueConflict(SQLException e, List<DivergedRows.Change> queued) {
-        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
-        if (!UNIQUE_VIOLATION.equals(cause.getSQLState()) || queued.isEmpty()) {
-            return Optional.empty();
-        }
-        int failed = queued.size() == 1 ? 0 : -1;
-        if (e instanceof BatchUpdateException b && b.getUpdateCounts() != null) {
-            int[] counts = b.getUpdateCounts();
-            for (int i = 0; i < counts.length && failed < 0; i++) {
-                failed = counts[i] == Statement.EXECUTE_FAILED ? i : -1;
-            }
-            if (failed < 0 && counts.length < queued.size()) {
-                failed = counts.length;
-            }
-        }
-        DivergedRows.Change first = queued.get(Math.max(0, failed));
-        try {
-            Divergence d = diverged.divergence(first, Divergence.Problem.EXISTING_UNIQUE, 0);
-            if (failed < 0) {
-                d = new Divergence(d.database(), d.table(), d.operation(), d.problem(), "", d.position(), 1);
-            }
-            return Optional.of(d.failure(false, e));
-        } catch (SQLException | RuntimeException lookup) {
-            e.addSuppressed(lookup);
-            return Optional.empty();
+            throw diverged.uniqueConflict(e, queued).orElseGet(() -> failure(e, p.kind().verb(), p.table().toString(), p.sql()));
         }
     }
 

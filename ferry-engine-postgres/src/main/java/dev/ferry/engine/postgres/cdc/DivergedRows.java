@@ -1,19 +1,24 @@
 package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.fault.Divergence;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.Position.PgLsn;
 import dev.ferry.engine.postgres.cdc.ChangePlanner.Kind;
 import dev.ferry.engine.postgres.cdc.ChangePlanner.Statement;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What happens to the rows of one executed batch that did not fit the destination (an UPDATE or DELETE that
@@ -27,17 +32,70 @@ final class DivergedRows {
     /** A queued row change and the source position of its transaction (the commit LSN). */
     record Change(Relation rel, Statement statement, long lsn) {}
 
+    private static final Logger log = LoggerFactory.getLogger(DivergedRows.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final Connection c;
     private final DestinationKeys keys;
     private final DivergenceGate gate;
     private final String database;
+    private final String job;
     private long rows;
 
-    DivergedRows(Connection c, DestinationKeys keys, DivergenceGate gate, String database) {
+    DivergedRows(Connection c, DestinationKeys keys, DivergenceGate gate, String database, String job) {
         this.c = c;
         this.keys = keys;
         this.gate = gate;
         this.database = database;
+        this.job = job;
+    }
+
+    /** Reads the per-statement {@code counts} of a batch of {@code kind} that ran {@code queued}; 0 means diverged. */
+    void checked(Kind kind, List<Change> queued, int[] counts) throws SQLException {
+        List<Change> missed = new ArrayList<>();
+        for (int i = 0; i < counts.length && i < queued.size(); i++) {
+            if (counts[i] == 0) {
+                missed.add(queued.get(i));
+            }
+        }
+        if (!missed.isEmpty()) {
+            log.atWarn().addKeyValue("job", job).addKeyValue("table", missed.getFirst().rel().table())
+                    .addKeyValue("rows", missed.size())
+                    .log(kind == Kind.INSERT ? "replicated inserts met an existing key on the destination"
+                            : "replicated changes found no row to change on the destination");
+            handle(kind, missed);
+        }
+    }
+
+    /**
+     * A batch that failed on a unique constraint (SQLSTATE 23505) diverged: the destination holds a row the source
+     * does not. The transaction is aborted, so even the RECORD policy cannot go on past it. Empty for other failures.
+     */
+    Optional<FerryException> uniqueConflict(SQLException e, List<Change> queued) {
+        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        if (!UNIQUE_VIOLATION.equals(cause.getSQLState()) || queued.isEmpty()) {
+            return Optional.empty();
+        }
+        int failed = queued.size() == 1 ? 0 : -1;
+        if (e instanceof BatchUpdateException b && b.getUpdateCounts() != null) {
+            int[] counts = b.getUpdateCounts();
+            for (int i = 0; i < counts.length && failed < 0; i++) {
+                failed = counts[i] == java.sql.Statement.EXECUTE_FAILED ? i : -1;
+            }
+            if (failed < 0 && counts.length < queued.size()) {
+                failed = counts.length;
+            }
+        }
+        try {
+            Divergence d = divergence(queued.get(Math.max(0, failed)), Divergence.Problem.EXISTING_UNIQUE, 0);
+            if (failed < 0) {
+                d = new Divergence(d.database(), d.table(), d.operation(), d.problem(), "", d.position(), 1);
+            }
+            return Optional.of(d.failure(false, e));
+        } catch (SQLException | RuntimeException lookup) {
+            e.addSuppressed(lookup);
+            return Optional.empty();
+        }
     }
 
     /** How many rows diverged so far (all of them recorded, as a FAIL stops at the first). */
@@ -46,7 +104,7 @@ final class DivergedRows {
     }
 
     /** The divergence a change makes with {@code problem}, counting {@code more} other rows of its batch. */
-    Divergence divergence(Change first, Divergence.Problem problem, int more) throws SQLException {
+    private Divergence divergence(Change first, Divergence.Problem problem, int more) throws SQLException {
         List<String> pk = keys.of(first.rel().table());
         List<String> values = ChangePlanner.keyValues(first.rel(), first.statement(), pk);
         String key = values == null ? "" : Divergence.key(pk, values);
@@ -55,7 +113,7 @@ final class DivergedRows {
     }
 
     /** Handles the {@code diverged} rows of one batch of {@code kind}; throws under FAIL. */
-    void handle(Kind kind, List<Change> diverged) throws SQLException {
+    private void handle(Kind kind, List<Change> diverged) throws SQLException {
         if (diverged.isEmpty()) {
             return;
         }
