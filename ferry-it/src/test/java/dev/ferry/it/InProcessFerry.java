@@ -72,6 +72,12 @@ final class InProcessFerry implements AutoCloseable {
                 new PerformanceConfig(2)), null);
     }
 
+    void job(String name, JobType type, String source, String destination, ObjectsConfig objects,
+            dev.ferry.core.model.ReliabilityConfig reliability) {
+        control.jobs().create(new JobRequest(name, null, null, type, source, destination, objects,
+                new PerformanceConfig(2), false, reliability), null);
+    }
+
     void jobOverwritingDestination(String name, String source, String destination) {
         control.jobs().create(new JobRequest(name, null, null, JobType.ONE_TIME, source, destination, ObjectsConfig.ALL,
                 new PerformanceConfig(2), true), null);

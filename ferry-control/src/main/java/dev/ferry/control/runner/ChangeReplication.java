@@ -224,8 +224,10 @@ final class ChangeReplication {
 
         @Override
         public void diverged(TableRef table, String detail) {
-            signals.event(Severity.WARNING, ("%s.%s diverged: %s; recorded, and replication goes on as the job's "
-                    + "onDivergence: RECORD setting asks").formatted(request.database(), table, detail));
+            // MySQL/MariaDB tables are named database.table already.
+            String name = table.schema().equals(request.database()) ? table.toString() : request.database() + "." + table;
+            signals.event(Severity.WARNING, ("%s diverged: %s; recorded, and replication goes on as the job's "
+                    + "onDivergence: RECORD setting asks").formatted(name, detail));
         }
 
         @Override

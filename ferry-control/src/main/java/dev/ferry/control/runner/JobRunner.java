@@ -200,8 +200,12 @@ public final class JobRunner {
         log.atError().addKeyValue("job", jobName).setCause(cause).log("job failed");
         if (store.findJob(jobName).isPresent()) {
             reporter.report(jobName, new RunnerEvent.Failed(error));
-            finish(store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null), error, error.message());
-            store.deleteCheckpoint(jobName, ChangeReplication.PROMOTE_OPERATION);
+            String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);
+            finish(promote, error, error.message());
+            if (promote != null) {
+                // Deleting an absent checkpoint throws, which left the failing run's own operation unfinished.
+                store.deleteCheckpoint(jobName, ChangeReplication.PROMOTE_OPERATION);
+            }
         }
         finish(operation, error, error.message());
     }

@@ -50,6 +50,12 @@ public record ReplicationRequest(
         this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null);
     }
 
+    /** A request for a job that replicates this one database, all of it. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt, ReliabilityConfig reliability) {
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, reliability);
+    }
+
     /** A request with the default reliability settings. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects) {

@@ -33,7 +33,13 @@ import org.slf4j.LoggerFactory;
  * transaction already applied is skipped (its GTID is in the state, or it starts before the position),
  * changes to a table copied at a later position are skipped up to it, and the applied position is
  * committed with the changes. A dropped connection rolls back the open batch and streams again from the
- * applied position. Not thread-safe: one run per instance.
+ * applied position.
+ *
+ * <p>That skip is the whole of a table's tolerance window: a table is copied from a snapshot whose binlog
+ * position (and GTID set) was read under the global read lock, or is MariaDB's own {@code
+ * Binlog_snapshot_position}, so exactly the transactions before it are in the copy and exactly the later ones
+ * reach the applier. A later change that does not fit a transactional table is a divergence, never a leftover
+ * of the copy (see {@link ChangeApplier}). Not thread-safe: one run per instance.
  */
 final class ApplyLoop {
     private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
@@ -103,6 +109,7 @@ final class ApplyLoop {
         } finally {
             log.atInfo().addKeyValue("job", ctx.job()).addKeyValue("database", ctx.database()).addKeyValue("position", applied.text())
                     .addKeyValue("skippedTransactions", skipped).addKeyValue("rowsNotFound", applier.rowsNotFound())
+                    .addKeyValue("rowsDiverged", applier.rowsDiverged())
                     .log("change replication stopped");
         }
     }

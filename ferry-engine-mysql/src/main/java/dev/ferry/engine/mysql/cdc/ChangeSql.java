@@ -40,6 +40,15 @@ record ChangeSql(String sql, int[] written, int[] matched) {
         return new ChangeSql("DELETE FROM " + table(t) + where(t, where), new int[0], where);
     }
 
+    /** {@code SELECT 1 ... LIMIT 1} by the primary key, binding the key columns of an image; the table must have one. */
+    static ChangeSql exists(TableDef t) {
+        if (t.primaryKey().isEmpty()) {
+            throw new IllegalArgumentException("table " + t.ref() + " has no primary key");
+        }
+        int[] key = t.primaryKey().stream().mapToInt(Integer::intValue).toArray();
+        return new ChangeSql("SELECT 1 FROM " + table(t) + where(t, key) + " LIMIT 1", new int[0], key);
+    }
+
     /** Whether rows are matched by the primary key (else by all columns). */
     static boolean byKey(TableDef t, BitSet before) {
         return !t.primaryKey().isEmpty() && t.primaryKey().stream().allMatch(before::get);

@@ -2,6 +2,7 @@ package dev.ferry.engine.mysql.cdc;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.Position.BinlogPosition;
@@ -112,7 +113,8 @@ public final class MySqlReplication implements Replication {
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         DatabaseConnection source = request.source();
         try (Connection sourceSql = connector.open(source, null, MySqlConnector.Role.SOURCE);
-                ChangeApplier applier = ChangeApplier.open(connector, request.destination(), request.jobName(), request.database())) {
+                ChangeApplier applier = ChangeApplier.open(connector, request.destination(), request.jobName(), request.database(),
+                        new DivergenceGate(request.reliability().effectiveOnDivergence(), listener))) {
             ServerVersion version = ServerVersion.of(sourceSql);
             Flavor flavor = version.flavor();
             long serverId = ServerIds.of(request.jobName(), request.database(), Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));

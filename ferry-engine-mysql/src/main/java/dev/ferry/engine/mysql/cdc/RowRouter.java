@@ -74,7 +74,8 @@ final class RowRouter {
                     + " source's binary log; the schemas diverged, so make them equal and restart the job")
                     .formatted(ref, table.columns().size(), map.getColumnTypes().length));
         }
-        applier.rows(table, map.getColumnTypes(), kind, before, after, befores, afters);
+        String position = "binlog " + txn.start.file() + ":" + txn.start.offset() + (txn.gtid == null ? "" : ", GTID " + txn.gtid);
+        applier.rows(table, map.getColumnTypes(), kind, before, after, befores, afters, position);
         return Map.entry(ref, (long) Math.max(befores.size(), afters.size()));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
@@ -26,6 +27,26 @@ class ChangeSqlTest {
         assertThat(update.written()).containsExactly(0, 1);
         assertThat(update.matched()).containsExactly(0);
         assertThat(ChangeSql.delete(KEYED, all(3)).sql()).isEqualTo("DELETE FROM `db`.`t` WHERE `id` = ?");
+    }
+
+    @Test
+    void aKeyProbeSelectsOneRowByThePrimaryKey() {
+        ChangeSql probe = ChangeSql.exists(KEYED);
+        assertThat(probe.sql()).isEqualTo("SELECT 1 FROM `db`.`t` WHERE `id` = ? LIMIT 1");
+        assertThat(probe.matched()).containsExactly(0);
+    }
+
+    @Test
+    void aDivergedRowIsNamedByItsPrimaryKeyOnlyWithTextDecodedAndNothingWithoutAKey() {
+        var named = new TableDef(new TableRef("db", "u"), List.of(new ColumnDef("secret", "varchar", false, false),
+                new ColumnDef("code", "varchar", false, false), new ColumnDef("n", "int", false, false)), List.of(1, 2), true, false);
+        BitSet image = all(3);
+        assertThat(DivergedRows.key(named, image, new Serializable[] {"hidden".getBytes(), "ab".getBytes(), 7}))
+                .isEqualTo("(code, n)=(ab, 7)");
+        assertThat(DivergedRows.key(KEYLESS, all(2), new Serializable[] {1, "x"})).isEmpty();
+        BitSet partial = new BitSet();
+        partial.set(0);
+        assertThat(DivergedRows.key(named, partial, new Serializable[] {"hidden".getBytes()})).isEmpty();
     }
 
     @Test

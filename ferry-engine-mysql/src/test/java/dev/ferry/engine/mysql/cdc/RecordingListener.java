@@ -21,6 +21,7 @@ final class RecordingListener implements ReplicationListener {
     final AtomicReference<Position> last = new AtomicReference<>();
     final List<String> unsupported = new CopyOnWriteArrayList<>();
     final List<String> notices = new CopyOnWriteArrayList<>();
+    final List<String> diverged = new CopyOnWriteArrayList<>();
 
     @Override
     public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
@@ -44,5 +45,10 @@ final class RecordingListener implements ReplicationListener {
     @Override
     public void notice(String message) {
         notices.add(message);
+    }
+
+    @Override
+    public void diverged(TableRef table, String detail) {
+        diverged.add(table + ": " + detail);
     }
 }

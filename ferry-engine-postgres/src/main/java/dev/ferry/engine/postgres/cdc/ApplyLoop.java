@@ -34,7 +34,14 @@ import org.slf4j.LoggerFactory;
  * destination transaction. Exactly once: a source transaction whose commit starts before the applied
  * position is skipped (a restart resends what was not confirmed), changes to a table copied at a later
  * position are skipped up to it, the applied position is committed with the changes, and the slot is
- * confirmed only up to it. When the stream is idle and every received transaction is applied, the
+ * confirmed only up to it.
+ *
+ * <p>That skip is the whole of a table's tolerance window. A table's copy is read from a snapshot exported
+ * with a slot's consistent point P (the job's slot for the first copy, a temporary slot for a later one):
+ * exactly the transactions whose commit record starts before P are in it, and exactly the others are
+ * streamed. So every change that reaches the applier comes after its table's copy and must fit the
+ * destination exactly; one that does not is a divergence ({@link DivergedRows}), never a leftover of the
+ * copy. When the stream is idle and every received transaction is applied, the
  * server's WAL end from its keepalives is recorded and confirmed too, so an idle source does not make
  * the slot hold WAL. Not thread-safe: one run per instance.
  */
@@ -96,7 +103,7 @@ final class ApplyLoop {
         } finally {
             log.atInfo().addKeyValue("job", settings.job()).addKeyValue("position", new PgLsn(applied).lsn())
                     .addKeyValue("skippedTransactions", skippedTransactions).addKeyValue("unsupported", unsupported)
-                    .addKeyValue("rowsNotFound", applier.rowsNotFound()).log("change replication stopped");
+                    .addKeyValue("rowsDiverged", applier.rowsDiverged()).log("change replication stopped");
         }
     }
 
@@ -195,7 +202,7 @@ final class ApplyLoop {
     private void apply(Relation rel, Plan plan) {
         switch (plan) {
             case ChangePlanner.Statement st -> {
-                applier.apply(rel, st);
+                applier.apply(rel, st, commitLsn);
                 batch.countRow(rel.table());
             }
             case ChangePlanner.Unsupported u -> {

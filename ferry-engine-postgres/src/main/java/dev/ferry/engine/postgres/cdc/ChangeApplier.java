@@ -3,6 +3,7 @@ package dev.ferry.engine.postgres.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.postgres.cdc.ChangePlanner.Kind;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * share. Statements are prepared once per {@link Shape} (an LRU cache) and consecutive rows of one
  * statement go as one JDBC batch, in order. {@link #commit} writes the progress row in the same
  * transaction. Values are bound as untyped text, so the server parses them with the column's type.
+ *
+ * <p>Divergence is part of the apply contract: every change reaching the applier comes after its table's copy
+ * point (the loop skips the others), so it must fit exactly. The per-statement counts of each JDBC batch say
+ * which rows did not: an UPDATE or DELETE that affected no row, an INSERT that affected none because its
+ * primary key was already there ({@code ON CONFLICT (key) DO NOTHING}). {@link DivergedRows} then fails or
+ * records them as the job's policy says; a conflict on another unique constraint aborts the transaction and
+ * always fails with {@code DIVERGED}. No extra round trip is made unless a row diverged.
  * Not thread-safe; closing rolls back what is not committed.
  */
 final class ChangeApplier implements AutoCloseable {
@@ -65,21 +74,28 @@ final class ChangeApplier implements AutoCloseable {
      */
     private final java.util.Map<TableRef, Prepared> pending = new java.util.LinkedHashMap<>();
     private int pendingCount;
-    private long rowsNotFound;
+    private final DestinationKeys keys;
+    private final DivergedRows diverged;
 
-    private record Prepared(PreparedStatement statement, String sql, TableRef table, Kind kind) {}
+    /** A cached statement and the changes queued in its batch, in order. */
+    private record Prepared(PreparedStatement statement, String sql, TableRef table, Kind kind, List<DivergedRows.Change> queued) {}
 
-    private ChangeApplier(Connection c, DatabaseConnection destination, String job, Optional<Progress> recorded)
-            throws SQLException {
+    private ChangeApplier(Connection c, DatabaseConnection destination, String job, Optional<Progress> recorded,
+            DivergenceGate gate) throws SQLException {
         this.c = c;
         this.destination = destination;
         this.job = job;
         this.recorded = recorded;
         this.progress = ProgressTable.prepareWrite(c);
+        this.keys = new DestinationKeys(c);
+        this.diverged = new DivergedRows(c, keys, gate, destination.database(), job);
     }
 
-    /** Connects to {@code destination} (its database set), prepares the session and the progress table. */
-    static ChangeApplier open(DatabaseConnection destination, String job) {
+    /**
+     * Connects to {@code destination} (its database set), prepares the session and the progress table;
+     * {@code gate} decides what a change that does not fit the destination does.
+     */
+    static ChangeApplier open(DatabaseConnection destination, String job, DivergenceGate gate) {
         Connection c = PgConnector.open(destination);
         try {
             SessionSettings.applyPortable(c);
@@ -101,7 +117,7 @@ final class ChangeApplier implements AutoCloseable {
             ProgressTable.ensure(c);
             Optional<Progress> recorded = ProgressTable.read(c, job);
             c.setAutoCommit(false);
-            return new ChangeApplier(c, destination, job, recorded);
+            return new ChangeApplier(c, destination, job, recorded, gate);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();
@@ -120,8 +136,11 @@ final class ChangeApplier implements AutoCloseable {
         return recorded;
     }
 
-    /** Queues one row change; it runs, in order, before anything else this applier runs. */
-    void apply(Relation rel, ChangePlanner.Statement change) {
+    /**
+     * Queues one row change of the source transaction committed at {@code lsn}; it runs, in order, before
+     * anything else this applier runs.
+     */
+    void apply(Relation rel, ChangePlanner.Statement change, long lsn) {
         Prepared p = cache.get(change.shape());
         if (p == null) {
             p = prepare(rel, change.shape());
@@ -142,6 +161,7 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             p.statement().addBatch();
+            p.queued().add(new DivergedRows.Change(rel, change, lsn));
         } catch (SQLException e) {
             throw failure(e, p.kind().verb(), p.table().toString(), p.sql());
         }
@@ -167,6 +187,7 @@ final class ChangeApplier implements AutoCloseable {
     void forget(int relationOid) {
         flushPending();
         var it = cache.entrySet().iterator();
+        keys.forget();
         while (it.hasNext()) {
             var entry = it.next();
             if (entry.getKey().relationOid() == relationOid) {
@@ -194,6 +215,7 @@ final class ChangeApplier implements AutoCloseable {
         try {
             for (Prepared p : cache.values()) {
                 p.statement().clearBatch();
+                p.queued().clear();
             }
             c.rollback();
         } catch (SQLException e) {
@@ -202,15 +224,19 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** Updates and deletes so far that found no row on the destination. */
-    long rowsNotFound() {
-        return rowsNotFound;
+    /** Rows so far that did not fit the destination and were recorded (under the RECORD policy). */
+    long rowsDiverged() {
+        return diverged.count();
     }
 
     private Prepared prepare(Relation rel, Shape shape) {
-        String sql = ChangePlanner.sql(rel, shape);
+        String sql = null;
         try {
-            return new Prepared(c.prepareStatement(sql), sql, rel.table(), shape.kind());
+            // Read for every table now, while the transaction is healthy: a unique violation aborts it, and the
+            // key then still names the diverged row.
+            List<String> primaryKey = keys.of(rel.table());
+            sql = ChangePlanner.sql(rel, shape, shape.kind() == Kind.INSERT ? primaryKey : List.of());
+            return new Prepared(c.prepareStatement(sql), sql, rel.table(), shape.kind(), new ArrayList<>());
         } catch (SQLException e) {
             throw failure(e, shape.kind().verb(), rel.table().toString(), sql);
         }
@@ -226,21 +252,12 @@ final class ChangeApplier implements AutoCloseable {
     }
 
     private void execute(Prepared p) {
+        List<DivergedRows.Change> queued = List.copyOf(p.queued());
+        p.queued().clear();
         try {
-            int[] counts = p.statement().executeBatch();
-            if (p.kind() != Kind.INSERT) {
-                long missing = 0;
-                for (int count : counts) {
-                    missing += count == 0 ? 1 : 0;
-                }
-                if (missing > 0) {
-                    rowsNotFound += missing;
-                    log.atWarn().addKeyValue("job", job).addKeyValue("table", p.table()).addKeyValue("rows", missing)
-                            .log("replicated changes found no row to change on the destination; the tables differ");
-                }
-            }
+            diverged.checked(p.kind(), queued, p.statement().executeBatch());
         } catch (SQLException e) {
-            throw failure(e, p.kind().verb(), p.table().toString(), p.sql());
+            throw diverged.uniqueConflict(e, queued).orElseGet(() -> failure(e, p.kind().verb(), p.table().toString(), p.sql()));
         }
     }
 

@@ -8,16 +8,21 @@ import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Tuple;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Update;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.stream.Collectors;
 
 /**
  * Turns one decoded row change into the destination statement that applies it: which statement
  * (its {@link Shape}, the cache key), and the text values to bind in order. Unchanged TOASTed values
  * are left out of SET lists and row matches, so they are never overwritten. Updates and deletes find
  * their row by the replica identity key, or, for REPLICA IDENTITY FULL, by the whole old row (exactly
- * one row, through its ctid); without either they are {@link Unsupported}. Pure.
+ * one row, through its ctid); without either they are {@link Unsupported}. An INSERT into a table with a
+ * primary key skips a row whose key is already there ({@code ON CONFLICT (key) DO NOTHING}), so that its
+ * affected-row count of 0 tells the caller the destination diverged. Pure.
  */
 final class ChangePlanner {
     /**
@@ -102,6 +107,18 @@ final class ChangePlanner {
 
     /** The SQL text of {@code shape} on {@code rel}; parameters in the order {@link Statement#values} binds. */
     static String sql(Relation rel, Shape shape) {
+        return sql(rel, shape, List.of());
+    }
+
+    /**
+     * As {@link #sql(Relation, Shape)}; an INSERT that sets every column of {@code primaryKey} (the destination
+     * table's immediate primary key, possibly empty) leaves a row with an existing key alone, affecting 0 rows.
+     */
+    static String sql(Relation rel, Shape shape, List<String> primaryKey) {
+        if (shape.kind() == Kind.INSERT && !primaryKey.isEmpty() && indexes(rel, shape.setMask(), primaryKey) != null) {
+            return sql(rel, shape, List.of()) + " ON CONFLICT (" + primaryKey.stream().map(Dialect.POSTGRESQL::quote)
+                    .collect(Collectors.joining(", ")) + ") DO NOTHING";
+        }
         String table = Dialect.POSTGRESQL.quote(rel.schema(), rel.name());
         List<Column> cols = rel.columns();
         return switch (shape.kind()) {
@@ -126,6 +143,64 @@ final class ChangePlanner {
             case DELETE_BY_ROW -> "DELETE FROM ONLY " + table + " WHERE ctid = (SELECT ctid FROM ONLY " + table
                     + " WHERE " + rowMatch(cols, shape.whereMask()) + " LIMIT 1)";
         };
+    }
+
+    /**
+     * The values of {@code names} (the primary key's columns) in the row {@code st} changes: from its row match
+     * (the old key) when it has them, else from what it sets; null when some column is in neither.
+     */
+    static List<String> keyValues(Relation rel, Statement st, List<String> names) {
+        Shape shape = st.shape();
+        int setCount = count(shape.setMask());
+        int[] inWhere = shape.whereMask().isEmpty() ? null : indexes(rel, shape.whereMask(), names);
+        if (inWhere != null) {
+            return Arrays.stream(inWhere).mapToObj(i -> st.values()[setCount + i]).toList();
+        }
+        int[] inSet = shape.setMask().isEmpty() ? null : indexes(rel, shape.setMask(), names);
+        return inSet == null ? null : Arrays.stream(inSet).mapToObj(i -> st.values()[i]).toList();
+    }
+
+    /**
+     * The INSERT of the whole new row of an UPDATE, when the update carries every column (no unchanged TOAST
+     * value); empty otherwise. An INSERT comes back as it is.
+     */
+    static Optional<Statement> newRow(Relation rel, Statement st) {
+        Shape shape = st.shape();
+        if (shape.kind() == Kind.INSERT) {
+            return Optional.of(st);
+        }
+        if (shape.kind() == Kind.DELETE_BY_KEY || shape.kind() == Kind.DELETE_BY_ROW
+                || shape.setMask().length() != rel.columns().size() || shape.setMask().indexOf('0') >= 0) {
+            return Optional.empty();
+        }
+        String[] row = Arrays.copyOf(st.values(), shape.setMask().length());
+        return Optional.of(new Statement(new Shape(rel.oid(), Kind.INSERT, shape.setMask(), ""), row));
+    }
+
+    /** For each of {@code names}, its rank among the '1' columns of {@code mask}; null when one is missing. */
+    private static int[] indexes(Relation rel, String mask, List<String> names) {
+        int[] at = new int[names.size()];
+        for (int n = 0; n < names.size(); n++) {
+            int col = -1;
+            for (int i = 0; i < rel.columns().size(); i++) {
+                if (rel.columns().get(i).name().equals(names.get(n))) {
+                    col = i;
+                }
+            }
+            if (col < 0 || col >= mask.length() || mask.charAt(col) != '1') {
+                return null;
+            }
+            at[n] = count(mask.substring(0, col));
+        }
+        return at;
+    }
+
+    private static int count(String mask) {
+        int n = 0;
+        for (int i = 0; i < mask.length(); i++) {
+            n += mask.charAt(i) == '1' ? 1 : 0;
+        }
+        return n;
     }
 
     private static String setList(List<Column> cols, String mask) {

@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.Position.PgLsn;
@@ -114,7 +115,8 @@ public final class PgReplication implements Replication {
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         try (Connection sourceSql = PgConnector.open(source);
-                ChangeApplier applier = ChangeApplier.open(destination, request.jobName())) {
+                ChangeApplier applier = ChangeApplier.open(destination, request.jobName(),
+                        new DivergenceGate(request.reliability().effectiveOnDivergence(), listener))) {
             Optional<Progress> recorded = applier.recorded();
             long from = Math.max(start, recorded.map(Progress::lsn).orElse(0L));
             Instant fromTime = recorded.map(Progress::commitTime).orElse(null);

@@ -179,6 +179,7 @@ final class CdcFixture implements AutoCloseable {
         final List<Position> applied = new CopyOnWriteArrayList<>();
         final Map<TableRef, AtomicLong> rows = new ConcurrentHashMap<>();
         final List<String> unsupported = new CopyOnWriteArrayList<>();
+        final List<String> diverged = new CopyOnWriteArrayList<>();
         final AtomicReference<Duration> lastLag = new AtomicReference<>();
         final AtomicLong lagReports = new AtomicLong();
 
@@ -197,6 +198,11 @@ final class CdcFixture implements AutoCloseable {
         @Override
         public void unsupported(TableRef table, String what) {
             unsupported.add(table + ": " + what);
+        }
+
+        @Override
+        public void diverged(TableRef table, String detail) {
+            diverged.add(table + ": " + detail);
         }
 
         long rows(String table) {

@@ -91,6 +91,39 @@ class ChangePlannerTest {
                 .isEqualTo("DELETE FROM ONLY \"Sales \"\"Dept\"\"\".\"Order Items\" WHERE \"Id\"\"x\" = ?");
     }
 
+    @Test
+    void anInsertIntoATableWithAPrimaryKeySkipsAnExistingKeySoItsCountShowsTheDivergence() {
+        var st = (Statement) ChangePlanner.plan(KEYED, new Insert(1, tuple("t1", "tbig", "n")));
+        assertThat(ChangePlanner.sql(KEYED, st.shape(), List.of("id"))).isEqualTo("INSERT INTO \"public\".\"t\" "
+                + "(\"id\", \"big\", \"n\") OVERRIDING SYSTEM VALUE VALUES (?, ?, ?) ON CONFLICT (\"id\") DO NOTHING");
+        assertThat(ChangePlanner.sql(KEYED, st.shape(), List.of("missing"))).doesNotContain("ON CONFLICT");
+        var update = (Statement) ChangePlanner.plan(KEYED, new Update(1, (char) 0, null, tuple("t1", "u", "t5")));
+        assertThat(ChangePlanner.sql(KEYED, update.shape(), List.of("id"))).doesNotContain("ON CONFLICT");
+    }
+
+    @Test
+    void aDivergedRowIsNamedByItsOldKeyOrItsNewOne() {
+        var moved = (Statement) ChangePlanner.plan(KEYED, new Update(1, 'K', tuple("t1", "n", "n"), tuple("t2", "u", "t5")));
+        assertThat(ChangePlanner.keyValues(KEYED, moved, List.of("id"))).containsExactly("1");
+        var insert = (Statement) ChangePlanner.plan(KEYED, new Insert(1, tuple("t9", "tbig", "n")));
+        assertThat(ChangePlanner.keyValues(KEYED, insert, List.of("id"))).containsExactly("9");
+        var full = (Statement) ChangePlanner.plan(FULL, new Delete(2, 'O', tuple("t3", "t[]")));
+        assertThat(ChangePlanner.keyValues(FULL, full, List.of("a"))).containsExactly("3");
+        assertThat(ChangePlanner.keyValues(FULL, full, List.of("nope"))).isNull();
+    }
+
+    @Test
+    void onlyAnUpdateCarryingEveryColumnGivesANewRowToInsert() {
+        var whole = (Statement) ChangePlanner.plan(KEYED, new Update(1, 'K', tuple("t1", "n", "n"), tuple("t2", "tb", "t5")));
+        var row = ChangePlanner.newRow(KEYED, whole).orElseThrow();
+        assertThat(row.shape().kind()).isEqualTo(Kind.INSERT);
+        assertThat(row.values()).containsExactly("2", "b", "5");
+        var toasted = (Statement) ChangePlanner.plan(KEYED, new Update(1, (char) 0, null, tuple("t1", "u", "t5")));
+        assertThat(ChangePlanner.newRow(KEYED, toasted)).isEmpty();
+        var delete = (Statement) ChangePlanner.plan(KEYED, new Delete(1, 'K', tuple("t1", "n", "n")));
+        assertThat(ChangePlanner.newRow(KEYED, delete)).isEmpty();
+    }
+
     /** Each cell: "n" null, "u" unchanged TOAST, "t..." text. */
     private static Tuple tuple(String... cells) {
         byte[] kinds = new byte[cells.length];
