@@ -78,6 +78,36 @@ final class ProfileTable {
         }
     }
 
+    /**
+     * Seals again, with the active key and bound to their profile, every secret that is in the first
+     * format or under another key; returns how many stale profiles it found (a row changed meanwhile by
+     * another writer is left to the next pass). Only the spec column is written.
+     */
+    int reseal(Connection c) throws SQLException {
+        List<String[]> stale = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT name, spec FROM connection_profiles");
+                ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                String name = rows.getString("name");
+                String spec = rows.getString("spec");
+                if (specs.needsResealing(spec, name)) {
+                    stale.add(new String[] {name, spec});
+                }
+            }
+        }
+        for (String[] row : stale) {
+            String resealed = specs.write(specs.readForUpgrade(row[1], row[0]), row[0]);
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE connection_profiles SET spec = ? WHERE name = ? AND spec = ?")) {
+                s.setString(1, resealed);
+                s.setString(2, row[0]);
+                s.setString(3, row[1]);
+                s.executeUpdate();
+            }
+        }
+        return stale.size();
+    }
+
     /** Binds every column but the name, in {@link #COLUMNS} order, from parameter {@code first}. */
     private void bindFrom(PreparedStatement s, int first, ConnectionProfile p) throws SQLException {
         int i = first;
@@ -86,7 +116,7 @@ final class ProfileTable {
         Columns.setEnum(s, i++, p.state());
         Columns.setEnum(s, i++, p.engine());
         s.setString(i++, SpecCodec.kind(p.spec()));
-        s.setString(i++, specs.write(p.spec()));
+        s.setString(i++, specs.write(p.spec(), p.name()));
         s.setString(i++, p.error());
         Columns.setTime(s, i++, p.createTime());
         Columns.setTime(s, i, p.updateTime());
