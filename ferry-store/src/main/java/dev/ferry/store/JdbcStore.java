@@ -47,8 +47,7 @@ public final class JdbcStore implements Store {
     /**
      * Opens the store: creates the home directory (and the H2 directory), reads or creates the key file
      * {@code home/secret.key}, brings the schema up to date with Flyway, and seals again every secret
-     * still in the first format (not bound to its profile) or under a key the key file no longer has
-     * active. Fails with
+     * still in the first format (not bound to its profile). Fails with
      * {@code FAILED_PRECONDITION} when the key file is readable by others or the embedded store is
      * used by another Ferry process, and {@code UNAVAILABLE} when an external store cannot be reached.
      */
@@ -57,7 +56,7 @@ public final class JdbcStore implements Store {
         SecretBox secrets = SecretBox.open(config.keyFile());
         JdbcStore store = new JdbcStore(Database.open(config), secrets);
         try {
-            store.resealStaleSecrets();
+            store.resealStaleSecrets(false);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -73,14 +72,20 @@ public final class JdbcStore implements Store {
      */
     public String rotateSecretKey() {
         String id = secrets.rotate();
-        resealStaleSecrets();
+        resealStaleSecrets(true);
         secrets.retireInactiveKeys();
         return id;
     }
 
-    private void resealStaleSecrets() {
+    /**
+     * Seals again the secrets of the first format (at open, skipping what cannot be opened: a replaced
+     * key file must not keep the store closed) or, with {@code allKeys}, every secret not under the active
+     * key (a rotation, which fails rather than retire a key something still needs).
+     */
+    private void resealStaleSecrets(boolean allKeys) {
         for (int pass = 0; pass < MAX_RESEAL_PASSES; pass++) {
-            int stale = database.inTransaction("sealing stored secrets again with the active key", profiles::reseal);
+            int stale = database.inTransaction("sealing stored secrets again with the active key",
+                    c -> profiles.reseal(c, allKeys, !allKeys));
             if (stale == 0) {
                 return;
             }

@@ -54,18 +54,21 @@ final class SpecCodec {
         return read(json, profile, true);
     }
 
-    /** True when some secret of the JSON is sealed in an older format or with a key that is not the active one. */
-    boolean needsResealing(String json, String profile) {
-        return anyStale(JsonColumns.parse(json, "connection profile " + profile));
+    /**
+     * True when some secret of the JSON is sealed in the first format, or, unless {@code legacyOnly}, with
+     * a key that is not the active one.
+     */
+    boolean needsResealing(String json, String profile, boolean legacyOnly) {
+        return anyStale(JsonColumns.parse(json, "connection profile " + profile), legacyOnly);
     }
 
-    private boolean anyStale(JsonNode node) {
+    private boolean anyStale(JsonNode node, boolean legacyOnly) {
         if (node.isTextual()) {
             String text = node.textValue();
-            return SecretBox.isLegacy(text) || text.startsWith("v2:") && !secrets.isCurrent(text);
+            return SecretBox.isLegacy(text) || !legacyOnly && text.startsWith("v2:") && !secrets.isCurrent(text);
         }
         for (JsonNode child : node) {
-            if (anyStale(child)) {
+            if (anyStale(child, legacyOnly)) {
                 return true;
             }
         }
