@@ -65,12 +65,12 @@ public final class ServerCommand extends FerryCall {
     @Override
     protected int run() throws InterruptedException {
         var retentionPolicy = new dev.ferry.control.retention.RetentionPolicy(retentionAge(), maxEventsPerJob);
+        var tls = tlsCert == null && tlsKey == null ? null : new ServerConfig.Tls(tlsCert, tlsKey);
+        var serverConfig = new ServerConfig(bind, port, tls, behindTlsProxy, allowedHosts);
         Path dir = Homes.create(Homes.resolve(home));
         Path logFile = dir.resolve("logs").resolve("server.log");
         LogSetup.toStderrAndFile(logFile);
         var storeConfig = new StoreConfig(dir, storeUrl, storeUser, Secrets.fromEnv(storePasswordEnv, "--store-password-env"));
-        var tls = tlsCert == null && tlsKey == null ? null : new ServerConfig.Tls(tlsCert, tlsKey);
-        var serverConfig = new ServerConfig(bind, port, tls, behindTlsProxy, allowedHosts);
         Wiring wiring = Wiring.open(storeConfig);
         ApiServer api = new ApiServer(serverConfig, wiring.control());
         try {
