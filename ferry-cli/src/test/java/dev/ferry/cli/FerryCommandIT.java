@@ -114,6 +114,27 @@ class FerryCommandIT {
     }
 
     @Test
+    void rotateKeyKeepsEveryProfileUsable() throws IOException {
+        String first = createProfile();
+        String second = createProfile();
+        Path keyFile = wiring.home().resolve("secret.key");
+        String keysBefore = Files.readString(keyFile);
+
+        Result rotated = client("secrets", "rotate-key");
+
+        assertThat(rotated.exit()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("Key rotated").contains("old key is retired");
+        assertThat(Files.readString(keyFile)).isNotEqualTo(keysBefore);
+        for (String name : List.of(first, second)) {
+            var connection = wiring.control().profiles().get(name).connection();
+            assertThat(connection.password().reveal()).isEqualTo(password());
+            dev.ferry.control.registry.EngineRegistry.load().get(connection.engine()).probe(connection);
+        }
+        Result described = client("connection-profiles", "describe", first);
+        assertThat(described.exit()).as(described.err()).isZero();
+    }
+
+    @Test
     void describingAnUnknownProfileExitsWith2() {
         Result result = client("connection-profiles", "describe", "no-such-profile");
 
