@@ -195,7 +195,7 @@ sustained() {
 step "(a) Ferry drains the backlog alone"
 FERRY_APPLIED0=$(applied_rows)
 start=$(now)
-curl -sf -X POST -H 'Content-Type: application/json' -d '{"skipValidation": true}' \
+curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $FERRY_TOKEN" -d '{"skipValidation": true}' \
     "http://127.0.0.1:$FERRY_PORT/v1/migrationJobs/bench-cdc:resume" >/dev/null ||
     ferry_cli migration-jobs start bench-cdc >&2
 drain ferry "$FERRY_DST_PORT" "$start"

@@ -191,7 +191,7 @@ applied_rows() { api "/v1/migrationJobs/bench-cdc/objects" | jq '[.objects[].row
 step "(a) Ferry drains the backlog alone"
 FERRY_APPLIED0=$(applied_rows)
 start=$(now)
-curl -sf -X POST -H 'Content-Type: application/json' -d '{"skipValidation": true}' \
+curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $FERRY_TOKEN" -d '{"skipValidation": true}' \
     "http://127.0.0.1:$FERRY_PORT/v1/migrationJobs/bench-cdc:resume" >/dev/null
 drain ferry "$FERRY_DST_PORT" "$start"
 read -r FERRY_DRAIN_S FERRY_DRAIN_TPS FERRY_SUSTAINED_TPS <<<"$(drain_stats ferry)"

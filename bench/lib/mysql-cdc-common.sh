@@ -160,12 +160,16 @@ ferry_server_start() {
     "$FERRY_JAVA" ${FERRY_JAVA_OPTS:--Xmx1g} -jar "$FERRY_JAR" server --home "$home" --port "$FERRY_PORT" \
         >>"$WORK/ferry-server.log" 2>&1 &
     FERRY_PID=$!
-    until curl -sf "http://127.0.0.1:$FERRY_PORT/v1/migrationJobs" >/dev/null 2>&1; do
+    until curl -sf "http://127.0.0.1:$FERRY_PORT/healthz" >/dev/null 2>&1; do
         kill -0 "$FERRY_PID" 2>/dev/null || { tail -n 30 "$WORK/ferry-server.log" >&2; die "ferry server exited"; }
         [ "$waited" -ge 600 ] && die "ferry server did not answer within 60 s"
         sleep 0.1
         waited=$((waited + 1))
     done
+    # The API needs a token: the first start wrote the admin token to HOME/admin.token (0600).
+    [ -s "$home/admin.token" ] || die "ferry server wrote no $home/admin.token"
+    FERRY_TOKEN=$(cat "$home/admin.token")
+    export FERRY_TOKEN
 }
 
 ferry_server_stop() {
@@ -176,7 +180,7 @@ ferry_server_stop() {
     FERRY_PID=""
 }
 
-api() { curl -sf "http://127.0.0.1:$FERRY_PORT$1"; }
+api() { curl -sf -H "Authorization: Bearer $FERRY_TOKEN" "http://127.0.0.1:$FERRY_PORT$1"; }
 job_status() { api "/v1/migrationJobs/$1" | jq -r '"\(.state) \(.phase)"'; }
 
 # Waits until job $1 is RUNNING in phase CDC or READY_FOR_PROMOTE (at most $2 seconds); dies if it fails or stops.

@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.access.SecretsCommand;
+import dev.ferry.cli.access.TokensCommand;
 import dev.ferry.cli.demo.DemoCommand;
 import dev.ferry.cli.job.MigrationJobsCommand;
 import dev.ferry.cli.migrate.MigrateCommand;
@@ -13,14 +15,17 @@ import picocli.CommandLine.Option;
 @Command(name = "ferry", versionProvider = FerryCommand.Version.class,
         description = {"Ferry moves a live PostgreSQL or MySQL/MariaDB database to another server of the same family.",
                 "",
-                "Client commands talk to a Ferry server (--server, env FERRY_SERVER, default http://127.0.0.1:8642);",
-                "migrate and demo run in this process.",
+                "Client commands talk to a Ferry server (--server, env FERRY_SERVER, default http://127.0.0.1:8642)",
+                "with the API token in FERRY_TOKEN (for a server on this machine: else HOME/admin.token);",
+                "migrate and demo run in this process and need no token.",
                 "Exit codes: 0 success, 1 the operation failed, 2 usage or input error."},
         subcommands = {
             ServerCommand.class,
             ConnectionProfilesCommand.class,
             MigrationJobsCommand.class,
             OperationsCommand.class,
+            TokensCommand.class,
+            SecretsCommand.class,
             MigrateCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

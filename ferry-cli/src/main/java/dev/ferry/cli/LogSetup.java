@@ -72,6 +72,8 @@ public final class LogSetup {
         }
         if (logFile != null) {
             root.addAppender(rollingFile(context, logFile.toAbsolutePath()));
+            // Logback creates files with the process umask; logs name hosts, users and jobs.
+            dev.ferry.store.secret.PrivateFiles.restrictTree(logFile.toAbsolutePath().getParent());
         }
         // Drivers and pools are chatty at INFO; their warnings still show.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.cli.client.AdminTokenFile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.server.ApiServer;
 import dev.ferry.server.ServerConfig;
@@ -42,6 +43,7 @@ class FerryCommandIT {
     @BeforeAll
     static void startServer() throws IOException {
         wiring = Wiring.open(dir.resolve("home"));
+        AdminTokenFile.write(AdminTokenFile.in(wiring.home()), wiring.control().tokens().bootstrapAdmin().orElseThrow().secret());
         server = new ApiServer(ServerConfig.local(0), wiring.control());
         server.start();
         passwordFile = Files.writeString(dir.resolve("password.txt"), password() + "\n");
@@ -69,6 +71,8 @@ class FerryCommandIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--server");
         all.add(server.uri().toString());
+        all.add("--home");
+        all.add(wiring.home().toString());
         return ferry(all.toArray(String[]::new));
     }
 
@@ -107,6 +111,27 @@ class FerryCommandIT {
         for (Result result : List.of(list, json, table)) {
             assertThat(result.out() + result.err()).doesNotContain(password());
         }
+    }
+
+    @Test
+    void rotateKeyKeepsEveryProfileUsable() throws IOException {
+        String first = createProfile();
+        String second = createProfile();
+        Path keyFile = wiring.home().resolve("secret.key");
+        String keysBefore = Files.readString(keyFile);
+
+        Result rotated = client("secrets", "rotate-key");
+
+        assertThat(rotated.exit()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("Key rotated").contains("old key is retired");
+        assertThat(Files.readString(keyFile)).isNotEqualTo(keysBefore);
+        for (String name : List.of(first, second)) {
+            var connection = wiring.control().profiles().get(name).connection();
+            assertThat(connection.password().reveal()).isEqualTo(password());
+            dev.ferry.control.registry.EngineRegistry.load().get(connection.engine()).probe(connection);
+        }
+        Result described = client("connection-profiles", "describe", first);
+        assertThat(described.exit()).as(described.err()).isZero();
     }
 
     @Test

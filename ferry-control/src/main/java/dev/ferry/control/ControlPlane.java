@@ -1,5 +1,7 @@
 package dev.ferry.control;
 
+import dev.ferry.control.access.SecretKeys;
+import dev.ferry.control.access.TokenService;
 import dev.ferry.control.job.JobService;
 import dev.ferry.control.operation.Operations;
 import dev.ferry.control.profile.ProfileService;
@@ -21,13 +23,21 @@ public final class ControlPlane implements AutoCloseable {
     private final JobService jobs;
     private final Operations operations;
     private final Runners runners;
+    private final TokenService tokens;
+    private final SecretKeys secretKeys;
 
-    private ControlPlane(ProfileService profiles, JobService jobs, Operations operations, Runners runners) {
+    private ControlPlane(ProfileService profiles, JobService jobs, Operations operations, Runners runners,
+            Access access) {
         this.profiles = profiles;
         this.jobs = jobs;
         this.operations = operations;
         this.runners = runners;
+        this.tokens = access.tokens();
+        this.secretKeys = access.secretKeys();
     }
+
+    /** The services that decide who may call, grouped to keep the constructor short. */
+    private record Access(TokenService tokens, SecretKeys secretKeys) {}
 
     public static ControlPlane wire(Store store, EngineRegistry engines, ProvisionerRegistry provisioners, Clock clock) {
         var operations = new Operations(store, clock);
@@ -35,7 +45,8 @@ public final class ControlPlane implements AutoCloseable {
         var profiles = new ProfileService(store, engines, provisioners, operations, clock);
         var runners = new Runners(store, engines, new LocalJobScheduler(), locks, operations, clock);
         var jobs = new JobService(store, runners, new Verifier(store, engines), operations, profiles, locks, clock);
-        return new ControlPlane(profiles, jobs, operations, runners);
+        var access = new Access(new TokenService(store, operations, clock), new SecretKeys(store, operations));
+        return new ControlPlane(profiles, jobs, operations, runners, access);
     }
 
     public ProfileService profiles() {
@@ -48,6 +59,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public Operations operations() {
         return operations;
+    }
+
+    /** API tokens: create, list, revoke, and authenticate a call. */
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    /** The key of secrets at rest. */
+    public SecretKeys secretKeys() {
+        return secretKeys;
     }
 
     /** Starts managed instances again, then resumes the jobs that were working. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.cli.FerryCommand;
 import dev.ferry.cli.Wiring;
+import dev.ferry.cli.client.AdminTokenFile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.server.ApiServer;
 import dev.ferry.server.ServerConfig;
@@ -44,6 +45,7 @@ class CliAgainstServerIT {
     @BeforeAll
     static void startServer() {
         wiring = Wiring.open(dir.resolve("home"));
+        AdminTokenFile.write(AdminTokenFile.in(wiring.home()), wiring.control().tokens().bootstrapAdmin().orElseThrow().secret());
         server = new ApiServer(ServerConfig.local(0), wiring.control());
         server.start();
     }
@@ -58,6 +60,8 @@ class CliAgainstServerIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--server");
         all.add(server.uri().toString());
+        all.add("--home");
+        all.add(wiring.home().toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new FerryCommand());

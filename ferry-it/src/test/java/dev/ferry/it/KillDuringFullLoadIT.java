@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.cli.client.AdminTokenFile;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.testkit.LocalMariaDb;
@@ -59,10 +60,12 @@ class KillDuringFullLoadIT {
                 "server", "--home", home.toString(), "--port", String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(home.resolve("server-" + System.nanoTime() + ".out").toFile())
                 .start();
-        ApiClient client = ApiClient.of("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.get("/healthz").path("status")
+        ApiClient open = ApiClient.of("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> open.get("/healthz").path("status")
                 .asText().equals("ok"));
-        return client;
+        // The first start wrote the admin token; a restart keeps it.
+        String token = AdminTokenFile.read(AdminTokenFile.in(home)).orElseThrow();
+        return ApiClient.of("http://127.0.0.1:" + port, token, null);
     }
 
     private static int freePort() throws IOException {

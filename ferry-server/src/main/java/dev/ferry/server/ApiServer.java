@@ -1,10 +1,21 @@
 package dev.ferry.server;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import dev.ferry.control.ControlPlane;
+import dev.ferry.control.access.Caller;
+import dev.ferry.control.access.CurrentCaller;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.server.access.AccessPolicy;
+import dev.ferry.server.access.BrowserGuard;
+import dev.ferry.server.access.HostNames;
+import dev.ferry.server.access.TlsContext;
+import dev.ferry.server.access.TokenRoutes;
 import dev.ferry.server.http.ErrorBody;
 import dev.ferry.server.http.HttpError;
 import dev.ferry.server.http.Json;
@@ -27,17 +38,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ferry's REST API on the JDK's HTTP server, one virtual thread per request. Handlers call the control
- * plane; this class turns what they throw into {@code {code, message}} answers: a
- * {@link FerryException} with its code's HTTP status, anything else as 500 with the stack trace logged.
- * Start once, close once; thread-safe.
+ * Ferry's REST API on the JDK's HTTP(S) server, one virtual thread per request. Every request passes
+ * the {@link BrowserGuard} (Host, Origin, Content-Type), then, unless it is {@code /healthz}, the
+ * {@link AccessPolicy} (bearer token and role); the handler runs with the caller bound as the
+ * {@link CurrentCaller}. Handlers call the control plane; this class turns what they throw into
+ * {@code {code, message}} answers: a {@link FerryException} with its code's HTTP status, anything else
+ * as 500 with the stack trace logged. Every answer carries the usual security headers. Start once,
+ * close once; thread-safe.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final ServerConfig config;
     private final Router router;
+    private final AccessPolicy access;
     private final Json json = new Json();
+    private TlsContext tls;
+    private BrowserGuard guard;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -49,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ServerConfig config, ControlPlane control, Clock clock) {
         this.config = config;
         this.router = routes(control, json, clock);
+        this.access = new AccessPolicy(control.tokens());
     }
 
     /** Every route of the API. */
@@ -59,16 +77,23 @@ public final class ApiServer implements AutoCloseable {
         JobRoutes.register(router, control.jobs(), clock);
         OperationRoutes.register(router, control, clock);
         dev.ferry.server.metrics.MetricsRoutes.register(router, control.jobs());
+        TokenRoutes.register(router, control.tokens(), control.secretKeys(), clock);
         return router;
     }
 
-    /** Binds the port and starts serving; throws FAILED_PRECONDITION when the port is taken. */
+    /**
+     * Reads the TLS certificate and key when configured, binds the port and starts serving; throws
+     * FAILED_PRECONDITION when the port is taken, INVALID_ARGUMENT for unusable TLS files.
+     */
     public void start() {
         if (server != null) {
             throw new IllegalStateException("API server already started");
         }
+        tls = config.tls() == null ? null : TlsContext.load(config.tls());
+        guard = new BrowserGuard(HostNames.of(config, tls), config.scheme());
         try {
-            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            server = tls == null ? HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0)
+                    : https(new InetSocketAddress(config.host(), config.port()), tls);
         } catch (BindException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                     "Cannot listen on %s:%d: the port is in use or the address is not local; stop the other server or choose another port with --port"
@@ -81,7 +106,22 @@ public final class ApiServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::serve);
         server.start();
-        log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", port()).log("API server listening");
+        log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", port())
+                .addKeyValue("tls", tls != null ? "on" : config.behindTlsProxy() ? "at the proxy" : "off")
+                .log("API server listening");
+    }
+
+    private static HttpsServer https(InetSocketAddress address, TlsContext tls) throws IOException {
+        HttpsServer https = HttpsServer.create(address, 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                var parameters = getSSLContext().getDefaultSSLParameters();
+                parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                params.setSSLParameters(parameters);
+            }
+        });
+        return https;
     }
 
     /** The port actually bound (useful when configured as 0). */
@@ -92,10 +132,10 @@ public final class ApiServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The base URI clients use, such as {@code http://127.0.0.1:8642}. */
+    /** The base URI clients use, such as {@code http://127.0.0.1:8642} or {@code https://127.0.0.1:8642}. */
     public URI uri() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return URI.create("http://%s:%d".formatted(host, port()));
+        return URI.create("%s://%s:%d".formatted(tls != null ? "https" : "http", host, port()));
     }
 
     private void serve(HttpExchange exchange) {
@@ -118,6 +158,10 @@ public final class ApiServer implements AutoCloseable {
             response = new Response(500, new ErrorBody(ErrorCode.INTERNAL.name(), "Internal error; see the server log"));
         }
         try (exchange) {
+            securityHeaders(exchange.getResponseHeaders());
+            if (response.status() == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
+            }
             byte[] bytes;
             if (response.body() instanceof dev.ferry.server.http.PlainText text) {
                 bytes = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -140,7 +184,30 @@ public final class ApiServer implements AutoCloseable {
                 .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("request served");
     }
 
+    private void securityHeaders(Headers headers) {
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Cache-Control", "no-store");
+        headers.set("Cross-Origin-Resource-Policy", "same-origin");
+        headers.set("Cross-Origin-Opener-Policy", "same-origin");
+        if (tls != null || config.behindTlsProxy()) {
+            headers.set("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
     private Response dispatch(HttpExchange exchange, String method, String path) {
+        Headers headers = exchange.getRequestHeaders();
+        guard.check(method, headers);
+        if (AccessPolicy.isOpen(method, path)) {
+            return route(exchange, method, path);
+        }
+        Caller caller = access.admit(method, path, headers);
+        return CurrentCaller.as(caller, () -> route(exchange, method, path));
+    }
+
+    private Response route(HttpExchange exchange, String method, String path) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null && isOverLimit(length)) {
             throw new HttpError(413, ErrorCode.INVALID_ARGUMENT, "The request body is larger than 1 MiB; send a smaller body");

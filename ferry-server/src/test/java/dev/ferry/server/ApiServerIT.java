@@ -44,11 +44,13 @@ class ApiServerIT {
     private static Store store;
     private static ControlPlane control;
     private static ApiServer server;
+    private static String token;
 
     @BeforeAll
     static void startServer() {
         store = JdbcStore.open(StoreConfig.embedded(home));
         control = ControlPlane.wire(store, EngineRegistry.load(), ProvisionerRegistry.load(home), Clock.systemUTC());
+        token = control.tokens().bootstrapAdmin().orElseThrow().secret();
         server = new ApiServer(ServerConfig.local(0), control);
         server.start();
     }
@@ -66,6 +68,7 @@ class ApiServerIT {
         var request = HttpRequest.newBuilder(URI.create(server.uri() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")

@@ -63,6 +63,14 @@ final class Database implements AutoCloseable {
         Database database = new Database(config, startPool(config));
         try {
             database.migrate();
+            if (config.jdbcUrl() == null) {
+                // H2 creates its files with the process umask; the store holds sealed secrets and job history.
+                int changed = dev.ferry.store.secret.PrivateFiles.restrictTree(config.storeDirectory());
+                if (changed > 0) {
+                    log.atInfo().addKeyValue("store", config.storeDirectory()).addKeyValue("entries", changed)
+                            .log("store files made readable by their owner only");
+                }
+            }
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -1,5 +1,8 @@
 package dev.ferry.store;
 
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.model.ApiToken;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobObject;
@@ -18,6 +21,8 @@ import java.util.Optional;
  * HikariCP pool. Each method is one transaction. Thread-safe; the caller closes it.
  */
 public final class JdbcStore implements Store {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcStore.class);
+
     private final Database database;
     private final ProfileTable profiles;
     private final JobTable jobs = new JobTable();
@@ -25,9 +30,15 @@ public final class JdbcStore implements Store {
     private final OperationTable operations = new OperationTable();
     private final EventTable events = new EventTable();
     private final CheckpointTable checkpoints;
+    private final TokenTable tokens = new TokenTable();
+    private final SecretBox secrets;
+
+    /** Passes over the profiles a key rotation makes at most before it gives up on a moving target. */
+    private static final int MAX_RESEAL_PASSES = 10;
 
     private JdbcStore(Database database, SecretBox secrets) {
         this.database = database;
+        this.secrets = secrets;
         this.profiles = new ProfileTable(new SpecCodec(secrets));
         this.objects = new ObjectTable(database.dialect());
         this.checkpoints = new CheckpointTable(database.dialect());
@@ -35,14 +46,76 @@ public final class JdbcStore implements Store {
 
     /**
      * Opens the store: creates the home directory (and the H2 directory), reads or creates the key file
-     * {@code home/secret.key}, brings the schema up to date with Flyway. Fails with
+     * {@code home/secret.key}, brings the schema up to date with Flyway, and seals again every secret
+     * still in the first format (not bound to its profile). Fails with
      * {@code FAILED_PRECONDITION} when the key file is readable by others or the embedded store is
      * used by another Ferry process, and {@code UNAVAILABLE} when an external store cannot be reached.
      */
     public static JdbcStore open(StoreConfig config) {
         Objects.requireNonNull(config, "config");
         SecretBox secrets = SecretBox.open(config.keyFile());
-        return new JdbcStore(Database.open(config), secrets);
+        JdbcStore store = new JdbcStore(Database.open(config), secrets);
+        try {
+            store.resealStaleSecrets(false);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /**
+     * Makes a new key active, seals every stored secret again with it, then removes the older keys from
+     * the key file. Until the end, the older keys still open what they sealed, so the server keeps
+     * working throughout; a failure midway leaves every secret readable and the rotation can be repeated.
+     * Returns the new key's id.
+     */
+    public String rotateSecretKey() {
+        String id = secrets.rotate();
+        resealStaleSecrets(true);
+        secrets.retireInactiveKeys();
+        return id;
+    }
+
+    /**
+     * Seals again the secrets of the first format (at open, skipping what cannot be opened: a replaced
+     * key file must not keep the store closed) or, with {@code allKeys}, every secret not under the active
+     * key (a rotation, which fails rather than retire a key something still needs).
+     */
+    private void resealStaleSecrets(boolean allKeys) {
+        for (int pass = 0; pass < MAX_RESEAL_PASSES; pass++) {
+            int stale = database.inTransaction("sealing stored secrets again with the active key",
+                    c -> profiles.reseal(c, allKeys, !allKeys));
+            if (stale == 0) {
+                return;
+            }
+            if (pass == 0) {
+                log.atInfo().addKeyValue("profiles", stale)
+                        .addKeyValue("activeKey", secrets.activeKeyId()).log("stored secrets sealed again with the active key");
+            }
+        }
+        throw new FerryException(ErrorCode.UNAVAILABLE,
+                "Stored secrets kept changing while Ferry sealed them again with the new key; repeat the key rotation");
+    }
+
+    @Override
+    public void insertToken(ApiToken token) {
+        database.run("creating API token " + token.name(), c -> tokens.insert(c, token));
+    }
+
+    @Override
+    public Optional<ApiToken> findTokenByHash(String tokenHash) {
+        return database.inTransaction("looking up an API token", c -> tokens.findByHash(c, tokenHash));
+    }
+
+    @Override
+    public List<ApiToken> listTokens() {
+        return database.inTransaction("listing API tokens", tokens::list);
+    }
+
+    @Override
+    public void deleteToken(String name) {
+        database.run("revoking API token " + name, c -> tokens.delete(c, name));
     }
 
     @Override

@@ -12,14 +12,14 @@ import java.util.Optional;
 final class OperationTable {
     static final String KIND = "Operation";
     private static final String COLUMNS =
-            "name, verb, target, done, error, status_message, request_id, create_time, end_time";
+            "name, verb, target, done, error, status_message, request_id, create_time, end_time, created_by";
 
     void insert(Connection c, Operation op) throws SQLException {
         if (op.requestId() != null && findByRequest(c, op.requestId(), op.verb(), op.target()).isPresent()) {
             throw StoreErrors.alreadyExists(KIND, requestText(op), null);
         }
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO operations (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO operations (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, op.name());
             bindFrom(s, 2, op);
             s.executeUpdate();
@@ -39,9 +39,9 @@ final class OperationTable {
 
     void update(Connection c, Operation op) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE operations SET verb = ?, target = ?, done = ?, "
-                + "error = ?, status_message = ?, request_id = ?, create_time = ?, end_time = ? WHERE name = ?")) {
+                + "error = ?, status_message = ?, request_id = ?, create_time = ?, end_time = ?, created_by = ? WHERE name = ?")) {
             bindFrom(s, 1, op);
-            s.setString(9, op.name());
+            s.setString(10, op.name());
             StoreErrors.requireOneRow(s.executeUpdate(), KIND, op.name());
         }
     }
@@ -73,7 +73,7 @@ final class OperationTable {
             return Optional.of(new Operation(name, rows.getString("verb"), rows.getString("target"),
                     rows.getBoolean("done"), JsonColumns.error(rows.getString("error"), "operation " + name),
                     rows.getString("status_message"), rows.getString("request_id"),
-                    Columns.time(rows, "create_time"), Columns.time(rows, "end_time")));
+                    Columns.time(rows, "create_time"), Columns.time(rows, "end_time"), rows.getString("created_by")));
         }
     }
 
@@ -87,7 +87,8 @@ final class OperationTable {
         s.setString(i++, op.statusMessage());
         s.setString(i++, op.requestId());
         Columns.setTime(s, i++, op.createTime());
-        Columns.setTime(s, i, op.endTime());
+        Columns.setTime(s, i++, op.endTime());
+        s.setString(i, op.createdBy());
     }
 
     /** Deletes finished operations that ended before {@code before}. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 /** Rows of {@code connection_profiles}; the spec is JSON with its secrets sealed. */
 final class ProfileTable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProfileTable.class);
     static final String KIND = "Connection profile";
     private static final String COLUMNS =
             "name, display_name, labels, state, engine, spec_kind, spec, error, create_time, update_time";
@@ -78,6 +79,50 @@ final class ProfileTable {
         }
     }
 
+    /**
+     * Seals again, with the active key and bound to their profile, every secret in the first format, and
+     * with {@code allKeys} also every secret under another key; returns how many stale profiles it
+     * resealed or could not read (a row changed meanwhile by another writer is left to the next pass).
+     * With {@code skipUnreadable}, a profile whose secrets cannot be opened is left as it is, for its
+     * reads to report; otherwise the failure propagates. Only the spec column is written.
+     */
+    int reseal(Connection c, boolean allKeys, boolean skipUnreadable) throws SQLException {
+        List<String[]> stale = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT name, spec FROM connection_profiles");
+                ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                String name = rows.getString("name");
+                String spec = rows.getString("spec");
+                if (specs.needsResealing(spec, name, !allKeys)) {
+                    stale.add(new String[] {name, spec});
+                }
+            }
+        }
+        int resealed = 0;
+        for (String[] row : stale) {
+            String resealedSpec;
+            try {
+                resealedSpec = specs.write(specs.readForUpgrade(row[1], row[0]), row[0]);
+            } catch (dev.ferry.core.FerryException e) {
+                if (!skipUnreadable) {
+                    throw e;
+                }
+                log.atWarn().addKeyValue("profile", row[0]).setCause(e)
+                        .log("a stored secret cannot be opened to seal it again; the profile fails until its password is entered again");
+                continue;
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE connection_profiles SET spec = ? WHERE name = ? AND spec = ?")) {
+                s.setString(1, resealedSpec);
+                s.setString(2, row[0]);
+                s.setString(3, row[1]);
+                s.executeUpdate();
+            }
+            resealed++;
+        }
+        return resealed;
+    }
+
     /** Binds every column but the name, in {@link #COLUMNS} order, from parameter {@code first}. */
     private void bindFrom(PreparedStatement s, int first, ConnectionProfile p) throws SQLException {
         int i = first;
@@ -86,7 +131,7 @@ final class ProfileTable {
         Columns.setEnum(s, i++, p.state());
         Columns.setEnum(s, i++, p.engine());
         s.setString(i++, SpecCodec.kind(p.spec()));
-        s.setString(i++, specs.write(p.spec()));
+        s.setString(i++, specs.write(p.spec(), p.name()));
         s.setString(i++, p.error());
         Columns.setTime(s, i++, p.createTime());
         Columns.setTime(s, i, p.updateTime());

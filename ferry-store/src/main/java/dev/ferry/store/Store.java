@@ -1,5 +1,6 @@
 package dev.ferry.store;
 
+import dev.ferry.core.model.ApiToken;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobObject;
@@ -82,6 +83,22 @@ public interface Store extends AutoCloseable {
     void deleteCheckpoint(String job, String key);
 
     void deleteCheckpoints(String job);
+
+    void insertToken(ApiToken token);
+
+    /** The token whose SHA-256 (hex) is {@code tokenHash}, expired or not. */
+    Optional<ApiToken> findTokenByHash(String tokenHash);
+
+    /** All tokens (names, roles, hashes), by name. */
+    List<ApiToken> listTokens();
+
+    void deleteToken(String name);
+
+    /**
+     * Makes a new key seal secrets at rest, seals every stored secret again with it and retires the old
+     * keys, while the store stays in use. Returns the new key's id.
+     */
+    String rotateSecretKey();
 
     @Override
     void close();

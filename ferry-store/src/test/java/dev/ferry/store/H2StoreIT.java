@@ -111,6 +111,51 @@ class H2StoreIT extends StoreContract {
     }
 
     @Test
+    void passwordsSealedByTheFirstFormatAreSealedAgainForTheirProfileWhenTheStoreOpens() throws Exception {
+        store.insertProfile(profile("old", pgConnection("placeholder")));
+        byte[] key = Base64.getDecoder().decode(Files.readAllLines(home.resolve("secret.key")).stream()
+                .filter(l -> !l.startsWith("#")).findFirst().orElseThrow());
+        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) JsonColumns.parse(rawSpec("old"), "test");
+        spec.put("password", legacySeal(key, "first-format-pw"));
+        setRawSpec("old", spec.toString());
+
+        reopen();
+
+        assertThat(store.findProfile("old").orElseThrow().connection().password().reveal()).isEqualTo("first-format-pw");
+        assertThat(rawSpec("old")).contains("\"password\":\"v2:").doesNotContain("v1:");
+    }
+
+    @Test
+    void storeDirectoryAndFilesAreOwnerOnlyEvenWhenTheyWereNot() throws IOException {
+        store.close();
+        Path dir = home.resolve("store");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("ferry.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        store = JdbcStore.open(config);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(Files::isRegularFile)).allSatisfy(f -> assertThat(
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
+        }
+    }
+
+    /** What the first format wrote: "v1:" and base64 of IV, ciphertext and tag, no associated data. */
+    private static String legacySeal(byte[] key, String value) throws Exception {
+        byte[] iv = new byte[12];
+        new java.security.SecureRandom().nextBytes(iv);
+        var cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, iv));
+        byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        byte[] out = new byte[iv.length + sealed.length];
+        System.arraycopy(iv, 0, out, 0, iv.length);
+        System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+        return "v1:" + Base64.getEncoder().encodeToString(out);
+    }
+
+    @Test
     void listedProfilesDecryptEverySecret() {
         store.insertProfile(profile("a", pgConnection("pw-a")));
         store.insertProfile(profile("b", pgConnection("pw-b")));

@@ -142,8 +142,8 @@ abstract class StoreContract {
         String connJson = rawSpec("conn");
 
         assertThat(managedJson).doesNotContain("plain-endpoint-pw").doesNotContain("plain-root-pw")
-                .contains("\"rootPassword\":\"v1:");
-        assertThat(connJson).doesNotContain("plain-conn-pw").contains("\"password\":\"v1:");
+                .contains("\"rootPassword\":\"v2:");
+        assertThat(connJson).doesNotContain("plain-conn-pw").contains("\"password\":\"v2:");
         assertThat(((DatabaseConnection) store.findProfile("conn").orElseThrow().spec()).password().reveal())
                 .isEqualTo("plain-conn-pw");
     }
@@ -531,7 +531,86 @@ abstract class StoreContract {
         assertThat(read.updateTime()).isEqualTo(Columns.stored(nanos));
     }
 
+    @Test
+    void aSealedPasswordMovedToAnotherProfilesRowDoesNotOpen() throws SQLException {
+        store.insertProfile(profile("victim", pgConnection("victim-pw")));
+        store.insertProfile(profile("attacker", pgConnection("attacker-pw")));
+        String victimPassword = JsonColumns.parse(rawSpec("victim"), "test").path("password").textValue();
+        var attacker = (com.fasterxml.jackson.databind.node.ObjectNode) JsonColumns.parse(rawSpec("attacker"), "test");
+        attacker.put("password", victimPassword);
+
+        setRawSpec("attacker", attacker.toString());
+
+        assertFails(() -> store.findProfile("attacker"), ErrorCode.FAILED_PRECONDITION,
+                "Cannot read connection profile attacker");
+        assertThat(store.findProfile("victim").orElseThrow().connection().password().reveal()).isEqualTo("victim-pw");
+    }
+
+    @Test
+    void rotatingTheKeyKeepsEveryProfileUsable() throws SQLException {
+        var endpoint = new DatabaseConnection(EngineKind.POSTGRESQL, "localhost", 5433, "postgres",
+                new Secret("endpoint-pw"), "postgres", null);
+        store.insertProfile(profile("managed", new ManagedInstance(EngineKind.POSTGRESQL, "16", 5433, Map.of(),
+                new Secret("root-pw"), null, endpoint)));
+        store.insertProfile(profile("one", pgConnection("pw-1")));
+        store.insertProfile(profile("two", pgConnection("pw-2")));
+        store.insertProfile(profile("none", pgConnection(null)));
+        String before = rawSpec("one");
+
+        String keyId = store.rotateSecretKey();
+
+        assertThat(rawSpec("one")).isNotEqualTo(before).contains("\"v2:" + keyId + ":");
+        assertThat(rawSpec("managed")).doesNotContain("root-pw").contains("\"rootPassword\":\"v2:" + keyId + ":");
+        reopen();
+        var managed = (ManagedInstance) store.findProfile("managed").orElseThrow().spec();
+        assertThat(managed.rootPassword().reveal()).isEqualTo("root-pw");
+        assertThat(managed.endpoint().password().reveal()).isEqualTo("endpoint-pw");
+        assertThat(store.listProfiles()).extracting(p -> p.spec() instanceof DatabaseConnection c && c.password() != null
+                ? c.password().reveal() : "-").containsExactly("-", "-", "pw-1", "pw-2");
+    }
+
+    // ---- API tokens
+
+    @Test
+    void tokensAreFoundByTheirHashListedByNameAndRevoked() {
+        var viewer = new dev.ferry.core.model.ApiToken("viewer-1", dev.ferry.core.model.Role.VIEWER, "a".repeat(64), T0, T1, "admin");
+        var admin = new dev.ferry.core.model.ApiToken("admin", dev.ferry.core.model.Role.ADMIN, "b".repeat(64), T0, null, null);
+        store.insertToken(viewer);
+        store.insertToken(admin);
+
+        assertThat(store.findTokenByHash("a".repeat(64))).contains(viewer);
+        assertThat(store.findTokenByHash("c".repeat(64))).isEmpty();
+        assertThat(store.listTokens()).extracting(dev.ferry.core.model.ApiToken::name).containsExactly("admin", "viewer-1");
+        assertFails(() -> store.insertToken(viewer), ErrorCode.ALREADY_EXISTS, "viewer-1");
+
+        store.deleteToken("viewer-1");
+
+        assertThat(store.findTokenByHash("a".repeat(64))).isEmpty();
+        assertFails(() -> store.deleteToken("viewer-1"), ErrorCode.NOT_FOUND, "viewer-1");
+    }
+
+    @Test
+    void anOperationRemembersWhoMadeIt() {
+        var op = new Operation("op-by", "start", "jobs/a", false, null, null, null, T0, null, "ops-token");
+        store.insertOperation(op);
+
+        store.updateOperation(op.finished(null, "done", T1));
+
+        assertThat(store.findOperation("op-by").orElseThrow().createdBy()).isEqualTo("ops-token");
+    }
+
     // ---- helpers
+
+    /** Replaces the spec column, around the store, as someone with write access to its database could. */
+    void setRawSpec(String profile, String json) throws SQLException {
+        String password = config.password() == null ? "" : config.password().reveal();
+        try (Connection c = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password);
+                PreparedStatement s = c.prepareStatement("UPDATE connection_profiles SET spec = ? WHERE name = ?")) {
+            s.setString(1, json);
+            s.setString(2, profile);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+    }
 
     static DatabaseConnection pgConnection(String password) {
         return new DatabaseConnection(EngineKind.POSTGRESQL, "pg.example", 5432, "ferry", Secret.of(password),

@@ -6,6 +6,7 @@ import dev.ferry.cli.Homes;
 import dev.ferry.cli.LogSetup;
 import dev.ferry.cli.Secrets;
 import dev.ferry.cli.Wiring;
+import dev.ferry.cli.client.AdminTokenFile;
 import dev.ferry.server.ApiServer;
 import dev.ferry.server.ServerConfig;
 import dev.ferry.store.StoreConfig;
@@ -23,8 +24,22 @@ public final class ServerCommand extends FerryCall {
     int port = ServerConfig.DEFAULT_PORT;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}; the API has no authentication, keep it local)")
+            description = "Address to listen on (default: ${DEFAULT-VALUE}); any other than loopback needs --tls-cert and --tls-key, or --behind-tls-proxy")
     String bind = ServerConfig.DEFAULT_HOST;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (PEM, server certificate first)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (unencrypted PKCS#8 PEM, BEGIN PRIVATE KEY)")
+    Path tlsKey;
+
+    @Option(names = "--behind-tls-proxy",
+            description = "Serve plain HTTP on a non-loopback address because a TLS-terminating proxy is in front of it")
+    boolean behindTlsProxy;
+
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "A name the Host header may carry besides the server's own (a reverse proxy's or load balancer's); repeatable")
+    java.util.List<String> allowedHosts = new java.util.ArrayList<>();
 
     @Option(names = "--home", paramLabel = "DIR", description = "Ferry's home: store, keys, instances, logs (default: env FERRY_HOME, else ~/.ferry)")
     Path home;
@@ -50,14 +65,16 @@ public final class ServerCommand extends FerryCall {
     @Override
     protected int run() throws InterruptedException {
         var retentionPolicy = new dev.ferry.control.retention.RetentionPolicy(retentionAge(), maxEventsPerJob);
+        var tls = tlsCert == null && tlsKey == null ? null : new ServerConfig.Tls(tlsCert, tlsKey);
+        var serverConfig = new ServerConfig(bind, port, tls, behindTlsProxy, allowedHosts);
         Path dir = Homes.create(Homes.resolve(home));
         Path logFile = dir.resolve("logs").resolve("server.log");
         LogSetup.toStderrAndFile(logFile);
         var storeConfig = new StoreConfig(dir, storeUrl, storeUser, Secrets.fromEnv(storePasswordEnv, "--store-password-env"));
-        var serverConfig = new ServerConfig(bind, port);
         Wiring wiring = Wiring.open(storeConfig);
         ApiServer api = new ApiServer(serverConfig, wiring.control());
         try {
+            writeFirstAdminToken(wiring, dir);
             wiring.control().recover();
             wiring.startRetention(retentionPolicy);
             api.start();
@@ -79,6 +96,18 @@ public final class ServerCommand extends FerryCall {
         err().flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** When no admin token can be used, creates one and writes it to HOME/admin.token, owner-only. */
+    private void writeFirstAdminToken(Wiring wiring, Path dir) {
+        wiring.control().tokens().bootstrapAdmin().ifPresent(issued -> {
+            Path file = AdminTokenFile.in(dir);
+            AdminTokenFile.write(file, issued.secret());
+            err().printf("Created admin token '%s' and wrote it to %s (owner-only). The CLI on this machine uses it; "
+                    + "elsewhere set FERRY_TOKEN to it, or create tokens with: ferry tokens create NAME --role viewer%n",
+                    issued.token().name(), file);
+            err().flush();
+        });
     }
 
     /** {@code 30d}, {@code 12h} and the forms of {@link dev.ferry.core.model.ReliabilityConfig#parseDuration}. */

@@ -1,5 +1,6 @@
 package dev.ferry.control.job;
 
+import dev.ferry.control.access.CurrentCaller;
 import dev.ferry.control.operation.Operations;
 import dev.ferry.control.profile.ProfileService;
 import dev.ferry.control.runner.JobLocks;
@@ -107,7 +108,7 @@ public final class JobService implements AutoCloseable {
                                 .formatted(source.name(), source.engine().id(), destination.name(), destination.engine().id()));
             }
             store.insertJob(job);
-            store.appendEvent(job.name(), now, Severity.INFO, "Job created");
+            store.appendEvent(job.name(), now, Severity.INFO, byCaller("Job created"));
             log.atInfo().addKeyValue("job", job.name()).log("migration job created");
             return operations.done("create", target(job.name()), requestId, "migration job created");
         }));
@@ -124,6 +125,7 @@ public final class JobService implements AutoCloseable {
                     patch.labels() != null ? patch.labels() : job.labels(), objects,
                     patch.performanceConfig() != null ? patch.performanceConfig() : job.performanceConfig(),
                     job.reliabilityConfig().merge(patch.reliabilityConfig()), clock.instant()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job definition changed"));
             return operations.done("patch", target(name), requestId, "migration job updated");
         }));
     }
@@ -167,7 +169,7 @@ public final class JobService implements AutoCloseable {
             }
             JobState entered = JobLifecycle.entered(job.state(), verb);
             store.updateJob(job.withStatus(entered, job.phase(), null, clock.instant()));
-            store.appendEvent(name, clock.instant(), Severity.INFO, "Job %s requested".formatted(verb.apiName()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job %s requested".formatted(verb.apiName())));
             Operation op = operations.begin(verb.apiName(), target(name), requestId, "job is " + entered);
             runners.start(name, op.name());
             return op;
@@ -180,10 +182,11 @@ public final class JobService implements AutoCloseable {
             JobLifecycle.check(name, job.state(), Verb.STOP);
             if (!runners.isRunning(name)) {
                 store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
+                store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job stopped"));
                 return operations.done("stop", target(name), requestId, "job stopped");
             }
             store.updateJob(job.withStatus(JobState.STOPPING, job.phase(), job.error(), clock.instant()));
-            store.appendEvent(name, clock.instant(), Severity.INFO, "Job stop requested");
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job stop requested"));
             Operation op = operations.begin("stop", target(name), requestId, "stopping");
             background.submit(() -> {
                 runners.interrupt(name);
@@ -221,7 +224,8 @@ public final class JobService implements AutoCloseable {
             runners.requestPromotion(name, force, op.name());
             store.updateJob(job.withStatus(JobLifecycle.entered(job.state(), Verb.PROMOTE), Phase.PROMOTE_IN_PROGRESS,
                     null, clock.instant()));
-            store.appendEvent(name, clock.instant(), Severity.INFO, force ? "Promotion requested (forced)" : "Promotion requested");
+            store.appendEvent(name, clock.instant(), Severity.INFO,
+                    byCaller(force ? "Promotion requested (forced)" : "Promotion requested"));
             if (!runners.isRunning(name)) {
                 runners.start(name, null);
             }
@@ -243,6 +247,7 @@ public final class JobService implements AutoCloseable {
                         "destination is a managed instance Ferry created; nothing to demote");
             }
             runners.demote(job, profiles.get(job.source()), destination);
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Destination demoted"));
             return operations.done("demoteDestination", target(name), requestId, "destination demoted");
         }));
     }
@@ -352,6 +357,11 @@ public final class JobService implements AutoCloseable {
     /** The operation target naming this resource. */
     private static String target(String name) {
         return "migrationJobs/" + name;
+    }
+
+    /** An event line saying who asked: {@code Job start requested by ops-token}. */
+    private static String byCaller(String message) {
+        return message + " by " + CurrentCaller.get().name();
     }
 
 }

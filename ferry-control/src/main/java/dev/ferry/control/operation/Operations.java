@@ -1,5 +1,6 @@
 package dev.ferry.control.operation;
 
+import dev.ferry.control.access.CurrentCaller;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.JobError;
@@ -60,11 +61,12 @@ public final class Operations {
         }
     }
 
-    /** Records a new operation that is not done yet. */
+    /** Records a new operation that is not done yet, made by the {@link CurrentCaller}. */
     public Operation begin(String verb, String target, String requestId, String statusMessage) {
         String name = "op-" + HexFormat.of().formatHex(nextBytes());
         Operation op = new Operation(name, verb, target, false, null, statusMessage,
-                requestId == null || requestId.isEmpty() ? null : requestId, clock.instant(), null);
+                requestId == null || requestId.isEmpty() ? null : requestId, clock.instant(), null,
+                CurrentCaller.get().name());
         store.insertOperation(op);
         return op;
     }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 public record OperationJson(String name, boolean done, Metadata metadata, ErrorBody error, Object response) {
 
     public record Metadata(
-            String verb, String target, String createTime, String endTime, String statusMessage, String requestId) {}
+            String verb, String target, String createTime, String endTime, String statusMessage, String requestId,
+            String createdBy) {}
 
     /**
      * The answer for {@code op}; {@code resource} reads the target's JSON form and is called only when
@@ -23,7 +24,7 @@ public record OperationJson(String name, boolean done, Metadata metadata, ErrorB
      */
     public static OperationJson of(Operation op, Supplier<Object> resource) {
         var metadata = new Metadata(op.verb(), op.target(), Times.instant(op.createTime()), Times.instant(op.endTime()),
-                op.statusMessage(), op.requestId());
+                op.statusMessage(), op.requestId(), op.createdBy());
         var error = op.error() == null ? null : new ErrorBody(op.error().code().name(), op.error().message());
         Object response = null;
         if (op.done() && op.error() == null && !"delete".equals(op.verb())) {

@@ -17,6 +17,7 @@ public final class OperationRoutes {
     /** Verbs only jobs have; {@code create} and {@code patch} apply to both kinds of resource. */
     private static final String JOBS = "migrationJobs/";
     private static final String PROFILES = "connectionProfiles/";
+    private static final String TOKENS = "tokens/";
 
     private final ControlPlane control;
     private final Clock clock;
@@ -46,6 +47,12 @@ public final class OperationRoutes {
         if (target.startsWith(PROFILES)) {
             return find(() -> control.profiles().get(target.substring(PROFILES.length())))
                     .map(ProfileJson::of).orElse(null);
+        }
+        if (target.startsWith(TOKENS)) {
+            String name = target.substring(TOKENS.length());
+            var now = clock.instant();
+            return control.tokens().list().stream().filter(t -> t.name().equals(name)).findFirst()
+                    .map(t -> dev.ferry.server.access.TokenJson.of(t, now)).orElse(null);
         }
         return null;
     }

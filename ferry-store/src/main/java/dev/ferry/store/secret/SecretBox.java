@@ -4,52 +4,49 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
-import java.util.Set;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encrypts secrets with AES-256-GCM under a key kept in a file only its owner may read. Each value
- * gets a fresh random 12-byte IV; the sealed text is {@code v1:} followed by base64 of IV, ciphertext
- * and tag. Thread-safe; encryption and decryption do no I/O.
+ * Encrypts secrets with AES-256-GCM under keys kept in a file only its owner may read (see
+ * {@link KeyFile}). A sealed value is bound to its owner, such as {@code connectionProfiles/src}: the
+ * owner is the cipher's associated data, so a value copied into another owner's row does not open.
+ * Each value gets a fresh random 12-byte IV; the text is {@code v2:KEYID:} followed by base64 of IV,
+ * ciphertext and tag. Values of the first format ({@code v1:}, no owner, one key) open only through
+ * {@link #openLegacy}, for the store to upgrade them.
+ *
+ * <p>The key rotates without downtime: {@link #rotate} makes a new key active while the old ones still
+ * open what they sealed; once every value is sealed again, {@link #retireInactiveKeys} drops them. A
+ * value naming a key this box does not hold makes it read the key file again, so a server picks up a
+ * rotation done by another that shares its key file. Thread-safe; sealing and opening do no I/O.
  */
 public final class SecretBox {
     private static final Logger log = LoggerFactory.getLogger(SecretBox.class);
 
-    static final String PREFIX = "v1:";
-    private static final int KEY_BYTES = 32;
+    static final String LEGACY_PREFIX = "v1:";
+    static final String PREFIX = "v2:";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
-    private final SecretKey key;
-    private final Path keyFile;
+    private final KeyFile keyFile;
     private final SecureRandom random;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile KeyRing ring;
 
-    private SecretBox(SecretKey key, Path keyFile, SecureRandom random) {
-        this.key = key;
+    private SecretBox(KeyFile keyFile, KeyRing ring, SecureRandom random) {
         this.keyFile = keyFile;
+        this.ring = ring;
         this.random = random;
     }
 
@@ -59,70 +56,182 @@ public final class SecretBox {
      */
     public static SecretBox open(Path keyFile) {
         SecureRandom random = new SecureRandom();
-        Path file = keyFile.toAbsolutePath().normalize();
+        KeyFile file = new KeyFile(keyFile.toAbsolutePath().normalize());
         try {
-            if (Files.notExists(file)) {
-                create(file, random);
-            }
-            return new SecretBox(read(file), file, random);
+            file.createIfMissing(random);
+            return new SecretBox(file, file.read(), random);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                     "Cannot read or create the key file %s; check that the directory exists and is writable by this user"
-                            .formatted(file), e);
+                            .formatted(file.path()), e);
         }
     }
 
-    /** The file holding the key. */
+    /** The file holding the keys. */
     public Path keyFile() {
-        return keyFile;
+        return keyFile.path();
     }
 
-    /** Encrypts the secret; equal secrets give different texts. */
-    public String seal(Secret secret) {
+    /** The id of the key new secrets are sealed with. */
+    public String activeKeyId() {
+        return ring.activeId();
+    }
+
+    /** The ids of every key held, the active one first. */
+    public List<String> keyIds() {
+        return ring.ids();
+    }
+
+    /** Encrypts the secret for {@code owner} with the active key; equal secrets give different texts. */
+    public String seal(Secret secret, String owner) {
+        KeyRing keys = ring;
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            byte[] sealed = cipher.doFinal(secret.reveal().getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[IV_BYTES + sealed.length];
-            System.arraycopy(iv, 0, out, 0, IV_BYTES);
-            System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
-            return PREFIX + Base64.getEncoder().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available in this JVM", e);
-        }
+        byte[] sealed = crypt(Cipher.ENCRYPT_MODE, keys.active(), iv, owner,
+                secret.reveal().getBytes(StandardCharsets.UTF_8));
+        byte[] out = new byte[IV_BYTES + sealed.length];
+        System.arraycopy(iv, 0, out, 0, IV_BYTES);
+        System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
+        return PREFIX + keys.activeId() + ":" + Base64.getEncoder().encodeToString(out);
     }
 
     /**
-     * Decrypts a text made by {@link #seal}. A text altered after sealing, or sealed under another key,
-     * fails with {@code FAILED_PRECONDITION} naming the key file.
+     * Decrypts a text made by {@link #seal} for the same {@code owner}. A text altered after sealing,
+     * sealed for another owner, or under a key that is not in the key file, fails with
+     * {@code FAILED_PRECONDITION} naming the key file.
      */
-    public Secret open(String sealed) {
-        byte[] bytes = decode(sealed);
+    public Secret open(String sealed, String owner) {
+        if (sealed != null && sealed.startsWith(LEGACY_PREFIX)) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "A stored secret is still in the first format, which Ferry upgrades when the store opens; restart Ferry");
+        }
+        if (sealed == null || !sealed.startsWith(PREFIX) || sealed.indexOf(':', PREFIX.length()) < 0) {
+            throw unknownFormat();
+        }
+        int colon = sealed.indexOf(':', PREFIX.length());
+        String keyId = sealed.substring(PREFIX.length(), colon);
+        SecretKey key = key(keyId);
+        return decrypt(key, decode(sealed.substring(colon + 1)), owner);
+    }
+
+    /** Decrypts a value of the first format ({@code v1:}, sealed with the first key and no owner). */
+    public Secret openLegacy(String sealed) {
+        if (sealed == null || !sealed.startsWith(LEGACY_PREFIX)) {
+            throw unknownFormat();
+        }
+        byte[] bytes = decode(sealed.substring(LEGACY_PREFIX.length()));
+        FerryException last = null;
+        for (SecretKey key : ring.keys()) {
+            try {
+                return decrypt(key, bytes, null);
+            } catch (FerryException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** True when {@code sealed} is in the current format and sealed with the active key. */
+    public boolean isCurrent(String sealed) {
+        return sealed != null && sealed.startsWith(PREFIX + ring.activeId() + ":");
+    }
+
+    /** True when {@code sealed} is in the first format, without owner. */
+    public static boolean isLegacy(String sealed) {
+        return sealed != null && sealed.startsWith(LEGACY_PREFIX);
+    }
+
+    /**
+     * Makes a new key active, keeping the others to open what they sealed, and writes the key file.
+     * Returns the new key's id.
+     */
+    public String rotate() {
+        lock.lock();
+        try {
+            KeyRing rotated = readFile().withActive(KeyFile.newKey(random));
+            writeFile(rotated);
+            ring = rotated;
+            log.atInfo().addKeyValue("keyFile", keyFile.path()).addKeyValue("activeKey", rotated.activeId())
+                    .log("new key for secrets at rest is active; the previous ones still open older secrets");
+            return rotated.activeId();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops every key but the active one from the key file; call once nothing is sealed with them. */
+    public void retireInactiveKeys() {
+        lock.lock();
+        try {
+            KeyRing current = ring;
+            if (current.keys().size() == 1) {
+                return;
+            }
+            KeyRing retired = current.activeOnly();
+            writeFile(retired);
+            ring = retired;
+            log.atInfo().addKeyValue("keyFile", keyFile.path()).addKeyValue("activeKey", retired.activeId())
+                    .log("older keys for secrets at rest removed from the key file");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SecretKey key(String id) {
+        var found = ring.find(id);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        lock.lock();
+        try {
+            // Another server sharing this key file may have rotated: read it again once.
+            KeyRing reread = readFile();
+            if (reread.find(id).isPresent()) {
+                ring = reread;
+                return reread.find(id).get();
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                ("A stored secret was sealed with key %s, which the key file %s does not hold: the key file was replaced "
+                        + "or rotated elsewhere. Restore the key file that holds it, or enter the secret again")
+                        .formatted(id, keyFile.path()));
+    }
+
+    private Secret decrypt(SecretKey key, byte[] bytes, String owner) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
+            if (owner != null) {
+                cipher.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
+            }
             byte[] plain = cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES);
             return new Secret(new String(plain, StandardCharsets.UTF_8));
         } catch (AEADBadTagException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    ("A stored secret cannot be decrypted with the key file %s: the key file was replaced or the "
-                            + "stored value was altered. Restore the original key file, or enter the secret again")
-                            .formatted(keyFile), e);
+                    ("A stored secret cannot be decrypted with the key file %s: the key file was replaced, or the "
+                            + "stored value was altered or moved from another record. Restore the original key file, "
+                            + "or enter the secret again").formatted(keyFile.path()), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
     }
 
-    private byte[] decode(String sealed) {
-        if (sealed == null || !sealed.startsWith(PREFIX)) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "A stored secret is not in a format this Ferry knows (expected %s...); enter the secret again"
-                            .formatted(PREFIX));
-        }
+    private static byte[] crypt(int mode, SecretKey key, byte[] iv, String owner, byte[] input) {
         try {
-            byte[] bytes = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+        }
+    }
+
+    private static byte[] decode(String base64) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
             if (bytes.length < IV_BYTES + TAG_BITS / 8) {
                 throw new IllegalArgumentException("sealed secret too short: " + bytes.length + " bytes");
             }
@@ -133,61 +242,28 @@ public final class SecretBox {
         }
     }
 
-    private static void create(Path file, SecureRandom random) throws IOException {
-        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "Cannot protect the key file %s: its file system has no POSIX permissions; use a home directory on a POSIX file system"
-                            .formatted(file));
-        }
-        Files.createDirectories(file.getParent());
-        byte[] raw = new byte[KEY_BYTES];
-        random.nextBytes(raw);
-        // Written to a private temporary file, then linked into place: the key file appears complete and
-        // owner-only in one step, and a concurrent creator's key is never overwritten.
-        Path temp = Files.createTempFile(file.getParent(), ".secret-key-", ".tmp",
-                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        try {
-            Files.write(temp, (Base64.getEncoder().encodeToString(raw) + "\n").getBytes(StandardCharsets.US_ASCII));
-            try (var channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.createLink(file, temp);
-            log.atInfo().addKeyValue("keyFile", file).log("created key file for secrets at rest; back it up with the store");
-        } catch (FileAlreadyExistsException e) {
-            log.atInfo().addKeyValue("keyFile", file).log("key file created concurrently by another process; using it");
-        } finally {
-            Files.delete(temp);
-        }
-        Arrays.fill(raw, (byte) 0);
-    }
-
-    private static SecretKey read(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                        "Key file %s is accessible by other users (%s); run: chmod 600 %s"
-                                .formatted(file, PosixFilePermissions.toString(permissions), file));
-            }
-        }
-        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).strip();
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw notAKey(file, e);
-        }
-        if (raw.length != KEY_BYTES) {
-            throw notAKey(file, null);
-        }
-        SecretKey key = new SecretKeySpec(raw, "AES");
-        Arrays.fill(raw, (byte) 0);
-        return key;
-    }
-
-    private static FerryException notAKey(Path file, Throwable cause) {
+    private static FerryException unknownFormat() {
         return new FerryException(ErrorCode.FAILED_PRECONDITION,
-                "Key file %s is not a Ferry key (expected %d base64-encoded bytes); restore it from backup"
-                        .formatted(file, KEY_BYTES), cause);
+                "A stored secret is not in a format this Ferry knows (expected %s...); enter the secret again"
+                        .formatted(PREFIX));
+    }
+
+    private KeyRing readFile() {
+        try {
+            return keyFile.read();
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot read the key file %s; check that it exists and is readable by this user".formatted(keyFile.path()), e);
+        }
+    }
+
+    private void writeFile(KeyRing keys) {
+        try {
+            keyFile.write(keys);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                    "Cannot write the key file %s; check that its directory is writable by this user; nothing was changed"
+                            .formatted(keyFile.path()), e);
+        }
     }
 }

@@ -1,0 +1,2 @@
+/** Certificates made by the tests themselves, for servers that speak TLS. */
+package dev.ferry.testkit.tls;
