@@ -38,7 +38,16 @@ public record JobJson(
         String endTime,
         String duration,
         LagJson lag,
-        Boolean overwriteDestination) {
+        Boolean overwriteDestination,
+        List<SourceRetentionJson> sourceRetention) {
+
+    /**
+     * Output only: what the job costs its source, per database, as last measured: WAL its replication slot
+     * keeps, and how far it holds back the source's cleanup (transactions: PostgreSQL xmin age, MySQL/MariaDB
+     * InnoDB history list length). A null value could not be measured.
+     */
+    public record SourceRetentionJson(String database, Long retainedWalBytes, Long cleanupHeldBackTransactions,
+            String measureTime) {}
 
     /** Output only: how far a continuous job's destination is behind, as last measured. */
     public record LagJson(double seconds, long bytes, String measureTime) {}
@@ -57,7 +66,7 @@ public record JobJson(
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null);
+                job.overwriteDestination() ? Boolean.TRUE : null, null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -65,7 +74,21 @@ public record JobJson(
         LagJson lagJson = measured.map(l -> new LagJson(l.time().toMillis() / 1000.0, l.bytes(),
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
-                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination);
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
+                sourceRetention);
+    }
+
+    /** This answer with what the job costs its source, when measured. */
+    public JobJson withRetention(List<dev.ferry.control.runner.Retention> measured) {
+        List<SourceRetentionJson> json = measured.isEmpty() ? null : measured.stream()
+                .map(r -> new SourceRetentionJson(r.database(), boxed(r.retainedWalBytes()), boxed(r.cleanupHeldBack()),
+                        Times.instant(r.measured()))).toList();
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination, json);
+    }
+
+    private static Long boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */
