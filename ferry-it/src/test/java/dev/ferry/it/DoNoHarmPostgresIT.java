@@ -184,6 +184,25 @@ class DoNoHarmPostgresIT {
         awaitCdc(two);
         String slotsOfTwo = "SELECT count(*) FROM pg_replication_slots WHERE database = '" + dbTwo + "'";
         assertThat(Sql.one(pg.superuser(), "postgres", slotsOfTwo)).isEqualTo("1");
+        String slotOfTwo = Sql.one(pg.superuser(), "postgres", "SELECT slot_name FROM pg_replication_slots WHERE database = '"
+                + dbTwo + "'");
+        assertThat(slotOfTwo).startsWith("ferry_").contains("_j" + r + "_x_");
+        // What the job costs the source is measured on the replication's tick and kept with the job.
+        await().atMost(Duration.ofSeconds(30)).until(() -> ferry.control().jobs().retention(two).stream()
+                .anyMatch(m -> m.retainedWalBytes().isPresent() && m.cleanupHeldBack().isPresent()));
+        // A slot named as this installation's that no job records is reported, with the statement that drops it.
+        String prefix = slotOfTwo.substring(0, slotOfTwo.indexOf('_', "ferry_".length()) + 1);
+        String orphan = prefix + "orphan_" + s;
+        Sql.one(pg.superuser(), dbTwo, "SELECT 1 FROM pg_create_logical_replication_slot('" + orphan + "', 'pgoutput')");
+        try {
+            List<Finding> findings = ferry.control().jobs().verify(two);
+            assertThat(findings).filteredOn(f -> f.code().equals("ORPHANED_REPLICATION")).singleElement()
+                    .satisfies(f -> assertThat(f.remedy()).contains("pg_drop_replication_slot('" + orphan + "')")
+                            .doesNotContain(slotOfTwo));
+            assertThat(findings).extracting(Finding::code).contains("UNBOUNDED_SLOT_WAL");
+        } finally {
+            Sql.one(pg.superuser(), "postgres", "SELECT 1 FROM pg_drop_replication_slot('" + orphan + "')");
+        }
 
         ferry.control().jobs().delete(one, false, null);
 
