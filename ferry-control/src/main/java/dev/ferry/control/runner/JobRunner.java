@@ -92,7 +92,12 @@ public final class JobRunner {
                 demotion.restore(job, engine, destination);
             }
             // The databases are the user's now: Ferry's ownership markers leave them.
-            new Ownership(store).release(job, engine, destination, databases);
+            try {
+                new Ownership(store).release(job, engine, destination, databases);
+            } catch (FerryException e) {
+                reporter.event(jobName, Severity.WARNING, ("Could not remove Ferry's ownership markers (schema or "
+                        + "database ferry, table ownership) from the destination: %s; drop them by hand").formatted(e.getMessage()));
+            }
             reporter.report(jobName, new RunnerEvent.Completed());
             String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);
             finish(promote, null, "migration job completed");
