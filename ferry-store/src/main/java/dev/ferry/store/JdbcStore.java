@@ -36,6 +36,9 @@ public final class JdbcStore implements Store {
     /** Passes over the profiles a key rotation makes at most before it gives up on a moving target. */
     private static final int MAX_RESEAL_PASSES = 10;
 
+    private final InstallationTable installation = new InstallationTable();
+    private volatile String installationId;
+
     private JdbcStore(Database database, SecretBox secrets) {
         this.database = database;
         this.secrets = secrets;
@@ -275,6 +278,25 @@ public final class JdbcStore implements Store {
     @Override
     public void deleteCheckpoints(String job) {
         database.run("deleting checkpoints of migration job " + job, c -> checkpoints.deleteAll(c, job));
+    }
+
+    @Override
+    public String installationId() {
+        String known = installationId;
+        if (known != null) {
+            return known;
+        }
+        String id = database.inTransaction("reading the installation id", installation::find).orElseGet(() -> {
+            try {
+                return database.inTransaction("creating the installation id",
+                        c -> installation.create(c, java.time.Instant.now()));
+            } catch (dev.ferry.core.FerryException e) {
+                // Another server sharing the store created it first: take theirs.
+                return database.inTransaction("reading the installation id", installation::find).orElseThrow(() -> e);
+            }
+        });
+        installationId = id;
+        return id;
     }
 
     @Override

@@ -100,6 +100,12 @@ public interface Store extends AutoCloseable {
      */
     String rotateSecretKey();
 
+    /**
+     * This installation's identity: a short random id of lower-case letters and digits, created once per
+     * store (by whichever server asks first) and the same for every Ferry server sharing the store.
+     */
+    String installationId();
+
     @Override
     void close();
 }

@@ -33,8 +33,10 @@ class PostgresStoreIT extends StoreContract {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        assertThat(migrations).isGreaterThanOrEqualTo(3);
+        assertThat(migrations).isGreaterThanOrEqualTo(5);
         assertThat(database.queryLong("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(migrations);
+        assertThat(database.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                + "AND table_name = 'installation'")).isEqualTo(1);
         assertThat(database.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name IN ('connection_profiles', 'migration_jobs', 'job_objects', 'operations', "
                 + "'job_events', 'checkpoints')")).isEqualTo(6);

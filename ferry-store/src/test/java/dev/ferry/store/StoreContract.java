@@ -81,6 +81,41 @@ abstract class StoreContract {
         store = JdbcStore.open(config);
     }
 
+    // ---- installation identity
+
+    @Test
+    void installationIdIsCreatedOnceAndKeptAcrossReopens() {
+        String id = store.installationId();
+
+        assertThat(id).matches("[a-z0-9]{8}");
+        assertThat(store.installationId()).isEqualTo(id);
+        reopen();
+        assertThat(store.installationId()).isEqualTo(id);
+    }
+
+    @Test
+    void serversSharingAStoreShareTheInstallationId() throws Exception {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> ids = new ArrayList<>();
+            List<Store> stores = new ArrayList<>();
+            if (config.jdbcUrl() != null) {
+                for (int i = 0; i < 3; i++) {
+                    stores.add(JdbcStore.open(config));
+                }
+            } else {
+                stores.add(store);
+            }
+            for (Store s : stores) {
+                ids.add(executor.submit(s::installationId));
+            }
+            String first = ids.getFirst().get();
+            for (Future<String> id : ids) {
+                assertThat(id.get()).isEqualTo(first);
+            }
+            stores.stream().filter(s -> s != store).forEach(Store::close);
+        }
+    }
+
     // ---- connection profiles
 
     @Test

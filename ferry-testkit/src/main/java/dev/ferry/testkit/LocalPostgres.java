@@ -54,6 +54,19 @@ public final class LocalPostgres implements BeforeAllCallback, BeforeEachCallbac
         return server.superuser("postgres");
     }
 
+    /**
+     * Stops the server (to test what happens while it is down); {@link #start()} brings it back on the same
+     * port with its data. Use a server of its own key for that: other test classes share the default one.
+     */
+    public void stop() {
+        server.stop();
+    }
+
+    /** Starts the server stopped by {@link #stop()} again. */
+    public void start() {
+        server.start();
+    }
+
     public Instance instance() {
         return server.instance();
     }

@@ -26,6 +26,14 @@ final class ServerHandle {
         return TestServers.get().server(spec);
     }
 
+    void stop() {
+        TestServers.get().stop(instance().name());
+    }
+
+    void start() {
+        TestServers.get().start(spec.name());
+    }
+
     DatabaseConnection superuser(String defaultDatabase) {
         return instance().endpoint().withDatabase(defaultDatabase);
     }

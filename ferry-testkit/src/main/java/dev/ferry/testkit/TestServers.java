@@ -49,6 +49,16 @@ final class TestServers {
         return slots.computeIfAbsent(spec.name(), name -> new Slot()).get(this, spec);
     }
 
+    /** Stops the running instance {@code name} (its data and port are kept for {@link #start}). */
+    void stop(String name) {
+        provisioner.stop(name);
+    }
+
+    /** Starts the stopped instance {@code name} again, on its port. */
+    Instance start(String name) {
+        return provisioner.start(name);
+    }
+
     /** An instance name from a prefix and a user key: lower-case letters, digits and dashes. */
     static String instanceName(String prefix, String key) {
         String cleaned = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");

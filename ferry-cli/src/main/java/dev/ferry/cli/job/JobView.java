@@ -39,6 +39,7 @@ public final class JobView {
                 .add("Lag", lag(j.path("lag")))
                 .add("Health", health(j.path("health")))
                 .add("Reliability", reliability(j.path("reliabilityConfig")))
+                .add("Source retention", retention(j.path("sourceRetention")))
                 .add("Error", error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("message").asText())
                 .add("Labels", pairs(j.path("labels")))
                 .add("Created", text(j, "createTime"))
@@ -125,6 +126,28 @@ public final class JobView {
         }
         return "%s behind, %s of source log (measured %s)".formatted(seconds, Units.bytes(lag.path("bytes").asLong()),
                 lag.path("measureTime").asText("?"));
+    }
+
+    /**
+     * Per database: {@code shop: slot keeps 1.2 MB of WAL, cleanup held back 3 transactions}, or null when
+     * nothing was measured.
+     */
+    static String retention(JsonNode retention) {
+        if (!retention.isArray() || retention.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode r : retention) {
+            List<String> facts = new ArrayList<>();
+            if (r.hasNonNull("retainedWalBytes")) {
+                facts.add("slot keeps " + Units.bytes(r.path("retainedWalBytes").asLong()) + " of WAL");
+            }
+            if (r.hasNonNull("cleanupHeldBackTransactions")) {
+                facts.add("cleanup held back " + r.path("cleanupHeldBackTransactions").asLong() + " transactions");
+            }
+            parts.add(r.path("database").asText() + ": " + (facts.isEmpty() ? "not measurable" : String.join(", ", facts)));
+        }
+        return String.join("; ", parts);
     }
 
     public static Table events(JsonNode events) {

@@ -35,6 +35,16 @@ class JobViewTest {
     }
 
     @Test
+    void describesWhatTheJobCostsItsSourcePerDatabase() throws Exception {
+        String text = JobView.describe(json("{'name': 'follow', 'sourceRetention': [{'database': 'shop', "
+                + "'retainedWalBytes': 2048, 'cleanupHeldBackTransactions': 7, 'measureTime': '2026-11-28T17:00:00Z'}, "
+                + "{'database': 'crm', 'retainedWalBytes': null, 'cleanupHeldBackTransactions': 3}]}")).render();
+
+        assertThat(text).containsPattern("Source retention:\\s+shop: slot keeps 2\\.0 KB of WAL, cleanup held back 7 "
+                + "transactions; crm: cleanup held back 3 transactions");
+    }
+
+    @Test
     void showsRowsAppliedPerTableForAContinuousJob() throws Exception {
         JsonNode objects = json("[{'name': 'db.public.t', 'state': 'COPIED', 'rowsCopied': 10, 'rowsEstimated': 10, "
                 + "'bytesCopied': 100, 'percent': 100, 'rowsApplied': 12345}]");

@@ -166,6 +166,13 @@ public final class JobService implements AutoCloseable {
             JobLifecycle.check(name, job.state(), verb);
             if (!skipValidation) {
                 requireNoErrors(job, verifier.verify(job, filledDatabases(job)), verb);
+            } else {
+                // Skipping validation never lets Ferry write into the source or clear what it did not make.
+                requireNoErrors(job, verifier.verifySameServer(job), verb);
+            }
+            if (verb == Verb.RESUME || verb == Verb.RESTART) {
+                store.findProfile(job.destination()).ifPresent(destination -> requireClearable(job, destination,
+                        verb == Verb.RESTART));
             }
             JobState entered = JobLifecycle.entered(job.state(), verb);
             store.updateJob(job.withStatus(entered, job.phase(), null, clock.instant()));
@@ -252,6 +259,12 @@ public final class JobService implements AutoCloseable {
         }));
     }
 
+    /** What the job's replication costs its source, per database, as last measured. */
+    public List<dev.ferry.control.runner.Retention> retention(String name) {
+        get(name);
+        return runners.retention(name);
+    }
+
     /** The job's last measured replication lag, if it has replicated. */
     public java.util.Optional<dev.ferry.control.runner.Lag> lag(String name) {
         get(name);
@@ -277,8 +290,23 @@ public final class JobService implements AutoCloseable {
                 return current;
             });
             runners.interrupt(name);
-            store.findProfile(job.source()).ifPresent(source -> runners.releaseSource(job, source));
-            store.findProfile(job.destination()).ifPresent(destination -> runners.restore(job, destination));
+            try {
+                store.findProfile(job.source()).ifPresent(source -> runners.releaseSource(job, source));
+                store.findProfile(job.destination()).ifPresent(destination -> runners.restore(job, destination));
+            } catch (FerryException e) {
+                // The job keeps what it could not release: it stays, deletable again once the server is back.
+                String message = ("Deleting migration job %s could not release its replication objects or restore "
+                        + "its destination (%s); the job is kept so nothing it holds is forgotten. Delete it again "
+                        + "once the server is reachable").formatted(name, e.getMessage());
+                locks.with(name, () -> {
+                    MigrationJob current = get(name);
+                    store.updateJob(current.withStatus(JobState.FAILED, current.phase(),
+                            new dev.ferry.core.model.JobError(e.code(), message), clock.instant()));
+                    store.appendEvent(name, clock.instant(), Severity.ERROR, message);
+                    return null;
+                });
+                throw new FerryException(e.code(), message, e);
+            }
             locks.with(name, () -> {
                 store.deleteJob(name);
                 return null;
@@ -321,14 +349,52 @@ public final class JobService implements AutoCloseable {
                     runners.start(job.name(), null);
                 }
                 case STOPPING -> store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
-                case DELETING -> store.deleteJob(job.name());
+                case DELETING -> {
+                    if (runners.holdsReplication(job.name())) {
+                        // The delete was cut short: the job still holds a slot or a demotion. Keep it.
+                        String message = ("Ferry stopped while deleting migration job %s; it still holds replication "
+                                + "objects on the source or a demoted destination. Delete it again").formatted(job.name());
+                        store.updateJob(job.withStatus(JobState.FAILED, job.phase(),
+                                new dev.ferry.core.model.JobError(ErrorCode.FAILED_PRECONDITION, message), clock.instant()));
+                        store.appendEvent(job.name(), clock.instant(), Severity.WARNING, message);
+                    } else {
+                        store.deleteJob(job.name());
+                    }
+                }
                 default -> { }
             }
         }
     }
 
+    /** The databases this job filled and owns (checked on the destination): verify does not call them existing data. */
     private Set<String> filledDatabases(MigrationJob job) {
-        return runners.databasesWritten(job.name());
+        Set<String> written = runners.databasesWritten(job.name());
+        if (written.isEmpty()) {
+            return written;
+        }
+        ConnectionProfile destination = store.findProfile(job.destination()).orElse(null);
+        if (destination == null) {
+            return Set.of();
+        }
+        try {
+            return runners.databasesOwned(job, destination);
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                throw e;
+            }
+            return Set.of(); // verify reports the unreachable destination itself
+        }
+    }
+
+    private void requireClearable(MigrationJob job, ConnectionProfile destination, boolean restart) {
+        try {
+            runners.requireClearable(job, destination, restart);
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                throw e;
+            }
+            // Unreachable now: the runner checks again before it clears anything.
+        }
     }
 
     private static void requireNoErrors(MigrationJob job, List<Finding> findings, Verb verb) {

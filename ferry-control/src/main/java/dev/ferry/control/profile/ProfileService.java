@@ -139,6 +139,7 @@ public final class ProfileService implements AutoCloseable {
                     var changed = new DatabaseConnection(c.engine(), or(patch.host(), c.host()), or(patch.port(), c.port()),
                             or(patch.username(), c.username()), or(patch.password(), c.password()),
                             or(patch.database(), c.database()), or(patch.sslMode(), c.sslMode()));
+                    ProfileUsers.requireNoUnfinishedJob(store, name, c, changed);
                     engines.get(changed.engine()).probe(changed);
                     spec = changed;
                 }

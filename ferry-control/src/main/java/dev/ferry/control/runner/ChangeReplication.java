@@ -34,6 +34,8 @@ final class ChangeReplication {
     static final String PROMOTE_OPERATION = "promote/operation";
     private static final Duration READY_LAG = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMillis(500);
+    private static final Duration RETENTION_EVERY = Duration.ofSeconds(5);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChangeReplication.class);
 
     private final Store store;
     private final JobReporter reporter;
@@ -50,7 +52,7 @@ final class ChangeReplication {
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) throws InterruptedException {
         List<ReplicationRequest> requests = databases.stream()
-                .map(db -> request(job, db, databases, source, destination)).toList();
+                .map(db -> request(job, engine, db, databases, source, destination)).toList();
         List<DatabaseStream> streams = new ArrayList<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
@@ -63,7 +65,7 @@ final class ChangeReplication {
                         return null;
                     });
                 }
-                watch(job, streams);
+                watch(job, streams, new RetentionMeter(engine, source));
             } finally {
                 streams.forEach(s -> s.future.cancel(true));
                 streams.forEach(s -> s.replication.close());
@@ -76,7 +78,40 @@ final class ChangeReplication {
         }
     }
 
-    private void watch(MigrationJob job, List<DatabaseStream> streams) throws InterruptedException {
+    /** Measures what each database's replication costs the source, at most once per {@link #RETENTION_EVERY}. */
+    private final class RetentionMeter {
+        private final Engine engine;
+        private final DatabaseConnection source;
+        private java.time.Instant next = java.time.Instant.MIN;
+
+        RetentionMeter(Engine engine, DatabaseConnection source) {
+            this.engine = engine;
+            this.source = source;
+        }
+
+        void tick(MigrationJob job, List<DatabaseStream> streams) {
+            java.time.Instant now = clock.instant();
+            if (now.isBefore(next)) {
+                return;
+            }
+            next = now.plus(RETENTION_EVERY);
+            for (DatabaseStream stream : streams) {
+                String database = stream.request.database();
+                try {
+                    var measured = engine.retention(source.withDatabase(database), database,
+                            stream.request.replicationObjects());
+                    store.putCheckpoint(job.name(), Retention.PREFIX + database, new Retention(database,
+                            measured.retainedWalBytes(), measured.cleanupHeldBackTransactions(), now).text());
+                } catch (dev.ferry.core.FerryException e) {
+                    log.atDebug().addKeyValue("job", job.name()).addKeyValue("database", database).setCause(e)
+                            .log("could not measure the source's retained WAL; the last measurement stays");
+                }
+            }
+        }
+    }
+
+    private void watch(MigrationJob job, List<DatabaseStream> streams, RetentionMeter retention)
+            throws InterruptedException {
         boolean promoting = false;
         boolean forced = false;
         Phase phase = job.phase();
@@ -97,6 +132,7 @@ final class ChangeReplication {
                 }
             }
             recordProgress(job, streams);
+            retention.tick(job, streams);
             MigrationJob current = store.findJob(job.name()).orElseThrow();
             boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
             if (current.phase() == Phase.PROMOTE_IN_PROGRESS && (!promoting || (force && !forced))) {
@@ -166,7 +202,8 @@ final class ChangeReplication {
         }
     }
 
-    private ReplicationRequest request(MigrationJob job, String database, List<String> databases, DatabaseConnection source,
+    private ReplicationRequest request(MigrationJob job, Engine engine, String database, List<String> databases,
+            DatabaseConnection source,
             DatabaseConnection destination) {
         Map<String, String> checkpoints = store.checkpoints(job.name());
         String start = checkpoints.get(FullLoad.replicationKey(database));
@@ -186,7 +223,7 @@ final class ChangeReplication {
         }
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
                 destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig(),
-                job.reliabilityConfig());
+                job.reliabilityConfig(), new ReplicationRecords(store).names(checkpoints, job, engine, database));
     }
 
     /** One database's replication and what its listener has heard. */

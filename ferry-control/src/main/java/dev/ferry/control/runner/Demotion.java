@@ -12,11 +12,14 @@ import java.time.Clock;
 
 /**
  * Demotes an existing destination while a continuous job replicates into it, and restores it exactly
- * afterwards. What the engine changed is recorded as a checkpoint before anything else happens, so a
- * crash never loses the way back. A managed instance Ferry created needs no demotion.
+ * afterwards. The engine hands over the undo record before it changes anything, and it is checkpointed
+ * then; a second checkpoint says the demotion is complete. A crash anywhere in between leaves the undo
+ * record, which restores the destination whether the change happened, partly happened or not at all. A
+ * managed instance Ferry created needs no demotion.
  */
 public final class Demotion {
     static final String CHECKPOINT = "demotion";
+    static final String APPLIED = "demotion/applied";
 
     private final Store store;
     private final Clock clock;
@@ -38,11 +41,18 @@ public final class Demotion {
 
     /** As above, for databases the caller has already selected. */
     boolean demote(MigrationJob job, Engine engine, DatabaseConnection destination, java.util.List<String> databases) {
-        if (store.checkpoint(job.name(), CHECKPOINT).isPresent()) {
+        if (store.checkpoint(job.name(), APPLIED).isPresent()) {
             return false;
         }
-        String record = engine.demoteDestination(destination, databases);
-        store.putCheckpoint(job.name(), CHECKPOINT, record);
+        var interrupted = store.checkpoint(job.name(), CHECKPOINT);
+        if (interrupted.isPresent()) {
+            // A demotion whose end was not recorded: part of it may have happened. Its undo record covers all
+            // of it, so put the destination back first and demote again from a known state.
+            engine.restoreDestination(destination, interrupted.get());
+            store.deleteCheckpoint(job.name(), CHECKPOINT);
+        }
+        engine.demoteDestination(destination, databases, undo -> store.putCheckpoint(job.name(), CHECKPOINT, undo));
+        store.putCheckpoint(job.name(), APPLIED, "true");
         store.appendEvent(job.name(), clock.instant(), Severity.INFO,
                 "Destination demoted: databases %s are read-only for everyone but Ferry until promotion"
                         .formatted(String.join(", ", databases)));
@@ -56,6 +66,9 @@ public final class Demotion {
             return;
         }
         engine.restoreDestination(destination, record.get());
+        if (store.checkpoint(job.name(), APPLIED).isPresent()) {
+            store.deleteCheckpoint(job.name(), APPLIED);
+        }
         store.deleteCheckpoint(job.name(), CHECKPOINT);
         store.appendEvent(job.name(), clock.instant(), Severity.INFO, "Destination settings restored");
     }

@@ -69,6 +69,21 @@ final class FullLoad {
         return withPrefix(checkpoints, databaseKey(""));
     }
 
+    /**
+     * The databases a resume would clear: their copy started, but their schema script is not recorded as
+     * done.
+     */
+    static java.util.Set<String> databasesClearedOnResume(java.util.Map<String, String> checkpoints) {
+        java.util.Set<String> cleared = new java.util.TreeSet<>();
+        for (String database : databasesWritten(checkpoints)) {
+            if (STARTED.equals(checkpoints.get(databaseKey(database)))
+                    && !checkpoints.getOrDefault(stepKey(database, "schema-before"), "").startsWith(DONE)) {
+                cleared.add(database);
+            }
+        }
+        return cleared;
+    }
+
     /** The databases whose replication start the job recorded (it keeps a slot or the like there). */
     static java.util.Set<String> databasesReplicated(java.util.Map<String, String> checkpoints) {
         return withPrefix(checkpoints, replicationKey(""));
@@ -107,23 +122,34 @@ final class FullLoad {
         checkInterrupted(job);
         String schemaBefore = stepKey(database, "schema-before");
         String schemaAfter = stepKey(database, "schema-after");
+        var ownership = new Ownership(store);
+        ownership.prepare(job, database);
         if (engine.createDatabase(source, destination, database)) {
+            ownership.take(job, engine, destination, database);
             reporter.event(job.name(), Severity.INFO, "Created database %s on the destination".formatted(database));
         } else if (!resumed && job.overwriteDestination() && !engine.userObjects(destination, database).isEmpty()) {
             reporter.event(job.name(), Severity.WARNING, ("Dropping the user objects in destination database %s, "
                     + "as the job's overwrite acknowledgement allows").formatted(database));
             engine.clearDatabase(destination, database);
+            ownership.take(job, engine, destination, database);
         } else if (resumed && !done(job, schemaBefore)) {
             // The schema script runs in one transaction, but clear anyway: a crash between the script's
-            // commit and its checkpoint would otherwise leave objects that make the retry fail. Only
-            // this job wrote here: the destination was verified empty before it started.
+            // commit and its checkpoint would otherwise leave objects that make the retry fail. Only a
+            // database this job owns (or that the user let it overwrite, or an empty one) is cleared.
+            ownership.requireClearable(job, engine, destination, java.util.Set.of(database), "resume");
             engine.clearDatabase(destination, database);
+            ownership.take(job, engine, destination, database);
+        } else if (!ownership.owns(job, engine, destination, database)
+                && engine.userObjects(destination, database).isEmpty()) {
+            // An existing, empty database: everything in it from now on is Ferry's.
+            ownership.take(job, engine, destination, database);
         }
         DatabaseConnection target = destination.withDatabase(database);
         boolean continuous = job.type() == JobType.CONTINUOUS;
         boolean replicationExists = store.checkpoint(job.name(), replicationKey(database)).isPresent();
+        var names = continuous ? new ReplicationRecords(store).recordBeforeCreating(job, engine, database) : null;
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
-                replicationExists, parallelism, job.reliabilityConfig());
+                replicationExists, parallelism, job.reliabilityConfig(), names);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
             snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));
             String position = snapshot.replicationStart().map(p -> p.text()).orElse("");

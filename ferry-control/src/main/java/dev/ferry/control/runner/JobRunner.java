@@ -96,6 +96,13 @@ public final class JobRunner {
                 new ChangeReplication(store, reporter, signals, clock).run(job, engine, source, destination, databases);
                 demotion.restore(job, engine, destination);
             }
+            // The databases are the user's now: Ferry's ownership markers leave them.
+            try {
+                new Ownership(store).release(job, engine, destination, databases);
+            } catch (FerryException e) {
+                reporter.event(jobName, Severity.WARNING, ("Could not remove Ferry's ownership markers (schema or "
+                        + "database ferry, table ownership) from the destination: %s; drop them by hand").formatted(e.getMessage()));
+            }
             reporter.report(jobName, new RunnerEvent.Completed());
             String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);
             finish(promote, null, "migration job completed");
@@ -156,7 +163,9 @@ public final class JobRunner {
 
     /** Clears every destination database this job had written to, so a restart begins from nothing. */
     private void wipe(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
-        for (String database : FullLoad.databasesWritten(store.checkpoints(job.name()))) {
+        java.util.Set<String> written = FullLoad.databasesWritten(store.checkpoints(job.name()));
+        new Ownership(store).requireClearable(job, engine, destination, written, "restart");
+        for (String database : written) {
             engine.clearDatabase(destination, database);
             reporter.event(job.name(), Severity.INFO, "Cleared destination database %s for the restart".formatted(database));
         }

@@ -67,6 +67,11 @@ public final class Runners implements AutoCloseable {
         return HealthBoard.read(store, job);
     }
 
+    /** What the job's replication costs its source, per database, as last measured (empty before CDC). */
+    public List<Retention> retention(String job) {
+        return Retention.parseAll(store.checkpoints(job));
+    }
+
     /** Records that the user asked to promote the job, so its runner stops replication and finishes. */
     public void requestPromotion(String job, boolean force, String operation) {
         if (force) {
@@ -95,9 +100,31 @@ public final class Runners implements AutoCloseable {
                 destination.connection());
     }
 
-    /** The databases the job has written to on the destination (a resume or restart owns them). */
+    /** The databases the job has written to on the destination. */
     public java.util.Set<String> databasesWritten(String job) {
         return FullLoad.databasesWritten(store.checkpoints(job));
+    }
+
+    /** The databases the job has written to and owns, checked on the destination now. */
+    public java.util.Set<String> databasesOwned(MigrationJob job, ConnectionProfile destination) {
+        return new Ownership(store).owned(job, engines.get(destination.engine()), destination.connection(),
+                databasesWritten(job.name()));
+    }
+
+    /**
+     * Refuses ({@code FAILED_PRECONDITION}) a restart, or a resume that would clear databases, when one of
+     * them holds objects the job did not create. Changes nothing.
+     */
+    public void requireClearable(MigrationJob job, ConnectionProfile destination, boolean restart) {
+        var checkpoints = store.checkpoints(job.name());
+        var databases = restart ? FullLoad.databasesWritten(checkpoints) : FullLoad.databasesClearedOnResume(checkpoints);
+        new Ownership(store).requireClearable(job, engines.get(destination.engine()), destination.connection(), databases,
+                restart ? "restart" : "resume");
+    }
+
+    /** Whether the job still records replication objects on the source (a slot keeps WAL there). */
+    public boolean holdsReplication(String job) {
+        return new ReplicationRecords(store).holdsAny(job) || store.checkpoint(job, Demotion.CHECKPOINT).isPresent();
     }
 
     /** Drops what the job keeps on the source for replication (slots, publications), database by database. */
@@ -107,9 +134,7 @@ public final class Runners implements AutoCloseable {
 
     static void releaseSource(Store store, MigrationJob job, dev.ferry.core.spi.engine.Engine engine,
             dev.ferry.core.model.DatabaseConnection source) {
-        for (String database : FullLoad.databasesReplicated(store.checkpoints(job.name()))) {
-            engine.dropReplication(source.withDatabase(database), database, job.name());
-        }
+        new ReplicationRecords(store).release(job, engine, source);
     }
 
     @Override

@@ -61,6 +61,10 @@ public final class Verifier {
             return findings;
         }
         checkVersions(sourceInfo, destinationInfo, findings);
+        if (sameServer(engine, source, destination, findings)) {
+            // Nothing else applies: in particular no advice about the destination's data, which is the source's.
+            return findings;
+        }
         ObjectSelection selection = new ObjectSelection(job.objectsConfig(), engine.kind());
         List<String> databases = Databases.select(engine, source, selection);
         if (databases.isEmpty()) {
@@ -73,6 +77,10 @@ public final class Verifier {
         findings.addAll(resumable.isEmpty() ? engine.checkSource(source, databases, continuous, job.name())
                 : engine.checkSource(source, databases, continuous));
         findings.addAll(engine.checkDestination(source, destination, databases));
+        if (continuous) {
+            findings.addAll(engine.checkReplicationLeftovers(source, databases, store.installationId(),
+                    new dev.ferry.control.runner.ReplicationRecords(store).allRecorded()));
+        }
         if (!selection.isAll()) {
             for (String database : databases) {
                 findings.addAll(SelectionDependencies.check(engine.dependencies(source, database), database, selection));
@@ -98,6 +106,42 @@ public final class Verifier {
             }
         }
         return findings;
+    }
+
+    /**
+     * Only the SAME_SERVER check, for a start that skips validation: Ferry never writes into the source,
+     * whatever the user skips. Empty when a profile is missing or a server is unreachable (the job then fails
+     * on its own).
+     */
+    public List<Finding> verifySameServer(MigrationJob job) {
+        ConnectionProfile source = store.findProfile(job.source()).orElse(null);
+        ConnectionProfile destination = store.findProfile(job.destination()).orElse(null);
+        List<Finding> findings = new ArrayList<>();
+        if (source == null || destination == null || source.engine() != destination.engine()
+                || source.state() != ProfileState.READY || destination.state() != ProfileState.READY) {
+            return findings;
+        }
+        try {
+            sameServer(engines.get(source.engine()), source.connection(), destination.connection(), findings);
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                throw e;
+            }
+        }
+        return findings;
+    }
+
+    private static boolean sameServer(Engine engine, DatabaseConnection source, DatabaseConnection destination,
+            List<Finding> findings) {
+        if (!engine.sameServer(source, destination)) {
+            return false;
+        }
+        findings.add(new Finding("SAME_SERVER", Severity.ERROR, ("The destination %s is the source server itself (%s): "
+                + "a marker taken on the source is visible on the destination. Ferry creates each database under its "
+                + "source name, so migrating would write into the source databases").formatted(destination.display(),
+                source.display()), "Choose a destination on another database server; Ferry does not migrate a server "
+                + "onto itself", destination.display()));
+        return true;
     }
 
     private void checkVersions(ServerInfo source, ServerInfo destination, List<Finding> findings) {

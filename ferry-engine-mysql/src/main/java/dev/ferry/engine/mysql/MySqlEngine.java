@@ -185,6 +185,63 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
+    public String demoteDestination(DatabaseConnection destination, List<String> databases,
+            java.util.function.Consumer<String> undoRecorded) {
+        return ReadOnlyDemotion.demote(connector, destination, undoRecorded);
+    }
+
+    @Override
+    public boolean sameServer(DatabaseConnection source, DatabaseConnection destination) {
+        return dev.ferry.engine.mysql.ownership.SameServerProbe.sameServer(connector, source, destination);
+    }
+
+    @Override
+    public String markOwned(DatabaseConnection destination, String database, dev.ferry.core.spi.engine.DatabaseOwner owner) {
+        try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            return dev.ferry.engine.mysql.ownership.OwnershipMarker.mark(c, database, owner);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "mark database " + D.quote(database) + " as created by Ferry");
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> ownedIdentity(DatabaseConnection destination, String database,
+            dev.ferry.core.spi.engine.DatabaseOwner owner) {
+        try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            return dev.ferry.engine.mysql.ownership.OwnershipMarker.read(c, database, owner);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "read Ferry's marker of database " + D.quote(database));
+        }
+    }
+
+    @Override
+    public void unmarkOwned(DatabaseConnection destination, String database, dev.ferry.core.spi.engine.DatabaseOwner owner) {
+        try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            dev.ferry.engine.mysql.ownership.OwnershipMarker.remove(c, database, owner);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, destination, "remove Ferry's marker of database " + D.quote(database));
+        }
+    }
+
+    /** The InnoDB history list length of the whole source server (MySQL/MariaDB keep no per-client slot). */
+    @Override
+    public dev.ferry.core.spi.engine.SourceRetention retention(DatabaseConnection source, String database,
+            dev.ferry.core.spi.engine.ReplicationObjects objects) {
+        try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
+            var length = Sql.queryOne(c, "SELECT `COUNT` FROM information_schema.INNODB_METRICS WHERE NAME = 'trx_rseg_history_len'",
+                    rs -> rs.getLong(1));
+            return new dev.ferry.core.spi.engine.SourceRetention(java.util.OptionalLong.empty(),
+                    length.map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty()));
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SqlErrors.TABLE_ACCESS_DENIED || e.getErrorCode() == SqlErrors.DB_ACCESS_DENIED
+                    || e.getErrorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED) {
+                return dev.ferry.core.spi.engine.SourceRetention.UNKNOWN; // needs the PROCESS privilege
+            }
+            throw SqlErrors.map(e, source, "read the InnoDB history list length");
+        }
+    }
+
+    @Override
     public void restoreDestination(DatabaseConnection destination, String demotion) {
         ReadOnlyDemotion.restore(connector, destination, demotion);
     }

@@ -6,7 +6,9 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.Finding;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.DatabaseOwner;
 import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.engine.ReplicationObjects;
 import dev.ferry.core.spi.engine.Replication;
 import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.core.spi.engine.ServerInfo;
@@ -25,6 +27,7 @@ import dev.ferry.engine.postgres.connect.PgErrors;
 import dev.ferry.engine.postgres.connect.SessionSettings;
 import dev.ferry.engine.postgres.database.DatabaseCleaner;
 import dev.ferry.engine.postgres.database.DatabaseCreator;
+import dev.ferry.engine.postgres.database.OwnershipMarker;
 import dev.ferry.engine.postgres.schema.PgTools;
 import dev.ferry.engine.postgres.snapshot.PgSourceSnapshot;
 import java.sql.Connection;
@@ -192,6 +195,87 @@ public final class PostgresEngine implements Engine {
     @Override
     public String demoteDestination(DatabaseConnection destination, List<String> databases) {
         return dev.ferry.engine.postgres.demote.DestinationDemotion.demote(destination, databases);
+    }
+
+    @Override
+    public String demoteDestination(DatabaseConnection destination, List<String> databases,
+            java.util.function.Consumer<String> undoRecorded) {
+        return dev.ferry.engine.postgres.demote.DestinationDemotion.demote(destination, databases, undoRecorded);
+    }
+
+    @Override
+    public boolean sameServer(DatabaseConnection source, DatabaseConnection destination) {
+        return dev.ferry.engine.postgres.check.SameServerProbe.sameServer(source, destination);
+    }
+
+    @Override
+    public String markOwned(DatabaseConnection destination, String database, DatabaseOwner owner) {
+        DatabaseConnection db = destination.withDatabase(database);
+        try (Connection c = PgConnector.open(db)) {
+            return OwnershipMarker.mark(c, owner);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "marking the database as created by Ferry");
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> ownedIdentity(DatabaseConnection destination, String database, DatabaseOwner owner) {
+        DatabaseConnection db = destination.withDatabase(database);
+        Connection c;
+        try {
+            c = PgConnector.open(db);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+        try (c) {
+            return OwnershipMarker.read(c, owner);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "reading Ferry's marker");
+        }
+    }
+
+    @Override
+    public void unmarkOwned(DatabaseConnection destination, String database, DatabaseOwner owner) {
+        DatabaseConnection db = destination.withDatabase(database);
+        Connection c;
+        try {
+            c = PgConnector.open(db);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return;
+            }
+            throw e;
+        }
+        try (c) {
+            OwnershipMarker.remove(c, owner);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, db, "removing Ferry's marker");
+        }
+    }
+
+    @Override
+    public ReplicationObjects replicationObjects(String installation, String job, String database) {
+        return dev.ferry.engine.postgres.cdc.ReplicationNames.of(installation, job, database);
+    }
+
+    @Override
+    public void dropReplication(DatabaseConnection source, String database, ReplicationObjects objects) {
+        ReplicationCleanup.drop(source, database, objects, clock);
+    }
+
+    @Override
+    public List<Finding> checkReplicationLeftovers(DatabaseConnection source, List<String> databases, String installation,
+            java.util.Set<ReplicationObjects> owned) {
+        return dev.ferry.engine.postgres.check.ReplicationLeftovers.check(source, databases, installation, owned);
+    }
+
+    @Override
+    public dev.ferry.core.spi.engine.SourceRetention retention(DatabaseConnection source, String database,
+            ReplicationObjects objects) {
+        return dev.ferry.engine.postgres.cdc.SlotRetention.measure(source, database, objects);
     }
 
     @Override

@@ -43,7 +43,8 @@ public record JobJson(
         LagJson lag,
         Boolean overwriteDestination,
         ReliabilityJson reliabilityConfig,
-        HealthJson health) {
+        HealthJson health,
+        List<SourceRetentionJson> sourceRetention) {
 
     /**
      * How the job protects the source and rides through faults; durations as {@code 500ms}, {@code 2s},
@@ -82,6 +83,14 @@ public record JobJson(
      */
     public record HealthJson(String status, String since, Integer attempts, String lastError, String subject) {}
 
+    /**
+     * Output only: what the job costs its source, per database, as last measured: WAL its replication slot
+     * keeps, and how far it holds back the source's cleanup (transactions: PostgreSQL xmin age, MySQL/MariaDB
+     * InnoDB history list length). A null value could not be measured.
+     */
+    public record SourceRetentionJson(String database, Long retainedWalBytes, Long cleanupHeldBackTransactions,
+            String measureTime) {}
+
     /** Output only: how far a continuous job's destination is behind, as last measured. */
     public record LagJson(double seconds, long bytes, String measureTime) {}
 
@@ -99,7 +108,7 @@ public record JobJson(
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null);
+                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -108,7 +117,7 @@ public record JobJson(
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
-                reliabilityConfig, health);
+                reliabilityConfig, health, sourceRetention);
     }
 
     /** This answer with the running job's health, when it has one. */
@@ -118,7 +127,21 @@ public record JobJson(
                         h.lastError(), h.subject())).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, healthJson);
+                reliabilityConfig, healthJson, sourceRetention);
+    }
+
+    /** This answer with what the job costs its source, when measured. */
+    public JobJson withRetention(List<dev.ferry.control.runner.Retention> measured) {
+        List<SourceRetentionJson> json = measured.isEmpty() ? null : measured.stream()
+                .map(r -> new SourceRetentionJson(r.database(), boxed(r.retainedWalBytes()), boxed(r.cleanupHeldBack()),
+                        Times.instant(r.measured()))).toList();
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, json);
+    }
+
+    private static Long boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /** The create request for this body; {@code id} (the query parameter) wins over a name in the body. */

@@ -63,6 +63,21 @@ public final class MetricsRoutes {
         }
         header(out, "ferry_job_lag_bytes", "replication lag in bytes of source log, as last measured", "gauge");
         out.append(lagBytes);
+        header(out, "ferry_replication_slot_retained_wal_bytes",
+                "WAL the job's replication slot keeps on the source, as last measured", "gauge");
+        StringBuilder heldBack = new StringBuilder();
+        for (MigrationJob job : all) {
+            for (var r : jobs.retention(job.name())) {
+                String l = "{job=\"" + label(job.name()) + "\",database=\"" + label(r.database()) + "\"} ";
+                r.retainedWalBytes().ifPresent(v -> out.append("ferry_replication_slot_retained_wal_bytes").append(l)
+                        .append(v).append('\n'));
+                r.cleanupHeldBack().ifPresent(v -> heldBack.append("ferry_source_cleanup_held_back_transactions").append(l)
+                        .append(v).append('\n'));
+            }
+        }
+        header(out, "ferry_source_cleanup_held_back_transactions", "how far the job holds back the source's cleanup of old "
+                + "row versions, in transactions (PostgreSQL: xmin age; MySQL/MariaDB: InnoDB history list length)", "gauge");
+        out.append(heldBack);
         return out.toString();
     }
 

@@ -105,8 +105,87 @@ public interface Engine {
                 "Demoting a %s destination is not available in this Ferry build".formatted(kind().id()));
     }
 
+    /**
+     * {@link #demoteDestination(DatabaseConnection, List)} that hands the undo record to {@code undoRecorded}
+     * before it changes anything on the destination: the caller makes the record durable there, so a crash
+     * between the change and anything after it never loses the way back. The record covers exactly what the
+     * call then changes, and {@link #restoreDestination} of it is harmless when the change never happened.
+     * Returns the same record.
+     */
+    default String demoteDestination(DatabaseConnection destination, List<String> databases,
+            java.util.function.Consumer<String> undoRecorded) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Demoting a %s destination is not available in this Ferry build".formatted(kind().id()));
+    }
+
     /** Undoes exactly what {@link #demoteDestination} recorded. Idempotent. */
     default void restoreDestination(DatabaseConnection destination, String demotion) {}
+
+    /**
+     * Whether {@code source} and {@code destination} reach the same database server (so writing to the
+     * destination would change the source). Decided by a marker taken on one side and looked for on the
+     * other (not by host names, which can differ for one server); changes nothing that outlives the call.
+     */
+    default boolean sameServer(DatabaseConnection source, DatabaseConnection destination) {
+        return false;
+    }
+
+    /**
+     * Writes {@code owner}'s marker into Ferry's bookkeeping for {@code database} on the destination (which
+     * must exist), replacing an older marker of the same installation and job. Returns the database's
+     * identity: a text that is the same only for this very database on this very server with this marker
+     * (PostgreSQL: system identifier, database OID and token), to be recorded by the caller.
+     */
+    default String markOwned(DatabaseConnection destination, String database, DatabaseOwner owner) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Marking %s destination databases is not available in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
+     * The identity {@link #markOwned} returned, read now: present only when {@code database} exists on the
+     * destination and carries {@code owner}'s marker. Reads only.
+     */
+    default java.util.Optional<String> ownedIdentity(DatabaseConnection destination, String database,
+            DatabaseOwner owner) {
+        return java.util.Optional.empty();
+    }
+
+    /** Removes {@code owner}'s marker from {@code database} (and Ferry's bookkeeping when empty). Idempotent. */
+    default void unmarkOwned(DatabaseConnection destination, String database, DatabaseOwner owner) {}
+
+    /**
+     * The names of the replication objects that {@code job} of {@code installation} keeps for
+     * {@code database} on the source. Pure. {@code installation} null gives the names that Ferry versions
+     * before installation identities used, for jobs created by them.
+     */
+    default ReplicationObjects replicationObjects(String installation, String job, String database) {
+        return ReplicationObjects.NONE;
+    }
+
+    /**
+     * Drops exactly the named replication objects of {@code database} on the source, ending a session
+     * still streaming from the slot first. Idempotent: nothing to drop is not an error.
+     */
+    default void dropReplication(DatabaseConnection source, String database, ReplicationObjects objects) {}
+
+    /**
+     * Findings about replication objects on the source that carry {@code installation}'s mark but are not
+     * in {@code owned} (no job of the installation records them), with the statements that drop them; and
+     * about source settings that let a slot keep WAL without bound. {@code databases} are the ones the job
+     * reads (publications live in a database). Reads only.
+     */
+    default List<Finding> checkReplicationLeftovers(DatabaseConnection source, List<String> databases,
+            String installation, java.util.Set<ReplicationObjects> owned) {
+        return List.of();
+    }
+
+    /**
+     * What the job's replication objects of {@code database} cost the source now (see {@link SourceRetention}).
+     * Cheap: one short query. Reads only.
+     */
+    default SourceRetention retention(DatabaseConnection source, String database, ReplicationObjects objects) {
+        return SourceRetention.UNKNOWN;
+    }
 
     /** Whether this engine can replicate changes after the full load (continuous jobs). */
     default boolean supportsReplication() {
@@ -137,21 +216,28 @@ public interface Engine {
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the
      * engine then takes a fresh snapshot whose position is at or after the existing one, without creating
-     * the job's slot again).
+     * the job's slot again). {@code replicationObjects} names the slot and publication to create or use,
+     * as the caller recorded them; null means the engine's names for the job without an installation.
      */
     record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
-            boolean resumingReplication, int parallelism, dev.ferry.core.model.ReliabilityConfig reliability) {
+            boolean resumingReplication, int parallelism, dev.ferry.core.model.ReliabilityConfig reliability,
+            ReplicationObjects replicationObjects) {
         public SnapshotOptions {
             reliability = reliability == null ? dev.ferry.core.model.ReliabilityConfig.DEFAULT : reliability;
         }
 
         public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
                 boolean resumingReplication, int parallelism) {
-            this(jobName, selection, forReplication, resumingReplication, parallelism, null);
+            this(jobName, selection, forReplication, resumingReplication, parallelism, null, null);
+        }
+
+        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
+                boolean resumingReplication, int parallelism, ReplicationObjects replicationObjects) {
+            this(jobName, selection, forReplication, resumingReplication, parallelism, null, replicationObjects);
         }
 
         public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication, int parallelism) {
-            this(jobName, selection, forReplication, false, parallelism, null);
+            this(jobName, selection, forReplication, false, parallelism, null, null);
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  * included) and {@code objects} the job's selection, so that a replication can tell an object it must
  * not touch (not selected) from one it should know but does not. {@code reliability} carries the job's
  * settings for faults, lock waits and divergence.
+ * {@code replicationObjects} names the job's slot and publication as recorded when they were created;
+ * null means the engine's names for the job without an installation (jobs of older Ferry versions).
  */
 public record ReplicationRequest(
         String jobName,
@@ -28,7 +30,8 @@ public record ReplicationRequest(
         Map<TableRef, Position> copiedAt,
         List<String> jobDatabases,
         ObjectsConfig objects,
-        ReliabilityConfig reliability) {
+        ReliabilityConfig reliability,
+        ReplicationObjects replicationObjects) {
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -47,18 +50,18 @@ public record ReplicationRequest(
     /** A request for a job that replicates this one database, all of it, with the default reliability settings. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt) {
-        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null);
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null, null);
     }
 
     /** A request for a job that replicates this one database, all of it. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt, ReliabilityConfig reliability) {
-        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, reliability);
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, reliability, null);
     }
 
     /** A request with the default reliability settings. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects) {
-        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, null);
+        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, null, null);
     }
 }

@@ -26,9 +26,16 @@ public final class ReadOnlyDemotion {
     private ReadOnlyDemotion() {}
 
     public static String demote(MySqlConnector connector, DatabaseConnection destination) {
+        return demote(connector, destination, record -> { });
+    }
+
+    /** Reads the previous value, hands the record to {@code undoRecorded} (which makes it durable), then demotes. */
+    public static String demote(MySqlConnector connector, DatabaseConnection destination,
+            java.util.function.Consumer<String> undoRecorded) {
         try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
             long previous = Sql.queryLong(c, "SELECT @@GLOBAL.read_only");
             String record = "read_only=" + (previous == 0 ? 0 : 1);
+            undoRecorded.accept(record);
             Sql.execute(c, "SET GLOBAL read_only = ON");
             try {
                 // Proves Ferry's user still writes: replication needs its bookkeeping table.

@@ -53,8 +53,10 @@ public final class PgReplication implements Replication {
         this.destination = request.destination().withDatabase(request.database());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.start = lsn(request.start(), "start");
-        this.slot = ReplicationNames.slot(request.jobName(), request.database());
-        this.publication = ReplicationNames.publication(request.jobName());
+        var names = request.replicationObjects() != null ? request.replicationObjects()
+                : ReplicationNames.of(null, request.jobName(), request.database());
+        this.slot = names.slot();
+        this.publication = names.publication();
     }
 
     /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */

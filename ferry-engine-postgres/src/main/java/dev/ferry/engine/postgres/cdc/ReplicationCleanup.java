@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.spi.engine.ReplicationObjects;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
@@ -27,14 +28,22 @@ public final class ReplicationCleanup {
     private ReplicationCleanup() {}
 
     public static void drop(DatabaseConnection server, String database, String job, Clock clock) {
-        String slot = ReplicationNames.slot(job, database);
+        drop(server, database, ReplicationNames.of(null, job, database), clock);
+    }
+
+    /** Drops exactly the named slot and publication of {@code database}. */
+    public static void drop(DatabaseConnection server, String database, ReplicationObjects names, Clock clock) {
+        String slot = names.slot();
+        if (names.isNone()) {
+            return;
+        }
         DatabaseConnection maintenance = server.withDatabase(PgConnector.MAINTENANCE_DATABASE);
         try (Connection c = PgConnector.open(maintenance)) {
             dropSlot(c, slot, clock);
         } catch (SQLException e) {
             throw PgErrors.translate(e, maintenance, "dropping replication slot " + slot);
         }
-        String publication = ReplicationNames.publication(job);
+        String publication = names.publication();
         DatabaseConnection db = server.withDatabase(database);
         Connection c;
         try {
@@ -50,7 +59,7 @@ public final class ReplicationCleanup {
         } catch (SQLException e) {
             throw PgErrors.translate(e, db, "dropping publication " + publication);
         }
-        log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("slot", slot)
+        log.atInfo().addKeyValue("database", database).addKeyValue("slot", slot)
                 .addKeyValue("publication", publication).log("replication objects dropped");
     }
 

@@ -51,7 +51,8 @@ public final class ReplicationFinisher {
                 return null;
             }
         });
-        ReplicationCleanup.drop(request.source(), request.database(), request.jobName(), clock);
+        ReplicationCleanup.drop(request.source(), request.database(), request.replicationObjects() != null
+                ? request.replicationObjects() : ReplicationNames.of(null, request.jobName(), request.database()), clock);
     }
 
     private static List<Sequence> readSequences(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationObjects;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.engine.postgres.catalog.TableCatalog;
 import dev.ferry.engine.postgres.connect.PgConnector;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * reads, so every change after the snapshot is in the slot and none before it. A resumed load keeps the
  * job's slot and takes a fresh snapshot from a TEMPORARY slot, whose position is at or after it.
  * Leftovers of an attempt that died before recording its start (same names, slot not in use) are
- * replaced. Stateless.
+ * replaced: the names carry the installation and a hash of the exact job and database, and the control
+ * plane records them before this runs, so an object of that name is this job's own. Stateless.
  */
 public final class ReplicationStart {
     private static final Logger log = LoggerFactory.getLogger(ReplicationStart.class);
@@ -35,19 +37,19 @@ public final class ReplicationStart {
     private ReplicationStart() {}
 
     /** {@code db} names the database; the returned snapshot is the caller's to close. */
-    public static SlotSnapshot begin(DatabaseConnection db, String job, ObjectSelection selection, boolean resuming) {
-        String slot = ReplicationNames.slot(job, db.database());
+    public static SlotSnapshot begin(DatabaseConnection db, String job, ReplicationObjects names, ObjectSelection selection,
+            boolean resuming) {
+        String slot = names.slot();
         if (resuming) {
             requireSlot(db, job, slot);
-            String temporary = ReplicationNames.temporarySlot(job, db.database(),
-                    UUID.randomUUID().toString().substring(0, 8));
+            String temporary = ReplicationNames.temporarySlot(slot, UUID.randomUUID().toString().substring(0, 8));
             return SlotSnapshot.create(db, temporary, true);
         }
         try (Connection c = PgConnector.open(db)) {
-            createPublication(c, db.database(), job, selection);
+            createPublication(c, db.database(), names.publication(), selection);
             dropLeftoverSlot(c, slot);
         } catch (SQLException e) {
-            throw PgErrors.translate(e, db, "creating publication " + ReplicationNames.publication(job));
+            throw PgErrors.translate(e, db, "creating publication " + names.publication());
         }
         return SlotSnapshot.create(db, slot, false);
     }
@@ -65,9 +67,8 @@ public final class ReplicationStart {
                 .collect(Collectors.joining(", "));
     }
 
-    private static void createPublication(Connection c, String database, String job, ObjectSelection selection)
+    private static void createPublication(Connection c, String database, String name, ObjectSelection selection)
             throws SQLException {
-        String name = ReplicationNames.publication(job);
         boolean superuser;
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")) {

@@ -26,11 +26,34 @@ public final class SessionSettings {
 
     /**
      * Settings of a destination session that loads data: a commit does not wait for its WAL to reach
-     * disk (a crash loses at most the last commits, which a retried copy redoes anyway).
+     * disk (a crash loses at most the last commits, which a retried copy redoes anyway). Before anything
+     * records such a load as done, {@link #makeDurable} must run.
      */
     public static void applyLoading(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET synchronous_commit = off");
+        }
+    }
+
+    /**
+     * Waits until everything this server committed so far is on disk: one small synchronous commit, whose
+     * flush covers all WAL before it, including the asynchronous commits of every loading session. Call it
+     * after a table's load (and index builds) and before its checkpoint, so the checkpoint never claims
+     * data a destination crash could lose. {@code c} in autocommit mode, outside any transaction.
+     */
+    public static void makeDurable(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL synchronous_commit = on");
+            // Assigning a transaction id makes the commit write (and flush) a commit record.
+            st.execute("SELECT pg_catalog.txid_current()");
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

@@ -13,41 +13,68 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Makes destination databases read-only for everyone but the connecting user: every new session there
  * starts read-only ({@code ALTER DATABASE ... SET default_transaction_read_only = on}; Ferry's own
  * sessions turn it off), and INSERT, UPDATE, DELETE and TRUNCATE granted on tables to other roles are
  * revoked. The record it returns is the list of statements that undo exactly that, each with its
- * database, so a restore puts back the previous setting and every revoked grant and nothing else.
+ * database, so a restore puts back the previous setting and every revoked grant and nothing else. The
+ * record is computed and handed over before the first change, and restoring it is harmless when the changes
+ * never happened (it sets the previous setting and grants what was granted).
  */
 public final class DestinationDemotion {
     private static final Dialect SQL = Dialect.POSTGRESQL;
 
     private DestinationDemotion() {}
 
+    /** One change: the statement that makes it and the one that undoes it, both run in {@code database}. */
+    private record Step(String database, String change, String undo) {}
+
     /** Demotes the databases that exist; returns the restore record (lines of base64 database and statement). */
     public static String demote(DatabaseConnection destination, List<String> databases) {
-        List<String> undo = new ArrayList<>();
+        return demote(destination, databases, record -> { });
+    }
+
+    /**
+     * Reads what demoting would change, hands the restore record to {@code undoRecorded} (which makes it
+     * durable), and only then changes the destination, step by step as recorded.
+     */
+    public static String demote(DatabaseConnection destination, List<String> databases, Consumer<String> undoRecorded) {
+        List<Step> steps = plan(destination, databases);
+        String record = String.join("\n", steps.stream().map(s -> line(s.database(), s.undo())).toList());
+        undoRecorded.accept(record);
+        for (Step step : steps) {
+            try (Connection c = PgConnector.open(destination, step.database()); Statement s = c.createStatement()) {
+                s.execute(step.change());
+            } catch (SQLException e) {
+                throw PgErrors.translate(e, destination, "demote the destination");
+            }
+        }
+        return record;
+    }
+
+    private static List<Step> plan(DatabaseConnection destination, List<String> databases) {
+        List<Step> steps = new ArrayList<>();
         try (Connection admin = PgConnector.open(destination)) {
             for (String database : databases) {
                 if (!exists(admin, database)) {
                     continue;
                 }
                 String previous = previousSetting(admin, database);
-                undo.add(line(PgConnector.MAINTENANCE_DATABASE, previous == null
-                        ? "ALTER DATABASE %s RESET default_transaction_read_only".formatted(SQL.quote(database))
-                        : "ALTER DATABASE %s SET default_transaction_read_only = %s".formatted(SQL.quote(database),
-                                SQL.literal(previous))));
-                try (Statement s = admin.createStatement()) {
-                    s.execute("ALTER DATABASE %s SET default_transaction_read_only = on".formatted(SQL.quote(database)));
-                }
-                undo.addAll(revokeWrites(destination, database));
+                steps.add(new Step(PgConnector.MAINTENANCE_DATABASE,
+                        "ALTER DATABASE %s SET default_transaction_read_only = on".formatted(SQL.quote(database)),
+                        previous == null
+                                ? "ALTER DATABASE %s RESET default_transaction_read_only".formatted(SQL.quote(database))
+                                : "ALTER DATABASE %s SET default_transaction_read_only = %s".formatted(SQL.quote(database),
+                                        SQL.literal(previous))));
+                steps.addAll(revokeWrites(destination, database));
             }
         } catch (SQLException e) {
             throw PgErrors.translate(e, destination, "demote the destination");
         }
-        return String.join("\n", undo);
+        return steps;
     }
 
     /** Runs the statements of a demotion record, database by database. Idempotent. */
@@ -66,8 +93,8 @@ public final class DestinationDemotion {
         }
     }
 
-    private static List<String> revokeWrites(DatabaseConnection destination, String database) throws SQLException {
-        List<String> undo = new ArrayList<>();
+    private static List<Step> revokeWrites(DatabaseConnection destination, String database) throws SQLException {
+        List<Step> steps = new ArrayList<>();
         try (Connection c = PgConnector.open(destination, database);
                 PreparedStatement grants = c.prepareStatement("""
                         SELECT n.nspname, t.relname, r.rolname, a.privilege_type, a.is_grantable
@@ -77,18 +104,17 @@ public final class DestinationDemotion {
                           AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
                           AND r.rolname <> current_user AND a.grantee <> t.relowner
                         ORDER BY 1, 2, 3, 4""");
-                ResultSet rows = grants.executeQuery();
-                Statement revoke = c.createStatement()) {
+                ResultSet rows = grants.executeQuery()) {
             while (rows.next()) {
                 String table = SQL.quote(rows.getString(1), rows.getString(2));
                 String role = SQL.quote(rows.getString(3));
                 String privilege = rows.getString(4);
-                revoke.execute("REVOKE %s ON %s FROM %s".formatted(privilege, table, role));
-                undo.add(line(database, "GRANT %s ON %s TO %s%s".formatted(privilege, table, role,
-                        rows.getBoolean(5) ? " WITH GRANT OPTION" : "")));
+                steps.add(new Step(database, "REVOKE %s ON %s FROM %s".formatted(privilege, table, role),
+                        "GRANT %s ON %s TO %s%s".formatted(privilege, table, role,
+                                rows.getBoolean(5) ? " WITH GRANT OPTION" : "")));
             }
         }
-        return undo;
+        return steps;
     }
 
     private static boolean exists(Connection admin, String database) throws SQLException {

@@ -74,10 +74,15 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.split = SplitSettings.of(options.parallelism());
         this.indexPermits = new Semaphore(split.parallelism());
         // The job's publication is in the snapshot (it was created first) but belongs to the source only.
-        String publication = options.forReplication() ? ReplicationNames.publication(options.jobName()) : null;
+        String publication = options.forReplication() ? names(options, source.database()).publication() : null;
         this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> publication == null
                 ? Set.of() : snapshot.withConnection(c -> PublicationCatalog.objects(c, publication), "reading publications"));
         this.sessions = new SessionPool(snapshot, 2 * split.parallelism());
+    }
+
+    private static dev.ferry.core.spi.engine.ReplicationObjects names(SnapshotOptions options, String database) {
+        return options.replicationObjects() != null ? options.replicationObjects()
+                : ReplicationNames.of(null, options.jobName(), database);
     }
 
     /** Opens the snapshot of {@code database} on {@code source} that {@code options} call for. */
@@ -87,8 +92,8 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         ExportedSnapshot snapshot;
         Position start = null;
         if (options.forReplication()) {
-            SlotSnapshot slot = ReplicationStart.begin(db, options.jobName(), options.selection(),
-                    options.resumingReplication());
+            SlotSnapshot slot = ReplicationStart.begin(db, options.jobName(), names(options, database),
+                    options.selection(), options.resumingReplication());
             try {
                 snapshot = ExportedSnapshot.adopt(db, slot.snapshotId(), slot);
             } catch (RuntimeException e) {

@@ -108,6 +108,11 @@ final class TableCopyTask {
             meter.finish(rows);
             long copied = context.clock().millis();
             indexes.build(tableIndexes, dst, split.parallelism());
+            // Loading sessions commit asynchronously; the caller checkpoints the table once this returns.
+            PgErrors.call(context.destination(), "making the copy of " + ref + " durable", () -> {
+                dev.ferry.engine.postgres.connect.SessionSettings.makeDurable(dst);
+                return null;
+            });
             log.atInfo().addKeyValue("table", ref).addKeyValue("rows", rows).addKeyValue("bytes", meter.bytes())
                     .addKeyValue("format", format.option()).addKeyValue("ranges", ranges.size())
                     .addKeyValue("indexes", tableIndexes.size()).addKeyValue("copyMs", copied - started)
