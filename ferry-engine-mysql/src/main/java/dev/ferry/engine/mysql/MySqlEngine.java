@@ -51,6 +51,12 @@ public final class MySqlEngine implements Engine {
         this.clock = settings.clock();
     }
 
+    /** One classifier for every phase: {@link dev.ferry.engine.mysql.MySqlFailures}. */
+    @Override
+    public dev.ferry.core.fault.FailureKind classify(Throwable failure) {
+        return dev.ferry.engine.mysql.MySqlFailures.classify(failure);
+    }
+
     @Override
     public EngineKind kind() {
         return EngineKind.MYSQL;

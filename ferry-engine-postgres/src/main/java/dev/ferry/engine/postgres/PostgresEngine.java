@@ -58,6 +58,12 @@ public final class PostgresEngine implements Engine {
         this(Clock.systemUTC(), PgTools::locate);
     }
 
+    /** One classifier for every phase: {@link dev.ferry.engine.postgres.connect.PgFailures}. */
+    @Override
+    public dev.ferry.core.fault.FailureKind classify(Throwable failure) {
+        return dev.ferry.engine.postgres.connect.PgFailures.classify(failure);
+    }
+
     @Override
     public EngineKind kind() {
         return EngineKind.POSTGRESQL;
