@@ -73,59 +73,147 @@ public final class Retrier {
 
     /** Calls {@code work} until it succeeds or fails for good (see the class comment); returns its result. */
     public <T> T call(String subject, FaultListener listener, Work<T> work) throws InterruptedException {
-        int attempt = 0;
-        boolean faultOpen = false;
-        Instant pausedSince = null;
+        var episode = new Episode(listener);
         try {
             while (true) {
                 try {
                     T result = work.run();
-                    if (attempt > 0) {
-                        listener.recovered();
-                    }
+                    episode.healthy();
                     return result;
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw e;
-                    }
-                    FailureKind kind = classifier.apply(e);
-                    attempt++;
-                    String error = describe(e);
-                    if (kind == FailureKind.TRANSIENT) {
-                        pausedSince = null;
-                        if (!faultOpen) {
-                            budget.openFault();
-                            faultOpen = true;
-                        }
-                        if (budget.exhausted()) {
-                            throw spent(subject, attempt - 1, e);
-                        }
-                        Duration wait = min(backoff.delay(attempt, random), budget.remaining());
-                        listener.faulted(attempt, error, wait);
-                        sleep(wait);
-                    } else if (kind == FailureKind.USER_FIXABLE) {
-                        if (faultOpen) {
-                            budget.closeFault();
-                            faultOpen = false;
-                        }
-                        Instant now = clock.instant();
-                        pausedSince = pausedSince == null ? now : pausedSince;
-                        if (Duration.between(pausedSince, now).compareTo(PAUSE_LIMIT) >= 0) {
-                            throw pausedTooLong(subject, e);
-                        }
-                        Duration wait = min(backoff.delay(attempt, random), PAUSE_RETRY);
-                        listener.paused(attempt, error, wait);
-                        sleep(wait);
-                    } else {
-                        throw e;
-                    }
+                    episode.failed(subject, e);
                 }
             }
         } finally {
+            episode.end();
+        }
+    }
+
+    /**
+     * Runs long-lived work (a replication stream, a database's copy) until it returns or fails for good. The
+     * work calls the {@code Runnable} it is given whenever it works again after a fault (for example when the
+     * stream delivers again): that ends the fault at once, so the budget is not spent while it then runs for
+     * hours. Calling it when no fault is open costs nothing. It may be called from any thread.
+     */
+    public void runLong(String subject, FaultListener listener, LongWork work) throws InterruptedException {
+        var episode = new Episode(listener);
+        try {
+            while (true) {
+                try {
+                    work.run(episode::healthy);
+                    episode.healthy();
+                    return;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    episode.failed(subject, e);
+                }
+            }
+        } finally {
+            episode.end();
+        }
+    }
+
+    /** Long-lived work that says when it works again, see {@link #runLong}. */
+    @FunctionalInterface
+    public interface LongWork {
+        void run(Runnable healthy) throws InterruptedException;
+    }
+
+    /** One piece of work's run of faults: attempts, the budget's open fault, a pause. */
+    private final class Episode {
+        private final FaultListener listener;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private volatile boolean troubled;
+        private int attempt;
+        private boolean faultOpen;
+        private Instant pausedSince;
+
+        Episode(FaultListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        /** The work runs again: close the fault and say so, once. */
+        void healthy() {
+            if (!troubled) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (!troubled) {
+                    return;
+                }
+                troubled = false;
+                attempt = 0;
+                pausedSince = null;
+                closeFault();
+            } finally {
+                lock.unlock();
+            }
+            listener.recovered();
+        }
+
+        /** The work failed: throws when it is not to be retried, else reports and waits. */
+        void failed(String subject, RuntimeException e) throws InterruptedException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            FailureKind kind = classifier.apply(e);
+            if (kind != FailureKind.TRANSIENT && kind != FailureKind.USER_FIXABLE) {
+                throw e;
+            }
+            String error = describe(e);
+            Duration wait;
+            int n;
+            lock.lock();
+            try {
+                troubled = true;
+                n = ++attempt;
+                if (kind == FailureKind.TRANSIENT) {
+                    pausedSince = null;
+                    if (!faultOpen) {
+                        budget.openFault();
+                        faultOpen = true;
+                    }
+                    if (budget.exhausted()) {
+                        throw spent(subject, n - 1, e);
+                    }
+                    wait = min(backoff.delay(n, random), budget.remaining());
+                } else {
+                    closeFault();
+                    Instant now = clock.instant();
+                    pausedSince = pausedSince == null ? now : pausedSince;
+                    if (Duration.between(pausedSince, now).compareTo(PAUSE_LIMIT) >= 0) {
+                        throw pausedTooLong(subject, e);
+                    }
+                    wait = min(backoff.delay(n, random), PAUSE_RETRY);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (kind == FailureKind.TRANSIENT) {
+                listener.faulted(n, error, wait);
+            } else {
+                listener.paused(n, error, wait);
+            }
+            sleep(wait);
+        }
+
+        void end() {
+            lock.lock();
+            try {
+                closeFault();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void closeFault() {
             if (faultOpen) {
                 budget.closeFault();
+                faultOpen = false;
             }
         }
     }

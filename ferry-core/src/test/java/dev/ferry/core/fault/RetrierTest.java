@@ -139,4 +139,22 @@ class RetrierTest {
         assertThat(failure.get()).isInstanceOf(InterruptedException.class);
         assertThat(retrier.budget().spent()).isLessThan(Duration.ofSeconds(10));
     }
+
+    @Test
+    void longWorkThatSaysItWorksAgainStopsSpendingTheBudget() throws InterruptedException {
+        var retrier = retrier(Duration.ofMinutes(1));
+        var tries = new AtomicInteger();
+
+        retrier.runLong("replication of db", listener, healthy -> {
+            if (tries.incrementAndGet() == 1) {
+                throw new FerryException(ErrorCode.UNAVAILABLE, "connection reset");
+            }
+            healthy.run();
+            Duration spentWhenHealthy = retrier.budget().spent();
+            healthy.run();
+            assertThat(retrier.budget().spent()).isEqualTo(spentWhenHealthy);
+        });
+
+        assertThat(heard).containsExactly("faulted 1 connection reset", "recovered");
+    }
 }
