@@ -219,6 +219,7 @@ public final class PostgresEngine implements Engine {
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {
+            PgConnector.allowLongSilence(c);
             return TableComparer.countRows(c, tables);
         } catch (SQLException e) {
             throw PgErrors.translate(e, db, "counting rows");
@@ -229,6 +230,7 @@ public final class PostgresEngine implements Engine {
     public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {
+            PgConnector.allowLongSilence(c);
             SessionSettings.applyPortable(c);
             return TableComparer.contentHashes(c, tables);
         } catch (SQLException e) {
