@@ -36,6 +36,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong refuseUntil = new AtomicLong();
     private final AtomicLong stallUntil = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private volatile long bytesPerSecond;
     private volatile boolean closed;
 
     private FaultProxy(String targetHost, int targetPort, int listenPort) throws IOException {
@@ -114,6 +115,17 @@ public final class FaultProxy implements AutoCloseable {
         log.atInfo().addKeyValue("port", port()).addKeyValue("seconds", duration.toSeconds()).log("fault proxy stalls traffic");
     }
 
+    /**
+     * Forwards at most {@code bytesPerSecond} per connection and direction (0: as fast as possible), to make a
+     * copy last long enough for faults to hit it.
+     */
+    public void throttle(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bytesPerSecond must be 0 or positive");
+        }
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
     /** Ends every fault now: forwards and accepts again. */
     public void heal() {
         refuseUntil.set(System.nanoTime());
@@ -176,6 +188,10 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 out.write(buffer, 0, n);
                 out.flush();
+                long rate = bytesPerSecond;
+                if (rate > 0) {
+                    TimeUnit.NANOSECONDS.sleep(n * 1_000_000_000L / rate);
+                }
             }
             link.close();
         } catch (IOException e) {
