@@ -51,9 +51,12 @@ class MariaDbFaultsIT {
 
     @AfterEach
     void stop() {
-        toSource.close();
-        toDestination.close();
-        ferry.close();
+        try {
+            ferry.close();
+        } finally {
+            toSource.close();
+            toDestination.close();
+        }
     }
 
     /** Inserts, updates and deletes until told to stop, reconnecting after the source's restarts. */

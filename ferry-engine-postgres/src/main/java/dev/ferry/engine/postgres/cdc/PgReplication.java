@@ -107,6 +107,9 @@ public final class PgReplication implements Replication {
                 case null -> { }
                 case InterruptedException e -> throw e;
                 case RuntimeException e -> throw e;
+                case AssertionError e when fromDriver(e) -> throw new FerryException(ErrorCode.UNAVAILABLE, ("The PostgreSQL "
+                        + "driver failed on a broken connection while replicating job %s (%s); reconnecting")
+                        .formatted(request.jobName(), e.getMessage()), e);
                 case Error e -> throw e;
                 case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
             }
@@ -158,6 +161,15 @@ public final class PgReplication implements Replication {
                 throw new FerryException(ErrorCode.CANCELLED, "Replication of job %s was stopped".formatted(request.jobName()), e);
             }
         }
+    }
+
+    /**
+     * pgjdbc asserts that a broken connection still answers some calls; with assertions on (tests) that is an
+     * AssertionError from inside the driver, which means the connection is gone, not a bug of Ferry.
+     */
+    private static boolean fromDriver(AssertionError e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("org.postgresql.");
     }
 
     private static void joinUninterruptibly(Thread worker) {
