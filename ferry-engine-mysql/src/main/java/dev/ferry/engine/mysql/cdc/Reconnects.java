@@ -27,10 +27,21 @@ final class Reconnects {
     }
 
     private final ReplicationContext ctx;
+    private final dev.ferry.core.spi.engine.ReplicationListener listener;
     private int failures;
+    private boolean reconnecting;
 
-    Reconnects(ReplicationContext ctx) {
+    Reconnects(ReplicationContext ctx, dev.ferry.core.spi.engine.ReplicationListener listener) {
         this.ctx = ctx;
+        this.listener = listener;
+    }
+
+    /** An event arrived: after a loss, the job's health shows the stream works again. */
+    void streaming() {
+        if (reconnecting) {
+            reconnecting = false;
+            listener.recovered();
+        }
     }
 
     /** Throws the failure when it is fatal; returns it as a lost connection otherwise. */
@@ -56,7 +67,11 @@ final class Reconnects {
         }
         log.atWarn().addKeyValue("job", ctx.job()).addKeyValue("position", applied.text()).addKeyValue("attempt", failures)
                 .addKeyValue("reason", d.getMessage()).log("binlog connection lost; streaming again from the applied position");
-        long until = ctx.clock().millis() + Math.min(5_000, 200L * failures);
+        long pause = Math.min(5_000, 200L * failures);
+        reconnecting = true;
+        listener.faulted(failures, "The binlog connection to source %s:%d was lost (%s)".formatted(ctx.source().host(),
+                ctx.source().port(), d.getMessage()), java.time.Duration.ofMillis(pause));
+        long until = ctx.clock().millis() + pause;
         while (ctx.clock().millis() < until) {
             if (ctx.cancelled().getAsBoolean()) {
                 throw new InterruptedException("replication of job " + ctx.job() + " was stopped");
