@@ -133,9 +133,23 @@ final class Database implements AutoCloseable {
         }
         log.atError().addKeyValue("store", display()).addKeyValue("action", action)
                 .addKeyValue("sqlState", state).setCause(e).log("metadata store statement failed");
+        if (diskFull(e)) {
+            return new FerryException(ErrorCode.FAILED_PRECONDITION, ("The metadata store %s cannot write while %s: the disk "
+                    + "holding it is full. Nothing was lost; free space there, then resume the job").formatted(display(), action), e);
+        }
         return new FerryException(ErrorCode.INTERNAL,
                 "The metadata store %s failed while %s (SQL state %s); see the server log"
                         .formatted(display(), action, state), e);
+    }
+
+    private static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("no space left on device") || m.contains("disk full") || m.contains("(disk is full)")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void migrate() {

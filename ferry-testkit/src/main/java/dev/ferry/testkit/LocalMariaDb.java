@@ -51,6 +51,14 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
         return server.instance();
     }
 
+    /**
+     * Stops the server ({@link Shutdown#FAST}: orderly; {@link Shutdown#IMMEDIATE}: a crash) and starts it again
+     * on the same port; returns once it accepts connections. Sessions open to it fail, as in production.
+     */
+    public void restart(Shutdown mode) {
+        TestServers.get().restart(server.instance().name(), mode);
+    }
+
     /** A new, empty, uniquely named database (schema) on this server. */
     public TestDatabase freshDatabase() {
         return server.freshDatabase(null);

@@ -59,6 +59,66 @@ final class TestServers {
         return provisioner.start(name);
     }
 
+    /**
+     * Stops the running server {@code name} as {@code mode} says and starts it again on the same port, returning
+     * once it accepts connections.
+     */
+    void restart(String name, Shutdown mode) {
+        Instance instance = provisioner.status(name).orElseThrow(() -> new IllegalStateException("no test server " + name));
+        long started = System.nanoTime();
+        if (mode == Shutdown.FAST) {
+            provisioner.stop(name);
+        } else {
+            ProcessHandle server = serverProcess(instance);
+            if (instance.endpoint().engine() == dev.ferry.core.model.EngineKind.POSTGRESQL) {
+                signal(server, "QUIT");
+            } else {
+                server.destroyForcibly();
+            }
+            awaitExit(server);
+        }
+        provisioner.start(name);
+        log.atInfo().addKeyValue("instance", name).addKeyValue("mode", mode)
+                .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("test server restarted");
+    }
+
+    /** The server's main process: the postmaster, or the mariadbd whose data directory is the instance's. */
+    private static ProcessHandle serverProcess(Instance instance) {
+        Path data = instance.dataDirectory();
+        Path pidFile = data.resolve("postmaster.pid");
+        try {
+            if (Files.isRegularFile(pidFile)) {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+                return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("postmaster " + pid + " is gone"));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String datadir = "--datadir=" + data;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(datadir)).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no server process for " + data));
+    }
+
+    private static void signal(ProcessHandle process, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + process.pid(), e);
+        }
+    }
+
+    private static void awaitExit(ProcessHandle process) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> !process.isAlive());
+    }
+
     /** An instance name from a prefix and a user key: lower-case letters, digits and dashes. */
     static String instanceName(String prefix, String key) {
         String cleaned = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");

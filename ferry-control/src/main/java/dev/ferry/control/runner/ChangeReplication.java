@@ -1,5 +1,6 @@
 package dev.ferry.control.runner;
 
+import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.MigrationJob;
@@ -41,12 +42,14 @@ final class ChangeReplication {
     private final JobReporter reporter;
     private final JobSignals signals;
     private final Clock clock;
+    private final Retrier retrier;
 
-    ChangeReplication(Store store, JobReporter reporter, JobSignals signals, Clock clock) {
+    ChangeReplication(Store store, JobReporter reporter, JobSignals signals, Clock clock, Retrier retrier) {
         this.store = store;
         this.reporter = reporter;
         this.signals = signals;
         this.clock = clock;
+        this.retrier = retrier;
     }
 
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
@@ -57,11 +60,18 @@ final class ChangeReplication {
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
                 for (ReplicationRequest request : requests) {
-                    Replication replication = engine.openReplication(request);
+                    String subject = DatabaseStream.subject(request);
+                    Replication replication = retrier.call(subject, signals.listener(subject),
+                            () -> engine.openReplication(request));
                     var stream = new DatabaseStream(request, replication, signals);
                     streams.add(stream);
+                    // A transient fault ends run(); it runs again after a backoff, from the applied position, with
+                    // new source and destination sessions, within the job's fault budget.
                     stream.future = executor.submit(() -> {
-                        replication.run(stream);
+                        retrier.runLong(subject, stream, healthy -> {
+                            stream.healthy = healthy;
+                            replication.run(stream);
+                        });
                         return null;
                     });
                 }
@@ -72,7 +82,8 @@ final class ChangeReplication {
             }
         }
         for (ReplicationRequest request : requests) {
-            engine.finishReplication(request);
+            String subject = "promotion of " + request.database();
+            retrier.run(subject, signals.listener(subject), () -> engine.finishReplication(request));
             reporter.event(job.name(), Severity.INFO, ("Promoted database %s: sequences synchronised, "
                     + "replication slot, publication and bookkeeping removed").formatted(request.database()));
         }
@@ -140,8 +151,10 @@ final class ChangeReplication {
                 promoting = true;
                 forced = force;
                 for (DatabaseStream stream : streams) {
-                    Position target = force ? stream.replication.applied() : stream.replication.sourceHead();
-                    stream.replication.stopAt(target);
+                    Replication replication = stream.replication;
+                    Position target = retrier.call(stream.subject(), stream,
+                            () -> force ? replication.applied() : replication.sourceHead());
+                    replication.stopAt(target);
                 }
                 reporter.event(job.name(), Severity.INFO, force
                         ? "Promotion forced: stopping replication where it is"
@@ -227,7 +240,8 @@ final class ChangeReplication {
     }
 
     /** One database's replication and what its listener has heard. */
-    private static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener {
+    private static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener,
+            dev.ferry.core.fault.FaultListener {
         final ReplicationRequest request;
         final Replication replication;
         private final JobSignals signals;
@@ -238,6 +252,8 @@ final class ChangeReplication {
         volatile Duration lag = Duration.ZERO;
         volatile long lagBytes;
         volatile boolean lagKnown;
+        /** Tells the retrier the stream works again (it delivers lag and applied positions after a fault). */
+        volatile Runnable healthy = () -> { };
 
         DatabaseStream(ReplicationRequest request, Replication replication, JobSignals signals) {
             this.request = request;
@@ -245,8 +261,12 @@ final class ChangeReplication {
             this.signals = signals;
         }
 
-        private String subject() {
+        static String subject(ReplicationRequest request) {
             return "replication of " + request.database();
+        }
+
+        String subject() {
+            return subject(request);
         }
 
         @Override
@@ -260,6 +280,11 @@ final class ChangeReplication {
         }
 
         @Override
+        public void paused(int attempt, String reason, Duration retryIn) {
+            signals.paused(subject(), attempt, reason, retryIn);
+        }
+
+        @Override
         public void diverged(TableRef table, String detail) {
             // MySQL/MariaDB tables are named database.table already.
             String name = table.schema().equals(request.database()) ? table.toString() : request.database() + "." + table;
@@ -269,6 +294,7 @@ final class ChangeReplication {
 
         @Override
         public void applied(Position position, java.time.Instant sourceCommitTime, Map<TableRef, Long> rows) {
+            healthy.run();
             lock.lock();
             try {
                 rows.forEach((t, n) -> applied.merge(t, n, Long::sum));
@@ -290,6 +316,7 @@ final class ChangeReplication {
 
         @Override
         public void lag(Duration lagTime, long bytes) {
+            healthy.run();
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;

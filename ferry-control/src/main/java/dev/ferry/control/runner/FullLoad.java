@@ -1,6 +1,7 @@
 package dev.ferry.control.runner;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
@@ -12,6 +13,7 @@ import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.store.Store;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The FULL_DUMP phase, one source database after another: snapshot, schema before the data, tables in
@@ -27,6 +29,10 @@ import java.util.List;
  * that table was copied at, so tables read from a later snapshot are neither missing changes nor
  * receive them twice. For a one-time job on a source that is not written meanwhile, both snapshots
  * see the same data and the result is identical to an uninterrupted run.
+ *
+ * <p>Faults. A transient fault during a database's copy (a server restart, a cut or stalled connection, a
+ * deadlock) is ridden through the same way, without a crash: after a backoff the database is copied again
+ * from a new snapshot, keeping what was recorded as copied, within the job's fault budget (see {@link Retrier}).
  */
 final class FullLoad {
     static final String STARTED = "started";
@@ -36,12 +42,14 @@ final class FullLoad {
     private final JobReporter reporter;
     private final JobSignals signals;
     private final Clock clock;
+    private final Retrier retrier;
 
-    FullLoad(Store store, JobReporter reporter, JobSignals signals, Clock clock) {
+    FullLoad(Store store, JobReporter reporter, JobSignals signals, Clock clock, Retrier retrier) {
         this.store = store;
         this.reporter = reporter;
         this.signals = signals;
         this.clock = clock;
+        this.retrier = retrier;
     }
 
     static String databaseKey(String database) {
@@ -106,8 +114,18 @@ final class FullLoad {
                         + "resuming it from a new snapshot, keeping the tables already copied").formatted(database));
             }
             store.putCheckpoint(job.name(), databaseKey(database), STARTED);
-            copyDatabase(job, engine, source.withDatabase(database), destination, database, parallelism,
-                    mark.equals(STARTED));
+            // A transient fault (a restart, a cut connection) retries the database as a crash resume does: a new
+            // snapshot, the tables and chunks already copied kept, the interrupted ones copied again.
+            var resumed = new AtomicBoolean(mark.equals(STARTED));
+            String subject = "copy of database " + database;
+            retrier.runLong(subject, signals.listener(subject), healthy -> {
+                try {
+                    copyDatabase(job, engine, source.withDatabase(database), destination, database, parallelism,
+                            resumed.get(), healthy);
+                } finally {
+                    resumed.set(true);
+                }
+            });
             store.putCheckpoint(job.name(), databaseKey(database), DONE);
             reporter.event(job.name(), Severity.INFO, "Database %s copied".formatted(database));
         }
@@ -118,7 +136,7 @@ final class FullLoad {
     }
 
     private void copyDatabase(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
-            String database, int parallelism, boolean resumed) throws InterruptedException {
+            String database, int parallelism, boolean resumed, Runnable healthy) throws InterruptedException {
         checkInterrupted(job);
         String schemaBefore = stepKey(database, "schema-before");
         String schemaAfter = stepKey(database, "schema-after");
@@ -151,6 +169,7 @@ final class FullLoad {
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
                 replicationExists, parallelism, job.reliabilityConfig(), names);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
+            healthy.run(); // both sides answer again: a fault before this point is over
             snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));
             String position = snapshot.replicationStart().map(p -> p.text()).orElse("");
             if (continuous && !replicationExists && !position.isEmpty()) {

@@ -4,6 +4,10 @@ import dev.ferry.control.operation.Operations;
 import dev.ferry.control.registry.EngineRegistry;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.fault.Backoff;
+import dev.ferry.core.fault.FailureKind;
+import dev.ferry.core.fault.FaultBudget;
+import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobError;
@@ -17,6 +21,7 @@ import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.store.Store;
 import java.time.Clock;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +66,9 @@ public final class JobRunner {
             DatabaseConnection source = connection(job.source());
             DatabaseConnection destination = connection(job.destination());
             Engine engine = engines.get(source.engine());
+            // One fault budget per job run, shared by every part of it (see FaultBudget).
+            var retrier = new Retrier(new FaultBudget(job.reliabilityConfig().effectiveFaultBudget(), clock), Backoff.DEFAULT,
+                    failure -> storeFailure(failure) ? FailureKind.FATAL : engine.classify(failure), clock, new Random());
             if (job.state() == JobState.RESTARTING) {
                 if (store.checkpoint(jobName, RESTART_FAILED_ONLY).isPresent()) {
                     store.deleteCheckpoint(jobName, RESTART_FAILED_ONLY);
@@ -75,26 +83,34 @@ public final class JobRunner {
             if (job.state() != JobState.RUNNING) {
                 throw new InterruptedException("stopped before it started");
             }
-            List<String> databases = Databases.select(engine, source, new ObjectSelection(job.objectsConfig(), source.engine()));
+            var selection = new ObjectSelection(job.objectsConfig(), source.engine());
+            List<String> databases = retrier.call("reading the source's databases", signals.listener("source"),
+                    () -> Databases.select(engine, source, selection));
             if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
                 reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
                 int parallelism = sourceParallelism(job);
-                new FullLoad(store, reporter, signals, clock).run(job, engine, source, destination, databases, parallelism);
+                new FullLoad(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases, parallelism);
                 if (job.type() == JobType.ONE_TIME) {
-                    checkRowCounts(job, engine, source, destination);
+                    MigrationJob loaded = job;
+                    retrier.run("comparing row counts", signals.listener("row counts"),
+                            () -> checkRowCounts(loaded, engine, source, destination));
                 }
                 store.putCheckpoint(jobName, FULL_LOAD, FullLoad.DONE);
             }
             if (job.type() == JobType.CONTINUOUS) {
                 var demotion = new Demotion(store, clock);
                 if (Demotion.needed(store.findProfile(job.destination()).orElseThrow())) {
-                    demotion.demote(job, engine, destination, databases);
+                    MigrationJob demoted = job;
+                    retrier.run("demoting the destination", signals.listener("destination"),
+                            () -> demotion.demote(demoted, engine, destination, databases));
                 }
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
                     reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
-                new ChangeReplication(store, reporter, signals, clock).run(job, engine, source, destination, databases);
-                demotion.restore(job, engine, destination);
+                new ChangeReplication(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases);
+                MigrationJob promoted = job;
+                retrier.run("restoring the destination", signals.listener("destination"),
+                        () -> demotion.restore(promoted, engine, destination));
             }
             // The databases are the user's now: Ferry's ownership markers leave them.
             try {
@@ -143,6 +159,19 @@ public final class JobRunner {
         reporter.event(job.name(), Severity.INFO, ("Copying with %d session(s) instead of %d: the job allows at most %d "
                 + "connections to the source, one of which holds the snapshot").formatted(capped, wanted, cap));
         return capped;
+    }
+
+    /**
+     * A failure of Ferry's own metadata store (its home's disk full, for one) is never the engines' to classify:
+     * retrying against the source or destination cannot fix it, so the job fails with the store's clear message.
+     */
+    static boolean storeFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FerryException f && f.getMessage() != null && f.getMessage().startsWith("The metadata store ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkRowCounts(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {

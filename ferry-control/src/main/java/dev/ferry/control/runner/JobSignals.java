@@ -33,6 +33,33 @@ final class JobSignals {
                 retryIn.toMillis() / 1000.0));
     }
 
+    /** {@code subject} waits for the user to fix something (a full disk) and tries again after {@code retryIn}. */
+    void paused(String subject, int attempt, String reason, Duration retryIn) {
+        health.paused(job, subject, attempt, reason);
+        reporter.event(job, Severity.WARNING, "%s: paused until this is fixed: %s; trying again in %.0f s (attempt %d)"
+                .formatted(subject, reason, Math.ceil(retryIn.toMillis() / 1000.0), attempt));
+    }
+
+    /** What a retried piece of work tells about its faults, as this job's health and events under {@code subject}. */
+    dev.ferry.core.fault.FaultListener listener(String subject) {
+        return new dev.ferry.core.fault.FaultListener() {
+            @Override
+            public void faulted(int attempt, String error, Duration retryIn) {
+                JobSignals.this.faulted(subject, attempt, error, retryIn);
+            }
+
+            @Override
+            public void recovered() {
+                JobSignals.this.recovered(subject);
+            }
+
+            @Override
+            public void paused(int attempt, String reason, Duration retryIn) {
+                JobSignals.this.paused(subject, attempt, reason, retryIn);
+            }
+        };
+    }
+
     /** {@code subject} works again after a fault. */
     void recovered(String subject) {
         health.clear(job, subject);

@@ -28,6 +28,8 @@ public final class MySqlConnector {
 
     private static final Logger log = LoggerFactory.getLogger(MySqlConnector.class);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** How long a read may wait for the server's next byte (the default stall timeout of a job). */
+    public static final java.time.Duration STALL_TIMEOUT = dev.ferry.core.model.ReliabilityConfig.DEFAULT_STALL_TIMEOUT;
     private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
 
     /** What a connection is for: destination sessions may send LOAD DATA LOCAL streams. */
@@ -92,13 +94,28 @@ public final class MySqlConnector {
         p.setProperty("allowLocalInfile", Boolean.toString(role == Role.DESTINATION));
         // Text protocol: values arrive as the server prints them, which LOAD DATA reads back unchanged.
         p.setProperty("useServerPrepStmts", "false");
+        // A stalled connection (no byte from the server while Ferry waits for one) fails within the stall timeout
+        // instead of hanging for ever, and keep-alives find a vanished peer; the job's retrier then reconnects.
+        // Statements silent for long by nature (counts and hashes of large tables) lift it: allowLongSilence.
+        p.setProperty("socketTimeout", Long.toString(STALL_TIMEOUT.toMillis()));
         p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("tcpKeepIdle", "30");
+        p.setProperty("tcpKeepInterval", "10");
+        p.setProperty("tcpKeepCount", "3");
         String host = server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host();
         Connection c = DRIVER.connect("jdbc:mariadb://" + host + ":" + server.port() + "/", p);
         if (c == null) {
             throw new SQLException("the MariaDB driver did not accept the URL for " + server.display());
         }
         return c;
+    }
+
+    /**
+     * Lifts the stall timeout of {@code c} for statements that send nothing back until done (a count or content
+     * hash of a large table); the TCP keep-alive still detects a vanished server.
+     */
+    public static void allowLongSilence(Connection c) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, 0);
     }
 
     /** Maps the libpq-style mode to the driver's; the driver cannot fall back by itself, {@link #open} does. */

@@ -51,6 +51,12 @@ public final class MySqlEngine implements Engine {
         this.clock = settings.clock();
     }
 
+    /** One classifier for every phase: {@link dev.ferry.engine.mysql.MySqlFailures}. */
+    @Override
+    public dev.ferry.core.fault.FailureKind classify(Throwable failure) {
+        return dev.ferry.engine.mysql.MySqlFailures.classify(failure);
+    }
+
     @Override
     public EngineKind kind() {
         return EngineKind.MYSQL;
@@ -255,6 +261,7 @@ public final class MySqlEngine implements Engine {
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         Map<TableRef, Long> counts = new LinkedHashMap<>();
         try (Connection c = connector.open(server, database, MySqlConnector.Role.SOURCE)) {
+            MySqlConnector.allowLongSilence(c);
             for (TableRef t : tables) {
                 counts.put(t, Sql.queryLong(c, "SELECT COUNT(*) FROM " + D.quote(database, t.table())));
             }
@@ -268,6 +275,7 @@ public final class MySqlEngine implements Engine {
     public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
         Map<TableRef, String> hashes = new LinkedHashMap<>();
         try (Connection c = connector.open(server, database, MySqlConnector.Role.SOURCE)) {
+            MySqlConnector.allowLongSilence(c);
             Map<String, List<Column>> columns = Catalog.columns(c, database);
             for (TableRef t : tables) {
                 List<Column> cols = columns.get(t.table());

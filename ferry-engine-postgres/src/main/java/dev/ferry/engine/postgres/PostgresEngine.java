@@ -61,6 +61,12 @@ public final class PostgresEngine implements Engine {
         this(Clock.systemUTC(), PgTools::locate);
     }
 
+    /** One classifier for every phase: {@link dev.ferry.engine.postgres.connect.PgFailures}. */
+    @Override
+    public dev.ferry.core.fault.FailureKind classify(Throwable failure) {
+        return dev.ferry.engine.postgres.connect.PgFailures.classify(failure);
+    }
+
     @Override
     public EngineKind kind() {
         return EngineKind.POSTGRESQL;
@@ -297,6 +303,7 @@ public final class PostgresEngine implements Engine {
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {
+            PgConnector.allowLongSilence(c);
             return TableComparer.countRows(c, tables);
         } catch (SQLException e) {
             throw PgErrors.translate(e, db, "counting rows");
@@ -307,6 +314,7 @@ public final class PostgresEngine implements Engine {
     public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {
+            PgConnector.allowLongSilence(c);
             SessionSettings.applyPortable(c);
             return TableComparer.contentHashes(c, tables);
         } catch (SQLException e) {

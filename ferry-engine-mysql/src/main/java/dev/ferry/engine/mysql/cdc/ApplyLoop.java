@@ -80,13 +80,15 @@ final class ApplyLoop {
         this.rows = new RowRouter(ctx, applier, listener);
     }
 
+    private Reconnects reconnects;
+
     /** Streams from {@code from} (already applied) until the stop position is applied; rolls back and throws otherwise. */
     void run(BinlogPosition from, Instant fromTime, Optional<String> pendingDdl) throws InterruptedException {
         applied = from;
         appliedTime = fromTime;
         state = new StreamState(ctx.flavor(), from);
         statements.replayAfterCrash(pendingDdl.orElse(null));
-        var reconnects = new Reconnects(ctx);
+        reconnects = new Reconnects(ctx, listener);
         try {
             while (true) {
                 BinlogPosition attemptFrom = applied;
@@ -132,6 +134,7 @@ final class ApplyLoop {
                 }
                 case BinlogStream.Item.Received r -> {
                     lastEvent = now;
+                    reconnects.streaming();
                     handle(r.event(), now);
                 }
                 case BinlogStream.Item.Failed f -> throw Reconnects.classify(f, ctx, applied);

@@ -141,8 +141,9 @@ final class WorkerPool implements AutoCloseable {
                     throw new PointEnded(number);
                 }
                 if (!renewing && live == 0) {
-                    throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                            "Every connection of the source snapshot failed; restart the copy to take a new snapshot");
+                    // The source went away (a restart, the network): transient, the copy goes on from a new snapshot.
+                    throw new FerryException(ErrorCode.UNAVAILABLE,
+                            "Every connection of the source snapshot failed; the copy goes on from a new snapshot");
                 }
                 available.await();
             }

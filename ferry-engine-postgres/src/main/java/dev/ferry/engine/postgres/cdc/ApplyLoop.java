@@ -53,7 +53,8 @@ final class ApplyLoop {
     private static final long IDLE_RECORD_MILLIS = 1_000;
 
     /** What the loop needs to know besides its collaborators. */
-    record Settings(String job, Map<TableRef, Long> copiedAt, LongSupplier stopAt, BooleanSupplier cancelled, Clock clock) {
+    record Settings(String job, Map<TableRef, Long> copiedAt, LongSupplier stopAt, BooleanSupplier cancelled, Clock clock,
+            java.time.Duration stallTimeout) {
         Settings {
             copiedAt = Map.copyOf(copiedAt);
         }
@@ -77,6 +78,9 @@ final class ApplyLoop {
     private long lastIdleRecord;
     private long skippedTransactions;
     private long unsupported;
+    private long lastProgress;
+    private long lastSeen;
+    private long lastPing;
 
     ApplyLoop(Settings settings, SlotStream stream, ChangeApplier applier, LagMeter lag, ReplicationListener listener) {
         this.settings = settings;
@@ -94,6 +98,7 @@ final class ApplyLoop {
         applied = startLsn;
         appliedCommitTime = startCommitTime;
         stream.confirm(applied, true);
+        lastProgress = settings.clock().millis();
         try {
             loop();
         } catch (InterruptedException | RuntimeException e) {
@@ -126,9 +131,37 @@ final class ApplyLoop {
                 return;
             }
             lag.maybeReport(now, listener, batch.oldestCommitTime(), busy, appliedCommitTime, applied);
+            watchForStall(now, buf != null);
             if (buf == null) {
                 TimeUnit.MILLISECONDS.sleep(IDLE_POLL_MILLIS);
             }
+        }
+    }
+
+    /**
+     * Detects a stalled stream, as PostgreSQL's own wal_receiver_timeout does: the source has WAL this stream
+     * has not delivered, and nothing (no change, no keepalive position) arrived for a while. After a quarter of
+     * the stall timeout a status update asking for a reply is sent, so a server that is only busy (decoding a
+     * large transaction) answers with a keepalive; when nothing arrives for the whole stall timeout the stream
+     * is declared lost and the job's retrier reconnects. An idle, caught-up stream is never a stall.
+     */
+    private void watchForStall(long now, boolean received) {
+        long seen = stream.lastReceived();
+        if (received || seen != lastSeen || lag.lastHead() <= Math.max(seen, applied)) {
+            lastSeen = seen;
+            lastProgress = now;
+            return;
+        }
+        long silent = now - lastProgress;
+        long timeout = settings.stallTimeout().toMillis();
+        if (silent >= timeout) {
+            throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.UNAVAILABLE, ("The replication stream of job %s "
+                    + "delivered nothing for %d s although the source has WAL to send; the connection is stalled, "
+                    + "reconnecting").formatted(settings.job(), silent / 1000));
+        }
+        if (silent >= timeout / 4 && now - lastPing >= timeout / 4) {
+            lastPing = now;
+            stream.confirm(applied, true);
         }
     }
 

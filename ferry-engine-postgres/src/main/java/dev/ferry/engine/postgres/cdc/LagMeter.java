@@ -20,6 +20,7 @@ final class LagMeter {
     private final DatabaseConnection sourceDisplay;
     private final Clock clock;
     private long lastReport = Long.MIN_VALUE;
+    private long lastHead;
 
     LagMeter(Connection source, DatabaseConnection sourceDisplay, Clock clock) {
         this.source = source;
@@ -35,7 +36,13 @@ final class LagMeter {
         }
         lastReport = nowMillis;
         long head = PgErrors.call(sourceDisplay, "reading the source's WAL position", () -> SourceLog.currentWalLsn(source));
+        lastHead = head;
         listener.lag(lag(clock.instant(), oldestPending, busy, lastAppliedCommit), bytes(head, appliedLsn));
+    }
+
+    /** The source's WAL position at the last report (0 before the first). */
+    long lastHead() {
+        return lastHead;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +47,8 @@ public final class PgReplication implements Replication {
     private final String publication;
     private final AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
     private final AtomicBoolean running = new AtomicBoolean();
+    /** How often {@link #run} started; a later run is a reconnect after a fault. */
+    private final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
 
     private PgReplication(ReplicationRequest request, Clock clock) {
         this.request = request;
@@ -107,6 +110,9 @@ public final class PgReplication implements Replication {
                 case null -> { }
                 case InterruptedException e -> throw e;
                 case RuntimeException e -> throw e;
+                case AssertionError e when fromDriver(e) -> throw new FerryException(ErrorCode.UNAVAILABLE, ("The PostgreSQL "
+                        + "driver failed on a broken connection while replicating job %s (%s); reconnecting")
+                        .formatted(request.jobName(), e.getMessage()), e);
                 case Error e -> throw e;
                 case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
             }
@@ -123,15 +129,51 @@ public final class PgReplication implements Replication {
             long from = Math.max(start, recorded.map(Progress::lsn).orElse(0L));
             Instant fromTime = recorded.map(Progress::commitTime).orElse(null);
             checkSource(sourceSql, from, recorded.isPresent());
+            if (runs.incrementAndGet() > 1) {
+                endStaleSender(sourceSql);
+            }
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).log("change replication starting");
             try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
-                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock);
+                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock,
+                        request.reliability().effectiveStallTimeout());
                 new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener).run(from, fromTime);
             }
         } catch (SQLException e) {
             throw PgErrors.translate(e, source, "reading the source's replication state");
         }
+    }
+
+    /**
+     * On a reconnect the job's own slot may still be held by the WAL sender of the connection that died (the
+     * source learns of a cut connection only from its wal_sender_timeout or TCP keep-alives): that sender is
+     * ended, and only that one, so the slot can be streamed again at once.
+     */
+    private void endStaleSender(Connection c) throws SQLException {
+        OptionalInt ended = SourceLog.endSlotHolder(c, slot);
+        if (ended.isEmpty()) {
+            return;
+        }
+        log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("slot", slot).addKeyValue("pid", ended.getAsInt())
+                .log("the job's slot was still held by the WAL sender of a lost connection; ended it");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (SourceLog.slotActive(c, slot) && System.nanoTime() < deadline) {
+            try {
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.CANCELLED, "Replication of job %s was stopped".formatted(request.jobName()), e);
+            }
+        }
+    }
+
+    /**
+     * pgjdbc asserts that a broken connection still answers some calls; with assertions on (tests) that is an
+     * AssertionError from inside the driver, which means the connection is gone, not a bug of Ferry.
+     */
+    private static boolean fromDriver(AssertionError e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("org.postgresql.");
     }
 
     private static void joinUninterruptibly(Thread worker) {

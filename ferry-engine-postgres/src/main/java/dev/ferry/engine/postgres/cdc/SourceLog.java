@@ -70,4 +70,30 @@ final class SourceLog {
             }
         }
     }
+
+    /**
+     * Ends the WAL sender that holds slot {@code name} (never this session), returning its process id, or
+     * empty when the slot is not held. Only for the job's own slot on a reconnect.
+     */
+    static java.util.OptionalInt endSlotHolder(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT active_pid, pg_catalog.pg_terminate_backend(active_pid) "
+                + "FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active AND active_pid IS NOT NULL "
+                + "AND active_pid <> pg_catalog.pg_backend_pid()")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.OptionalInt.of(rs.getInt(1)) : java.util.OptionalInt.empty();
+            }
+        }
+    }
+
+    /** Whether slot {@code name} is held by a WAL sender. */
+    static boolean slotActive(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT active FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
 }

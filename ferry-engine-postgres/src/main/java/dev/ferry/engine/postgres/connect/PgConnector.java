@@ -21,6 +21,8 @@ public final class PgConnector {
     public static final String MAINTENANCE_DATABASE = "postgres";
 
     static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** How long a read may wait for the server's next byte (the default stall timeout of a job). */
+    public static final java.time.Duration STALL_TIMEOUT = dev.ferry.core.model.ReliabilityConfig.DEFAULT_STALL_TIMEOUT;
     private static final Set<String> SSL_MODES =
             Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -61,6 +63,14 @@ public final class PgConnector {
         }
     }
 
+    /**
+     * Lifts the stall timeout of {@code c} for statements that send nothing back until they are done (a large
+     * index build, a count or content hash of a large table); the TCP keep-alive still detects a dead server.
+     */
+    public static void allowLongSilence(Connection c) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, 0);
+    }
+
     /** The JDBC URL, free of credentials. */
     public static String url(String host, int port, String database) {
         String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -79,7 +89,10 @@ public final class PgConnector {
         props.setProperty("ApplicationName", "ferry");
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", "0");
+        // A stalled connection (no byte from the server while Ferry waits for one) fails within the stall
+        // timeout instead of hanging for ever; the job's retrier then reconnects. Statements that are silent
+        // for long by nature (index builds, counts and hashes of large tables) lift it: allowLongSilence.
+        props.setProperty("socketTimeout", Long.toString(STALL_TIMEOUT.toSeconds()));
         props.setProperty("tcpKeepAlive", "true");
         return props;
     }

@@ -44,6 +44,7 @@ public final class IndexBuilder {
 
     /** Prepares a session for building: more memory for sorts, no wait for WAL flush at commit. */
     public static void prepare(Connection c) throws SQLException {
+        PgConnector.allowLongSilence(c);
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_catalog.set_config('maintenance_work_mem', GREATEST(pg_catalog.pg_size_bytes("
                     + "pg_catalog.current_setting('maintenance_work_mem')) / 1024, " + MAINTENANCE_WORK_MEM_KB

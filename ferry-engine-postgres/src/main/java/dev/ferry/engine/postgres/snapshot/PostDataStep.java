@@ -83,6 +83,7 @@ final class PostDataStep implements AutoCloseable {
         List<IndexDef> all = plan.all();
         Set<List<String>> constraints;
         try (Connection d = PgConnector.open(destination)) {
+            PgConnector.allowLongSilence(d);
             Set<List<String>> indexes = names(d, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
                     + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'i'");
             constraints = names(d, "SELECT n.nspname, t.relname, k.conname "
