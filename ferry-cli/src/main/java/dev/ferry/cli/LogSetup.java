@@ -72,12 +72,26 @@ public final class LogSetup {
         }
         if (logFile != null) {
             root.addAppender(rollingFile(context, logFile.toAbsolutePath()));
-            // Logback creates files with the process umask; logs name hosts, users and jobs.
-            dev.ferry.store.secret.PrivateFiles.restrictTree(logFile.toAbsolutePath().getParent());
+            restrict(logFile.toAbsolutePath());
         }
         // Drivers and pools are chatty at INFO; their warnings still show.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+    }
+
+    /**
+     * Logback creates files with the process umask, and logs name hosts, users and jobs: the log file is made
+     * owner-only, and so is its directory with the rolled files when it is Ferry's own {@code logs} directory.
+     * A log kept elsewhere (a throw-away run's log in the temporary directory) leaves its directory alone:
+     * that directory is not Ferry's.
+     */
+    private static void restrict(Path logFile) {
+        Path dir = logFile.getParent();
+        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("logs")) {
+            dev.ferry.store.secret.PrivateFiles.restrictTree(dir);
+        } else if (Files.exists(logFile)) {
+            dev.ferry.store.secret.PrivateFiles.restrict(logFile, "rw-------");
+        }
     }
 
     private static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, Path logFile) {

@@ -36,5 +36,23 @@ class LogSetupTest {
         assertThat(policy.getMaxHistory()).isEqualTo(LogSetup.MAX_HISTORY_DAYS);
         String text = Files.readString(file);
         assertThat(text).contains("INFO").contains("job=j1 hello log").doesNotContain("not at INFO");
+        assertThat(dev.ferry.store.secret.PrivateFiles.permissions(file.getParent())).isEqualTo("rwx------");
+        assertThat(dev.ferry.store.secret.PrivateFiles.permissions(file)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aLogOutsideFerrysOwnLogsDirectoryLeavesThatDirectoryAlone() throws Exception {
+        Path shared = home.resolve("shared");
+        Files.createDirectories(shared);
+        java.nio.file.Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path neighbour = Files.writeString(shared.resolve("someone-elses.txt"), "x");
+        java.nio.file.Files.setPosixFilePermissions(neighbour, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = Files.writeString(shared.resolve("ferry-migrate-1.log"), "");
+
+        LogSetup.toFile(file);
+
+        assertThat(dev.ferry.store.secret.PrivateFiles.permissions(shared)).isEqualTo("rwxrwxrwx");
+        assertThat(dev.ferry.store.secret.PrivateFiles.permissions(neighbour)).isEqualTo("rw-r--r--");
+        assertThat(dev.ferry.store.secret.PrivateFiles.permissions(file)).isEqualTo("rw-------");
     }
 }
