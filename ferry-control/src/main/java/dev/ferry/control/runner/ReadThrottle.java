@@ -13,8 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ReadThrottle {
     private final long bytesPerSecond;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The most a pause lets the reads after it run ahead of the rate. */
+    private static final long BURST_NANOS = 1_000_000_000L;
+
     private long startNanos = -1;
-    private long bytes;
+    private long dueNanos;
 
     /** {@code bytesPerSecond} null or not positive: no cap. */
     ReadThrottle(Long bytesPerSecond) {
@@ -72,13 +75,16 @@ final class ReadThrottle {
         long waitNanos;
         lock.lock();
         try {
+            // The bytes are due at the rate, but a pause (a yield, a fault, tables waiting) earns at most
+            // BURST of credit: the reads after it do not run unthrottled to catch up.
             long now = System.nanoTime();
-            if (startNanos < 0) {
+            long earliest = now - BURST_NANOS;
+            if (startNanos < 0 || dueNanos < earliest) {
+                dueNanos = startNanos < 0 ? now : earliest;
                 startNanos = now;
             }
-            bytes += more;
-            long due = startNanos + (long) (bytes * 1e9 / bytesPerSecond);
-            waitNanos = due - now;
+            dueNanos += (long) (more * 1e9 / bytesPerSecond);
+            waitNanos = dueNanos - now;
         } finally {
             lock.unlock();
         }
