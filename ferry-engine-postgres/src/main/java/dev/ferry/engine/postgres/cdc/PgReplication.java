@@ -123,7 +123,8 @@ public final class PgReplication implements Replication {
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).log("change replication starting");
             try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
                 var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock);
-                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener).run(from, fromTime);
+                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener,
+                        new SchemaDrift(destination)).run(from, fromTime);
             }
         } catch (SQLException e) {
             throw PgErrors.translate(e, source, "reading the source's replication state");
