@@ -66,6 +66,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final PostDataStep postData;
     private final SessionPool sessions;
     private final Duration lockWait;
+    private final boolean yieldToDdl;
     private final CopyPoints points;
     private final Yields yields = new Yields();
     private final CurrentCatalog now;
@@ -90,12 +91,13 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> publication == null
                 ? Set.of() : snapshot.withConnection(c -> PublicationCatalog.objects(c, publication), "reading publications"));
         this.lockWait = options.reliability().effectiveLockWait();
+        this.yieldToDdl = options.reliability().effectiveYieldToDdl();
         this.sessions = new SessionPool(source, lockWait, 2 * split.parallelism());
         this.points = new CopyPoints(snapshot, options.forReplication()
                 ? () -> laterSlotPoint(source, options.jobName(), lockWait)
                 : () -> ExportedSnapshot.export(source, lockWait));
         this.now = new CurrentCatalog(source, lockWait);
-        this.watcher = new LockWatcher(source, sessions, yields, options.reliability().effectiveYieldToDdl(), lockWait,
+        this.watcher = new LockWatcher(source, sessions, yields, yieldToDdl, lockWait,
                 (table, waiter) -> {
                     CopyProgress p = inFlight.get(table);
                     if (p != null) {
@@ -174,7 +176,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
         var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock, points, yields, now,
-                waiterBound());
+                waiterBound(), yieldToDdl);
         inFlight.put(table.ref(), progress);
         try {
             return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes, progress);

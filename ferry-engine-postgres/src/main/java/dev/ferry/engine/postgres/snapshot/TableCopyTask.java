@@ -10,6 +10,7 @@ import dev.ferry.core.spi.engine.CopyProgress;
 import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.engine.postgres.catalog.BinaryFormatRule;
+import dev.ferry.engine.postgres.catalog.IndexCatalog;
 import dev.ferry.engine.postgres.catalog.IndexDef;
 import dev.ferry.engine.postgres.catalog.PgType;
 import dev.ferry.engine.postgres.catalog.SplitCatalog;
@@ -69,10 +70,11 @@ final class TableCopyTask {
     /**
      * The sessions, both servers (databases set), the source's major version, the consistent points, the copies
      * that must give way, the source catalog as it is now, and how long a waiter's DDL may take before the copy
-     * starts over anyway.
+     * starts over anyway, and whether the job lets DDL through.
      */
     record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
-            int sourceMajor, Clock clock, CopyPoints points, Yields yields, CurrentCatalog now, Duration waiterBound) {}
+            int sourceMajor, Clock clock, CopyPoints points, Yields yields, CurrentCatalog now, Duration waiterBound,
+            boolean yieldToDdl) {}
 
     /** The table changed since the point the copy read: read it from a point taken after {@code since}. */
     private static final class LaterPointNeeded extends RuntimeException {
@@ -83,6 +85,16 @@ final class TableCopyTask {
         LaterPointNeeded(long since) {
             super(null, null, false, false);
             this.since = since;
+        }
+    }
+
+    /** The lock watcher ended the copy's hold on the table after its rows were read: the copy starts over. */
+    private static final class GaveWay extends RuntimeException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        GaveWay() {
+            super(null, null, false, false);
         }
     }
 
@@ -198,8 +210,9 @@ final class TableCopyTask {
             Map<Long, PgType> types;
             List<CopyRange> ranges;
             List<String> reshaping;
+            String definition;
             try {
-                holdAndCheck(src, ref);
+                definition = holdAndCheck(src, ref);
                 columns = TableCatalog.copyColumns(src, ref).orElseThrow(() -> new FerryException(
                         ErrorCode.FAILED_PRECONDITION, "Table %s is not in the snapshot of database %s on %s:%d"
                                 .formatted(ref, context.source().database(), context.source().host(),
@@ -232,11 +245,12 @@ final class TableCopyTask {
                 rows = copyRanges(src, dst, point, ref, names, format, ranges, emptying, meter);
             }
             meter.finish(rows);
-            // The indexes the table has now, read while the copy still holds its lock (so they fit the columns read).
-            List<IndexDef> tableIndexes = context.now().indexes(ref);
-            plan.replace(ref, tableIndexes);
+            List<IndexDef> tableIndexes = PgErrors.call(context.source(), "reading the indexes of " + ref,
+                    () -> snapshotIndexes(src, ref));
             context.sessions().release(src, true);
             sourceOpen = false;
+            tableIndexes = indexesNow(ref, definition, tableIndexes);
+            plan.replace(ref, tableIndexes);
             long copied = context.clock().millis();
             indexes.build(tableIndexes, dst, split.parallelism());
             log.atInfo().addKeyValue("table", ref).addKeyValue("rows", rows).addKeyValue("bytes", meter.bytes())
@@ -259,7 +273,7 @@ final class TableCopyTask {
      * is as the point saw it: a table rewritten, truncated or given other columns since then must be read from a
      * later point (an older snapshot would see a rewritten table empty, and the old columns).
      */
-    private void holdAndCheck(Connection src, TableRef ref) throws SQLException {
+    private String holdAndCheck(Connection src, TableRef ref) throws SQLException {
         long now = System.nanoTime();
         try (Statement st = src.createStatement()) {
             st.execute("LOCK TABLE ONLY " + Dialect.POSTGRESQL.quote(ref.schema(), ref.table()) + " IN ACCESS SHARE MODE");
@@ -268,6 +282,47 @@ final class TableCopyTask {
         if (seen.isPresent() && !seen.equals(context.now().fingerprint(ref))) {
             throw new LaterPointNeeded(now);
         }
+        return seen.orElse("");
+    }
+
+    /** The table's indexes as the copy's point has them, read in its transaction. */
+    private static List<IndexDef> snapshotIndexes(Connection src, TableRef ref) throws SQLException {
+        try (Statement st = src.createStatement()) {
+            st.execute("SET LOCAL search_path = ''");
+            List<IndexDef> indexes = IndexCatalog.indexes(src, ref);
+            st.execute("SET LOCAL search_path = DEFAULT");
+            return indexes;
+        }
+    }
+
+    /**
+     * The indexes to build once the copy let go of the table. A copy that gave way meanwhile starts over. When the
+     * job lets DDL through, an index created during the copy is built too: the table's indexes as they are now,
+     * provided its definition is still the one the copy read ({@code definition}); a table changed right after its
+     * copy is read again from a later point. Otherwise the point's indexes.
+     */
+    private List<IndexDef> indexesNow(TableRef ref, String definition, List<IndexDef> atPoint) {
+        if (context.yields().marked(ref)) {
+            throw new GaveWay();
+        }
+        if (!context.yieldToDdl()) {
+            return atPoint;
+        }
+        long asked = System.nanoTime();
+        try {
+            boolean same = context.now().fingerprint(ref).orElse("").equals(definition);
+            List<IndexDef> now = same ? context.now().indexes(ref) : List.of();
+            if (same && context.now().fingerprint(ref).orElse("").equals(definition)) {
+                return now;
+            }
+        } catch (FerryException e) {
+            if (!lockTimeout(e)) {
+                throw e;
+            }
+            // A DDL waits for the table now: keep the point's indexes; the table will be compared again below.
+            return atPoint;
+        }
+        throw new LaterPointNeeded(asked);
     }
 
     /**

@@ -22,6 +22,11 @@ final class Yields {
         return before == null || before.equals(waiter);
     }
 
+    /** True when {@code table}'s copy is marked to give way. */
+    boolean marked(TableRef table) {
+        return marked.containsKey(table);
+    }
+
     /** The waiter {@code table}'s copy gives way to, removing the mark. */
     Optional<Waiter> take(TableRef table) {
         return Optional.ofNullable(marked.remove(table));
