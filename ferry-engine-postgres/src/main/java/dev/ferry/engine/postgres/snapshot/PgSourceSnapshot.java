@@ -165,7 +165,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
-        DumpOptions options = plan.options(dest);
+        DumpOptions options = plan.options(dest).withLockWait(lockWait);
         PgTools checked = plan.tools(sourceMajor);
         // The post-data section reads the same snapshot: dump it while the pre-data applies and tables copy.
         postData.start(options.withSection(DumpSection.POST_DATA));
@@ -195,7 +195,8 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public void copySchemaAfter(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
         copyLargeObjects(dest);
-        postData.apply(plan.options(dest).withSection(DumpSection.POST_DATA), indexBuilder(dest), split.parallelism(),
+        postData.apply(plan.options(dest).withLockWait(lockWait).withSection(DumpSection.POST_DATA), indexBuilder(dest),
+                split.parallelism(),
                 dest);
         copySequences(dest);
     }

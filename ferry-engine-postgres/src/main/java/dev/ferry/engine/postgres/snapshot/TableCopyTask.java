@@ -194,7 +194,7 @@ final class TableCopyTask {
     private CopyResult attempt(TableInfo table, CopyPoints.Lease point, IndexPlan plan, CopyProgress progress) {
         long started = context.clock().millis();
         TableRef ref = table.ref();
-        CopyMeter meter = new CopyMeter(progress, context.clock(), PROGRESS_INTERVAL_MILLIS);
+        CopyMeter meter = new CopyMeter(givingWay(progress, ref), context.clock(), PROGRESS_INTERVAL_MILLIS);
         Connection src = context.sessions().source(point.point(), ref);
         Connection dst;
         try {
@@ -283,6 +283,19 @@ final class TableCopyTask {
             throw new LaterPointNeeded(now);
         }
         return seen.orElse("");
+    }
+
+    /**
+     * {@code progress}, whose reports stop the copy once it must give way: rows the server sent before its session
+     * was ended may still be buffered on the way, and reading them on would only delay the copy's new start.
+     */
+    private CopyProgress givingWay(CopyProgress progress, TableRef ref) {
+        return (rows, bytes) -> {
+            if (context.yields().marked(ref)) {
+                throw new GaveWay();
+            }
+            progress.copied(rows, bytes);
+        };
     }
 
     /** The table's indexes as the copy's point has them, read in its transaction. */
