@@ -74,6 +74,8 @@ final class TableProgress implements CopyProgress {
     @Override
     public void yielded(String waiter) {
         write(ObjectState.YIELDED, 0, 0, null);
+        // The copy starts over: its first report shows it copying again at once.
+        lastWrite = Instant.MIN;
         if (signals != null) {
             signals.yielded(subject(), waiter);
         }

@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.catalog;
 
 import dev.ferry.core.model.TableRef;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,23 +33,38 @@ public final class IndexCatalog {
                 ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')
               LEFT JOIN pg_catalog.pg_tablespace s ON s.oid = x.reltablespace
              WHERE t.relkind = 'r' AND i.indisvalid AND i.indisready AND i.indislive
-               AND coalesce(k.contype, 'i') <> 'x' AND %s
+               AND coalesce(k.contype, 'i') <> 'x' AND %s%%s
              ORDER BY n.nspname, t.relname, x.relname""".formatted(UserObjects.USER_SCHEMA);
 
     private IndexCatalog() {}
 
     /** The buildable indexes of every user table, by table, each table's in name order. */
     public static Map<TableRef, List<IndexDef>> indexes(Connection c) throws SQLException {
-        Map<TableRef, List<IndexDef>> byTable = new HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
-            while (rs.next()) {
-                TableRef table = new TableRef(rs.getString(1), rs.getString(2));
-                IndexDef.Constraint constraint = rs.getString(7) == null ? null : new IndexDef.Constraint(
-                        rs.getLong(6), rs.getString(7), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10));
-                IndexDef index = new IndexDef(table, rs.getLong(3), rs.getString(4), rs.getString(5), constraint,
-                        rs.getString(11), rs.getBoolean(12), rs.getBoolean(13), statistics(rs.getString(14)));
-                byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(index);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY.formatted(""))) {
+            return read(rs);
+        }
+    }
+
+    /** The buildable indexes of {@code table}, in name order. */
+    public static List<IndexDef> indexes(Connection c, TableRef table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(QUERY.formatted(" AND n.nspname = ? AND t.relname = ?"))) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return read(rs).getOrDefault(table, List.of());
             }
+        }
+    }
+
+    private static Map<TableRef, List<IndexDef>> read(ResultSet rs) throws SQLException {
+        Map<TableRef, List<IndexDef>> byTable = new HashMap<>();
+        while (rs.next()) {
+            TableRef table = new TableRef(rs.getString(1), rs.getString(2));
+            IndexDef.Constraint constraint = rs.getString(7) == null ? null : new IndexDef.Constraint(
+                    rs.getLong(6), rs.getString(7), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10));
+            IndexDef index = new IndexDef(table, rs.getLong(3), rs.getString(4), rs.getString(5), constraint,
+                    rs.getString(11), rs.getBoolean(12), rs.getBoolean(13), statistics(rs.getString(14)));
+            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(index);
         }
         return byTable;
     }

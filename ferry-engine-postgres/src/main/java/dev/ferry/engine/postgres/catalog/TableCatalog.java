@@ -104,6 +104,70 @@ public final class TableCatalog {
         return found ? Optional.of(columns) : Optional.empty();
     }
 
+    /**
+     * What the copy of {@code table} depends on, as one text: its storage (a rewrite or TRUNCATE gives it a new
+     * file, which an older snapshot sees empty) and its columns (name, type, modifier, NOT NULL, dropped). Two
+     * sessions reading different snapshots get different texts when the table changed in between. Empty when
+     * the table does not exist.
+     */
+    public static Optional<String> fingerprint(Connection c, TableRef table) throws SQLException {
+        String sql = "SELECT c.relfilenode || '/' || coalesce((SELECT pg_catalog.string_agg(a.attname || ':' || a.atttypid "
+                + "|| ':' || a.atttypmod || ':' || a.attnotnull || ':' || a.attisdropped, ',' ORDER BY a.attnum) "
+                + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0), '') "
+                + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = ? AND c.relname = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The columns of {@code table} as a definition states them, in table order, dropped ones left out. Types
+     * and expressions name their schemas only when the session's {@code search_path} does not reach them, so
+     * call with an empty one to compare two servers. Empty list when the table does not exist.
+     */
+    public static List<ColumnDefinition> definedColumns(Connection c, TableRef table) throws SQLException {
+        boolean hasGenerated = c.getMetaData().getDatabaseMajorVersion() >= 12;
+        String sql = "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                + "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
+                + (hasGenerated ? "a.attgenerated" : "''") + " FROM pg_catalog.pg_attribute a "
+                + "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                + "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+        List<ColumnDefinition> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String identity = rs.getString(5);
+                    String generated = rs.getString(6);
+                    columns.add(new ColumnDefinition(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                            identity == null || identity.isEmpty() ? ' ' : identity.charAt(0),
+                            generated != null && !generated.isEmpty()));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * A column as its table's definition states it: {@code type} as format_type prints it, {@code expression} the
+     * default or generation expression (null for none), {@code identity} 'a' (always), 'd' (by default) or ' '.
+     */
+    public record ColumnDefinition(String name, String type, boolean notNull, String expression, char identity,
+            boolean generated) {
+        public ColumnDefinition {
+            if (name == null || name.isEmpty() || type == null || type.isEmpty()) {
+                throw new IllegalArgumentException("a column needs a name and a type");
+            }
+        }
+    }
+
     private static List<TableRef> refs(Connection c, String sql) throws SQLException {
         List<TableRef> refs = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {

@@ -69,6 +69,8 @@ final class ApplyLoop {
     private final Map<Integer, Relation> relations = new HashMap<>();
     private final Map<Integer, Long> copiedBefore = new HashMap<>();
     private final Set<TableRef> reportedUnsupported = new HashSet<>();
+    private final SchemaDrift drift;
+    private final Set<Integer> shapeChecked = new HashSet<>();
     private long applied;
     private Instant appliedCommitTime;
     private boolean inTransaction;
@@ -83,6 +85,13 @@ final class ApplyLoop {
     private long lastPing;
 
     ApplyLoop(Settings settings, SlotStream stream, ChangeApplier applier, LagMeter lag, ReplicationListener listener) {
+        this(settings, stream, applier, lag, listener, SchemaDrift.NONE);
+    }
+
+    /** {@code drift} checks each relation's shape against the destination before its first applied change. */
+    ApplyLoop(Settings settings, SlotStream stream, ChangeApplier applier, LagMeter lag, ReplicationListener listener,
+            SchemaDrift drift) {
+        this.drift = drift;
         this.settings = settings;
         this.stream = stream;
         this.applier = applier;
@@ -191,6 +200,7 @@ final class ApplyLoop {
                     applier.forget(r.oid());
                 }
                 relations.put(r.oid(), r);
+                shapeChecked.remove(r.oid());
                 copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
             }
             case Insert i -> {
@@ -229,7 +239,13 @@ final class ApplyLoop {
         if (rel == null) {
             throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
         }
-        return commitLsn < copiedBefore.get(oid) ? null : rel;
+        if (commitLsn < copiedBefore.get(oid)) {
+            return null;
+        }
+        if (shapeChecked.add(oid)) {
+            drift.check(rel);
+        }
+        return rel;
     }
 
     private void apply(Relation rel, Plan plan) {

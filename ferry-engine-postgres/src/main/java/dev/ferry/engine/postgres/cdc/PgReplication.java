@@ -137,7 +137,8 @@ public final class PgReplication implements Replication {
             try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
                 var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock,
                         request.reliability().effectiveStallTimeout());
-                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener).run(from, fromTime);
+                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener,
+                        new SchemaDrift(destination)).run(from, fromTime);
             }
         } catch (SQLException e) {
             throw PgErrors.translate(e, source, "reading the source's replication state");

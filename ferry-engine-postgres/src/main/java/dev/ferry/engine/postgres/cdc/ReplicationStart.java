@@ -54,6 +54,17 @@ public final class ReplicationStart {
         return SlotSnapshot.create(db, slot, false);
     }
 
+    /**
+     * A later consistent point of a continuous job's load in {@code db} (its database set): a TEMPORARY slot
+     * whose exported snapshot a table is read from again after a DDL; changes to that table up to the slot's
+     * position are then skipped. Its name derives from the job's slot {@code jobSlot}. The returned snapshot is
+     * the caller's to close (which drops the slot).
+     */
+    public static SlotSnapshot laterPoint(DatabaseConnection db, String jobSlot) {
+        String temporary = ReplicationNames.temporarySlot(jobSlot, UUID.randomUUID().toString().substring(0, 8));
+        return SlotSnapshot.create(db, temporary, true);
+    }
+
     /** {@code CREATE PUBLICATION}: FOR ALL TABLES for a superuser copying everything, else the selected tables. */
     static String publicationSql(String name, boolean allTables, List<TableRef> tables) {
         String head = "CREATE PUBLICATION " + Dialect.POSTGRESQL.quote(name);

@@ -3,12 +3,14 @@ package dev.ferry.engine.postgres.connect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Session settings that make the text form of values identical on every server, whatever the
  * server, database or role defaults are: needed for text COPY between servers and for comparing
- * content hashes. Also lifts timeouts that would cut a long copy short.
+ * content hashes. Also lifts timeouts that would cut a long copy short. A source session then gets a lock
+ * timeout ({@link #applySource}): Ferry's own statements never queue for long behind another session's lock.
  */
 public final class SessionSettings {
     static final List<String> PORTABLE_TEXT = List.of(
@@ -22,7 +24,31 @@ public final class SessionSettings {
             "SET lock_timeout = 0",
             "SET idle_in_transaction_session_timeout = 0");
 
+    /** The SQLSTATE of a statement cancelled by {@code lock_timeout}. */
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
+
     private SessionSettings() {}
+
+    /**
+     * Settings of a source session: its statements wait at most {@code lockWait} for a lock another session holds
+     * or waits for (SQLSTATE {@value #LOCK_NOT_AVAILABLE} after that), so they never queue long behind a DDL, and
+     * never make the application's statements queue behind them. Call outside any transaction block.
+     */
+    public static void applySource(Connection c, Duration lockWait) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = " + Math.max(1, lockWait.toMillis()));
+        }
+    }
+
+    /** True when {@code e} is a lock timeout (the lock was not granted within the session's lock_timeout). */
+    public static boolean isLockTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && LOCK_NOT_AVAILABLE.equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Settings of a destination session that loads data: a commit does not wait for its WAL to reach

@@ -4,14 +4,16 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.TableRef;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * What one pg_dump run dumps: the section, the snapshot it reads, what the object selection leaves
- * out, and whether ownership, privileges and tablespaces are dropped because the destination lacks
- * the roles or tablespaces they name.
+ * out, whether ownership, privileges and tablespaces are dropped because the destination lacks
+ * the roles or tablespaces they name, and how long pg_dump waits for a table lock ({@code
+ * --lock-wait-timeout}; 0: as long as it takes), so that it never queues long behind a DDL.
  */
 public record DumpOptions(
         DumpSection section,
@@ -19,15 +21,25 @@ public record DumpOptions(
         List<String> excludedSchemas,
         List<TableRef> excludedTables,
         boolean noOwner,
-        boolean noTablespaces) {
+        boolean noTablespaces,
+        long lockWaitMillis) {
 
     public DumpOptions {
         Objects.requireNonNull(section, "section");
+        if (lockWaitMillis < 0) {
+            throw new IllegalArgumentException("the lock wait cannot be negative");
+        }
         if (snapshotId == null || snapshotId.isBlank()) {
             throw new IllegalArgumentException("a snapshot id is required");
         }
         excludedSchemas = List.copyOf(excludedSchemas);
         excludedTables = List.copyOf(excludedTables);
+    }
+
+    /** Options without a lock wait. */
+    public DumpOptions(DumpSection section, String snapshotId, List<String> excludedSchemas, List<TableRef> excludedTables,
+            boolean noOwner, boolean noTablespaces) {
+        this(section, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces, 0);
     }
 
     /**
@@ -49,15 +61,21 @@ public record DumpOptions(
     }
 
     public DumpOptions withSection(DumpSection s) {
-        return new DumpOptions(s, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces);
+        return new DumpOptions(s, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces, lockWaitMillis);
+    }
+
+    /** pg_dump waits at most {@code lockWait} for each table lock, and fails otherwise. */
+    public DumpOptions withLockWait(Duration lockWait) {
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces,
+                Math.max(1, lockWait.toMillis()));
     }
 
     public DumpOptions withoutOwnership() {
-        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, true, noTablespaces);
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, true, noTablespaces, lockWaitMillis);
     }
 
     public DumpOptions withoutTablespaces() {
-        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, noOwner, true);
+        return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, noOwner, true, lockWaitMillis);
     }
 
     /**
@@ -94,6 +112,9 @@ public record DumpOptions(
     private List<String> arguments(String format) {
         List<String> args = new ArrayList<>(List.of(format, "--no-password", "--section=" + section.option(),
                 "--snapshot=" + snapshotId, "--no-subscriptions"));
+        if (lockWaitMillis > 0) {
+            args.add("--lock-wait-timeout=" + lockWaitMillis);
+        }
         if (noOwner) {
             args.add("--no-owner");
             args.add("--no-privileges");

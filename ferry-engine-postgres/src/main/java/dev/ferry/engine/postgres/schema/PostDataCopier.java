@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ public final class PostDataCopier {
             Path remainder = dir.resolve("remainder.sql");
             List<String> dump = new ArrayList<>(List.of(tools.pgDump().toString()));
             dump.addAll(options.archiveArguments(archive));
-            run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
+            dumpRetryingLockWaits(dump, source);
             run(List.of(tools.pgRestore().toString(), "--list", "--file=" + listing, archive.toString()), null, null,
                     "pg_restore --list");
             Files.write(selected, TocFilter.without(Files.readAllLines(listing, StandardCharsets.UTF_8), excluded),
@@ -97,6 +98,29 @@ public final class PostDataCopier {
                         + "java.io.tmpdir").formatted(source.database(), io.getMessage()), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /** Runs pg_dump, again (after a pause) when it gave up waiting for a table lock, a few times. */
+    private void dumpRetryingLockWaits(List<String> dump, DatabaseConnection source) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
+                return;
+            } catch (FerryException e) {
+                if (attempt >= SchemaCopier.LOCK_ATTEMPTS || !ToolFailure.lockTimeout(e.getMessage())) {
+                    throw e;
+                }
+                log.atInfo().addKeyValue("database", source.database()).addKeyValue("section", "post-data")
+                        .addKeyValue("attempt", attempt).log("pg_dump waited too long for a table lock; trying again");
+                try {
+                    Thread.sleep(SchemaCopier.LOCK_BACKOFF.delay(attempt, ThreadLocalRandom.current()));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new FerryException(ErrorCode.CANCELLED, "Interrupted while dumping the post-data schema of "
+                            + "database " + source.database(), interrupted);
+                }
+            }
         }
     }
 

@@ -5,7 +5,10 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.core.fault.Backoff;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaCopier {
     private static final Logger log = LoggerFactory.getLogger(SchemaCopier.class);
+
+    /** How often a dump that gave up waiting for a table lock runs, and the pauses between runs. */
+    static final int LOCK_ATTEMPTS = 6;
+    static final Backoff LOCK_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private final PgTools tools;
 
@@ -45,6 +52,15 @@ public final class SchemaCopier {
         ProcessPipe.Outcome outcome;
         try {
             outcome = ProcessPipe.run(dump, psql);
+            // pg_dump gave up waiting for a table lock (a DDL holds or waits for it): nothing was applied; again.
+            for (int attempt = 1; attempt < LOCK_ATTEMPTS && outcome.producerExit() != 0 && !outcome.consumerStoppedFirst()
+                    && ToolFailure.lockTimeout(outcome.producerErrors()); attempt++) {
+                Duration pause = LOCK_BACKOFF.delay(attempt, ThreadLocalRandom.current());
+                log.atInfo().addKeyValue("database", source.database()).addKeyValue("section", section)
+                        .addKeyValue("attempt", attempt).log("pg_dump waited too long for a table lock; trying again");
+                Thread.sleep(pause);
+                outcome = ProcessPipe.run(dump, psql);
+            }
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s or %s: %s; check the PostgreSQL "
                     + "client tools installation").formatted(tools.pgDump(), tools.psql(), e.getMessage()), e);

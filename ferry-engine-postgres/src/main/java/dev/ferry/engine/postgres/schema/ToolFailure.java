@@ -12,6 +12,13 @@ final class ToolFailure {
 
     private ToolFailure() {}
 
+    /** True when pg_dump gave up waiting for a table lock ({@code --lock-wait-timeout}): worth trying again. */
+    static boolean lockTimeout(String stderr) {
+        String s = stderr.toLowerCase(Locale.ROOT);
+        return s.contains("lock timeout") || s.contains("could not obtain lock")
+                || s.contains("statement timeout") && s.contains("lock table");
+    }
+
     static ErrorCode classify(String stderr) {
         String s = stderr.toLowerCase(Locale.ROOT);
         if (s.contains("password authentication failed") || s.contains("no pg_hba.conf entry")

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * The indexes built with each table's data, read once from the snapshot on first use: those of the
- * copied tables, keyed by table. The post-data section leaves exactly these out. Thread-safe.
+ * copied tables, keyed by table. The post-data section (dumped at the snapshot) leaves exactly these out
+ * ({@link #planned}). A table copy tells the plan which indexes the table has at the end of its copy
+ * ({@link #replace}: an index created or dropped meanwhile), and those are the ones built. Thread-safe.
  */
 final class IndexPlan {
     private final ExportedSnapshot snapshot;
@@ -25,6 +27,7 @@ final class IndexPlan {
     private final Supplier<Set<TableRef>> tables;
     private final ReentrantLock lock = new ReentrantLock();
     private Map<TableRef, List<IndexDef>> byTable;
+    private final Map<TableRef, List<IndexDef>> replaced = new java.util.concurrent.ConcurrentHashMap<>();
 
     IndexPlan(ExportedSnapshot snapshot, DatabaseConnection source, Supplier<Set<TableRef>> tables) {
         this.snapshot = snapshot;
@@ -32,14 +35,35 @@ final class IndexPlan {
         this.tables = tables;
     }
 
+    /** The indexes of {@code table} to build: as its copy last saw them, else as the snapshot has them. */
     List<IndexDef> of(TableRef table) {
-        return load().getOrDefault(table, List.of());
+        List<IndexDef> seen = replaced.get(table);
+        return seen != null ? seen : load().getOrDefault(table, List.of());
     }
 
+    /** The indexes to build, of every table. */
     List<IndexDef> all() {
+        List<IndexDef> all = new ArrayList<>();
+        load().forEach((table, planned) -> all.addAll(replaced.getOrDefault(table, planned)));
+        replaced.forEach((table, seen) -> {
+            if (!load().containsKey(table)) {
+                all.addAll(seen);
+            }
+        });
+        return all;
+    }
+
+    /** The indexes as the snapshot has them: those the post-data section leaves out. */
+    List<IndexDef> planned() {
         List<IndexDef> all = new ArrayList<>();
         load().values().forEach(all::addAll);
         return all;
+    }
+
+    /** {@code table}'s indexes as its copy saw them at its end. */
+    void replace(TableRef table, List<IndexDef> indexes) {
+        load();
+        replaced.put(table, List.copyOf(indexes));
     }
 
     private Map<TableRef, List<IndexDef>> load() {

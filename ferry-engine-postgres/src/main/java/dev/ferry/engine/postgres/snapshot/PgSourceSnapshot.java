@@ -26,10 +26,13 @@ import dev.ferry.engine.postgres.schema.SchemaCopier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,10 +45,13 @@ import org.slf4j.LoggerFactory;
  * (one-time jobs). Schema travels through pg_dump sections, rows through COPY sessions that import the
  * snapshot; each table's indexes are built right after its rows, and the post-data section is dumped
  * in the background meanwhile. {@link #copyTable} is safe from several threads; each call uses its own
- * sessions, which later calls reuse.
+ * sessions, which later calls reuse, each reading its table in a transaction of its own that ends with the
+ * table's copy. A {@link LockWatcher} makes a copy give way to a session that waits for its lock (a DDL),
+ * and such a table is read again from a later point ({@link CopyPoints}).
  */
 public final class PgSourceSnapshot implements SourceSnapshot {
     private static final Logger log = LoggerFactory.getLogger(PgSourceSnapshot.class);
+    private static final Duration MIN_WAITER_BOUND = Duration.ofSeconds(30);
 
     private final DatabaseConnection source;
     private final ObjectSelection selection;
@@ -59,6 +65,13 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final Semaphore indexPermits;
     private final PostDataStep postData;
     private final SessionPool sessions;
+    private final Duration lockWait;
+    private final boolean yieldToDdl;
+    private final CopyPoints points;
+    private final Yields yields = new Yields();
+    private final CurrentCatalog now;
+    private final Map<TableRef, CopyProgress> inFlight = new ConcurrentHashMap<>();
+    private final LockWatcher watcher;
     private volatile List<TableInfo> tables;
 
     private PgSourceSnapshot(DatabaseConnection source, SnapshotOptions options, ExportedSnapshot snapshot,
@@ -77,7 +90,25 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         String publication = options.forReplication() ? names(options, source.database()).publication() : null;
         this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> publication == null
                 ? Set.of() : snapshot.withConnection(c -> PublicationCatalog.objects(c, publication), "reading publications"));
-        this.sessions = new SessionPool(snapshot, 2 * split.parallelism());
+        this.lockWait = options.reliability().effectiveLockWait();
+        this.yieldToDdl = options.reliability().effectiveYieldToDdl();
+        this.sessions = new SessionPool(source, lockWait, 2 * split.parallelism());
+        this.points = new CopyPoints(snapshot, options.forReplication()
+                ? () -> laterSlotPoint(source, names(options, source.database()).slot(), lockWait)
+                : () -> ExportedSnapshot.export(source, lockWait));
+        this.now = new CurrentCatalog(source, lockWait);
+        this.watcher = new LockWatcher(source, sessions, yields, yieldToDdl, lockWait,
+                (table, waiter) -> {
+                    CopyProgress p = inFlight.get(table);
+                    if (p != null) {
+                        p.blocking(waiter);
+                    }
+                }).start();
+    }
+
+    private static ExportedSnapshot laterSlotPoint(DatabaseConnection source, String jobSlot, Duration lockWait) {
+        SlotSnapshot slot = ReplicationStart.laterPoint(source, jobSlot);
+        return ExportedSnapshot.held(source, slot.snapshotId(), slot, lockWait, slot.start());
     }
 
     private static dev.ferry.core.spi.engine.ReplicationObjects names(SnapshotOptions options, String database) {
@@ -95,14 +126,14 @@ public final class PgSourceSnapshot implements SourceSnapshot {
             SlotSnapshot slot = ReplicationStart.begin(db, options.jobName(), names(options, database),
                     options.selection(), options.resumingReplication());
             try {
-                snapshot = ExportedSnapshot.adopt(db, slot.snapshotId(), slot);
+                snapshot = ExportedSnapshot.adopt(db, slot.snapshotId(), slot, options.reliability().effectiveLockWait());
             } catch (RuntimeException e) {
                 slot.close();
                 throw e;
             }
             start = slot.start();
         } else {
-            snapshot = ExportedSnapshot.export(db);
+            snapshot = ExportedSnapshot.export(db, options.reliability().effectiveLockWait());
         }
         try {
             int major = snapshot.withConnection(c -> c.getMetaData().getDatabaseMajorVersion(), "reading the version");
@@ -139,7 +170,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
-        DumpOptions options = plan.options(dest);
+        DumpOptions options = plan.options(dest).withLockWait(lockWait);
         PgTools checked = plan.tools(sourceMajor);
         // The post-data section reads the same snapshot: dump it while the pre-data applies and tables copy.
         postData.start(options.withSection(DumpSection.POST_DATA));
@@ -149,15 +180,28 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
-        var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock);
-        return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes.of(table.ref()), progress);
+        var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock, points, yields, now,
+                waiterBound(), yieldToDdl);
+        inFlight.put(table.ref(), progress);
+        try {
+            return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes, progress);
+        } finally {
+            inFlight.remove(table.ref());
+        }
+    }
+
+    /** How long a copy that gave way waits for the other session's transaction before it starts over anyway. */
+    private Duration waiterBound() {
+        Duration tenfold = lockWait.multipliedBy(10);
+        return tenfold.compareTo(MIN_WAITER_BOUND) > 0 ? tenfold : MIN_WAITER_BOUND;
     }
 
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
         copyLargeObjects(dest);
-        postData.apply(plan.options(dest).withSection(DumpSection.POST_DATA), indexBuilder(dest), split.parallelism(),
+        postData.apply(plan.options(dest).withLockWait(lockWait).withSection(DumpSection.POST_DATA), indexBuilder(dest),
+                split.parallelism(),
                 dest);
         copySequences(dest);
     }
@@ -199,8 +243,11 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public void close() {
         try {
+            watcher.close();
             postData.close();
             sessions.close();
+            now.close();
+            points.close();
         } finally {
             snapshot.close();
         }

@@ -69,7 +69,7 @@ final class PostDataStep implements AutoCloseable {
 
     private PostDataCopier.Prepared prepare(DumpOptions options) {
         Set<CatalogObject> excluded = new HashSet<>(skipped.get());
-        for (IndexDef index : plan.all()) {
+        for (IndexDef index : plan.planned()) {
             excluded.add(new CatalogObject(CatalogObject.PG_CLASS, index.oid()));
             if (index.constraint() != null) {
                 excluded.add(new CatalogObject(CatalogObject.PG_CONSTRAINT, index.constraint().oid()));

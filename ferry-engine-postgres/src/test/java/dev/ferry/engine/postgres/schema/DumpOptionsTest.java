@@ -61,4 +61,15 @@ class DumpOptionsTest {
         assertThat(options.arguments()).noneMatch(a -> a.startsWith("--host") || a.startsWith("--dbname")
                 || a.startsWith("--username") || a.startsWith("-h") || a.startsWith("-d"));
     }
+
+    @Test
+    void waitsForTableLocksAtMostTheLockWait() {
+        var options = new DumpOptions(DumpSection.PRE_DATA, "snap", List.of(), List.of(), false, false)
+                .withLockWait(java.time.Duration.ofSeconds(2));
+        assertThat(options.arguments()).contains("--lock-wait-timeout=2000");
+        assertThat(options.withSection(DumpSection.POST_DATA).withoutOwnership().arguments())
+                .contains("--lock-wait-timeout=2000");
+        assertThat(new DumpOptions(DumpSection.PRE_DATA, "snap", List.of(), List.of(), false, false).arguments())
+                .noneMatch(a -> a.startsWith("--lock-wait-timeout"));
+    }
 }
