@@ -95,6 +95,11 @@ public final class MySqlSnapshot implements SourceSnapshot {
                 }).start();
     }
 
+    /** The tables whose copies are running (or start over at the next point). */
+    java.util.Set<TableRef> tablesInFlight() {
+        return java.util.Set.copyOf(inFlight.keySet());
+    }
+
     @Override
     public String database() {
         return view.database();

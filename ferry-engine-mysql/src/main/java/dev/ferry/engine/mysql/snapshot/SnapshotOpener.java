@@ -115,19 +115,31 @@ public final class SnapshotOpener {
             var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
             int parallel = pool.size();
             java.util.concurrent.atomic.AtomicInteger epochs = new java.util.concurrent.atomic.AtomicInteger();
+            var started = new java.util.concurrent.atomic.AtomicReference<MySqlSnapshot>();
+            WorkerPool workers = pool;
             java.util.function.Supplier<WorkerPool.Epoch> nextPoint = () -> {
                 try (Connection c = connector.open(source, database, MySqlConnector.Role.SOURCE)) {
                     // The definitions are read under the global read lock, so that they are those of the new point:
-                    // a DDL committed later is in the binlog after the point's position.
+                    // a DDL committed later is in the binlog after the point's position. The tables whose copies
+                    // start over are also read (no rows) before the lock ends, so that the new point's transaction
+                    // holds their metadata locks from the start: a DDL on one of them now waits where the watcher
+                    // sees it, instead of slipping in before the copy's first read and missing the new definition.
                     java.util.Map<TableRef, dev.ferry.engine.mysql.schema.TableSchema> read = new java.util.HashMap<>();
-                    ConsistentPoint.Opened next = point.open(parallel, c,
-                            w -> read.putAll(SchemaReader.read(w.getFirst(), database, tables, options.selection()).tables()));
+                    java.util.Set<TableRef> held = started.get() == null ? java.util.Set.of() : started.get().tablesInFlight();
+                    ConsistentPoint.Opened next = point.open(parallel, c, w -> {
+                        read.putAll(SchemaReader.read(w.getFirst(), database, tables, options.selection()).tables());
+                        for (TableRef t : held) {
+                            Sql.execute(w.getFirst(), "SELECT 1 FROM " + D.quote(t.schema(), t.table()) + " LIMIT 0");
+                        }
+                    });
+                    held.forEach(workers::touch);
                     return epoch(epochs.incrementAndGet(), next, read);
                 } catch (SQLException e) {
                     throw SqlErrors.map(e, source, "open a new consistent snapshot of database " + D.quote(database));
                 }
             };
             MySqlSnapshot snapshot = new MySqlSnapshot(view, pool, tableLock[0], copy, connector);
+            started.set(snapshot);
             snapshot.watch(source, options, nextPoint, tables);
             done = true;
             return snapshot;
