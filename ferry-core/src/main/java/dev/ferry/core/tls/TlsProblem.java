@@ -60,7 +60,9 @@ public enum TlsProblem {
                 return Optional.of(SERVER_WITHOUT_TLS);
             }
             if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
-                    || m.contains("pkix path") || m.contains("unable to find valid certification path")) {
+                    || m.contains("pkix path") || m.contains("unable to find valid certification path")
+                    // MariaDB Connector/J, when the certificate is not trusted and no MitM-proof login can vouch for it
+                    || m.contains("self signed certificates") || m.contains("mitm-proof")) {
                 untrusted = true;
             }
         }
