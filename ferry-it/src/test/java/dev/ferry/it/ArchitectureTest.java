@@ -55,7 +55,7 @@ class ArchitectureTest {
     @Test
     void coreDependsOnNothingButTheJdkAndSlf4j() {
         noClasses().that().resideInAPackage("dev.ferry.core..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("dev.ferry.core..", "java..", "org.slf4j..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.ferry.core..", "java..", "javax..", "org.slf4j..")
                 .check(main);
     }
 

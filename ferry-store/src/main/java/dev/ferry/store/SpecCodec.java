@@ -9,13 +9,18 @@ import dev.ferry.core.model.ConnectionSpec;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.ManagedInstance;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.model.TlsOptions;
 import dev.ferry.store.secret.SecretBox;
 import java.util.TreeMap;
 
 /**
  * A connection profile's spec as JSON, with every secret sealed by the {@link SecretBox} for its
  * profile ({@code connectionProfiles/NAME} is the associated data): the JSON never holds a password in
- * clear, and a sealed value copied into another profile's row does not open. Null fields are written as
+ * clear, and a sealed value copied into another profile's row does not open. The TLS material (CA
+ * certificate, client certificate and key) is sealed too, so that no one who can write the store can swap
+ * in a CA of theirs. A connection without {@code sslMode} was stored before new profiles defaulted to
+ * {@code require}, and keeps {@code prefer}. Null fields are written as
  * JSON null and read back as null. Thread-safe.
  */
 final class SpecCodec {
@@ -102,7 +107,11 @@ final class SpecCodec {
         node.put("username", c.username());
         node.put("password", sealer.seal(c.password()));
         node.put("database", c.database());
-        node.put("sslMode", c.sslMode());
+        node.put("sslMode", c.sslMode().id());
+        node.put("caCertificate", sealer.seal(Secret.of(c.tls().caCertificate())));
+        node.put("clientCertificate", sealer.seal(Secret.of(c.tls().clientCertificate())));
+        node.put("clientKey", sealer.seal(c.tls().clientKey()));
+        node.put("allowPublicKeyRetrieval", c.tls().allowPublicKeyRetrieval());
         return node;
     }
 
@@ -128,9 +137,18 @@ final class SpecCodec {
         if (!CONNECTION.equals(node.path("kind").asText()) || !node.path("port").isInt()) {
             throw JsonColumns.unreadable(owner, null);
         }
+        // Rows written before TLS modes had a default hold none: they keep what that meant (prefer).
+        TlsMode mode = TlsMode.parse(text(node, "sslMode"));
+        var tls = new TlsOptions(reveal(sealer.open(text(node, "caCertificate"), owner)),
+                reveal(sealer.open(text(node, "clientCertificate"), owner)), sealer.open(text(node, "clientKey"), owner),
+                node.path("allowPublicKeyRetrieval").asBoolean(false));
         return new DatabaseConnection(EngineKind.valueOf(node.path("engine").asText()), text(node, "host"),
                 node.path("port").intValue(), text(node, "username"), sealer.open(text(node, "password"), owner),
-                text(node, "database"), text(node, "sslMode"));
+                text(node, "database"), mode == null ? TlsMode.LEGACY_DEFAULT : mode, tls);
+    }
+
+    private static String reveal(Secret secret) {
+        return secret == null ? null : secret.reveal();
     }
 
     private ManagedInstance managed(JsonNode node, String owner, Sealer sealer) {

@@ -10,6 +10,8 @@ import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.ConnectionSpec;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.model.TlsOptions;
 import dev.ferry.core.model.JobError;
 import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobObject;
@@ -564,6 +566,46 @@ abstract class StoreContract {
 
         assertThat(read.startTime()).isEqualTo(Instant.parse("2025-06-30T23:59:59.123456Z"));
         assertThat(read.updateTime()).isEqualTo(Columns.stored(nanos));
+    }
+
+    @Test
+    void tlsCertificatesAndTheClientKeyAreStoredSealedAndRoundTrip() throws Exception {
+        String certificate = resource("tls/client.crt.pem");
+        String key = resource("tls/client.key.pem");
+        var tls = new TlsOptions(certificate, certificate, new Secret(key), true);
+        var spec = pgConnection("pw").withTls(TlsMode.VERIFY_CA, tls);
+        store.insertProfile(profile("tls", spec));
+
+        String json = rawSpec("tls");
+
+        assertThat(json).doesNotContain("BEGIN CERTIFICATE").doesNotContain("BEGIN PRIVATE KEY")
+                .contains("\"caCertificate\":\"v2:").contains("\"clientKey\":\"v2:").contains("\"sslMode\":\"verify-ca\"");
+        DatabaseConnection read = store.findProfile("tls").orElseThrow().connection();
+        assertThat(read).isEqualTo(spec);
+        assertThat(read.tls().clientKey().reveal()).isEqualTo(key);
+    }
+
+    @Test
+    void aConnectionStoredWithoutATlsModeKeepsPreferAndNewOnesDefaultToRequire() throws SQLException {
+        var spec = new DatabaseConnection(EngineKind.POSTGRESQL, "pg.example", 5432, "ferry", null, null, (String) null);
+        assertThat(spec.sslMode()).isEqualTo(TlsMode.REQUIRE);
+        store.insertProfile(profile("old", spec));
+        var row = (com.fasterxml.jackson.databind.node.ObjectNode) JsonColumns.parse(rawSpec("old"), "test");
+        row.remove("sslMode");
+        row.remove("caCertificate");
+        row.remove("clientCertificate");
+        row.remove("clientKey");
+        row.remove("allowPublicKeyRetrieval");
+
+        setRawSpec("old", row.toString());
+
+        assertThat(store.findProfile("old").orElseThrow().connection().sslMode()).isEqualTo(TlsMode.PREFER);
+    }
+
+    static String resource(String name) throws java.io.IOException {
+        try (var in = StoreContract.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test

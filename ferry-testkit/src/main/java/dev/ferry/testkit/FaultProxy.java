@@ -73,8 +73,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** {@code server} reached through this proxy: same credentials and database, the proxy's address. */
     public DatabaseConnection through(DatabaseConnection server) {
-        return new DatabaseConnection(server.engine(), InetAddress.getLoopbackAddress().getHostAddress(), port(),
-                server.username(), server.password(), server.database(), server.sslMode());
+        return server.withAddress(InetAddress.getLoopbackAddress().getHostAddress(), port());
     }
 
     /** Connections open now. */

@@ -56,9 +56,24 @@ public final class CreateProfileCommand extends FerryCall {
     @Option(names = "--database", paramLabel = "DB", description = "Existing server: database to connect to (default: the engine's)")
     String database;
 
-    @Option(names = "--ssl-mode", paramLabel = "MODE",
-            description = "Existing server: disable, prefer (default), require, verify-ca or verify-full")
+    @Option(names = "--ssl-mode", paramLabel = "MODE", description = "Existing server: TLS mode disable, prefer, "
+            + "require (default), verify-ca or verify-full (MySQL's DISABLED ... VERIFY_IDENTITY too)")
     String sslMode;
+
+    @Option(names = "--ssl-ca", paramLabel = "FILE",
+            description = "Existing server: PEM file of the CA certificate(s) that sign the server's certificate")
+    Path sslCa;
+
+    @Option(names = "--ssl-cert", paramLabel = "FILE", description = "Existing server: PEM file of a client certificate")
+    Path sslCert;
+
+    @Option(names = "--ssl-key", paramLabel = "FILE",
+            description = "Existing server: the client certificate's unencrypted PKCS#8 PEM key (kept sealed like passwords)")
+    Path sslKey;
+
+    @Option(names = "--allow-public-key-retrieval",
+            description = "Existing MySQL server: let an unverified connection fetch the server's RSA key (caching_sha2_password)")
+    boolean allowPublicKeyRetrieval;
 
     @Option(names = "--version", paramLabel = "MAJOR", description = "Managed: major version such as 16 or 10.11 (default: the newest available)")
     String version;
@@ -126,15 +141,36 @@ public final class CreateProfileCommand extends FerryCall {
         if (database != null) {
             server.put("database", database);
         }
-        if (sslMode != null) {
-            server.putObject("ssl").put("mode", sslMode);
+        if (sslMode != null || sslCa != null || sslCert != null || sslKey != null || allowPublicKeyRetrieval) {
+            ObjectNode ssl = server.putObject("ssl");
+            if (sslMode != null) {
+                ssl.put("mode", sslMode);
+            }
+            putFile(ssl, "caCertificate", sslCa, "--ssl-ca");
+            putFile(ssl, "clientCertificate", sslCert, "--ssl-cert");
+            putFile(ssl, "clientKey", sslKey, "--ssl-key");
+            if (allowPublicKeyRetrieval) {
+                ssl.put("allowPublicKeyRetrieval", true);
+            }
         }
         return body;
     }
 
+    private void putFile(ObjectNode node, String field, Path file, String option) {
+        if (file == null) {
+            return;
+        }
+        try {
+            node.put(field, java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw usage("Cannot read %s %s: %s".formatted(option, file, e.getMessage()));
+        }
+    }
+
     private ObjectNode managedBody() {
         String wrong = host != null ? "--host" : username != null ? "--username" : passwordEnv != null ? "--password-env"
-                : passwordFile != null ? "--password-file" : database != null ? "--database" : sslMode != null ? "--ssl-mode" : null;
+                : passwordFile != null ? "--password-file" : database != null ? "--database" : sslMode != null ? "--ssl-mode"
+                : sslCa != null ? "--ssl-ca" : sslCert != null ? "--ssl-cert" : sslKey != null ? "--ssl-key" : null;
         if (wrong != null) {
             throw usage(wrong + " describes an existing server; a managed instance gets its address from the provisioner");
         }

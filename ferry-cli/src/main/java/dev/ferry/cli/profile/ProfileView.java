@@ -42,7 +42,9 @@ public final class ProfileView {
                     .add("Username", text(c, "username"))
                     .add("Password", c.path("passwordSet").asBoolean() ? "set (never shown)" : "not set")
                     .add("Database", text(c, "database"))
-                    .add("SSL mode", text(c.path("ssl"), "mode"));
+                    .add("TLS mode", text(c.path("ssl"), "mode"))
+                    .add("TLS CA certificate", c.path("ssl").path("caCertificateSet").asBoolean() ? "set" : "none (the JDK's CAs)")
+                    .add("TLS client certificate", c.path("ssl").path("clientCertificateSet").asBoolean() ? "set" : "none");
         }
         return fields.add("Labels", pairs(p.path("labels")))
                 .add("Created", text(p, "createTime"))

@@ -22,7 +22,7 @@ class DatabaseUrlTest {
         assertThat(c.username()).isEqualTo("app");
         assertThat(c.password().reveal()).isEqualTo("s3cret");
         assertThat(c.database()).isEqualTo("orders");
-        assertThat(c.sslMode()).isEqualTo("require");
+        assertThat(c.sslMode()).isEqualTo(dev.ferry.core.model.TlsMode.REQUIRE);
     }
 
     @Test
@@ -33,7 +33,7 @@ class DatabaseUrlTest {
         assertThat(c.username()).isEqualTo("postgres");
         assertThat(c.password()).isNull();
         assertThat(c.database()).isNull();
-        assertThat(c.sslMode()).isNull();
+        assertThat(c.sslMode()).as("the default").isEqualTo(dev.ferry.core.model.TlsMode.REQUIRE);
     }
 
     @Test

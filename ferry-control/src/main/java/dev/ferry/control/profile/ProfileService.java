@@ -12,6 +12,7 @@ import dev.ferry.core.model.ManagedInstance;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Operation;
 import dev.ferry.core.model.ProfileState;
+import dev.ferry.core.model.TlsMode;
 import dev.ferry.core.spi.provision.Instance;
 import dev.ferry.core.spi.provision.InstanceSpec;
 import dev.ferry.store.Store;
@@ -90,6 +91,8 @@ public final class ProfileService implements AutoCloseable {
                 ProfileState.CREATING, managed.withEndpoint(null), null, now, now);
         requireNew(profile.name());
         var provisioner = provisioners.get(managed.provisioner());
+        // Flags and the like are refused now, with 400, rather than by the background creation.
+        provisioner.check(instanceSpec(profile.name(), managed));
         store.insertProfile(profile);
         Operation op = operations.begin("create", target(profile.name()), requestId,
                 "creating %s instance".formatted(managed.engine().id()));
@@ -100,8 +103,7 @@ public final class ProfileService implements AutoCloseable {
     private void provision(ConnectionProfile profile, ManagedInstance managed, String operation,
             dev.ferry.core.spi.provision.Provisioner provisioner) {
         try {
-            Instance instance = provisioner.create(new InstanceSpec(profile.name(), managed.engine(), managed.version(),
-                    managed.port(), managed.databaseFlags(), managed.rootPassword()));
+            Instance instance = provisioner.create(instanceSpec(profile.name(), managed));
             var ready = profile.with(ProfileState.READY, managed.withEndpoint(instance.endpoint()), null, clock.instant());
             store.updateProfile(ready);
             log.atInfo().addKeyValue("profile", profile.name()).addKeyValue("port", instance.endpoint().port())
@@ -114,6 +116,11 @@ public final class ProfileService implements AutoCloseable {
             failProvisioning(profile, operation, new JobError(ErrorCode.INTERNAL,
                     "Creating the instance for profile %s failed unexpectedly; see the server log".formatted(profile.name())), e);
         }
+    }
+
+    private static InstanceSpec instanceSpec(String name, ManagedInstance managed) {
+        return new InstanceSpec(name, managed.engine(), managed.version(), managed.port(), managed.databaseFlags(),
+                managed.rootPassword());
     }
 
     private void failProvisioning(ConnectionProfile profile, String operation, JobError error, Exception cause) {
@@ -130,7 +137,8 @@ public final class ProfileService implements AutoCloseable {
                 ConnectionProfile current = get(name);
                 var spec = current.spec();
                 boolean connectionChange = patch.host() != null || patch.port() != null || patch.username() != null
-                        || patch.password() != null || patch.database() != null || patch.sslMode() != null;
+                        || patch.password() != null || patch.database() != null || patch.sslMode() != null
+                        || patch.tls() != null;
                 if (connectionChange) {
                     if (!(spec instanceof DatabaseConnection c)) {
                         throw new FerryException(ErrorCode.INVALID_ARGUMENT,
@@ -138,8 +146,10 @@ public final class ProfileService implements AutoCloseable {
                     }
                     var changed = new DatabaseConnection(c.engine(), or(patch.host(), c.host()), or(patch.port(), c.port()),
                             or(patch.username(), c.username()), or(patch.password(), c.password()),
-                            or(patch.database(), c.database()), or(patch.sslMode(), c.sslMode()));
+                            or(patch.database(), c.database()), or(TlsMode.parse(patch.sslMode()), c.sslMode()),
+                            or(patch.tls(), c.tls()));
                     ProfileUsers.requireNoUnfinishedJob(store, name, c, changed);
+                    requirePasswordToMove(name, c, changed, patch);
                     engines.get(changed.engine()).probe(changed);
                     spec = changed;
                 }
@@ -212,6 +222,29 @@ public final class ProfileService implements AutoCloseable {
                             .log("could not start managed instance; jobs using it will fail until it runs");
                 }
             }
+        }
+    }
+
+    /**
+     * A profile pointed at another server, or at another user, gets its password again: the stored one was
+     * given for the server and user it was stored with, and must never be sent anywhere else.
+     */
+    private static void requirePasswordToMove(String name, DatabaseConnection current, DatabaseConnection changed,
+            ProfilePatch patch) {
+        List<String> moved = new java.util.ArrayList<>();
+        if (!current.host().equals(changed.host())) {
+            moved.add("host");
+        }
+        if (current.port() != changed.port()) {
+            moved.add("port");
+        }
+        if (!current.username().equals(changed.username())) {
+            moved.add("username");
+        }
+        if (!moved.isEmpty() && patch.password() == null && current.password() != null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("Changing the %s of connection profile %s needs its "
+                    + "password again: send the password with the change (the stored one is never sent to another "
+                    + "server or user)").formatted(String.join(", ", moved), name));
         }
     }
 

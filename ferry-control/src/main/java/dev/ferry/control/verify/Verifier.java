@@ -12,8 +12,10 @@ import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.ProfileState;
 import dev.ferry.core.model.Severity;
+import dev.ferry.core.model.TlsMode;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ServerInfo;
+import dev.ferry.core.tls.TlsProblem;
 import dev.ferry.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,8 @@ public final class Verifier {
         }
         DatabaseConnection source = sourceProfile.connection();
         DatabaseConnection destination = destinationProfile.connection();
+        checkTls(sourceProfile, "source", findings);
+        checkTls(destinationProfile, "destination", findings);
         ServerInfo sourceInfo = probe(engine, source, "source", findings);
         ServerInfo destinationInfo = probe(engine, destination, "destination", findings);
         if (sourceInfo == null || destinationInfo == null) {
@@ -178,10 +182,34 @@ public final class Verifier {
         return profile;
     }
 
+    /** A WARNING when the profile's connections do not verify the server's certificate (modes below verify-ca). */
+    private static void checkTls(ConnectionProfile profile, String role, List<Finding> findings) {
+        DatabaseConnection c = profile.connection();
+        if (c.sslMode().verifiesCertificate()) {
+            return;
+        }
+        String exposure = c.sslMode() == TlsMode.REQUIRE
+                ? "the connection is encrypted but the server's certificate is not verified"
+                : c.sslMode() == TlsMode.PREFER
+                        ? "the connection is encrypted only if the server offers TLS, and its certificate is not verified"
+                        : "the connection is not encrypted";
+        findings.add(new Finding("TLS_NOT_VERIFIED", Severity.WARNING, ("The %s profile %s reaches %s with TLS mode %s: %s, "
+                + "so a machine in between could pose as the server and read the password and the data")
+                .formatted(role, profile.name(), c.display(), c.sslMode(), exposure),
+                "Give the profile the CA certificate that signed the server's certificate and the TLS mode verify-full",
+                profile.name()));
+    }
+
     private static ServerInfo probe(Engine engine, DatabaseConnection server, String role, List<Finding> findings) {
         try {
             return engine.probe(server);
         } catch (FerryException e) {
+            var tls = TlsProblem.of(e);
+            if (tls.isPresent()) {
+                findings.add(new Finding(tls.get().findingCode(), Severity.ERROR, e.getMessage(),
+                        "In the %s profile: %s".formatted(role, tls.get().remedy()), role));
+                return null;
+            }
             String code = switch (e.code()) {
                 case UNAUTHENTICATED -> "AUTHENTICATION_FAILURE";
                 case PERMISSION_DENIED -> "INSUFFICIENT_PRIVILEGES";

@@ -4,22 +4,28 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * How to reach a database server. {@code password} may be null (trust or peer authentication);
- * {@code database} may be null (connect to the engine's default database). {@code sslMode} is the
- * libpq-style mode ({@code disable, prefer, require, verify-ca, verify-full}); null means prefer.
- * {@link #toString()} and {@link #display()} never reveal the password.
+ * How to reach a database server. {@code host} is a host name or an IP address (IPv6 with or without
+ * brackets, kept without), nothing else: no port, path or parameters, which would otherwise reach a
+ * connection URL. {@code password} may be null (trust or peer authentication); {@code database} may be
+ * null (connect to the engine's default database). {@code sslMode} null means {@link TlsMode#DEFAULT};
+ * {@code tls} null means {@link TlsOptions#NONE}. {@link #toString()} and {@link #display()} never reveal
+ * the password or the client key.
  */
 public record DatabaseConnection(
-        EngineKind engine, String host, int port, String username, Secret password, String database, String sslMode)
+        EngineKind engine, String host, int port, String username, Secret password, String database, TlsMode sslMode,
+        TlsOptions tls)
         implements ConnectionSpec {
+
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}\\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     public DatabaseConnection {
         Objects.requireNonNull(engine, "engine");
-        if (host == null || host.isBlank()) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A host is required");
-        }
+        host = checkedHost(host);
         if (port < 1 || port > 65535) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "Port %d is not between 1 and 65535".formatted(port));
         }
@@ -29,26 +35,68 @@ public record DatabaseConnection(
         if (database != null && database.isBlank()) {
             database = null;
         }
-        if (sslMode != null && sslMode.isBlank()) {
-            sslMode = null;
-        }
+        sslMode = sslMode == null ? TlsMode.DEFAULT : sslMode;
+        tls = tls == null ? TlsOptions.NONE : tls;
+    }
+
+    /** A connection with a TLS mode given as text (libpq or MySQL names; null: the default) and no certificates. */
+    public DatabaseConnection(
+            EngineKind engine, String host, int port, String username, Secret password, String database, String sslMode) {
+        this(engine, host, port, username, password, database, TlsMode.parse(sslMode), null);
     }
 
     public DatabaseConnection withDatabase(String db) {
-        return new DatabaseConnection(engine, host, port, username, password, db, sslMode);
+        return new DatabaseConnection(engine, host, port, username, password, db, sslMode, tls);
     }
 
     public DatabaseConnection withPassword(Secret secret) {
-        return new DatabaseConnection(engine, host, port, username, secret, database, sslMode);
+        return new DatabaseConnection(engine, host, port, username, secret, database, sslMode, tls);
+    }
+
+    /** The same server reached at another address (a proxy in front of it), with the same credentials and TLS. */
+    public DatabaseConnection withAddress(String newHost, int newPort) {
+        return new DatabaseConnection(engine, newHost, newPort, username, password, database, sslMode, tls);
+    }
+
+    public DatabaseConnection withTls(TlsMode mode, TlsOptions options) {
+        return new DatabaseConnection(engine, host, port, username, password, database, mode, options);
     }
 
     /** A URL-like text that identifies the server without credentials, for messages and logs. */
     public String display() {
-        return "%s://%s@%s:%d%s".formatted(engine.id(), username, host, port, database == null ? "" : "/" + database);
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return "%s://%s@%s:%d%s".formatted(engine.id(), username, h, port, database == null ? "" : "/" + database);
     }
 
     @Override
     public String toString() {
         return display();
+    }
+
+    /**
+     * {@code host} if it is a host name, an IPv4 address or an IPv6 literal (brackets removed); otherwise
+     * INVALID_ARGUMENT.
+     */
+    public static String checkedHost(String host) {
+        if (host == null || host.isBlank()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A host is required");
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean valid = h.indexOf(':') >= 0 ? IPV6.matcher(h).matches() && isIpv6Literal(h) : HOST_NAME.matcher(h).matches();
+        if (!valid || h.length() != host.length() && h.indexOf(':') < 0) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("Host '%s' is not a host name or an IP address; give only "
+                    + "the name or address, and the port, database and TLS settings in their own fields").formatted(host));
+        }
+        return h;
+    }
+
+    private static boolean isIpv6Literal(String text) {
+        try {
+            // A literal with ':' is parsed, never looked up.
+            return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address
+                    || text.startsWith("::ffff:");
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

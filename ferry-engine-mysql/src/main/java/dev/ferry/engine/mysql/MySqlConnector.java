@@ -4,12 +4,14 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.model.TlsOptions;
+import dev.ferry.core.process.PrivateDirectory;
+import dev.ferry.core.tls.ClientTls;
+import dev.ferry.core.tls.TlsProblem;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,34 +37,32 @@ public final class MySqlConnector {
     /** What a connection is for: destination sessions may send LOAD DATA LOCAL streams. */
     public enum Role { SOURCE, DESTINATION }
 
-    /** Servers that refused TLS when the profile said "prefer", by host:port. */
-    private final Set<String> withoutTls = ConcurrentHashMap.newKeySet();
-
     /**
-     * Opens a connection to {@code server} and selects {@code database} when not null.
+     * Opens a connection to {@code server} and selects {@code database} when not null. TLS follows the profile's
+     * mode for this connection alone: {@code prefer} tries TLS and goes on without it only when the server offers
+     * none; no mode ever downgrades a later connection.
      *
-     * @throws FerryException UNAVAILABLE, UNAUTHENTICATED, NOT_FOUND or PERMISSION_DENIED as the server answers
+     * @throws FerryException UNAVAILABLE, UNAUTHENTICATED, NOT_FOUND or PERMISSION_DENIED as the server answers;
+     *     FAILED_PRECONDITION when TLS fails (the message says why: untrusted certificate, wrong host name, no TLS)
      */
     public Connection open(DatabaseConnection server, String database, Role role) {
         String doing = database == null ? "connect" : "open database " + Dialect.MYSQL.quote(database);
-        String mode = sslMode(server.sslMode());
-        String key = server.host() + ":" + server.port();
-        boolean prefer = "prefer".equals(mode);
+        TlsMode mode = server.sslMode();
         try {
             Connection c;
-            if (prefer && !withoutTls.contains(key)) {
+            if (mode == TlsMode.PREFER) {
                 try {
-                    c = connect(server, "trust", role);
+                    c = connect(server, TlsMode.REQUIRE, role);
                 } catch (SQLException e) {
-                    if (!isTlsRefused(e)) {
+                    if (TlsProblem.of(e).orElse(null) != TlsProblem.SERVER_WITHOUT_TLS) {
                         throw e;
                     }
-                    withoutTls.add(key);
-                    log.atDebug().addKeyValue("server", key).log("server does not offer TLS; sslMode=prefer continues without it");
-                    c = connect(server, "disable", role);
+                    log.atDebug().addKeyValue("server", server.host() + ":" + server.port())
+                            .log("server does not offer TLS; sslMode=prefer continues without it for this connection");
+                    c = connect(server, TlsMode.DISABLE, role);
                 }
             } else {
-                c = connect(server, prefer ? "disable" : mode, role);
+                c = connect(server, mode, role);
             }
             try {
                 Sql.execute(c, "SET SESSION time_zone = '+00:00', SESSION sql_mode = '" + BASELINE_SQL_MODE + "'");
@@ -79,16 +79,22 @@ public final class MySqlConnector {
         }
     }
 
-    private static Connection connect(DatabaseConnection server, String sslMode, Role role) throws SQLException {
+    private static Connection connect(DatabaseConnection server, TlsMode mode, Role role) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", server.username());
         if (server.password() != null) {
             p.setProperty("password", server.password().reveal());
         }
         p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_MS));
-        p.setProperty("sslMode", sslMode);
-        // MySQL 8's caching_sha2_password needs the server's RSA key when the channel is not verified TLS.
-        if (!sslMode.startsWith("verify")) {
+        p.setProperty("sslMode", driverMode(mode));
+        TlsOptions tls = server.tls();
+        if (mode.verifiesCertificate() && tls.caCertificate() != null) {
+            // The driver trusts exactly these certificates, given as text: nothing is written to disk.
+            p.setProperty("serverSslCert", tls.caCertificate());
+        }
+        // MySQL 8's caching_sha2_password fetches the server's RSA key when the channel is not verified TLS, which a
+        // man in the middle could answer with its own: only when the profile allows it explicitly.
+        if (mode.verifiesCertificate() || tls.allowPublicKeyRetrieval()) {
             p.setProperty("allowPublicKeyRetrieval", "true");
         }
         p.setProperty("allowLocalInfile", Boolean.toString(role == Role.DESTINATION));
@@ -103,11 +109,37 @@ public final class MySqlConnector {
         p.setProperty("tcpKeepInterval", "10");
         p.setProperty("tcpKeepCount", "3");
         String host = server.host().indexOf(':') >= 0 ? "[" + server.host() + "]" : server.host();
-        Connection c = DRIVER.connect("jdbc:mariadb://" + host + ":" + server.port() + "/", p);
+        String url = "jdbc:mariadb://" + host + ":" + server.port() + "/";
+        if (mode == TlsMode.DISABLE || !tls.hasClientCertificate()) {
+            return connect(url, p, server);
+        }
+        // The driver reads a client key only from a key store file: one owner-only file for the handshake.
+        try (PrivateDirectory files = PrivateDirectory.create()) {
+            char[] password = randomPassword();
+            var out = new java.io.ByteArrayOutputStream();
+            ClientTls.clientKeyStore(tls, password).store(out, password);
+            p.setProperty("keyStore", files.write("client.p12", out.toByteArray()).toString());
+            p.setProperty("keyStorePassword", new String(password));
+            p.setProperty("keyStoreType", "PKCS12");
+            return connect(url, p, server);
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "The client certificate of the profile for %s cannot be used: %s".formatted(server.display(), e.getMessage()), e);
+        }
+    }
+
+    private static Connection connect(String url, Properties p, DatabaseConnection server) throws SQLException {
+        Connection c = DRIVER.connect(url, p);
         if (c == null) {
             throw new SQLException("the MariaDB driver did not accept the URL for " + server.display());
         }
         return c;
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
     }
 
     /**
@@ -118,22 +150,13 @@ public final class MySqlConnector {
         c.setNetworkTimeout(Runnable::run, 0);
     }
 
-    /** Maps the libpq-style mode to the driver's; the driver cannot fall back by itself, {@link #open} does. */
-    static String sslMode(String mode) {
-        String m = mode == null ? "prefer" : mode.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "disable", "allow" -> "disable";
-            case "prefer" -> "prefer";
-            case "require" -> "trust";
-            case "verify-ca" -> "verify-ca";
-            case "verify-full" -> "verify-full";
-            default -> throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "Unknown sslMode '%s'; use disable, prefer, require, verify-ca or verify-full".formatted(mode));
+    /** The MariaDB driver's name for {@code mode}; prefer is done by {@link #open}, one connection at a time. */
+    static String driverMode(TlsMode mode) {
+        return switch (mode) {
+            case DISABLE -> "disable";
+            case PREFER, REQUIRE -> "trust";
+            case VERIFY_CA -> "verify-ca";
+            case VERIFY_FULL -> "verify-full";
         };
-    }
-
-    private static boolean isTlsRefused(SQLException e) {
-        String m = e.getMessage();
-        return e.getErrorCode() <= 0 && m != null && m.toLowerCase(Locale.ROOT).contains("ssl not enabled");
     }
 }

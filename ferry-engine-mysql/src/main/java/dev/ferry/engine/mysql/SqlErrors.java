@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.tls.TlsProblem;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -33,6 +34,11 @@ public final class SqlErrors {
     public static FerryException map(SQLException e, DatabaseConnection server, String doing) {
         String where = "MySQL/MariaDB at %s:%d".formatted(server.host(), server.port());
         String detail = serverMessage(e);
+        var tls = TlsProblem.of(e);
+        if (tls.isPresent()) {
+            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to %s (mode %s) failed: %s; %s"
+                    .formatted(where, server.sslMode(), tls.get().what(), tls.get().remedy()), e);
+        }
         return switch (e.getErrorCode()) {
             case ACCESS_DENIED -> new FerryException(ErrorCode.UNAUTHENTICATED,
                     "%s refused the login of user '%s'; check the user name and password".formatted(where, server.username()), e);

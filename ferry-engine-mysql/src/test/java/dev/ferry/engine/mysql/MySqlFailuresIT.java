@@ -67,8 +67,7 @@ class MySqlFailuresIT {
             port = free.getLocalPort();
         }
         DatabaseConnection admin = my.superuser();
-        DatabaseConnection nowhere = new DatabaseConnection(admin.engine(), "127.0.0.1", port, admin.username(),
-                admin.password(), null, admin.sslMode());
+        DatabaseConnection nowhere = admin.withAddress("127.0.0.1", port).withDatabase(null);
         Throwable failure = catchThrowable(() -> connector.open(nowhere, null, MySqlConnector.Role.SOURCE).close());
 
         assertThat(failure).isInstanceOf(FerryException.class);

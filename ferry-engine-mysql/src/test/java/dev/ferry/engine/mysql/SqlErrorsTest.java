@@ -53,9 +53,8 @@ class SqlErrorsTest {
 
     @Test
     void mapsLibpqSslModesToTheDriversModes() {
-        assertThat(MySqlConnector.sslMode(null)).isEqualTo("prefer");
-        assertThat(MySqlConnector.sslMode("disable")).isEqualTo("disable");
-        assertThat(MySqlConnector.sslMode("require")).isEqualTo("trust");
-        assertThat(MySqlConnector.sslMode("verify-full")).isEqualTo("verify-full");
+        assertThat(MySqlConnector.driverMode(dev.ferry.core.model.TlsMode.DISABLE)).isEqualTo("disable");
+        assertThat(MySqlConnector.driverMode(dev.ferry.core.model.TlsMode.REQUIRE)).isEqualTo("trust");
+        assertThat(MySqlConnector.driverMode(dev.ferry.core.model.TlsMode.VERIFY_FULL)).isEqualTo("verify-full");
     }
 }

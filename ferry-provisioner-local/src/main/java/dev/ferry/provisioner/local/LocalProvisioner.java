@@ -6,6 +6,8 @@ import dev.ferry.core.Secret;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.model.TlsOptions;
 import dev.ferry.core.spi.provision.Instance;
 import dev.ferry.core.spi.provision.InstanceSpec;
 import dev.ferry.core.spi.provision.InstanceStatus;
@@ -19,6 +21,8 @@ import dev.ferry.provisioner.local.postgres.PostgresDriver;
 import dev.ferry.provisioner.local.postgres.ZonkyBinaries;
 import dev.ferry.provisioner.local.process.Ports;
 import dev.ferry.provisioner.local.process.RunAs;
+import dev.ferry.provisioner.local.tls.InstanceCa;
+import dev.ferry.provisioner.local.tls.InstanceTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +55,7 @@ public final class LocalProvisioner implements Provisioner {
     private final InstancePlacement placement;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final PortReservations ports = new PortReservations();
+    private final InstanceTls tls;
 
     public LocalProvisioner(LocalSettings settings) {
         this(settings, Clock.systemUTC());
@@ -59,6 +64,7 @@ public final class LocalProvisioner implements Provisioner {
     public LocalProvisioner(LocalSettings settings, Clock clock) {
         this.settings = settings;
         this.placement = new InstancePlacement(settings.home());
+        this.tls = new InstanceTls(new InstanceCa(settings.tlsDir()), clock);
         var readiness = new Readiness(clock, settings.startTimeout());
         var zonky = new ZonkyBinaries(settings.cacheDir(), settings.mavenRepository());
         drivers.put(EngineKind.POSTGRESQL,
@@ -71,14 +77,19 @@ public final class LocalProvisioner implements Provisioner {
     }
 
     @Override
-    public Instance create(InstanceSpec spec) {
-        ServerDriver driver = drivers.get(spec.engine());
-        driver.checkFlags(spec.flags());
+    public void check(InstanceSpec spec) {
+        drivers.get(spec.engine()).checkFlags(spec.flags());
         if (spec.rootPassword() != null && spec.rootPassword().reveal().isBlank()) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "The root password of instance %s is empty; give one or leave it unset for a generated one"
                             .formatted(spec.name()));
         }
+    }
+
+    @Override
+    public Instance create(InstanceSpec spec) {
+        check(spec);
+        ServerDriver driver = drivers.get(spec.engine());
         return locked(spec.name(), () -> {
             Path dir = instanceDir(spec.name());
             if (Files.exists(dir)) {
@@ -96,7 +107,9 @@ public final class LocalProvisioner implements Provisioner {
                         placed.dataDir(), placed.runDir(), null);
                 record.store(dir);
                 Secret password = spec.rootPassword() != null ? spec.rootPassword() : Passwords.generate();
-                record = record.withVersion(driver.create(record, password));
+                driver.initialize(record, password);
+                secure(driver, record);
+                record = record.withVersion(driver.start(record));
                 record.store(dir);
                 log.atInfo().addKeyValue("instance", spec.name()).addKeyValue("engine", spec.engine().id())
                         .addKeyValue("version", record.version()).addKeyValue("port", port)
@@ -125,6 +138,7 @@ public final class LocalProvisioner implements Provisioner {
             if (!driver.running(record)) {
                 requireData(record);
                 Ports.requireFree(record.port());
+                secure(driver, record);
                 record = record.withVersion(driver.start(record));
                 record.store(instanceDir(name));
                 log.atInfo().addKeyValue("instance", name).addKeyValue("port", record.port()).log("instance started");
@@ -197,6 +211,18 @@ public final class LocalProvisioner implements Provisioner {
         });
     }
 
+    /** Gives the instance its TLS certificate (issued when missing or ending), unless the settings turn TLS off. */
+    private void secure(ServerDriver driver, InstanceRecord record) {
+        if (settings.tls()) {
+            tls.ensure(driver.tlsDirectory(record), record.runAs(), record.name());
+        }
+    }
+
+    /** The CA whose certificate every TLS instance of this provisioner presents a certificate from. */
+    public InstanceCa certificateAuthority() {
+        return tls.ca();
+    }
+
     private InstanceStatus statusOf(InstanceRecord record) {
         if (!Files.isDirectory(record.dataDir())) {
             return InstanceStatus.MISSING;
@@ -204,9 +230,17 @@ public final class LocalProvisioner implements Provisioner {
         return drivers.get(record.engine()).running(record) ? InstanceStatus.RUNNING : InstanceStatus.STOPPED;
     }
 
-    private static Instance describe(InstanceRecord record, Secret password, InstanceStatus status) {
+    /**
+     * The instance and how to reach it: over TLS verified against Ferry's CA and the certificate's name
+     * 127.0.0.1 when the instance has its certificate, else (TLS turned off in the settings) in plain text.
+     */
+    private Instance describe(InstanceRecord record, Secret password, InstanceStatus status) {
+        boolean secured = Files.isDirectory(record.dataDir()) && InstanceTls.present(drivers.get(record.engine())
+                .tlsDirectory(record));
         var endpoint = new DatabaseConnection(record.engine(), "127.0.0.1", record.port(),
-                record.engine().defaultSuperuser(), password, null, null);
+                record.engine().defaultSuperuser(), password, null,
+                secured ? TlsMode.VERIFY_FULL : TlsMode.DISABLE,
+                secured ? new TlsOptions(tls.ca().certificate(), null, null, false) : null);
         return new Instance(record.name(), endpoint, record.version(), status, record.dataDir(), record.logFile());
     }
 

@@ -10,6 +10,8 @@ import dev.ferry.core.model.ConnectionSpec;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.ManagedInstance;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.model.TlsOptions;
 import dev.ferry.server.http.Times;
 import java.util.Map;
 
@@ -36,7 +38,32 @@ public record ProfileJson(
             String host, Integer port, String username, String password, Boolean passwordSet, String database,
             SslJson ssl) {}
 
-    public record SslJson(String mode) {}
+    /**
+     * TLS to the server: {@code mode} (disable, prefer, require, verify-ca, verify-full, or MySQL's names; new
+     * profiles default to require), the CA certificate, a client certificate and its unencrypted PKCS#8 key (PEM
+     * text, input only: answers say {@code caCertificateSet}, {@code clientCertificateSet}), and
+     * {@code allowPublicKeyRetrieval} (MySQL, for unverified connections only when set).
+     */
+    public record SslJson(String mode, String caCertificate, String clientCertificate, String clientKey,
+            Boolean allowPublicKeyRetrieval, Boolean caCertificateSet, Boolean clientCertificateSet) {
+
+        public SslJson(String mode) {
+            this(mode, null, null, null, null, null, null);
+        }
+
+        static SslJson of(DatabaseConnection c) {
+            return new SslJson(c.sslMode().id(), null, null, null, c.tls().allowPublicKeyRetrieval(),
+                    c.tls().caCertificate() != null, c.tls().hasClientCertificate());
+        }
+
+        /** The certificates and options of this input, or null when it names none (only the mode, or nothing). */
+        TlsOptions options() {
+            if (caCertificate == null && clientCertificate == null && clientKey == null && allowPublicKeyRetrieval == null) {
+                return null;
+            }
+            return new TlsOptions(caCertificate, clientCertificate, Secret.of(clientKey), Boolean.TRUE.equals(allowPublicKeyRetrieval));
+        }
+    }
 
     /** An instance Ferry creates. {@code rootPassword} is input only; {@code endpoint} output only. */
     public record ManagedJson(
@@ -54,7 +81,7 @@ public record ProfileJson(
         switch (profile.spec()) {
             case DatabaseConnection c -> {
                 var json = new ConnectionJson(c.host(), c.port(), c.username(), null, c.password() != null,
-                        c.database(), c.sslMode() == null ? null : new SslJson(c.sslMode()));
+                        c.database(), SslJson.of(c));
                 if (c.engine() == EngineKind.POSTGRESQL) {
                     postgresql = json;
                 } else {
@@ -104,7 +131,7 @@ public record ProfileJson(
             return new ProfilePatch(displayName, labels, null, null, null, null, null, null);
         }
         return new ProfilePatch(displayName, labels, c.host(), c.port(), c.username(), Secret.of(c.password()),
-                c.database(), c.ssl() == null ? null : c.ssl().mode());
+                c.database(), c.ssl() == null ? null : c.ssl().mode(), c.ssl() == null ? null : c.ssl().options());
     }
 
     private ConnectionSpec spec() {
@@ -128,6 +155,6 @@ public record ProfileJson(
 
     private static DatabaseConnection connection(EngineKind engine, ConnectionJson c, int port) {
         return new DatabaseConnection(engine, c.host(), port, c.username(), Secret.of(c.password()), c.database(),
-                c.ssl() == null ? null : c.ssl().mode());
+                c.ssl() == null ? null : TlsMode.parse(c.ssl().mode()), c.ssl() == null ? null : c.ssl().options());
     }
 }

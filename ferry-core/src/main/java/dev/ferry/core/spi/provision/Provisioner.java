@@ -11,6 +11,12 @@ import java.util.Optional;
  * Thread-safe.
  */
 public interface Provisioner {
+    /**
+     * Refuses, with INVALID_ARGUMENT naming the offending setting, a spec this provisioner would not create
+     * (a flag outside its allowlist, say), without side effects; {@link #create} checks the same.
+     */
+    default void check(InstanceSpec spec) {}
+
     /** Creates, configures and starts a new instance; its endpoint carries the superuser password. */
     Instance create(InstanceSpec spec);
 

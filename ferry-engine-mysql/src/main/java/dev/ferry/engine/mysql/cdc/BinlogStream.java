@@ -4,9 +4,13 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.TlsMode;
+import dev.ferry.core.tls.ClientTls;
 import dev.ferry.core.model.Position.BinlogPosition;
 import java.io.IOException;
-import java.util.Locale;
+import java.net.SocketException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,19 @@ final class BinlogStream implements AutoCloseable {
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
         client.setConnectTimeout(10_000);
         client.setSSLMode(sslMode(source.sslMode()));
+        if (source.sslMode() != TlsMode.DISABLE) {
+            // The profile's CA and client certificate, in memory; the library checks the host name in VERIFY_IDENTITY.
+            SSLSocketFactory tls = ClientTls.context(source.sslMode(), source.tls()).getSocketFactory();
+            client.setSslSocketFactory(socket -> {
+                try {
+                    return (SSLSocket) tls.createSocket(socket, source.host(), source.port(), true);
+                } catch (IOException e) {
+                    SocketException failure = new SocketException("TLS to " + source.host() + ":" + source.port() + " failed");
+                    failure.initCause(e);
+                    throw failure;
+                }
+            });
+        }
         client.setEventDeserializer(ExactRowsDeserializers.create());
         if (byGtid) {
             client.setGtidSet(from.gtids());
@@ -145,14 +162,14 @@ final class BinlogStream implements AutoCloseable {
         }
     }
 
-    static SSLMode sslMode(String mode) {
-        String m = mode == null ? "prefer" : mode.toLowerCase(Locale.ROOT);
-        return switch (m) {
-            case "disable", "allow" -> SSLMode.DISABLED;
-            case "require" -> SSLMode.REQUIRED;
-            case "verify-ca" -> SSLMode.VERIFY_CA;
-            case "verify-full" -> SSLMode.VERIFY_IDENTITY;
-            default -> SSLMode.PREFERRED;
+    /** The library's mode: PREFERRED upgrades to TLS when the server offers it, for this connection only. */
+    static SSLMode sslMode(TlsMode mode) {
+        return switch (mode) {
+            case DISABLE -> SSLMode.DISABLED;
+            case PREFER -> SSLMode.PREFERRED;
+            case REQUIRE -> SSLMode.REQUIRED;
+            case VERIFY_CA -> SSLMode.VERIFY_CA;
+            case VERIFY_FULL -> SSLMode.VERIFY_IDENTITY;
         };
     }
 }

@@ -1,20 +1,18 @@
 package dev.ferry.engine.postgres.connect;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.TlsMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Opens pgjdbc connections. The password travels only as a connection property, never in the URL,
- * so the URL can be logged. Stateless and thread-safe; callers close what they open.
+ * so the URL can be logged; TLS follows the profile's mode with its certificates held in memory
+ * ({@link PgTlsFactory}). Stateless and thread-safe; callers close what they open.
  */
 public final class PgConnector {
     /** The maintenance database used when a connection names none. */
@@ -23,8 +21,6 @@ public final class PgConnector {
     static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** How long a read may wait for the server's next byte (the default stall timeout of a job). */
     public static final java.time.Duration STALL_TIMEOUT = dev.ferry.core.model.ReliabilityConfig.DEFAULT_STALL_TIMEOUT;
-    private static final Set<String> SSL_MODES =
-            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     private PgConnector() {}
 
@@ -85,7 +81,12 @@ public final class PgConnector {
         if (server.password() != null) {
             props.setProperty("password", server.password().reveal());
         }
-        props.setProperty("sslmode", sslMode(server.sslMode()));
+        // The mode as libpq means it, per connection: prefer falls back to plain text for that one connection
+        // only, when the server offers no TLS; require never does.
+        props.setProperty("sslmode", server.sslMode().id());
+        if (server.sslMode() != TlsMode.DISABLE) {
+            PgTlsFactory.configure(props, server.sslMode(), server.tls());
+        }
         props.setProperty("ApplicationName", "ferry");
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
@@ -95,19 +96,5 @@ public final class PgConnector {
         props.setProperty("socketTimeout", Long.toString(STALL_TIMEOUT.toSeconds()));
         props.setProperty("tcpKeepAlive", "true");
         return props;
-    }
-
-    /** The libpq/pgjdbc TLS mode for a connection's setting; null means {@code prefer}. */
-    public static String sslMode(String configured) {
-        if (configured == null) {
-            return "prefer";
-        }
-        String mode = configured.trim().toLowerCase(Locale.ROOT);
-        if (!SSL_MODES.contains(mode)) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "TLS mode '%s' is not one of disable, allow, prefer, require, verify-ca, verify-full"
-                            .formatted(configured));
-        }
-        return mode;
     }
 }

@@ -4,6 +4,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.tls.TlsProblem;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -27,6 +28,11 @@ public final class PgErrors {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = server.host() + ":" + server.port();
         String detail = scrub(shortMessage(e), server.password());
+        var tls = TlsProblem.of(e);
+        if (tls.isPresent()) {
+            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to PostgreSQL at %s (mode %s) failed: %s; %s"
+                    .formatted(where, server.sslMode(), tls.get().what(), tls.get().remedy()), e);
+        }
         if (state.startsWith("08") || state.equals("57P03") || state.equals("53300") || state.isEmpty()
                 && hasNetworkCause(e)) {
             String reason = scrub(networkReason(e), server.password());

@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.schema;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.process.ChildEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,7 +103,9 @@ public record PgTools(Path pgDump, Path psql, int major, String version) {
 
     private static String versionOf(Path program) {
         try {
-            Process p = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true);
+            ChildEnvironment.applyTo(builder.environment(), null);
+            Process p = builder.start();
             try (InputStream in = p.getInputStream()) {
                 String out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -4,6 +4,7 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.process.PrivateDirectory;
 import dev.ferry.engine.postgres.catalog.CatalogObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,30 +155,32 @@ public final class PostDataCopier {
     private void run(List<String> command, DatabaseConnection source, DatabaseConnection destination, String doing) {
         ProcessBuilder pb = new ProcessBuilder(command);
         DatabaseConnection server = source != null ? source : destination;
-        if (server != null) {
-            SchemaCopier.environment(pb.environment(), server);
-        } else {
-            pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        }
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         int exit;
         String errors;
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s: %s; check the PostgreSQL client "
-                    + "tools installation").formatted(command.getFirst(), e.getMessage()), e);
-        }
-        try {
-            StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
-            exit = p.waitFor();
-            errors = stderr.text();
-        } catch (InterruptedException e) {
-            // Ending psql mid-script makes the server roll its transaction back.
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new FerryException(ErrorCode.CANCELLED, "Interrupted while " + doing, e);
+        try (PrivateDirectory files = PrivateDirectory.create()) {
+            if (server != null) {
+                ToolEnvironment.connectTo(pb.environment(), server, files, "server", tools.major());
+            } else {
+                ToolEnvironment.none(pb.environment());
+            }
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s: %s; check the PostgreSQL "
+                        + "client tools installation").formatted(command.getFirst(), e.getMessage()), e);
+            }
+            try {
+                StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
+                exit = p.waitFor();
+                errors = stderr.text();
+            } catch (InterruptedException e) {
+                // Ending psql mid-script makes the server roll its transaction back.
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.CANCELLED, "Interrupted while " + doing, e);
+            }
         }
         List<Secret> secrets = server == null || server.password() == null ? List.of() : List.of(server.password());
         if (exit != 0) {

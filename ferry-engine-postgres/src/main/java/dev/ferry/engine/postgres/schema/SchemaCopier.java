@@ -6,12 +6,12 @@ import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.core.fault.Backoff;
+import dev.ferry.core.process.PrivateDirectory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Copies one pg_dump section from a source database into a destination database: {@code pg_dump}
  * piped into {@code psql --single-transaction -v ON_ERROR_STOP=1}, so a section is applied entirely or
  * not at all. psql (not JDBC) applies the script because plain dumps contain psql meta-commands
- * ({@code \restrict}). Passwords reach the tools through {@code PGPASSWORD}, never the command line.
+ * ({@code \restrict}). The tools get a minimal environment; passwords and certificates reach them through
+ * owner-only files deleted after the call ({@link ToolEnvironment}), never the environment or the command line.
  * Thread-safe.
  */
 public final class SchemaCopier {
@@ -42,15 +43,15 @@ public final class SchemaCopier {
         dumpCommand.add(tools.pgDump().toString());
         dumpCommand.addAll(options.arguments());
         ProcessBuilder dump = new ProcessBuilder(dumpCommand);
-        environment(dump.environment(), source);
         ProcessBuilder psql = new ProcessBuilder(tools.psql().toString(), "--no-psqlrc", "--quiet", "--no-password",
                 "--single-transaction", "--echo-errors", "--set=ON_ERROR_STOP=1");
-        environment(psql.environment(), destination);
 
         String section = options.section().option();
         long started = System.nanoTime();
         ProcessPipe.Outcome outcome;
-        try {
+        try (PrivateDirectory files = PrivateDirectory.create()) {
+            ToolEnvironment.connectTo(dump.environment(), source, files, "source", tools.major());
+            ToolEnvironment.connectTo(psql.environment(), destination, files, "destination", tools.major());
             outcome = ProcessPipe.run(dump, psql);
             // pg_dump gave up waiting for a table lock (a DDL holds or waits for it): nothing was applied; again.
             for (int attempt = 1; attempt < LOCK_ATTEMPTS && outcome.producerExit() != 0 && !outcome.consumerStoppedFirst()
@@ -93,22 +94,6 @@ public final class SchemaCopier {
         if (!outcome.producerErrors().isBlank()) {
             log.atWarn().addKeyValue("database", source.database()).addKeyValue("section", section)
                     .addKeyValue("stderr", ToolFailure.excerpt(outcome.producerErrors(), secrets)).log("pg_dump warned");
-        }
-    }
-
-    /** Connection settings for a client tool; inherited PG* variables are removed so nothing else steers it. */
-    static void environment(Map<String, String> env, DatabaseConnection server) {
-        env.keySet().removeIf(k -> k.startsWith("PG"));
-        env.put("PGHOST", server.host());
-        env.put("PGPORT", Integer.toString(server.port()));
-        env.put("PGUSER", server.username());
-        // The database goes in the environment, where libpq never parses it as a connection string.
-        env.put("PGDATABASE", server.database() == null ? PgConnector.MAINTENANCE_DATABASE : server.database());
-        env.put("PGSSLMODE", PgConnector.sslMode(server.sslMode()));
-        env.put("PGAPPNAME", "ferry");
-        env.put("PGCONNECT_TIMEOUT", "10");
-        if (server.password() != null) {
-            env.put("PGPASSWORD", server.password().reveal());
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.TlsMode;
 import org.junit.jupiter.api.Test;
 
 class PgConnectorTest {
@@ -36,7 +37,8 @@ class PgConnectorTest {
         assertThat(props.getProperty("user")).isEqualTo("ferry");
         assertThat(props.getProperty("password")).isEqualTo("s3cret-pw");
         assertThat(props.getProperty("ApplicationName")).isEqualTo("ferry");
-        assertThat(props.getProperty("sslmode")).isEqualTo("prefer");
+        assertThat(props.getProperty("sslmode")).isEqualTo("require");
+        assertThat(props.getProperty("sslfactory")).isEqualTo(PgTlsFactory.class.getName());
         assertThat(props.getProperty("connectTimeout")).isEqualTo("10");
     }
 
@@ -46,10 +48,19 @@ class PgConnectorTest {
     }
 
     @Test
-    void sslModeIsNormalisedAndValidated() {
-        assertThat(PgConnector.sslMode(null)).isEqualTo("prefer");
-        assertThat(PgConnector.sslMode(" Verify-Full ")).isEqualTo("verify-full");
-        assertThatThrownBy(() -> PgConnector.sslMode("maybe"))
+    void tlsModesAreNormalisedAndValidated() {
+        assertThat(TlsMode.parse(" Verify-Full ")).isEqualTo(TlsMode.VERIFY_FULL);
+        assertThat(TlsMode.parse("VERIFY_IDENTITY")).isEqualTo(TlsMode.VERIFY_FULL);
+        assertThat(TlsMode.parse("REQUIRED")).isEqualTo(TlsMode.REQUIRE);
+        assertThat(TlsMode.parse("disabled")).isEqualTo(TlsMode.DISABLE);
+        assertThatThrownBy(() -> TlsMode.parse("maybe"))
                 .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void aDisabledConnectionHasNoTlsFactoryAndCertificatesStayOutOfTheUrl() {
+        var plain = server.withTls(TlsMode.DISABLE, null);
+        assertThat(PgConnector.properties(plain).getProperty("sslmode")).isEqualTo("disable");
+        assertThat(PgConnector.properties(plain).getProperty("sslfactory")).isNull();
     }
 }

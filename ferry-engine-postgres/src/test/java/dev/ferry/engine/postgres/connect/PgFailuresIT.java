@@ -59,8 +59,7 @@ class PgFailuresIT {
             port = free.getLocalPort();
         }
         DatabaseConnection admin = pg.superuser();
-        DatabaseConnection nowhere = new DatabaseConnection(admin.engine(), "127.0.0.1", port, admin.username(),
-                admin.password(), admin.database(), admin.sslMode());
+        DatabaseConnection nowhere = admin.withAddress("127.0.0.1", port);
         Throwable failure = catchThrowable(() -> PgConnector.open(nowhere).close());
 
         assertThat(failure).isInstanceOf(FerryException.class);

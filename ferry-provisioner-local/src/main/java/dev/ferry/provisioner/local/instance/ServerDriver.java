@@ -18,14 +18,20 @@ public interface ServerDriver {
     /** The binaries for {@code version} (null: newest available): a bin directory or server executable. */
     Path binaries(String version);
 
-    /** Rejects flags this driver sets itself (port, data directory) or cannot pass on. */
+    /** Rejects, with INVALID_ARGUMENT naming it, a flag outside the engine's allowlist or with a value it refuses. */
     void checkFlags(Map<String, String> flags);
 
     /**
-     * Initializes the empty data directory, starts the server, and sets the superuser's password.
-     * Returns the server's version text.
+     * Where the instance's TLS files ({@link dev.ferry.provisioner.local.tls.InstanceTls}) go; the server uses
+     * TLS when they are there at start.
      */
-    String create(InstanceRecord instance, Secret password);
+    Path tlsDirectory(InstanceRecord instance);
+
+    /**
+     * Initializes the empty data directory with the superuser's password already set, so that no one can
+     * log in without it at any moment. Does not start the server.
+     */
+    void initialize(InstanceRecord instance, Secret password);
 
     /** Starts the stopped server and waits until it accepts connections; returns its version text. */
     String start(InstanceRecord instance);

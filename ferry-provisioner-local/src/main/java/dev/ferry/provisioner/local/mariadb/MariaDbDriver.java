@@ -5,6 +5,8 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.process.ChildEnvironment;
+import dev.ferry.core.process.PrivateDirectory;
 import dev.ferry.provisioner.local.instance.InstanceRecord;
 import dev.ferry.provisioner.local.instance.Readiness;
 import dev.ferry.provisioner.local.instance.ServerDriver;
@@ -25,10 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs MariaDB servers: {@code mariadb-install-db}, then {@code mariadbd} as a child process in its own
- * session (so it outlives Ferry), output appended to the server log. The root password is set over the
- * Unix socket with the {@code mariadb} client, the statements fed on standard input and kept out of the
- * binary log. Stopping sends SIGTERM and waits.
+ * Runs MariaDB servers: {@code mariadb-install-db}, which sets the root password during its bootstrap, then
+ * {@code mariadbd} as a child process in its own session (so it outlives Ferry) with a minimal environment,
+ * output appended to the server log. Stopping sends SIGTERM and waits.
  */
 public final class MariaDbDriver implements ServerDriver {
     public static final String OS_USER = "mysql";
@@ -63,21 +64,48 @@ public final class MariaDbDriver implements ServerDriver {
     }
 
     @Override
-    public String create(InstanceRecord instance, Secret password) {
-        var argv = new ArrayList<>(List.of(MariaDbBinaries.installTool().toString(), "--no-defaults",
-                "--datadir=" + instance.dataDir(), "--auth-root-authentication-method=normal", "--skip-test-db"));
-        if (instance.runAs().switchesUser()) {
-            argv.add("--user=" + instance.osUser());
+    public Path tlsDirectory(InstanceRecord instance) {
+        return MariaDbOptions.tlsDirectory(instance);
+    }
+
+    /**
+     * Runs {@code mariadb-install-db}, which bootstraps the system tables with a server that has no network and
+     * no socket; the statements that give root its password run in that same bootstrap ({@code --extra-file},
+     * written owner-only and deleted at once), so root never exists without it once a server listens.
+     */
+    @Override
+    public void initialize(InstanceRecord instance, Secret password) {
+        try (PrivateDirectory work = PrivateDirectory.create()) {
+            Path rootSql = work.write("root.sql", rootPasswordSql(password));
+            var argv = new ArrayList<>(List.of(MariaDbBinaries.installTool().toString(), "--no-defaults",
+                    "--datadir=" + instance.dataDir(), "--auth-root-authentication-method=normal", "--skip-test-db",
+                    "--extra-file=" + rootSql));
+            if (instance.runAs().switchesUser()) {
+                argv.add("--user=" + instance.osUser());
+            }
+            CommandResult install = Command.run("mariadb-install-db", argv, null, INSTALL_TIMEOUT);
+            if (!install.succeeded()) {
+                String tail = install.tail(15).replace(password.reveal(), "***");
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                        "mariadb-install-db failed for instance %s (exit %d); check the data directory %s. Last lines:%n%s"
+                                .formatted(instance.name(), install.exitCode(), instance.dataDir(), tail));
+            }
         }
-        CommandResult install = Command.run("mariadb-install-db", argv, null, INSTALL_TIMEOUT);
-        if (!install.succeeded()) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "mariadb-install-db failed for instance %s (exit %d); check the data directory %s. Last lines:%n%s"
-                            .formatted(instance.name(), install.exitCode(), instance.dataDir(), install.tail(15)));
-        }
-        String version = start(instance);
-        setRootPassword(instance, password);
-        return version;
+    }
+
+    /**
+     * What the bootstrap runs after the system tables: only root at localhost (socket) and 127.0.0.1 (TCP, as
+     * the server skips name resolution) stay, both with the password; anonymous users go. Plain DML on the
+     * grant table, as a bootstrap does not load grants (ALTER USER is refused there).
+     */
+    static String rootPasswordSql(Secret password) {
+        String secret = Dialect.MYSQL.literal(password.reveal());
+        return """
+                DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1'));
+                UPDATE mysql.global_priv SET Priv = JSON_SET(Priv, '$.plugin', 'mysql_native_password',
+                    '$.authentication_string', PASSWORD(%s), '$.password_last_changed', UNIX_TIMESTAMP())
+                    WHERE User = 'root';
+                """.formatted(secret);
     }
 
     @Override
@@ -91,7 +119,9 @@ public final class MariaDbDriver implements ServerDriver {
             instance.runAs().own(logFile);
             var command = new ArrayList<>(List.of("setsid"));
             command.addAll(MariaDbOptions.serverArgs(instance));
-            process = new ProcessBuilder(command)
+            var builder = new ProcessBuilder(command);
+            ChildEnvironment.applyTo(builder.environment(), instance.runAs().home());
+            process = builder
                     .directory(Path.of("/").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -168,27 +198,6 @@ public final class MariaDbDriver implements ServerDriver {
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
                     "Could not read %s of instance %s; check its permissions".formatted(pidFile, instance.name()), e);
-        }
-    }
-
-    private static void setRootPassword(InstanceRecord instance, Secret password) {
-        String secret = Dialect.MYSQL.literal(password.reveal());
-        String sql = """
-                SET sql_log_bin = 0;
-                ALTER USER 'root'@'localhost' IDENTIFIED BY %1$s;
-                CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY %1$s;
-                ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY %1$s;
-                GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-                DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1'));
-                FLUSH PRIVILEGES;
-                """.formatted(secret);
-        var argv = List.of(MariaDbBinaries.client().toString(), "--no-defaults", "--protocol=SOCKET",
-                "--socket=" + MariaDbOptions.socket(instance), "--user=root", "--batch");
-        CommandResult result = Command.run("mariadb", argv, sql, Duration.ofSeconds(60));
-        if (!result.succeeded()) {
-            throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "Could not set the root password of instance %s (mariadb exit %d): %s".formatted(instance.name(),
-                            result.exitCode(), result.tail(5).replace(password.reveal(), "***").replace(secret, "***")));
         }
     }
 }

@@ -1,42 +1,27 @@
 package dev.ferry.provisioner.local.mariadb;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.provisioner.local.instance.InstanceRecord;
 import dev.ferry.provisioner.local.process.RunAs;
+import dev.ferry.provisioner.local.tls.InstanceTls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * The command line of {@code mariadbd}: no option files, Ferry's own options, then the spec's flags as
- * {@code --key=value} (or {@code --key} for an empty value).
+ * The command line of {@code mariadbd}: no option files, Ferry's own options, the spec's flags as
+ * {@code --key=value} (or {@code --key} for an empty value; limited to {@link MariaDbFlags#ALLOWLIST}), then
+ * TLS with the instance's certificate when its files are in the run directory.
  */
 final class MariaDbOptions {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
-    private static final Set<String> RESERVED = Set.of("port", "datadir", "socket", "pid_file", "user",
-            "no_defaults", "defaults_file", "defaults_extra_file", "defaults_group_suffix");
     private static final int MAX_SOCKET_PATH = 100;
 
     private MariaDbOptions() {}
 
+    /** Rejects flags outside {@link MariaDbFlags#ALLOWLIST}. */
     static void check(Map<String, String> flags) {
-        flags.forEach((key, value) -> {
-            String normalized = key.replace('-', '_').toLowerCase(Locale.ROOT);
-            if (!KEY.matcher(key).matches() || RESERVED.contains(normalized)) {
-                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                        "MariaDB flag '%s' is not allowed; use a system variable such as binlog_format (the port is set by the instance's port)"
-                                .formatted(key));
-            }
-            if (value == null || value.contains("\n") || value.contains("\0")) {
-                throw new FerryException(ErrorCode.INVALID_ARGUMENT, "MariaDB flag '%s' needs a one-line value".formatted(key));
-            }
-        });
+        MariaDbFlags.ALLOWLIST.check(flags);
     }
 
     static List<String> serverArgs(InstanceRecord instance) {
@@ -55,7 +40,21 @@ final class MariaDbOptions {
         }
         new TreeMap<>(instance.flags()).forEach((key, value) ->
                 argv.add(value.isEmpty() ? "--" + key : "--" + key + "=" + value));
+        // After the flags, so that none could override them even if the allowlist let one through.
+        Path tls = tlsDirectory(instance);
+        if (InstanceTls.present(tls)) {
+            argv.add("--ssl-cert=" + tls.resolve(InstanceTls.CERTIFICATE));
+            argv.add("--ssl-key=" + tls.resolve(InstanceTls.KEY));
+            argv.add("--ssl-ca=" + tls.resolve(InstanceTls.CA));
+        } else {
+            argv.add("--skip-ssl");
+        }
         return argv;
+    }
+
+    /** Where the instance's TLS files live: its run directory, outside the data directory's databases. */
+    static Path tlsDirectory(InstanceRecord instance) {
+        return instance.runDir();
     }
 
     static Path pidFile(InstanceRecord instance) {

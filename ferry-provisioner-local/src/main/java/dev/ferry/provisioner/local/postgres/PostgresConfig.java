@@ -1,30 +1,26 @@
 package dev.ferry.provisioner.local.postgres;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.provisioner.local.instance.InstanceRecord;
+import dev.ferry.provisioner.local.tls.InstanceTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ferry's settings for a cluster: {@code pg_hba.conf} (password authentication from 127.0.0.1, replication
  * included) and {@code ferry.conf}, included at the end of {@code postgresql.conf} so that
- * {@code ALTER SYSTEM} can still override it, holding the port, the addresses and the spec's flags.
+ * {@code ALTER SYSTEM} can still override it, holding the spec's flags (limited to
+ * {@link PostgresFlags#ALLOWLIST}), then the port, the addresses, and TLS with the instance's certificate
+ * when its files are in the data directory.
  */
 final class PostgresConfig {
     static final String FILE = "ferry.conf";
-    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-    private static final Set<String> RESERVED =
-            Set.of("port", "data_directory", "config_file", "hba_file", "ident_file", "unix_socket_directories");
     private static final int MAX_SOCKET_PATH = 100;
     private static final Logger log = LoggerFactory.getLogger(PostgresConfig.class);
 
@@ -39,19 +35,9 @@ final class PostgresConfig {
 
     private PostgresConfig() {}
 
-    /** Rejects flag names PostgreSQL would not parse and settings Ferry manages itself. */
+    /** Rejects flags outside {@link PostgresFlags#ALLOWLIST}. */
     static void check(Map<String, String> flags) {
-        flags.forEach((key, value) -> {
-            if (!KEY.matcher(key).matches() || RESERVED.contains(key.toLowerCase(java.util.Locale.ROOT))) {
-                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                        "PostgreSQL flag '%s' is not allowed; use a setting name such as wal_level (the port is set by the instance's port)"
-                                .formatted(key));
-            }
-            if (value == null || value.contains("\n") || value.contains("\r")) {
-                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                        "PostgreSQL flag '%s' needs a one-line value".formatted(key));
-            }
-        });
+        PostgresFlags.ALLOWLIST.check(flags);
     }
 
     /** After initdb: replaces pg_hba.conf and includes ferry.conf from postgresql.conf. */
@@ -66,11 +52,17 @@ final class PostgresConfig {
 
     /** Before every start: writes ferry.conf from the instance's port and flags. */
     static void writeSettings(InstanceRecord instance) throws IOException {
-        var settings = new TreeMap<String, String>();
+        var settings = new TreeMap<String, String>(instance.flags());
         settings.put("port", Integer.toString(instance.port()));
         settings.put("listen_addresses", "127.0.0.1");
         settings.put("unix_socket_directories", socketDirectory(instance));
-        settings.putAll(instance.flags());
+        boolean tls = InstanceTls.present(instance.dataDir());
+        settings.put("ssl", tls ? "on" : "off");
+        if (tls) {
+            settings.put("ssl_cert_file", InstanceTls.CERTIFICATE);
+            settings.put("ssl_key_file", InstanceTls.KEY);
+            settings.put("ssl_ca_file", InstanceTls.CA);
+        }
         var text = new StringBuilder("# Written by Ferry at every start from instance.properties; edits are lost.\n");
         settings.forEach((key, value) -> text.append(key).append(" = ").append(quote(value)).append('\n'));
         write(instance, instance.dataDir().resolve(FILE), text.toString());

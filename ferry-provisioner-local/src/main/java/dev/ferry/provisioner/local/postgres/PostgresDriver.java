@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs PostgreSQL clusters with {@code initdb} and {@code pg_ctl}. The superuser {@code postgres} gets
- * its password through a temporary {@code --pwfile}, deleted right after initdb; pg_ctl daemonizes the
+ * its password through a temporary {@code --pwfile}, deleted right after initdb, before the server ever runs; pg_ctl daemonizes the
  * postmaster in its own session, so it outlives Ferry.
  */
 public final class PostgresDriver implements ServerDriver {
@@ -64,7 +64,12 @@ public final class PostgresDriver implements ServerDriver {
     }
 
     @Override
-    public String create(InstanceRecord instance, Secret password) {
+    public Path tlsDirectory(InstanceRecord instance) {
+        return instance.dataDir();
+    }
+
+    @Override
+    public void initialize(InstanceRecord instance, Secret password) {
         RunAs runAs = instance.runAs();
         Path pwfile = null;
         try {
@@ -100,7 +105,6 @@ public final class PostgresDriver implements ServerDriver {
         } catch (IOException e) {
             throw configFailure(instance, e);
         }
-        return start(instance);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ferry.provisioner.local.process;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.process.ChildEnvironment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one command to completion, its standard output and error merged into a temporary file (not a
  * pipe, so a daemon the command leaves behind cannot hold our reader open). The working directory is
- * {@code /}, which every user may enter.
+ * {@code /}, which every user may enter; the environment is minimal ({@link ChildEnvironment}), so a server
+ * the command starts ({@code pg_ctl start}) inherits none of Ferry's secrets.
  */
 public final class Command {
     private Command() {}
@@ -32,6 +34,8 @@ public final class Command {
                     .directory(Path.of("/").toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
+            // A command run as another user (runuser) gets that user's HOME from runuser itself.
+            ChildEnvironment.applyTo(builder.environment(), null);
             if (stdin == null) {
                 builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             }

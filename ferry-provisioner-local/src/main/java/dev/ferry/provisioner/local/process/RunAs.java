@@ -82,6 +82,25 @@ public record RunAs(String user) {
         return Command.run("test", wrap(List.of("test", "-x", dir.toString())), null, CHECK_TIMEOUT).succeeded();
     }
 
+    /** The home directory of this user (from /etc/passwd), or null for Ferry's own user: the child keeps HOME. */
+    public String home() {
+        if (user == null) {
+            return null;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] fields = line.split(":", -1);
+                if (fields.length >= 7 && fields[0].equals(user)) {
+                    return fields[5];
+                }
+            }
+        } catch (IOException e) {
+            // No passwd file to read: the server gets "/" as its home, which it does not use.
+            return "/";
+        }
+        return "/";
+    }
+
     @Override
     public String toString() {
         return user == null ? System.getProperty("user.name") : user;
