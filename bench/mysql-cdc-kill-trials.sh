@@ -101,9 +101,9 @@ sysbench oltp_write_only $(sysbench_args "$SRC_PORT") prepare >"$WORK/sysbench-p
 step "Starting the Ferry server and creating the job with the CLI"
 free_port FERRY_PORT
 ferry_server_start "$WORK/ferry-home"
-ferry_cli connection-profiles create kill-src --engine mysql --host 127.0.0.1 --port "$SRC_PORT" --username root \
+ferry_cli connection-profiles create kill-src --ssl-mode disable --engine mysql --host 127.0.0.1 --port "$SRC_PORT" --username root \
     --password-env BENCH_DB_PW >&2
-ferry_cli connection-profiles create kill-dst --engine mysql --host 127.0.0.1 --port "$DST_PORT" --username root \
+ferry_cli connection-profiles create kill-dst --ssl-mode disable --engine mysql --host 127.0.0.1 --port "$DST_PORT" --username root \
     --password-env BENCH_DB_PW >&2
 ferry_cli migration-jobs create kill-trial --type continuous --source kill-src --destination kill-dst --include sbtest >&2
 

@@ -119,9 +119,9 @@ INSERT INTO bench_heartbeat VALUES (1, NOW(6));"
 step "Ferry: server, profiles and a continuous job (with the CLI)"
 free_port FERRY_PORT
 ferry_server_start "$WORK/ferry-home"
-ferry_cli connection-profiles create bench-src --engine mysql --host 127.0.0.1 --port "$SRC_PORT" --username root \
+ferry_cli connection-profiles create bench-src --ssl-mode disable --engine mysql --host 127.0.0.1 --port "$SRC_PORT" --username root \
     --password-env BENCH_DB_PW >&2
-ferry_cli connection-profiles create bench-dst --engine mysql --host 127.0.0.1 --port "$FERRY_DST_PORT" \
+ferry_cli connection-profiles create bench-dst --ssl-mode disable --engine mysql --host 127.0.0.1 --port "$FERRY_DST_PORT" \
     --username root --password-env BENCH_DB_PW >&2
 ferry_cli migration-jobs create bench-cdc --type continuous --source bench-src --destination bench-dst --include sbtest >&2
 ferry_cli migration-jobs start bench-cdc >&2

@@ -225,8 +225,8 @@ run_tool() {
             fi
             log "[$dataset] ferry migrate --parallelism $JOBS"
             measure "$dataset-ferry" \
-                "$FERRY_CMD migrate --source 'mariadb://root:$PW@127.0.0.1:$SRC_PORT/$db' \
-                 --destination 'mariadb://root:$PW@127.0.0.1:$DST_PORT/$db' --parallelism $JOBS --home '$dir/home'" || true
+                "$FERRY_CMD migrate --source 'mariadb://root:$PW@127.0.0.1:$SRC_PORT/$db?sslmode=disable' \
+                 --destination 'mariadb://root:$PW@127.0.0.1:$DST_PORT/$db?sslmode=disable' --parallelism $JOBS --home '$dir/home'" || true
             ;;
         mydumper)
             local rows_opt=""

@@ -100,9 +100,9 @@ step "Starting the Ferry server and creating the job with the CLI"
 free_port FERRY_PORT
 ferry_server_start "$WORK/ferry-home"
 printf '%s\n' "$PGPASSWORD" >"$WORK/db-password"
-ferry_cli connection-profiles create kill-src --engine postgresql --host 127.0.0.1 --port "$SRC_PORT" --username postgres \
+ferry_cli connection-profiles create kill-src --ssl-mode disable --engine postgresql --host 127.0.0.1 --port "$SRC_PORT" --username postgres \
     --password-file "$WORK/db-password" >&2
-ferry_cli connection-profiles create kill-dst --engine postgresql --host 127.0.0.1 --port "$DST_PORT" --username postgres \
+ferry_cli connection-profiles create kill-dst --ssl-mode disable --engine postgresql --host 127.0.0.1 --port "$DST_PORT" --username postgres \
     --password-file "$WORK/db-password" >&2
 ferry_cli migration-jobs create kill-trial --type continuous --source kill-src --destination kill-dst --include pgbench >&2
 

@@ -119,9 +119,9 @@ step "Ferry: server, profiles and a continuous job (with the CLI)"
 free_port FERRY_PORT
 ferry_server_start "$WORK/ferry-home"
 printf '%s\n' "$PGPASSWORD" >"$WORK/db-password"
-ferry_cli connection-profiles create bench-src --engine postgresql --host 127.0.0.1 --port "$SRC_PORT" --username postgres \
+ferry_cli connection-profiles create bench-src --ssl-mode disable --engine postgresql --host 127.0.0.1 --port "$SRC_PORT" --username postgres \
     --password-file "$WORK/db-password" >&2
-ferry_cli connection-profiles create bench-dst --engine postgresql --host 127.0.0.1 --port "$FERRY_DST_PORT" \
+ferry_cli connection-profiles create bench-dst --ssl-mode disable --engine postgresql --host 127.0.0.1 --port "$FERRY_DST_PORT" \
     --username postgres --password-file "$WORK/db-password" >&2
 ferry_cli migration-jobs create bench-cdc --type continuous --source bench-src --destination bench-dst --include pgbench >&2
 ferry_cli migration-jobs start bench-cdc >&2

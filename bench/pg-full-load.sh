@@ -164,7 +164,8 @@ init_cluster dst DST_PORT replica
 log "clusters up (source :$SRC_PORT wal_level=logical, destination :$DST_PORT): \
 $("$PGBIN/psql" -h 127.0.0.1 -p "$SRC_PORT" -U postgres -d postgres -Atc 'SHOW server_version')"
 
-uri() { echo "postgresql://$PGUSER_NAME:$PGPASSWORD@127.0.0.1:$1/$2"; }
+# The benchmark servers listen on loopback without TLS: say so, since Ferry requires TLS by default.
+uri() { echo "postgresql://$PGUSER_NAME:$PGPASSWORD@127.0.0.1:$1/$2?sslmode=disable"; }
 psql_at() {
     local port=$1 db=$2
     shift 2
