@@ -125,6 +125,9 @@ class YieldToDdlPostgresIT {
 
         ferry.control().jobs().start("keep-pg", false, null);
         DdlDuringCopy.awaitCopying(ferry, "keep-pg", "ledger");
+        // While the snapshot is open, how far it holds back the source's cleanup is measured and shown.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> ferry.control().jobs()
+                .retention("keep-pg").stream().anyMatch(r -> r.cleanupHeldBack().isPresent()));
         Thread alter = Thread.ofVirtual().start(() -> db.execute("ALTER TABLE ledger ADD COLUMN flag int"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> ferry.control().jobs()
                 .events("keep-pg", 500).stream().anyMatch(e -> e.message().contains("ALTER TABLE ledger")));
@@ -133,6 +136,7 @@ class YieldToDdlPostgresIT {
 
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
         assertThat(DdlDuringCopy.yields(ferry, "keep-pg")).isZero();
+        assertThat(ferry.control().jobs().retention("keep-pg")).as("no snapshot is held any more").isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -187,7 +188,10 @@ final class FullLoad {
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
             }
-            new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
+            var cost = SnapshotCostMeter.start(store, clock, job.name(), engine, source, database, names,
+                    Duration.ofSeconds(5));
+            try {
+                new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
                     .copy(snapshot, remaining, target, (t, result) -> {
                         // A copy that yielded to another session read the table at a later point than the snapshot.
                         String readAt = result.readPosition().map(p -> p.text()).orElse(position);
@@ -198,6 +202,9 @@ final class FullLoad {
                                     .formatted(database, t.ref(), readAt, position));
                         }
                     });
+            } finally {
+                cost.close();
+            }
             checkInterrupted(job);
             if (!done(job, schemaAfter)) {
                 reporter.event(job.name(), Severity.INFO,

@@ -16,12 +16,37 @@ final class ReadThrottle {
     /** The most a pause lets the reads after it run ahead of the rate. */
     private static final long BURST_NANOS = 1_000_000_000L;
 
+    /** How the throttle waits: the real one sleeps; tests record the waits instead. */
+    interface Pacer {
+        Pacer REAL = new Pacer() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void pause(Duration wait) throws InterruptedException {
+                Thread.sleep(wait);
+            }
+        };
+
+        long nanoTime();
+
+        void pause(Duration wait) throws InterruptedException;
+    }
+
+    private final Pacer pacer;
     private long startNanos = -1;
     private long dueNanos;
 
     /** {@code bytesPerSecond} null or not positive: no cap. */
     ReadThrottle(Long bytesPerSecond) {
+        this(bytesPerSecond, Pacer.REAL);
+    }
+
+    ReadThrottle(Long bytesPerSecond, Pacer pacer) {
         this.bytesPerSecond = bytesPerSecond == null ? 0 : bytesPerSecond;
+        this.pacer = pacer;
     }
 
     /** {@code progress}, whose reports wait for the rate; {@code progress} itself when there is no cap. */
@@ -77,7 +102,7 @@ final class ReadThrottle {
         try {
             // The bytes are due at the rate, but a pause (a yield, a fault, tables waiting) earns at most
             // BURST of credit: the reads after it do not run unthrottled to catch up.
-            long now = System.nanoTime();
+            long now = pacer.nanoTime();
             long earliest = now - BURST_NANOS;
             if (startNanos < 0 || dueNanos < earliest) {
                 dueNanos = startNanos < 0 ? now : earliest;
@@ -90,7 +115,7 @@ final class ReadThrottle {
         }
         if (waitNanos > 0) {
             try {
-                Thread.sleep(Duration.ofNanos(waitNanos));
+                pacer.pause(Duration.ofNanos(waitNanos));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

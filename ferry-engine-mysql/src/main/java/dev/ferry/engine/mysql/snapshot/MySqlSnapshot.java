@@ -112,7 +112,13 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public List<TableInfo> tables() {
-        return view.tables();
+        if (tableLock == null) {
+            return view.tables();
+        }
+        // Read-locked (non-transactional) tables first, so their writers wait for as short a time as can be.
+        List<TableInfo> ordered = new java.util.ArrayList<>(view.tables());
+        ordered.sort(java.util.Comparator.comparing((TableInfo t) -> !tableLock.holds(t.ref())));
+        return ordered;
     }
 
     /** How many connections copy in parallel (1 when the snapshot fell back to a single connection). */

@@ -30,6 +30,16 @@ final class TableReadLock implements AutoCloseable {
         this.pending = new HashSet<>(tables);
     }
 
+    /** Whether {@code table} is one of the read-locked tables still waiting for its copy. */
+    boolean holds(TableRef table) {
+        lock.lock();
+        try {
+            return !released && pending.contains(table);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks a table copied; the last one releases the lock. */
     void copied(TableRef table) {
         lock.lock();

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * What a job's slot costs the source, in one query: the WAL between the server's current position and the
  * slot's {@code restart_lsn} (the server keeps all of it), and the age in transactions of the oldest xmin
  * that the slot or one of Ferry's sessions in the database (an open snapshot of the full load) pins, which
- * holds back vacuum. Stateless.
+ * holds back vacuum; {@code names} may be null (no slot). Stateless.
  */
 public final class SlotRetention {
     private SlotRetention() {}
@@ -31,8 +31,10 @@ public final class SlotRetention {
                                             (SELECT max(age(backend_xmin)) FROM pg_catalog.pg_stat_activity
                                               WHERE application_name = 'ferry' AND datname = current_database()
                                                 AND pid <> pg_backend_pid()))""")) {
-                ps.setString(1, names.slot());
-                ps.setString(2, names.slot());
+                // no slot (a one-time job): only the snapshot's sessions are measured
+                String slot = names == null ? null : names.slot();
+                ps.setString(1, slot);
+                ps.setString(2, slot);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     long wal = rs.getLong(1);
