@@ -63,8 +63,11 @@ public final class JobRunner {
         var signals = new JobSignals(reporter, health, jobName);
         health.reset(jobName);
         try {
-            DatabaseConnection source = connection(job.source());
-            DatabaseConnection destination = connection(job.destination());
+            // Every session of the job counts as cut after the job's stall timeout without a byte from the server.
+            DatabaseConnection source = connection(job.source())
+                    .withStallTimeout(job.reliabilityConfig().effectiveStallTimeout());
+            DatabaseConnection destination = connection(job.destination())
+                    .withStallTimeout(job.reliabilityConfig().effectiveStallTimeout());
             Engine engine = engines.get(source.engine());
             // One fault budget per job run, shared by every part of it (see FaultBudget).
             var retrier = new Retrier(new FaultBudget(job.reliabilityConfig().effectiveFaultBudget(), clock), Backoff.DEFAULT,

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  * brackets, kept without), nothing else: no port, path or parameters, which would otherwise reach a
  * connection URL. {@code password} may be null (trust or peer authentication); {@code database} may be
  * null (connect to the engine's default database). {@code sslMode} null means {@link TlsMode#DEFAULT};
- * {@code tls} null means {@link TlsOptions#NONE}. {@link #toString()} and {@link #display()} never reveal
- * the password or the client key.
+ * {@code tls} null means {@link TlsOptions#NONE}. {@code stallTimeout} is how long a session may wait for a byte
+ * from the server before it counts as cut (null: {@link ReliabilityConfig#DEFAULT_STALL_TIMEOUT}); it is the job's
+ * setting, never stored with a profile. {@link #toString()} and {@link #display()} never reveal the password or
+ * the client key.
  */
 public record DatabaseConnection(
         EngineKind engine, String host, int port, String username, Secret password, String database, TlsMode sslMode,
-        TlsOptions tls)
+        TlsOptions tls, java.time.Duration stallTimeout)
         implements ConnectionSpec {
 
     private static final Pattern HOST_NAME = Pattern.compile(
@@ -39,6 +41,12 @@ public record DatabaseConnection(
         tls = tls == null ? TlsOptions.NONE : tls;
     }
 
+    /** A connection with the default stall timeout. */
+    public DatabaseConnection(EngineKind engine, String host, int port, String username, Secret password, String database,
+            TlsMode sslMode, TlsOptions tls) {
+        this(engine, host, port, username, password, database, sslMode, tls, null);
+    }
+
     /** A connection with a TLS mode given as text (libpq or MySQL names; null: the default) and no certificates. */
     public DatabaseConnection(
             EngineKind engine, String host, int port, String username, Secret password, String database, String sslMode) {
@@ -46,20 +54,30 @@ public record DatabaseConnection(
     }
 
     public DatabaseConnection withDatabase(String db) {
-        return new DatabaseConnection(engine, host, port, username, password, db, sslMode, tls);
+        return new DatabaseConnection(engine, host, port, username, password, db, sslMode, tls, stallTimeout);
     }
 
     public DatabaseConnection withPassword(Secret secret) {
-        return new DatabaseConnection(engine, host, port, username, secret, database, sslMode, tls);
+        return new DatabaseConnection(engine, host, port, username, secret, database, sslMode, tls, stallTimeout);
     }
 
     /** The same server reached at another address (a proxy in front of it), with the same credentials and TLS. */
     public DatabaseConnection withAddress(String newHost, int newPort) {
-        return new DatabaseConnection(engine, newHost, newPort, username, password, database, sslMode, tls);
+        return new DatabaseConnection(engine, newHost, newPort, username, password, database, sslMode, tls, stallTimeout);
     }
 
     public DatabaseConnection withTls(TlsMode mode, TlsOptions options) {
-        return new DatabaseConnection(engine, host, port, username, password, database, mode, options);
+        return new DatabaseConnection(engine, host, port, username, password, database, mode, options, stallTimeout);
+    }
+
+    /** The same connection whose sessions count as cut after {@code timeout} without a byte from the server. */
+    public DatabaseConnection withStallTimeout(java.time.Duration timeout) {
+        return new DatabaseConnection(engine, host, port, username, password, database, sslMode, tls, timeout);
+    }
+
+    /** The stall timeout to use: the job's, else the default of 60 s. */
+    public java.time.Duration effectiveStallTimeout() {
+        return stallTimeout == null ? ReliabilityConfig.DEFAULT_STALL_TIMEOUT : stallTimeout;
     }
 
     /** A URL-like text that identifies the server without credentials, for messages and logs. */

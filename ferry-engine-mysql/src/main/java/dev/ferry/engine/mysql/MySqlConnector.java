@@ -103,7 +103,7 @@ public final class MySqlConnector {
         // A stalled connection (no byte from the server while Ferry waits for one) fails within the stall timeout
         // instead of hanging for ever, and keep-alives find a vanished peer; the job's retrier then reconnects.
         // Statements silent for long by nature (counts and hashes of large tables) lift it: allowLongSilence.
-        p.setProperty("socketTimeout", Long.toString(STALL_TIMEOUT.toMillis()));
+        p.setProperty("socketTimeout", Long.toString(server.effectiveStallTimeout().toMillis()));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("tcpKeepIdle", "30");
         p.setProperty("tcpKeepInterval", "10");

@@ -93,7 +93,7 @@ public final class PgConnector {
         // A stalled connection (no byte from the server while Ferry waits for one) fails within the stall
         // timeout instead of hanging for ever; the job's retrier then reconnects. Statements that are silent
         // for long by nature (index builds, counts and hashes of large tables) lift it: allowLongSilence.
-        props.setProperty("socketTimeout", Long.toString(STALL_TIMEOUT.toSeconds()));
+        props.setProperty("socketTimeout", Long.toString(Math.max(1, (server.effectiveStallTimeout().toMillis() + 999) / 1000)));
         props.setProperty("tcpKeepAlive", "true");
         return props;
     }

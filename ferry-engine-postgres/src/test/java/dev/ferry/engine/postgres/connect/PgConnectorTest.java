@@ -16,6 +16,16 @@ class PgConnectorTest {
             Secret.of("s3cret-pw"), "app", null);
 
     @Test
+    void theJobsStallTimeoutBoundsHowLongASessionWaitsForTheServer() {
+        assertThat(PgConnector.properties(server).getProperty("socketTimeout")).isEqualTo("60");
+        assertThat(PgConnector.properties(server.withStallTimeout(java.time.Duration.ofMillis(12_500)))
+                .getProperty("socketTimeout")).isEqualTo("13");
+        assertThat(PgConnector.properties(server).getProperty("tcpKeepAlive")).isEqualTo("true");
+        assertThat(server.withStallTimeout(java.time.Duration.ofSeconds(5)).withDatabase("other").effectiveStallTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
     void urlNeverContainsThePassword() {
         assertThat(PgConnector.url("db.example", 5433, "app")).isEqualTo("jdbc:postgresql://db.example:5433/app")
                 .doesNotContain("s3cret");
