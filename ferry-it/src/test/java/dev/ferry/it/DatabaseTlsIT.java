@@ -23,6 +23,7 @@ import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.provisioner.local.LocalProvisioner;
 import dev.ferry.provisioner.local.LocalSettings;
 import dev.ferry.provisioner.local.tls.InstanceCa;
+import dev.ferry.provisioner.local.tls.InstanceTls;
 import dev.ferry.provisioner.local.tls.IssuedCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,6 +150,40 @@ class DatabaseTlsIT {
             Files.writeString(key, originalKey);
             Files.writeString(certificate, originalCertificate);
             reloadPostgres();
+        }
+    }
+
+    @Test
+    void verifyFullWithAWrongHostNameFailsOnMariaDbTooWhileVerifyCaPasses() throws Exception {
+        IssuedCertificate elsewhere = secured.certificateAuthority().issue("db.example", InstanceCa.Purpose.SERVER,
+                List.of("db.example"));
+        Path run = my.dataDirectory().resolveSibling("run");
+        Path dir = Files.exists(run.resolve(InstanceTls.CERTIFICATE)) ? run : my.dataDirectory();
+        Path certificate = dir.resolve(InstanceTls.CERTIFICATE);
+        Path key = dir.resolve(InstanceTls.KEY);
+        String originalCertificate = Files.readString(certificate);
+        String originalKey = Files.readString(key);
+        DatabaseConnection caOnly = my.endpoint().withTls(TlsMode.VERIFY_CA, my.endpoint().tls());
+        try {
+            // The server now shows a certificate from the right CA, for another name.
+            Files.writeString(key, elsewhere.privateKey().reveal());
+            Files.writeString(certificate, elsewhere.certificate());
+            flushMariaDbTls(caOnly);
+            assertThatThrownBy(() -> engines.get(EngineKind.MYSQL).probe(my.endpoint()))
+                    .isInstanceOfSatisfying(FerryException.class,
+                            e -> assertThat(TlsProblem.of(e)).as(describe(e)).contains(TlsProblem.HOST_NAME_MISMATCH));
+            engines.get(EngineKind.MYSQL).probe(caOnly);
+        } finally {
+            Files.writeString(key, originalKey);
+            Files.writeString(certificate, originalCertificate);
+            flushMariaDbTls(caOnly);
+        }
+        engines.get(EngineKind.MYSQL).probe(my.endpoint());
+    }
+
+    private static void flushMariaDbTls(DatabaseConnection admin) throws Exception {
+        try (Connection c = mysql.open(admin, null, MySqlConnector.Role.SOURCE)) {
+            c.createStatement().execute("FLUSH SSL");
         }
     }
 
