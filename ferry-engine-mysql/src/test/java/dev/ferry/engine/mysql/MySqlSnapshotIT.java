@@ -115,6 +115,39 @@ class MySqlSnapshotIT {
     }
 
     @Test
+    void eachNonTransactionalTableIsUnlockedAsSoonAsItsOwnCopyEndsAndTheyAreCopiedFirst() throws Exception {
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(100)) ENGINE=InnoDB",
+                "INSERT INTO big SELECT seq, repeat('x', 90) FROM seq_1_to_20000",
+                "CREATE TABLE m1 (id INT PRIMARY KEY) ENGINE=MyISAM", "INSERT INTO m1 VALUES (1)",
+                "CREATE TABLE m2 (id INT PRIMARY KEY) ENGINE=MyISAM", "INSERT INTO m2 VALUES (1)");
+        DatabaseConnection dest = destination.superuser();
+
+        try (SourceSnapshot snapshot = engine.openSnapshot(db.connection(), db.name(), CopyFlow.options(2));
+                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(snapshot.tables().subList(0, 2)).extracting(t -> t.ref().table()).containsExactlyInAnyOrder("m1", "m2");
+            CopyFlow.prepare(engine, db.connection(), dest, db.name(), snapshot);
+            TableInfo m1 = snapshot.tables().stream().filter(t -> t.ref().table().equals("m1")).findFirst().orElseThrow();
+            snapshot.copyTable(m1, dest, (rows, bytes) -> { });
+
+            // m1 is copied: its writers go on at once, while m2 (not copied yet) still keeps its writers waiting.
+            CompletableFuture<Void> toM1 = CompletableFuture.runAsync(() -> db.execute("INSERT INTO m1 VALUES (2)"), executor);
+            CompletableFuture<Void> toM2 = CompletableFuture.runAsync(() -> db.execute("INSERT INTO m2 VALUES (2)"), executor);
+            await().atMost(Duration.ofSeconds(5)).until(toM1::isDone);
+            toM1.join();
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !toM2.isDone());
+
+            TableInfo m2 = snapshot.tables().stream().filter(t -> t.ref().table().equals("m2")).findFirst().orElseThrow();
+            snapshot.copyTable(m2, dest, (rows, bytes) -> { });
+            await().atMost(Duration.ofSeconds(5)).until(toM2::isDone);
+            toM2.join();
+        }
+
+        assertThat(Servers.query(dest, db.name(), "SELECT COUNT(*) FROM m1").getFirst().getFirst().toString()).isEqualTo("1");
+        assertThat(Servers.query(dest, db.name(), "SELECT COUNT(*) FROM m2").getFirst().getFirst().toString()).isEqualTo("1");
+    }
+
+    @Test
     void listsSelectedBaseTablesLargestFirstWithTheirPrimaryKeys() {
         TestDatabase db = source.freshDatabase();
         db.execute("CREATE TABLE small (id INT PRIMARY KEY)", "CREATE TABLE big (v VARCHAR(100))", "CREATE TABLE skipped (id INT)",

@@ -49,7 +49,7 @@ public final class SnapshotOpener {
     public MySqlSnapshot open(DatabaseConnection source, String database, SnapshotOptions options) {
         int parallelism = Math.max(1, options.parallelism());
         Connection control = null;
-        Connection tableLockSession = null;
+        java.util.Map<Connection, Set<TableRef>> tableLockSessions = new java.util.LinkedHashMap<>();
         WorkerPool pool = null;
         TableReadLock[] tableLock = new TableReadLock[1];
         ConsistentPoint.Opened opened = null;
@@ -61,21 +61,21 @@ public final class SnapshotOpener {
             Set<TableRef> nonTransactional = tables.stream().filter(t -> !t.transactional()).map(t -> t.info().ref())
                     .collect(Collectors.toCollection(LinkedHashSet::new));
             boolean binlog = BinlogReader.binlogEnabled(control);
-            if (!nonTransactional.isEmpty()) {
-                tableLockSession = connector.open(source, database, MySqlConnector.Role.SOURCE);
+            for (Set<TableRef> group : TableReadLock.groups(nonTransactional)) {
+                tableLockSessions.put(connector.open(source, database, MySqlConnector.Role.SOURCE), group);
             }
             var point = new ConsistentPoint(connector, source, database, flavor, binlog, options);
-            Connection lockSession = tableLockSession;
             opened = point.open(parallelism, control, w -> {
-                if (lockSession != null) {
-                    Sql.execute(lockSession, "SET SESSION lock_wait_timeout = " + ConsistentPoint.lockWaitSeconds(options));
-                    Sql.execute(lockSession, nonTransactional.stream().map(t -> D.quote(t.schema(), t.table()) + " READ")
-                            .collect(Collectors.joining(", ", "LOCK TABLES ", "")));
-                    tableLock[0] = new TableReadLock(lockSession, nonTransactional);
+                if (!tableLockSessions.isEmpty()) {
+                    for (var entry : tableLockSessions.entrySet()) {
+                        Sql.execute(entry.getKey(), "SET SESSION lock_wait_timeout = " + ConsistentPoint.lockWaitSeconds(options));
+                        Sql.execute(entry.getKey(), TableReadLock.lockStatement(entry.getValue()));
+                    }
+                    tableLock[0] = new TableReadLock(tableLockSessions);
                 }
             });
             if (tableLock[0] != null) {
-                tableLockSession = null;
+                tableLockSessions.clear();
             }
             Optional<Position> position = opened.position();
             List<String> notes = new java.util.ArrayList<>();
@@ -86,10 +86,12 @@ public final class SnapshotOpener {
                         .addKeyValue("workers", opened.workers().size()).addKeyValue("position", position.map(Position::text).orElse(""))
                         .addKeyValue("lockedTables", nonTransactional.size()).log("consistent snapshot opened");
             } else {
-                if (tableLockSession != null) {
-                    closeQuietly(tableLockSession);
-                    tableLockSession = null;
+                if (tableLock[0] != null) {
+                    tableLock[0].close();
+                    tableLock[0] = null;
                 }
+                tableLockSessions.keySet().forEach(SnapshotOpener::closeQuietly);
+                tableLockSessions.clear();
                 notes.add("no RELOAD privilege for FLUSH TABLES WITH READ LOCK: a single snapshot connection copies every "
                         + "table in turn (slower); grant RELOAD to the source user for a parallel copy");
                 log.atWarn().addKeyValue("database", database).addKeyValue("position", position.map(Position::text).orElse(""))
@@ -148,7 +150,7 @@ public final class SnapshotOpener {
         } finally {
             if (!done) {
                 closeQuietly(control);
-                closeQuietly(tableLockSession);
+                tableLockSessions.keySet().forEach(SnapshotOpener::closeQuietly);
                 if (tableLock[0] != null) {
                     tableLock[0].close();
                 }
