@@ -102,14 +102,25 @@ class YieldToDdlPostgresIT {
         TestDatabase db = ledger();
         ferry.profile("src", db.connection());
         ferry.profile("dst", destination.superuser());
+        db.execute("CREATE FUNCTION ledger_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$");
         create("yield-pg", JobType.ONE_TIME, SLOW_READS);
 
         ferry.control().jobs().start("yield-pg", false, null);
+        DdlDuringCopy.awaitCopying(ferry, "yield-pg", "ledger");
+        // A trigger (its lock does not conflict with the copy's) and a check (it waits for the copy, which gives
+        // way): both are made after the snapshot, and the table read again later must have them on the destination.
+        DdlDuringCopy.completesPromptly(db, "CREATE TRIGGER ledger_touch BEFORE UPDATE ON ledger FOR EACH ROW "
+                + "EXECUTE FUNCTION ledger_touch()");
+        DdlDuringCopy.completesPromptly(db, "ALTER TABLE ledger ADD CONSTRAINT amount_sane CHECK (amount > -1000000)");
         changeSchemaWhileCopying(ferry, "yield-pg", db);
         var job = ferry.awaitEnd("yield-pg", Duration.ofSeconds(200));
 
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
         assertNewDefinition(destination.superuser(), db.name());
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM pg_constraint "
+                + "WHERE conrelid = 'ledger'::regclass AND conname = 'amount_sane'")).isEqualTo("1");
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM pg_trigger "
+                + "WHERE tgrelid = 'ledger'::regclass AND tgname = 'ledger_touch'")).isEqualTo("1");
         DdlDuringCopy.assertSameContent(db.connection(), destination.superuser(), db.name(), TABLES);
         assertThat(DdlDuringCopy.yields(ferry, "yield-pg")).as("the copy gave way to both ALTER TABLEs")
                 .isGreaterThanOrEqualTo(2);

@@ -69,6 +69,8 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final boolean yieldToDdl;
     private final CopyPoints points;
     private final Yields yields = new Yields();
+    /** Tables read from a later point than the snapshot, after their copy gave way to a DDL. */
+    private final java.util.Set<TableRef> readLater = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CurrentCatalog now;
     private final Map<TableRef, CopyProgress> inFlight = new ConcurrentHashMap<>();
     private final LockWatcher watcher;
@@ -181,7 +183,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
         var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock, points, yields, now,
-                waiterBound(), yieldToDdl);
+                waiterBound(), yieldToDdl, readLater);
         inFlight.put(table.ref(), progress);
         try {
             return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes, progress);
@@ -203,6 +205,8 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         postData.apply(plan.options(dest).withLockWait(lockWait).withSection(DumpSection.POST_DATA), indexBuilder(dest),
                 split.parallelism(),
                 dest);
+        // The post-data section was dumped at the snapshot: what a DDL added to a table the copy gave way to comes now.
+        LateSchema.apply(source, dest, readLater);
         copySequences(dest);
     }
 

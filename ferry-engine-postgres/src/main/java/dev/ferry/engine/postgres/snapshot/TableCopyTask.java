@@ -74,7 +74,7 @@ final class TableCopyTask {
      */
     record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
             int sourceMajor, Clock clock, CopyPoints points, Yields yields, CurrentCatalog now, Duration waiterBound,
-            boolean yieldToDdl) {}
+            boolean yieldToDdl, java.util.Set<TableRef> readLater) {}
 
     /** The table changed since the point the copy read: read it from a point taken after {@code since}. */
     private static final class LaterPointNeeded extends RuntimeException {
@@ -263,6 +263,9 @@ final class TableCopyTask {
                     .addKeyValue("indexes", tableIndexes.size()).addKeyValue("copyMs", copied - started)
                     .addKeyValue("indexMs", context.clock().millis() - copied)
                     .addKeyValue("laterPoint", !point.isBase()).log("table copied");
+            if (!point.isBase()) {
+                context.readLater().add(ref);
+            }
             done = true;
             return new CopyResult(rows, meter.bytes(), point.readAt().orElse(null));
         } finally {
