@@ -45,6 +45,9 @@ public final class PgErrors {
                     .formatted(server.database(), where), e);
             case "42501" -> new FerryException(ErrorCode.PERMISSION_DENIED, ("User %s lacks a privilege on PostgreSQL at %s "
                     + "while %s: %s; grant it or use a more privileged user").formatted(server.username(), where, doing, detail), e);
+            case "53100" -> new FerryException(ErrorCode.FAILED_PRECONDITION, ("The disk is full on PostgreSQL at %s "
+                    + "while %s: %s; free space there or grow the disk: a running job waits, paused, and carries on by "
+                    + "itself once the data fits").formatted(where, doing, detail), e);
             case "57014" -> new FerryException(ErrorCode.CANCELLED, "PostgreSQL at %s cancelled the statement while %s: %s"
                     .formatted(where, doing, detail), e);
             default -> new FerryException(ErrorCode.FAILED_PRECONDITION, "PostgreSQL at %s failed while %s: %s%s"

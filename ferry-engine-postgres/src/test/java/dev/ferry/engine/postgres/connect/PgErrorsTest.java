@@ -54,6 +54,16 @@ class PgErrorsTest {
     }
 
     @Test
+    void fullDiskSaysSoAndThatTheJobWaits() {
+        var e = PgErrors.translate(new SQLException("ERROR: could not extend file \"pg_tblspc/16384/PG_15/16385/16390\": "
+                + "No space left on device", "53100"), server, "loading table public.ledger");
+        assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(e.getMessage()).startsWith("The disk is full on PostgreSQL at db.example:5433 while loading table public.ledger")
+                .contains("No space left on device").contains("free space there or grow the disk");
+        assertThat(PgFailures.classify(e)).isEqualTo(dev.ferry.core.fault.FailureKind.USER_FIXABLE);
+    }
+
+    @Test
     void otherServerErrorsAreFailedPreconditionsWithTheirState() {
         var e = PgErrors.translate(new SQLException("ERROR: boom", "XX000"), server, "copying");
         assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
