@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 10, disk full on the destination: the destination database lives in a tablespace on a small disk of its
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * carries on and ends with the destination equal to the source. Needs root (mount); skipped otherwise.
  */
 class DestinationDiskFullIT {
+    private static final Logger log = LoggerFactory.getLogger(DestinationDiskFullIT.class);
+
     @RegisterExtension
     static final LocalPostgres source = LocalPostgres.shared();
 
@@ -166,6 +170,7 @@ class DestinationDiskFullIT {
             ferry.control().jobs().health(job).ifPresent(health::set);
             return health.get() != null && health.get().status() == HealthStatus.PAUSED;
         });
+        log.atInfo().addKeyValue("job", job).addKeyValue("health", health.get()).log("job paused");
         return health.get();
     }
 
