@@ -201,11 +201,24 @@ watch_job() {
 watch_job &
 WATCH_PID=$!
 
-# await_recovered PROBE: waits until the job works again after a fault: RUNNING with health OK, and the probe
-# value written to the source after the fault arrived on the destination (change replication) or more rows were
-# copied (full load). Sets RECOVERED_PHASE. A FAILED/STOPPED/COMPLETED job or the time limit is a violation.
+# Events of the job newer than event id $1, as "ID<TAB>MESSAGE" lines (the newest 500, oldest first).
+events_after() {
+    api '/v1/migrationJobs/ft/events?limit=500' 2>/dev/null |
+        jq -r --argjson after "$1" '.events[]? | select(.id > $after) | "\(.id)\t\(.message)"' 2>/dev/null || true
+}
+last_event_id() { api '/v1/migrationJobs/ft/events?limit=1' 2>/dev/null | jq -r '.events[-1].id // 0' 2>/dev/null || echo 0; }
+# Retry (or pause) events since event id $1.
+retries_after() { events_after "$1" | grep -cE '; retry [0-9]+ in |paused until' || true; }
+
+# await_recovered PROBE EVENT_ID KIND: waits until the job works again after a fault: RUNNING with health OK, and
+# - during change replication: the probe value written to the source after the fault is on the destination;
+# - during the full load: more rows copied, counted from when Ferry said it works again (a "working again" event
+#   after its last retry since EVENT_ID); a fault Ferry did not notice within 20 s (or a restart of Ferry itself)
+#   counts from then. (The throttled proxy still delivers what it buffered after a server died, so rows copied
+#   right after a fault prove nothing.)
+# Sets RECOVERED_PHASE. A FAILED/STOPPED/COMPLETED job or the time limit is a violation.
 await_recovered() {
-    local probe=$1 start j state phase health base="" p
+    local probe=$1 since=$2 kind=$3 start j state phase health base="" p evs last_retry last_ok settled
     start=$(date +%s)
     while true; do
         j=$(job_json)
@@ -219,8 +232,24 @@ await_recovered() {
                 if [ "$health" = OK ]; then
                     case "$phase" in
                         CDC | READY_FOR_PROMOTE) [ "$(probe_read || true)" = "$probe" ] && return 0 ;;
-                        *) p=$(progress)
-                           if [ -z "$base" ]; then base=$p; elif [ "$p" -gt "$base" ]; then return 0; fi ;;
+                        *)
+                            settled=0
+                            if [ "$kind" = ferry-kill ]; then
+                                settled=1
+                            else
+                                evs=$(events_after "$since")
+                                last_retry=$(grep -E $'\t.*(; retry [0-9]+ in |paused until)' <<<"$evs" | tail -n 1 | cut -f1)
+                                last_ok=$(grep -F 'working again' <<<"$evs" | tail -n 1 | cut -f1)
+                                if [ -n "$last_retry" ]; then
+                                    [ -n "$last_ok" ] && [ "$last_ok" -gt "$last_retry" ] && settled=1
+                                elif [ $(($(date +%s) - start)) -ge 20 ]; then
+                                    settled=1
+                                fi
+                            fi
+                            if [ "$settled" -eq 1 ]; then
+                                p=$(progress)
+                                if [ -z "$base" ]; then base=$p; elif [ "$p" -gt "$base" ]; then return 0; fi
+                            fi ;;
                     esac
                 fi ;;
         esac
@@ -275,17 +304,19 @@ for i in $(seq 1 "$N"); do
     kind=${kinds[$((RANDOM % ${#kinds[@]}))]}
     phase=$(job_json | jq -r '.phase // "-"')
     [ "$phase" = FULL_DUMP ] && full_load_faults=$((full_load_faults + 1))
+    e0=$(last_event_id)
     t0=$(date +%s.%N)
     inject "$kind"
     t1=$(date +%s.%N)
     for _ in $(seq 1 100); do probe_write "$i" && break; sleep 0.2; done
     verdict=ok
-    await_recovered "$i" || { verdict=VIOLATION; VIOLATIONS=$((VIOLATIONS + 1)); }
+    await_recovered "$i" "$e0" "$kind" || { verdict=VIOLATION; VIOLATIONS=$((VIOLATIONS + 1)); }
     t2=$(date +%s.%N)
     recovery=$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.1f", b - a}')
     echo "$recovery" >>"$WORK/recoveries"
-    line=$(printf '%2d %-19s in %-17s fault lasted %5.1fs, recovered %6.1fs later (health seen: %s)  %s' "$i" "$kind" \
-        "$phase" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$recovery" "$(health_between "$t0" "$t2")" "$verdict")
+    line=$(printf '%2d %-19s in %-17s fault lasted %5.1fs, recovered %6.1fs later (%2d retries; health seen: %s)  %s' \
+        "$i" "$kind" "$phase" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" "$recovery" "$(retries_after "$e0")" \
+        "$(health_between "$t0" "$t2")" "$verdict")
     log "$line"
     echo "$line" >>"$WORK/faults"
     [ "$verdict" = ok ] || break
