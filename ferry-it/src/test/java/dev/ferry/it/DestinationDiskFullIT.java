@@ -190,7 +190,8 @@ class DestinationDiskFullIT {
     }
 
     private static void namesFullDisk(String text) {
-        assertThat(text.toLowerCase(Locale.ROOT)).containsAnyOf("disk is full", "no space left on device");
+        assertThat(text.toLowerCase(Locale.ROOT)).contains("the disk is full on postgresql at")
+                .contains("free space there or grow the disk");
     }
 
     private static void assertSameTables(DatabaseConnection src, String name) throws Exception {

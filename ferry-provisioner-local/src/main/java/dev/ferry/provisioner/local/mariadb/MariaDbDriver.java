@@ -65,7 +65,8 @@ public final class MariaDbDriver implements ServerDriver {
     @Override
     public String create(InstanceRecord instance, Secret password) {
         var argv = new ArrayList<>(List.of(MariaDbBinaries.installTool().toString(), "--no-defaults",
-                "--datadir=" + instance.dataDir(), "--auth-root-authentication-method=normal", "--skip-test-db"));
+                "--datadir=" + instance.dataDir(), "--tmpdir=" + instance.runDir(),
+                "--auth-root-authentication-method=normal", "--skip-test-db"));
         if (instance.runAs().switchesUser()) {
             argv.add("--user=" + instance.osUser());
         }
