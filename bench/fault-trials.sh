@@ -98,8 +98,8 @@ proxy_cmd() {
 
 # The load runs in a session of its own, restarted when the source's restart ends it: load_stop ends the session.
 load_start() {
-    setsid bash -c "while :; do $1 >>'$WORK/load.log' 2>&1; echo '--- load ended, restarting' >>'$WORK/load.log'; sleep 1; done" \
-        </dev/null &
+    # (sysbench may crash when the source restarts under it: the shell's report of that goes to the log too)
+    setsid bash -c "while :; do $1; echo '--- load ended, restarting'; sleep 1; done" </dev/null >>"$WORK/load.log" 2>&1 &
     LOAD_PID=$!
 }
 load_stop() {
