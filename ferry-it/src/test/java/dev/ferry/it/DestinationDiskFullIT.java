@@ -175,14 +175,12 @@ class DestinationDiskFullIT {
     }
 
     /** The job stays RUNNING and PAUSED for {@code time}: it waits for the space, it neither fails nor gives up. */
-    private void stayPaused(String job, Duration time) throws InterruptedException {
-        long end = System.nanoTime() + time.toNanos();
-        while (System.nanoTime() < end) {
+    private void stayPaused(String job, Duration time) {
+        await().during(time).atMost(time.plusSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
             MigrationJob current = ferry.control().jobs().get(job);
             assertThat(current.state()).as("error: %s", current.error()).isEqualTo(JobState.RUNNING);
-            assertThat(ferry.control().jobs().health(job)).map(JobHealth::status).contains(HealthStatus.PAUSED);
-            Thread.sleep(250);
-        }
+            return ferry.control().jobs().health(job).map(JobHealth::status).orElse(null) == HealthStatus.PAUSED;
+        });
     }
 
     private List<JobEvent> events(String job) {

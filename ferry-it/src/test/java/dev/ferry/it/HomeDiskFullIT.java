@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * root (a tmpfs of its own for the home); skipped otherwise.
  */
 class HomeDiskFullIT {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HomeDiskFullIT.class);
+
     @RegisterExtension
     static final LocalPostgres source = LocalPostgres.shared();
 
@@ -56,19 +58,34 @@ class HomeDiskFullIT {
                 Path filler = disk.fill("filler");
                 // Changes to replicate: the job's next progress or lag checkpoint hits the full disk.
                 db.execute("INSERT INTO ledger SELECT g, md5(g::text) FROM generate_series(2001, 4000) g");
-                Thread.sleep(15_000);
+                // The home stays full for a while: the job checkpoints its lag every second, so its run meets the
+                // full disk meanwhile.
+                var probes = new java.util.concurrent.atomic.AtomicInteger();
+                await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> refusesWrites(ferry, probes.incrementAndGet()));
                 Files.delete(filler);
 
                 MigrationJob failed = ferry.awaitJob("home", EnumSet.of(JobState.FAILED), Duration.ofSeconds(60));
                 assertThat(failed.error().message()).contains("The metadata store").contains("the disk holding it is full");
 
+                assertThat(ferry.control().profiles().list()).extracting(p -> p.name()).containsOnly("src", "dst");
                 ferry.control().jobs().resume("home", true, null);
-                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    MigrationJob job = ferry.control().jobs().get("home");
-                    assertThat(job.state()).as("error: %s", job.error()).isIn(JobState.RESUMING, JobState.RUNNING);
-                    return job.phase() == Phase.READY_FOR_PROMOTE
-                            && "4000".equals(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM ledger"));
-                });
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .conditionEvaluationListener(c -> {
+                            if (c.getRemainingTimeInMS() < 300) {
+                                ferry.control().jobs().events("home", 30).forEach(e -> log.atInfo()
+                                        .addKeyValue("event", e.message()).log("job event"));
+                                log.atInfo().addKeyValue("health", ferry.control().jobs().health("home"))
+                                        .addKeyValue("lag", ferry.control().jobs().lag("home"))
+                                        .addKeyValue("job", ferry.control().jobs().get("home"))
+                                        .addKeyValue("rows", rows(db.name())).log("job health");
+                            }
+                        }).until(() -> {
+                            MigrationJob job = ferry.control().jobs().get("home");
+                            assertThat(job.state()).as("error: %s", job.error()).isIn(JobState.RESUMING, JobState.RUNNING);
+                            return job.phase() == Phase.READY_FOR_PROMOTE && "4000".equals(
+                                    Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM ledger"));
+                        });
                 ferry.control().jobs().promote("home", null);
                 MigrationJob done = ferry.awaitJob("home", EnumSet.of(JobState.COMPLETED, JobState.FAILED),
                         Duration.ofSeconds(180));
@@ -81,6 +98,26 @@ class HomeDiskFullIT {
             } finally {
                 ferry.close();
             }
+        }
+    }
+
+    /** Whether the store refuses a write (its disk is full); a write that succeeds is undone. */
+    private static boolean refusesWrites(InProcessFerry ferry, int n) {
+        String name = "probe-" + n;
+        try {
+            ferry.profile(name, destination.superuser());
+        } catch (dev.ferry.core.FerryException e) {
+            return e.getMessage().startsWith("The metadata store");
+        }
+        ferry.control().profiles().delete(name, false, null);
+        return false;
+    }
+
+    private static String rows(String database) {
+        try {
+            return Sql.one(destination.superuser(), database, "SELECT count(*) FROM ledger");
+        } catch (java.sql.SQLException e) {
+            return e.getMessage();
         }
     }
 }

@@ -107,7 +107,9 @@ public final class JobRunner {
                             () -> demotion.demote(demoted, engine, destination, databases));
                 }
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
-                    reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
+                    // The job as it is now: a resumed job's recorded phase (READY_FOR_PROMOTE) is CDC again, and
+                    // replication moves it back to READY_FOR_PROMOTE once the lag is small.
+                    job = reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
                 new ChangeReplication(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases);
                 MigrationJob promoted = job;
