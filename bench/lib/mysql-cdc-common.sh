@@ -55,8 +55,9 @@ my_start() {
     shift 3
     mkdir -p "$dir/data" "$dir/tmp"
     chown -R "$MY_OS_USER" "$dir"
-    local install=(mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal
-        --skip-test-db)
+    # Its own tmpdir: /tmp may not be writable by the OS user mysql.
+    local install=(mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp"
+        --auth-root-authentication-method=normal --skip-test-db)
     [ "$(id -u)" -eq 0 ] && install+=(--user="$MY_OS_USER")
     "${install[@]}" >"$dir/install.log" 2>&1 ||
         { grep -i -m 10 'error\|fail\|warn' "$dir/install.log" >&2; die "mariadb-install-db ($name) failed"; }

@@ -35,6 +35,15 @@ final class InProcessFerry implements AutoCloseable {
         open();
     }
 
+    /** A Ferry whose home is {@code home} (created when missing), such as a directory on a small disk. */
+    static InProcessFerry startIn(Path home) {
+        try {
+            return new InProcessFerry(Files.createDirectories(home));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static InProcessFerry start() {
         try {
             return new InProcessFerry(Files.createTempDirectory("ferry-it-home"));

@@ -27,6 +27,8 @@ final class Database implements AutoCloseable {
 
     /** H2's "database is already open in another process" (file locked). */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    /** H2's "the database has been closed": it closes itself when writing its file failed (a full disk). */
+    private static final int H2_DATABASE_CLOSED = 90098;
 
     /** Work done inside a transaction; exceptions roll it back. */
     @FunctionalInterface
@@ -98,10 +100,34 @@ final class Database implements AutoCloseable {
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollback(connection, action, e);
+                renewIfClosedItself(e);
                 throw e;
             }
         } catch (SQLException e) {
             throw failure(action, e);
+        }
+    }
+
+    /**
+     * The embedded H2 database closes itself when writing its file fails (its disk is full) and then refuses every
+     * statement on the connections it had. Those connections are dropped from the pool, so the next unit of work
+     * opens the file again: once there is space, the store works again without a restart. What was committed
+     * before is in the file (H2 writes each commit whole, or not at all).
+     */
+    private void renewIfClosedItself(Exception e) {
+        if (config.dialect() != SqlDialect.H2) {
+            return;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_CLOSED || diskFull(t)) {
+                log.atWarn().addKeyValue("store", display()).log("the embedded store closed itself after a failed write; "
+                        + "its connections are renewed");
+                var bean = pool.getHikariPoolMXBean();
+                if (bean != null) {
+                    bean.softEvictConnections();
+                }
+                return;
+            }
         }
     }
 

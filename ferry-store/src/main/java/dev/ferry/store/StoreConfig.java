@@ -64,7 +64,9 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
         }
         // WRITE_DELAY=0: a commit reaches the file before it returns, so a SIGKILL loses nothing committed.
         // DB_CLOSE_DELAY=-1: the pool may briefly hold no connection; the store shuts H2 down on close().
-        return "jdbc:h2:file:" + storeDirectory().resolve("ferry")
+        // retry: an interrupted thread (a stopped job, a cancelled copy worker) closes a FileChannel it uses, and H2
+        // would then close the whole database; this file system reopens the file and tries again.
+        return "jdbc:h2:retry:" + storeDirectory().resolve("ferry")
                 + ";AUTO_SERVER=FALSE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 

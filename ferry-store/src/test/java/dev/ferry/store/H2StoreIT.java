@@ -36,6 +36,64 @@ class H2StoreIT extends StoreContract {
                 .isEqualTo("rw-------");
     }
 
+    /**
+     * Ferry interrupts threads that write to the store: a job's stop, and the cancellation of a copy's other workers
+     * when one of them failed (a source restart). An interrupt must not close the embedded database's file (H2's
+     * FileChannel would, and H2 then refuses every statement until the process restarts).
+     */
+    @Test
+    @Timeout(120)
+    void interruptingWritersLeavesTheStoreWorking() throws Exception {
+        store.insertProfile(profile("src", pgConnection("pw")));
+        store.insertProfile(profile("dest", pgConnection("pw")));
+        store.insertJob(job("busy"));
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int worker = w;
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    try {
+                        store.putCheckpoint("busy", "worker/" + worker, "step " + i);
+                        store.appendEvent("busy", T0, dev.ferry.core.model.Severity.INFO, "worker " + worker + " step " + i);
+                    } catch (RuntimeException e) {
+                        // an interrupted write may fail; the next one must work
+                    }
+                    Thread.interrupted();
+                }
+            }));
+        }
+        // A writer nobody interrupts, as the rest of the server: none of its writes may fail.
+        var bystanderFailures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        Thread bystander = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    store.putCheckpoint("busy", "bystander", "step " + i);
+                } catch (RuntimeException e) {
+                    bystanderFailures.add(e.getMessage());
+                }
+            }
+        });
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        var random = new java.util.SplittableRandom(7);
+        while (System.nanoTime() < end) {
+            writers.get(random.nextInt(writers.size())).interrupt();
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // pacing the interrupts, not waiting for anything
+        }
+        stop.set(true);
+        for (Thread t : writers) {
+            t.join();
+        }
+        bystander.join();
+
+        assertThat(bystanderFailures).as("writes of threads nobody interrupted").isEmpty();
+
+        store.putCheckpoint("busy", "after", "interrupts");
+        assertThat(store.checkpoint("busy", "after")).contains("interrupts");
+        reopen();
+        assertThat(store.checkpoint("busy", "after")).contains("interrupts");
+    }
+
     @Test
     @Timeout(60)
     void anotherProcessIsRefusedWhileTheStoreIsOpen() throws Exception {

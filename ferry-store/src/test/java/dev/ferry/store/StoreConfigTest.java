@@ -17,7 +17,7 @@ class StoreConfigTest {
         var config = StoreConfig.embedded(Path.of("/var/lib/ferry"));
 
         assertThat(config.dialect()).isEqualTo(SqlDialect.H2);
-        assertThat(config.effectiveUrl()).startsWith("jdbc:h2:file:/var/lib/ferry/store/ferry;")
+        assertThat(config.effectiveUrl()).startsWith("jdbc:h2:retry:/var/lib/ferry/store/ferry;")
                 .contains("AUTO_SERVER=FALSE").contains("WRITE_DELAY=0").contains("DB_CLOSE_DELAY=");
         assertThat(config.effectiveUser()).isEqualTo("ferry");
         assertThat(config.keyFile()).isEqualTo(Path.of("/var/lib/ferry/secret.key"));

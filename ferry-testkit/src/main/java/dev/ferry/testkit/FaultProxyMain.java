@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code java -cp ... dev.ferry.testkit.FaultProxyMain LISTEN_PORT TARGET_HOST TARGET_PORT CONTROL_PORT}.
  * The control port (loopback only) takes one command per connection and answers one line:
  * {@code cut}, {@code cutfor SECONDS}, {@code refuse SECONDS}, {@code stall SECONDS}, {@code heal},
- * {@code status}, {@code quit}. For example {@code echo "cutfor 20" | nc -q1 127.0.0.1 CONTROL_PORT}.
+ * {@code throttle BYTES_PER_SECOND} (per connection and direction; 0 lifts it), {@code status}, {@code quit}. For example {@code echo "cutfor 20" | nc -q1 127.0.0.1 CONTROL_PORT}.
  */
 public final class FaultProxyMain {
     private static final Logger log = LoggerFactory.getLogger(FaultProxyMain.class);
@@ -65,6 +65,7 @@ public final class FaultProxyMain {
             case "refuse" -> proxy.refuseFor(seconds);
             case "stall" -> proxy.stallFor(seconds);
             case "heal" -> proxy.heal();
+            case "throttle" -> proxy.throttle(words.length > 1 ? Long.parseLong(words[1]) : 0);
             case "status" -> { }
             case "quit" -> done.countDown();
             default -> {

@@ -252,8 +252,17 @@ final class ChangeReplication {
         volatile Duration lag = Duration.ZERO;
         volatile long lagBytes;
         volatile boolean lagKnown;
-        /** Tells the retrier the stream works again (it delivers lag and applied positions after a fault). */
-        volatile Runnable healthy = () -> { };
+        /**
+         * Tells the retrier the stream works again after a fault: a lag measured reaches both servers, changes applied
+         * are progress (only they end a pause on a full destination disk).
+         */
+        volatile Retrier.Recovery healthy = new Retrier.Recovery() {
+            @Override
+            public void reached() {}
+
+            @Override
+            public void progressed() {}
+        };
 
         DatabaseStream(ReplicationRequest request, Replication replication, JobSignals signals) {
             this.request = request;
@@ -294,7 +303,7 @@ final class ChangeReplication {
 
         @Override
         public void applied(Position position, java.time.Instant sourceCommitTime, Map<TableRef, Long> rows) {
-            healthy.run();
+            healthy.progressed();
             lock.lock();
             try {
                 rows.forEach((t, n) -> applied.merge(t, n, Long::sum));
@@ -316,7 +325,7 @@ final class ChangeReplication {
 
         @Override
         public void lag(Duration lagTime, long bytes) {
-            healthy.run();
+            healthy.reached();
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;

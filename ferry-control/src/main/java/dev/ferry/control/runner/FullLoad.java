@@ -137,7 +137,7 @@ final class FullLoad {
     }
 
     private void copyDatabase(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
-            String database, int parallelism, boolean resumed, Runnable healthy) throws InterruptedException {
+            String database, int parallelism, boolean resumed, Retrier.Recovery healthy) throws InterruptedException {
         checkInterrupted(job);
         String schemaBefore = stepKey(database, "schema-before");
         String schemaAfter = stepKey(database, "schema-after");
@@ -170,7 +170,9 @@ final class FullLoad {
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
                 replicationExists, parallelism, job.reliabilityConfig(), names);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
-            healthy.run(); // both sides answer again: a fault before this point is over
+            // Both sides answer again: a lost connection is back. A full disk is only over once data fits again
+            // (a table or schema step done, below).
+            healthy.reached();
             snapshot.notes().forEach(note -> reporter.event(job.name(), Severity.INFO, database + ": " + note));
             String position = snapshot.replicationStart().map(p -> p.text()).orElse("");
             if (continuous && !replicationExists && !position.isEmpty()) {
@@ -187,6 +189,7 @@ final class FullLoad {
             if (!done(job, schemaBefore)) {
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
+                healthy.progressed();
             }
             var cost = SnapshotCostMeter.start(store, clock, job.name(), engine, source, database, names,
                     Duration.ofSeconds(5));
@@ -196,6 +199,7 @@ final class FullLoad {
                         // A copy that yielded to another session read the table at a later point than the snapshot.
                         String readAt = result.readPosition().map(p -> p.text()).orElse(position);
                         store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
+                        healthy.progressed();
                         if (!readAt.equals(position) && !position.isEmpty()) {
                             reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
                                     + "the database (at %s), because its copy gave way to another session")
@@ -211,6 +215,7 @@ final class FullLoad {
                         "Building indexes, constraints and the rest of the schema of %s".formatted(database));
                 snapshot.copySchemaAfter(target);
                 store.putCheckpoint(job.name(), schemaAfter, DONE);
+                healthy.progressed();
             }
         }
     }

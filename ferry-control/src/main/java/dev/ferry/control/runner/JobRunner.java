@@ -43,6 +43,8 @@ public final class JobRunner {
 
     static final String FULL_LOAD = "full-load";
     static final String RESTART_FAILED_ONLY = "restart/failed-only";
+    /** How often a job's failure that the store could not record (its disk full) is tried again. */
+    static final java.time.Duration RECORD_RETRY = java.time.Duration.ofSeconds(5);
 
     public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, HealthBoard health, Operations operations,
             Clock clock) {
@@ -108,7 +110,9 @@ public final class JobRunner {
                             () -> demotion.demote(demoted, engine, destination, databases));
                 }
                 if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
-                    reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
+                    // The job as it is now: a resumed job's recorded phase (READY_FOR_PROMOTE) is CDC again, and
+                    // replication moves it back to READY_FOR_PROMOTE once the lag is small.
+                    job = reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
                 new ChangeReplication(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases);
                 MigrationJob promoted = job;
@@ -142,8 +146,13 @@ public final class JobRunner {
                         "Migration job %s failed with an unexpected error; see the server log".formatted(jobName)), e);
             }
         } finally {
-            if (store.findJob(jobName).map(j -> j.state() != JobState.RUNNING).orElse(true)) {
-                health.forget(jobName);
+            try {
+                if (store.findJob(jobName).map(j -> j.state() != JobState.RUNNING).orElse(true)) {
+                    health.forget(jobName);
+                }
+            } catch (FerryException e) {
+                log.atWarn().addKeyValue("job", jobName).addKeyValue("error", e.getMessage())
+                        .log("could not clear the ended job's health");
             }
         }
     }
@@ -214,8 +223,15 @@ public final class JobRunner {
     }
 
     private boolean stopRequested(String jobName) {
-        return Thread.currentThread().isInterrupted() || store.findJob(jobName)
-                .map(j -> j.state() == JobState.STOPPING || j.state() == JobState.DELETING).orElse(true);
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        try {
+            return store.findJob(jobName).map(j -> j.state() == JobState.STOPPING || j.state() == JobState.DELETING)
+                    .orElse(true);
+        } catch (FerryException e) {
+            return false; // the store fails (its disk full): the user could not have asked for a stop either
+        }
     }
 
     private void ended(String jobName, String operation, Exception cause) {
@@ -237,8 +253,34 @@ public final class JobRunner {
         finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was stopped".formatted(jobName)), null);
     }
 
+    /**
+     * Records the job's failure. When the store itself fails (its disk is full), the failure cannot be recorded
+     * either: it is tried again every {@link #RECORD_RETRY} until the store works, so the job does not stay
+     * RUNNING without a runner. An interrupt (Ferry shutting down) ends the wait; the next start resumes the job.
+     */
     private void fail(String jobName, String operation, JobError error, Exception cause) {
         log.atError().addKeyValue("job", jobName).setCause(cause).log("job failed");
+        while (true) {
+            try {
+                recordFailure(jobName, operation, error);
+                return;
+            } catch (FerryException e) {
+                if (!storeFailure(e)) {
+                    throw e;
+                }
+                log.atWarn().addKeyValue("job", jobName).addKeyValue("error", e.getMessage())
+                        .addKeyValue("retryIn", RECORD_RETRY).log("the job's failure cannot be recorded yet");
+                try {
+                    Thread.sleep(RECORD_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void recordFailure(String jobName, String operation, JobError error) {
         if (store.findJob(jobName).isPresent()) {
             reporter.report(jobName, new RunnerEvent.Failed(error));
             String promote = store.checkpoint(jobName, ChangeReplication.PROMOTE_OPERATION).orElse(null);

@@ -93,16 +93,27 @@ public final class Retrier {
 
     /**
      * Runs long-lived work (a replication stream, a database's copy) until it returns or fails for good. The
-     * work calls the {@code Runnable} it is given whenever it works again after a fault (for example when the
-     * stream delivers again): that ends the fault at once, so the budget is not spent while it then runs for
-     * hours. Calling it when no fault is open costs nothing. It may be called from any thread.
+     * work tells the {@link Recovery} it is given when it works again after a fault: that ends the fault at once,
+     * so the budget is not spent while it then runs for hours. Calling it when no fault is open costs nothing. It
+     * may be called from any thread.
      */
     public void runLong(String subject, FaultListener listener, LongWork work) throws InterruptedException {
         var episode = new Episode(listener);
+        Recovery recovery = new Recovery() {
+            @Override
+            public void reached() {
+                episode.reached();
+            }
+
+            @Override
+            public void progressed() {
+                episode.healthy();
+            }
+        };
         try {
             while (true) {
                 try {
-                    work.run(episode::healthy);
+                    work.run(recovery);
                     episode.healthy();
                     return;
                 } catch (InterruptedException e) {
@@ -119,7 +130,29 @@ public final class Retrier {
     /** Long-lived work that says when it works again, see {@link #runLong}. */
     @FunctionalInterface
     public interface LongWork {
-        void run(Runnable healthy) throws InterruptedException;
+        void run(Recovery healthy) throws InterruptedException;
+    }
+
+    /**
+     * What long-lived work tells its retrier about working again after a fault. Two steps, because reaching the
+     * servers again proves a lost connection is back but not that a full disk has room again: the retry of a
+     * paused copy reaches both servers every time, and then fills the disk again.
+     */
+    public interface Recovery extends Runnable {
+        /**
+         * Both servers answer again (a new snapshot, a new stream): ends a transient fault, and leaves a pause
+         * ({@link FailureKind#USER_FIXABLE}) open until the work {@link #progressed}.
+         */
+        void reached();
+
+        /** The work wrote again what it could not before (a table copied, changes applied): ends any fault or pause. */
+        void progressed();
+
+        /** Same as {@link #progressed()}. */
+        @Override
+        default void run() {
+            progressed();
+        }
     }
 
     /** One piece of work's run of faults: attempts, the budget's open fault, a pause. */
@@ -127,12 +160,21 @@ public final class Retrier {
         private final FaultListener listener;
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private volatile boolean troubled;
+        /** The trouble is a pause: only progress ends it. */
+        private volatile boolean pausing;
         private int attempt;
         private boolean faultOpen;
         private Instant pausedSince;
 
         Episode(FaultListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        /** Both servers answer again: a transient fault is over, a pause is not. */
+        void reached() {
+            if (!pausing) {
+                healthy();
+            }
         }
 
         /** The work runs again: close the fault and say so, once. */
@@ -146,6 +188,7 @@ public final class Retrier {
                     return;
                 }
                 troubled = false;
+                pausing = false;
                 attempt = 0;
                 pausedSince = null;
                 closeFault();
@@ -170,6 +213,7 @@ public final class Retrier {
             lock.lock();
             try {
                 troubled = true;
+                pausing = kind == FailureKind.USER_FIXABLE;
                 n = ++attempt;
                 if (kind == FailureKind.TRANSIENT) {
                     pausedSince = null;

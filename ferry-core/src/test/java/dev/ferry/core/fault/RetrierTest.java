@@ -157,4 +157,28 @@ class RetrierTest {
 
         assertThat(heard).containsExactly("faulted 1 connection reset", "recovered");
     }
+
+    @Test
+    void reachingTheServersAgainEndsATransientFaultButNotAPauseOnAFullDisk() throws InterruptedException {
+        var retrier = retrier(Duration.ofMinutes(1));
+        var tries = new AtomicInteger();
+
+        retrier.runLong("copy of db", listener, healthy -> {
+            int n = tries.incrementAndGet();
+            if (n == 1) {
+                throw new FerryException(ErrorCode.UNAVAILABLE, "connection reset");
+            }
+            // Every retry reaches both servers again; while the disk is full the copy then fails again.
+            healthy.reached();
+            if (n <= 3) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, "disk full");
+            }
+            healthy.reached();
+            healthy.progressed();
+        });
+
+        // The transient fault ends when the servers answer; the pause only when data was written again.
+        assertThat(heard).containsExactly("faulted 1 connection reset", "recovered", "paused 1 disk full",
+                "paused 2 disk full", "recovered");
+    }
 }

@@ -269,6 +269,10 @@ final class ChangeApplier implements AutoCloseable {
                     + "changes to %s; check that the server is up and resume the job (nothing uncommitted was kept)")
                     .formatted(destination.host(), destination.port(), table), e);
         }
+        if (state.equals("53100")) {
+            // A full disk is not the table's fault: say so, and that the job waits for space.
+            return PgErrors.translate(cause, destination, "applying a replicated %s to %s".formatted(what, table));
+        }
         String detail = PgErrors.scrub(cause.getMessage() == null ? state : cause.getMessage().strip(), destination.password());
         return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Could not apply a replicated %s to table %s on the "
                 + "destination %s:%d: %s (SQLSTATE %s; statement: %s); make the destination table match the source, "

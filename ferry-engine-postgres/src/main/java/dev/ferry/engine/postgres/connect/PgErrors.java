@@ -35,7 +35,7 @@ public final class PgErrors {
         }
         if (state.startsWith("08") || state.equals("57P03") || state.equals("53300") || state.isEmpty()
                 && hasNetworkCause(e)) {
-            String reason = scrub(networkReason(e), server.password());
+            String reason = scrub(networkReason(e, "connect".equals(doing)), server.password());
             if ("connect".equals(doing)) {
                 return new FerryException(ErrorCode.UNAVAILABLE, ("Cannot reach PostgreSQL at %s: %s; check host, port "
                         + "and that the server accepts TCP connections").formatted(where, reason), e);
@@ -51,6 +51,10 @@ public final class PgErrors {
                     .formatted(server.database(), where), e);
             case "42501" -> new FerryException(ErrorCode.PERMISSION_DENIED, ("User %s lacks a privilege on PostgreSQL at %s "
                     + "while %s: %s; grant it or use a more privileged user").formatted(server.username(), where, doing, detail), e);
+            // The remedy before the server's words: health and events shorten long messages.
+            case "53100" -> new FerryException(ErrorCode.FAILED_PRECONDITION, ("The disk is full on PostgreSQL at %s "
+                    + "while %s; free space there or grow the disk: a running job waits, paused, and carries on by "
+                    + "itself once the data fits (server said: %s)").formatted(where, doing, detail), e);
             case "57014" -> new FerryException(ErrorCode.CANCELLED, "PostgreSQL at %s cancelled the statement while %s: %s"
                     .formatted(where, doing, detail), e);
             default -> new FerryException(ErrorCode.FAILED_PRECONDITION, "PostgreSQL at %s failed while %s: %s%s"
@@ -90,7 +94,7 @@ public final class PgErrors {
         return false;
     }
 
-    static String networkReason(Throwable e) {
+    static String networkReason(Throwable e, boolean connecting) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return "connection refused";
@@ -99,7 +103,10 @@ public final class PgErrors {
                 return "unknown host";
             }
             if (t instanceof SocketTimeoutException) {
-                return "no answer within %d s".formatted(PgConnector.CONNECT_TIMEOUT_SECONDS);
+                // Connecting waits the connect timeout; a session waits the stall timeout for the server's next byte.
+                return connecting ? "no answer within %d s".formatted(PgConnector.CONNECT_TIMEOUT_SECONDS)
+                        : "no byte from the server for %d s (stalled connection)"
+                                .formatted(PgConnector.STALL_TIMEOUT.toSeconds());
             }
             if (t instanceof NoRouteToHostException) {
                 return "no route to host";

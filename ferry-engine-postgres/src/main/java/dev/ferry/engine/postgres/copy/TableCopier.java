@@ -31,6 +31,7 @@ public final class TableCopier {
 
     private final Side source;
     private final Side destination;
+    private final java.time.Duration stallTimeout;
 
     /** A connection and the server it reaches, for error messages. */
     public record Side(Connection connection, DatabaseConnection server) {}
@@ -53,8 +54,16 @@ public final class TableCopier {
 
     /** {@code source} must already be inside the snapshot's transaction; {@code destination} in autocommit mode. */
     public TableCopier(Side source, Side destination) {
+        this(source, destination, dev.ferry.engine.postgres.connect.PgConnector.STALL_TIMEOUT);
+    }
+
+    /**
+     * As above; a COPY that moves no byte for {@code stallTimeout} fails as a lost connection (see {@link CopyWatch}).
+     */
+    public TableCopier(Side source, Side destination, java.time.Duration stallTimeout) {
         this.source = source;
         this.destination = destination;
+        this.stallTimeout = Objects.requireNonNull(stallTimeout, "stallTimeout");
     }
 
     /** The source query: only this table's rows (never inheritance children), the given columns, the range. */
@@ -99,33 +108,49 @@ public final class TableCopier {
             throw PgErrors.translate(e, destination.server(), "starting to load table " + table);
         }
         CopyOut out = null;
+        CopyWatch watch = CopyWatch.start(dest, stallTimeout, table);
         try {
             out = source.connection().unwrap(PGConnection.class).getCopyAPI()
                     .copyOut(selectSql(table, load.columns(), load.format(), load.range()));
-            pump(out, in, table, meter);
+            pump(out, in, table, meter, watch);
             long loaded = endCopy(in, table);
+            watch.close();
             dest.commit();
             dest.setAutoCommit(true);
             return loaded;
         } catch (SQLException e) {
+            watch.close();
             abandon(in, out, e);
             rollback(dest, e);
-            throw PgErrors.translate(e, source.server(), "reading table " + table);
+            throw stalled(watch, table, PgErrors.translate(e, source.server(), "reading table " + table));
         } catch (RuntimeException e) {
+            watch.close();
             abandon(in, out, e);
             rollback(dest, e);
-            throw e;
+            throw stalled(watch, table, e);
         }
     }
 
-    private void pump(CopyOut out, CopyIn in, TableRef table, CopyMeter meter) {
+    /** {@code failure}, or what it means when the watch ended a COPY that stopped moving. */
+    private RuntimeException stalled(CopyWatch watch, TableRef table, RuntimeException failure) {
+        if (!watch.fired()) {
+            return failure;
+        }
+        return new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to PostgreSQL at %s:%d while loading table "
+                + "%s: the copy moved no byte for %d s (stalled connection); check that the server is up and retry")
+                .formatted(destination.server().host(), destination.server().port(), table, stallTimeout.toSeconds()), failure);
+    }
+
+    private void pump(CopyOut out, CopyIn in, TableRef table, CopyMeter meter, CopyWatch watch) {
         byte[] batch = new byte[BATCH_BYTES];
         int used = 0;
         long rows = 0;
         byte[] data;
         while ((data = read(out, table)) != null) {
+            watch.moved();
             if (used + data.length > batch.length) {
                 write(in, batch, used, table);
+                watch.moved();
                 meter.add(rows, used);
                 used = 0;
                 rows = 0;
@@ -135,6 +160,7 @@ public final class TableCopier {
             }
             if (data.length > batch.length) {
                 write(in, data, data.length, table);
+                watch.moved();
                 meter.add(1, data.length);
             } else {
                 System.arraycopy(data, 0, batch, used, data.length);
@@ -144,6 +170,7 @@ public final class TableCopier {
         }
         if (used > 0) {
             write(in, batch, used, table);
+            watch.moved();
             meter.add(rows, used);
         }
     }

@@ -54,6 +54,27 @@ class PgErrorsTest {
     }
 
     @Test
+    void aReadTimeoutIsAStalledConnectionAndAConnectTimeoutIsNoAnswer() {
+        var stalled = PgErrors.translate(new SQLException("An I/O error occurred while sending to the backend.", "08006",
+                new java.net.SocketTimeoutException("Read timed out")), server, "reading table public.t");
+        assertThat(stalled.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(stalled.getMessage()).contains("while reading table public.t: no byte from the server for 60 s (stalled connection)");
+        var silent = PgErrors.translate(new SQLException("The connection attempt failed.", "08001",
+                new java.net.SocketTimeoutException("Connect timed out")), server, "connect");
+        assertThat(silent.getMessage()).contains("no answer within 10 s");
+    }
+
+    @Test
+    void fullDiskSaysSoAndThatTheJobWaits() {
+        var e = PgErrors.translate(new SQLException("ERROR: could not extend file \"pg_tblspc/16384/PG_15/16385/16390\": "
+                + "No space left on device", "53100"), server, "loading table public.ledger");
+        assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(e.getMessage()).startsWith("The disk is full on PostgreSQL at db.example:5433 while loading table public.ledger")
+                .contains("No space left on device").contains("free space there or grow the disk");
+        assertThat(PgFailures.classify(e)).isEqualTo(dev.ferry.core.fault.FailureKind.USER_FIXABLE);
+    }
+
+    @Test
     void otherServerErrorsAreFailedPreconditionsWithTheirState() {
         var e = PgErrors.translate(new SQLException("ERROR: boom", "XX000"), server, "copying");
         assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);

@@ -78,7 +78,8 @@ public final class MariaDbDriver implements ServerDriver {
         try (PrivateDirectory work = PrivateDirectory.create()) {
             Path rootSql = work.write("root.sql", rootPasswordSql(password));
             var argv = new ArrayList<>(List.of(MariaDbBinaries.installTool().toString(), "--no-defaults",
-                    "--datadir=" + instance.dataDir(), "--auth-root-authentication-method=normal", "--skip-test-db",
+                    "--datadir=" + instance.dataDir(), "--tmpdir=" + instance.runDir(),
+                    "--auth-root-authentication-method=normal", "--skip-test-db",
                     "--extra-file=" + rootSql));
             if (instance.runAs().switchesUser()) {
                 argv.add("--user=" + instance.osUser());

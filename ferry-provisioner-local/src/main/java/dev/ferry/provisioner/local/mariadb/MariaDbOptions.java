@@ -34,6 +34,8 @@ final class MariaDbOptions {
                 "--socket=" + socket(instance),
                 "--pid-file=" + pidFile(instance),
                 "--log-error=" + instance.logFile(),
+                // The server's temporary files next to its socket: the system's /tmp may be private to Ferry's user.
+                "--tmpdir=" + instance.runDir(),
                 "--skip-name-resolve"));
         if (new RunAs(instance.osUser()).switchesUser()) {
             argv.add("--user=" + instance.osUser());

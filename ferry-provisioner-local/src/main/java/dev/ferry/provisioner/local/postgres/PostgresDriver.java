@@ -73,7 +73,9 @@ public final class PostgresDriver implements ServerDriver {
         RunAs runAs = instance.runAs();
         Path pwfile = null;
         try {
-            pwfile = Files.createTempFile("ferry-initdb-", ".pw",
+            // Next to the data directory, which the server's OS user can reach: the system's temporary directory
+            // may be private to Ferry's own user (root's /tmp at mode 0700).
+            pwfile = Files.createTempFile(instance.dataDir().toAbsolutePath().getParent(), ".initdb-", ".pw",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, password.reveal() + "\n", StandardCharsets.UTF_8);
             runAs.own(pwfile);
@@ -96,7 +98,8 @@ public final class PostgresDriver implements ServerDriver {
             }
         } catch (IOException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    "Could not prepare initdb for instance %s; check the temporary directory".formatted(instance.name()), e);
+                    "Could not prepare initdb for instance %s; check that the directory of %s is writable"
+                            .formatted(instance.name(), instance.dataDir()), e);
         } finally {
             deletePasswordFile(pwfile);
         }

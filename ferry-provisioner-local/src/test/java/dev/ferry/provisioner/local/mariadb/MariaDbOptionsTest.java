@@ -27,7 +27,7 @@ class MariaDbOptionsTest {
         assertThat(argv.subList(0, 2)).containsExactly("/usr/sbin/mariadbd", "--no-defaults");
         assertThat(argv).contains("--datadir=/h/instances/my/data", "--port=3399", "--bind-address=127.0.0.1",
                 "--socket=/h/instances/my/run/mariadbd.sock", "--pid-file=/h/instances/my/run/mariadbd.pid",
-                "--log-error=/h/instances/my/run/server.log");
+                "--log-error=/h/instances/my/run/server.log", "--tmpdir=/h/instances/my/run");
         assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("--binlog_format=ROW", "--log_bin", "--skip-ssl");
         assertThat(argv).noneMatch(a -> a.startsWith("--user="));
     }
