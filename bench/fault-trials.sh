@@ -133,7 +133,7 @@ if [ "$ENGINE" = pg ]; then
     probe_read() { sql_value "$DST_PORT" "$DB" "SELECT n FROM ft_probe WHERE id = 1" 2>/dev/null; }
     fingerprints() { table_fingerprints "$1" "$DB"; }
     COMPARISON="row count + md5 of the sorted row hashes"
-    PROFILE_ARGS=(--engine postgresql --username postgres --password-env PGPASSWORD)
+    PROFILE_ARGS=(--engine postgresql --username postgres --password-env PGPASSWORD --ssl-mode disable)
 else
     need_cmd "$MARIADBD" mariadb-install-db mariadb mariadb-admin sysbench
     my_start src SRC_PORT 1 --log-bin="$WORK/src/data/binlog" --binlog-format=ROW --binlog-row-image=FULL
@@ -165,7 +165,7 @@ else
     fingerprints() { table_fingerprints "$1" "$DB"; }
     COMPARISON="row count + CHECKSUM TABLE ... EXTENDED"
     export BENCH_DB_PW=$PW
-    PROFILE_ARGS=(--engine mysql --username root --password-env BENCH_DB_PW)
+    PROFILE_ARGS=(--engine mysql --username root --password-env BENCH_DB_PW --ssl-mode disable)
 fi
 proxy_start src "$SRC_PORT" SRC_PROXY SRC_CONTROL
 proxy_start dst "$DST_PORT" DST_PROXY DST_CONTROL
