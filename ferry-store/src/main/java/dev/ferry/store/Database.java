@@ -45,6 +45,13 @@ final class Database implements AutoCloseable {
     private final StoreConfig config;
     private final HikariDataSource pool;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * The embedded store's work runs here, never on the caller's thread: H2 reacts to an interrupt in the middle of
+     * its file I/O by leaving its transactions in a state that fails other threads' writes, and job threads are
+     * interrupted whenever a job stops or a copy is cancelled. An interrupt of the caller waits for the work instead.
+     */
+    private final java.util.concurrent.ExecutorService isolated =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ferry-store-", 0).factory());
 
     private Database(StoreConfig config, HikariDataSource pool) {
         this.config = config;
@@ -90,6 +97,35 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction; {@code action} ("reading job x") goes into error messages. */
     <T> T inTransaction(String action, Work<T> work) {
+        if (config.dialect() != SqlDialect.H2) {
+            return transaction(action, work);
+        }
+        var future = isolated.submit(() -> transaction(action, work));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the work goes on to its end; the caller sees its interrupt afterwards
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("store work failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private <T> T transaction(String action, Work<T> work) {
         if (closed.get()) {
             throw new IllegalStateException("the metadata store " + display() + " is closed");
         }
@@ -233,6 +269,7 @@ final class Database implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        isolated.shutdown();
         pool.close();
         if (config.dialect() == SqlDialect.H2) {
             shutdownH2();
