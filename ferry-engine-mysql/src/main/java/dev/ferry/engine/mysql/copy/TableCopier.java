@@ -1,5 +1,10 @@
 package dev.ferry.engine.mysql.copy;
 
+import dev.ferry.core.fault.StallWatch;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -100,21 +105,46 @@ public final class TableCopier {
         String sql = loadDataStatement(quotedTable, columns, jsonConvert);
         RowChunkStream stream = new RowChunkStream(rows, STATEMENT_ROWS, STATEMENT_BYTES, tally);
         long loaded = 0;
-        try (Statement s = dest.createStatement()) {
+        // A destination that stops taking bytes blocks the driver's writes, which have no timeout: the watch ends
+        // the connection when nothing moved for the stall timeout, and the load fails as a lost connection.
+        StallWatch watch = StallWatch.start(dest, target.server().effectiveStallTimeout(), table.ref());
+        InputStream watched = new FilterInputStream(stream) {
+            @Override
+            public int read() throws IOException {
+                watch.moved();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                watch.moved();
+                return super.read(b, off, len);
+            }
+        };
+        try (watch; Statement s = dest.createStatement()) {
             s.setEscapeProcessing(false);
             do {
                 stream.nextChunk();
-                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(stream);
+                watch.moved();
+                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(watched);
                 long count;
                 try {
                     count = s.executeUpdate(sql);
+                    watch.moved();
                 } catch (SQLException e) {
                     if (stream.failure() != null) {
                         throw new SourceFailure(stream.failure());
                     }
+                    if (watch.fired()) {
+                        throw new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to %s at %s:%d while loading "
+                                + "table %s: the load moved no byte for %d s (stalled connection); check that the server is "
+                                + "up and retry").formatted(target.server().engine().id(), target.server().host(),
+                                target.server().port(), table.ref(), target.server().effectiveStallTimeout().toSeconds()), e);
+                    }
                     boolean refused = e.getErrorCode() == ER_NOT_ALLOWED_COMMAND || e.getErrorCode() == ER_CLIENT_LOCAL_FILES_DISABLED;
                     if (refused && tally.rows() == 0) {
                         warnInsertFallback(table, SqlErrors.serverMessage(e));
+                        watch.close(); // INSERTs report no progress to it; their reads time out instead
                         return insert(target, rows, quotedTable, columns, tally);
                     }
                     throw e;

@@ -1,5 +1,7 @@
 package dev.ferry.engine.postgres.copy;
 
+import dev.ferry.core.fault.StallWatch;
+
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -58,7 +60,7 @@ public final class TableCopier {
     }
 
     /**
-     * As above; a COPY that moves no byte for {@code stallTimeout} fails as a lost connection (see {@link CopyWatch}).
+     * As above; a COPY that moves no byte for {@code stallTimeout} fails as a lost connection (see {@link StallWatch}).
      */
     public TableCopier(Side source, Side destination, java.time.Duration stallTimeout) {
         this.source = source;
@@ -108,7 +110,7 @@ public final class TableCopier {
             throw PgErrors.translate(e, destination.server(), "starting to load table " + table);
         }
         CopyOut out = null;
-        CopyWatch watch = CopyWatch.start(dest, stallTimeout, table);
+        StallWatch watch = StallWatch.start(dest, stallTimeout, table);
         try {
             out = source.connection().unwrap(PGConnection.class).getCopyAPI()
                     .copyOut(selectSql(table, load.columns(), load.format(), load.range()));
@@ -132,7 +134,7 @@ public final class TableCopier {
     }
 
     /** {@code failure}, or what it means when the watch ended a COPY that stopped moving. */
-    private RuntimeException stalled(CopyWatch watch, TableRef table, RuntimeException failure) {
+    private RuntimeException stalled(StallWatch watch, TableRef table, RuntimeException failure) {
         if (!watch.fired()) {
             return failure;
         }
@@ -141,7 +143,7 @@ public final class TableCopier {
                 .formatted(destination.server().host(), destination.server().port(), table, stallTimeout.toSeconds()), failure);
     }
 
-    private void pump(CopyOut out, CopyIn in, TableRef table, CopyMeter meter, CopyWatch watch) {
+    private void pump(CopyOut out, CopyIn in, TableRef table, CopyMeter meter, StallWatch watch) {
         byte[] batch = new byte[BATCH_BYTES];
         int used = 0;
         long rows = 0;

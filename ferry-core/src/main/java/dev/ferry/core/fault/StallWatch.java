@@ -1,6 +1,5 @@
-package dev.ferry.engine.postgres.copy;
+package dev.ferry.core.fault;
 
-import dev.ferry.core.model.TableRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,24 +8,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a COPY that stopped moving. A read waits at most the stall timeout for the server's next byte (the
+ * Ends a bulk load (PostgreSQL COPY, MySQL LOAD DATA) that stopped moving. A read waits at most the stall timeout for the server's next byte (the
  * driver's socket timeout), but a write has no timeout: a destination that takes no more bytes (a stalled
  * network, a hung server whose kernel still acknowledges) blocks the writing thread for as long as it lasts. When
  * nothing was read or written for the stall timeout, the watch aborts the destination connection: the blocked
- * write then fails as a lost connection, which the job's retrier retries. One per COPY; thread-safe.
+ * write then fails as a lost connection, which the job's retrier retries. One per load; {@code table} names it in the log. Thread-safe.
  */
-final class CopyWatch implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(CopyWatch.class);
+public final class StallWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StallWatch.class);
 
     private final Connection destination;
     private final Duration timeout;
-    private final TableRef table;
+    private final Object table;
     private final Thread watcher;
     private volatile long lastMove = System.nanoTime();
     private volatile boolean done;
     private volatile boolean fired;
 
-    private CopyWatch(Connection destination, Duration timeout, TableRef table) {
+    private StallWatch(Connection destination, Duration timeout, Object table) {
         this.destination = destination;
         this.timeout = timeout;
         this.table = table;
@@ -34,20 +33,20 @@ final class CopyWatch implements AutoCloseable {
     }
 
     /** Watches a COPY into {@code destination}; close it when the COPY ends, however it ends. */
-    static CopyWatch start(Connection destination, Duration timeout, TableRef table) {
+    public static StallWatch start(Connection destination, Duration timeout, Object table) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the stall timeout must be positive");
         }
-        return new CopyWatch(destination, timeout, table);
+        return new StallWatch(destination, timeout, table);
     }
 
     /** Bytes went through: the COPY moves. */
-    void moved() {
+    public void moved() {
         lastMove = System.nanoTime();
     }
 
     /** Whether the watch aborted the destination connection. */
-    boolean fired() {
+    public boolean fired() {
         return fired;
     }
 
