@@ -64,7 +64,8 @@ public final class ServerCommand extends FerryCall {
 
     @Override
     protected int run() throws InterruptedException {
-        var retentionPolicy = new dev.ferry.control.retention.RetentionPolicy(retentionAge(), maxEventsPerJob);
+        var retentionPolicy = new dev.ferry.control.retention.RetentionPolicy(
+                dev.ferry.core.model.ReliabilityConfig.parseDuration("--retention", retention), maxEventsPerJob);
         var tls = tlsCert == null && tlsKey == null ? null : new ServerConfig.Tls(tlsCert, tlsKey);
         var serverConfig = new ServerConfig(bind, port, tls, behindTlsProxy, allowedHosts);
         Path dir = Homes.create(Homes.resolve(home));
@@ -108,14 +109,5 @@ public final class ServerCommand extends FerryCall {
                     issued.token().name(), file);
             err().flush();
         });
-    }
-
-    /** {@code 30d}, {@code 12h} and the forms of {@link dev.ferry.core.model.ReliabilityConfig#parseDuration}. */
-    private java.time.Duration retentionAge() {
-        String text = retention.trim().toLowerCase(java.util.Locale.ROOT);
-        if (text.matches("\\d+d")) {
-            return java.time.Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
-        }
-        return dev.ferry.core.model.ReliabilityConfig.parseDuration("--retention", retention);
     }
 }

@@ -42,7 +42,7 @@ public record ReliabilityConfig(
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(2);
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
     public ReliabilityConfig {
         requireRange("faultBudget", faultBudget, Duration.ZERO, Duration.ofDays(7));
@@ -95,7 +95,7 @@ public record ReliabilityConfig(
     }
 
     /**
-     * A duration written as {@code 900ms}, {@code 2s}, {@code 15m}, {@code 1h} or ISO-8601 ({@code PT15M});
+     * A duration written as {@code 900ms}, {@code 2s}, {@code 15m}, {@code 1h}, {@code 30d} or ISO-8601 ({@code PT15M});
      * null for null or blank. {@code field} names the setting in the error.
      */
     public static Duration parseDuration(String field, String text) {
@@ -110,7 +110,8 @@ public record ReliabilityConfig(
                 case "ms" -> Math.round(amount);
                 case "s" -> Math.round(amount * 1000);
                 case "m" -> Math.round(amount * 60_000);
-                default -> Math.round(amount * 3_600_000);
+                case "h" -> Math.round(amount * 3_600_000);
+                default -> Math.round(amount * 86_400_000);
             };
             return Duration.ofMillis(millis);
         }
@@ -118,7 +119,7 @@ public record ReliabilityConfig(
             return Duration.parse(t.toUpperCase(Locale.ROOT));
         } catch (java.time.format.DateTimeParseException e) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "%s '%s' is not a duration; write it like 500ms, 2s, 15m or 1h".formatted(field, text), e);
+                    "%s '%s' is not a duration; write it like 500ms, 2s, 15m, 1h or 30d".formatted(field, text), e);
         }
     }
 

@@ -27,6 +27,7 @@ class ReliabilityConfigTest {
         assertThat(ReliabilityConfig.parseDuration("x", "1.5s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(ReliabilityConfig.parseDuration("x", "15m")).isEqualTo(Duration.ofMinutes(15));
         assertThat(ReliabilityConfig.parseDuration("x", "1H")).isEqualTo(Duration.ofHours(1));
+        assertThat(ReliabilityConfig.parseDuration("x", "30d")).isEqualTo(Duration.ofDays(30));
         assertThat(ReliabilityConfig.parseDuration("x", "PT90S")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ReliabilityConfig.parseDuration("x", " ")).isNull();
         for (String d : new String[] {"15m", "2s", "1500ms", "1h"}) {

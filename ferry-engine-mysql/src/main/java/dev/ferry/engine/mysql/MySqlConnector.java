@@ -30,8 +30,6 @@ public final class MySqlConnector {
 
     private static final Logger log = LoggerFactory.getLogger(MySqlConnector.class);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
-    /** How long a read may wait for the server's next byte (the default stall timeout of a job). */
-    public static final java.time.Duration STALL_TIMEOUT = dev.ferry.core.model.ReliabilityConfig.DEFAULT_STALL_TIMEOUT;
     private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
 
     /** What a connection is for: destination sessions may send LOAD DATA LOCAL streams. */

@@ -35,7 +35,7 @@ public final class PgErrors {
         }
         if (state.startsWith("08") || state.equals("57P03") || state.equals("53300") || state.isEmpty()
                 && hasNetworkCause(e)) {
-            String reason = scrub(networkReason(e, "connect".equals(doing)), server.password());
+            String reason = scrub(networkReason(e, "connect".equals(doing), server.effectiveStallTimeout()), server.password());
             if ("connect".equals(doing)) {
                 return new FerryException(ErrorCode.UNAVAILABLE, ("Cannot reach PostgreSQL at %s: %s; check host, port "
                         + "and that the server accepts TCP connections").formatted(where, reason), e);
@@ -94,7 +94,7 @@ public final class PgErrors {
         return false;
     }
 
-    static String networkReason(Throwable e, boolean connecting) {
+    static String networkReason(Throwable e, boolean connecting, java.time.Duration stallTimeout) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return "connection refused";
@@ -106,7 +106,7 @@ public final class PgErrors {
                 // Connecting waits the connect timeout; a session waits the stall timeout for the server's next byte.
                 return connecting ? "no answer within %d s".formatted(PgConnector.CONNECT_TIMEOUT_SECONDS)
                         : "no byte from the server for %d s (stalled connection)"
-                                .formatted(PgConnector.STALL_TIMEOUT.toSeconds());
+                                .formatted(stallTimeout.toSeconds());
             }
             if (t instanceof NoRouteToHostException) {
                 return "no route to host";
