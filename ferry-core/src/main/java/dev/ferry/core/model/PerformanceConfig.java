@@ -3,11 +3,24 @@ package dev.ferry.core.model;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 
-/** How hard a job works. {@code parallelism} null or 0 means "derive from the cores available". */
-public record PerformanceConfig(Integer parallelism) {
-    public static final PerformanceConfig DEFAULT = new PerformanceConfig(null);
+/**
+ * How hard a job works. {@code parallelism} (the full load's copy sessions) null or 0 means "derive from the cores
+ * available"; so does {@code applyPartitions} (the destination sessions that apply replicated changes in parallel).
+ */
+public record PerformanceConfig(Integer parallelism, Integer applyPartitions) {
+    public static final PerformanceConfig DEFAULT = new PerformanceConfig(null, null);
+    public static final int MAX_APPLY_PARTITIONS = 64;
+
+    /** Only the full load's parallelism set. */
+    public PerformanceConfig(Integer parallelism) {
+        this(parallelism, null);
+    }
 
     public PerformanceConfig {
+        if (applyPartitions != null && (applyPartitions < 0 || applyPartitions > MAX_APPLY_PARTITIONS)) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("applyPartitions %d is out of range; use 1 to %d (or leave it "
+                    + "unset for a default)").formatted(applyPartitions, MAX_APPLY_PARTITIONS));
+        }
         if (parallelism != null && (parallelism < 0 || parallelism > 256)) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "parallelism %d is out of range; use 1 to 256 (or leave it unset for a default)".formatted(parallelism));
@@ -20,5 +33,15 @@ public record PerformanceConfig(Integer parallelism) {
             return parallelism;
         }
         return Math.max(2, Math.min(16, availableCores * 2));
+    }
+
+    /** The apply partitions to use: the configured number, else {@link #defaultApplyPartitions}. */
+    public int effectiveApplyPartitions(int availableCores) {
+        return applyPartitions != null && applyPartitions > 0 ? applyPartitions : defaultApplyPartitions(availableCores);
+    }
+
+    /** Twice the cores, at least 2 and at most 8: applying waits on the destination as much as it computes. */
+    public static int defaultApplyPartitions(int availableCores) {
+        return Math.max(2, Math.min(8, availableCores * 2));
     }
 }

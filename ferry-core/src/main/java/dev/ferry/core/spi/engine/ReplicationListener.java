@@ -48,4 +48,8 @@ public interface ReplicationListener {
      */
     default void notice(String message) {
     }
+
+    /** About once a second while the change pipeline runs: its queue, rates, compaction and partitions. */
+    default void pipeline(dev.ferry.core.cdc.PipelineStats stats) {
+    }
 }

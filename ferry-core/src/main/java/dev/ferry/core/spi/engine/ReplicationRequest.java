@@ -20,6 +20,8 @@ import java.util.Objects;
  * settings for faults, lock waits and divergence.
  * {@code replicationObjects} names the job's slot and publication as recorded when they were created;
  * null means the engine's names for the job without an installation (jobs of older Ferry versions).
+ * {@code applyPartitions} is how many destination sessions apply changes in parallel; 0 means the default for the
+ * cores available ({@link dev.ferry.core.model.PerformanceConfig#effectiveApplyPartitions}).
  */
 public record ReplicationRequest(
         String jobName,
@@ -31,7 +33,8 @@ public record ReplicationRequest(
         List<String> jobDatabases,
         ObjectsConfig objects,
         ReliabilityConfig reliability,
-        ReplicationObjects replicationObjects) {
+        ReplicationObjects replicationObjects,
+        int applyPartitions) {
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -45,23 +48,44 @@ public record ReplicationRequest(
         }
         objects = objects == null ? ObjectsConfig.ALL : objects;
         reliability = reliability == null ? ReliabilityConfig.DEFAULT : reliability;
+        if (applyPartitions < 0 || applyPartitions > dev.ferry.core.model.PerformanceConfig.MAX_APPLY_PARTITIONS) {
+            throw new IllegalArgumentException("applyPartitions out of range: " + applyPartitions);
+        }
+    }
+
+    /** A request with the default number of apply partitions. */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects,
+            ReliabilityConfig reliability, ReplicationObjects replicationObjects) {
+        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, reliability, replicationObjects, 0);
+    }
+
+    /** The apply partitions to use: the request's, else the default for {@code availableCores}. */
+    public int effectiveApplyPartitions(int availableCores) {
+        return applyPartitions > 0 ? applyPartitions : dev.ferry.core.model.PerformanceConfig.defaultApplyPartitions(availableCores);
+    }
+
+    /** The same request with {@code partitions} apply partitions. */
+    public ReplicationRequest withApplyPartitions(int partitions) {
+        return new ReplicationRequest(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, reliability,
+                replicationObjects, partitions);
     }
 
     /** A request for a job that replicates this one database, all of it, with the default reliability settings. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt) {
-        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null, null);
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, null, null, 0);
     }
 
     /** A request for a job that replicates this one database, all of it. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt, ReliabilityConfig reliability) {
-        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, reliability, null);
+        this(jobName, database, source, destination, start, copiedAt, List.of(database), ObjectsConfig.ALL, reliability, null, 0);
     }
 
     /** A request with the default reliability settings. */
     public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
             Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects) {
-        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, null, null);
+        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, null, null, 0);
     }
 }

@@ -1,0 +1,718 @@
+package dev.ferry.core.cdc;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.ChangeEvent.Barrier;
+import dev.ferry.core.cdc.ChangeEvent.Begin;
+import dev.ferry.core.cdc.ChangeEvent.Commit;
+import dev.ferry.core.cdc.ChangeEvent.Reached;
+import dev.ferry.core.cdc.ChangeEvent.Row;
+import dev.ferry.core.model.Position;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Change replication through one pipeline, whatever the engine. A reader thread runs the engine's {@link ChangeSource}
+ * ahead of the appliers through a queue bounded in bytes. This thread, the coordinator, gathers many source
+ * transactions into one batch, routes each row change to one of N apply partitions by table and key (a table whose
+ * changes must stay together goes whole to one partition), compacts each partition's share by key ({@link
+ * NetChanges}), and hands the batch to the partitions, which apply their shares at the same time, each on its own
+ * destination session, each committing its own {@link Mark} with its changes. While they apply, the coordinator
+ * builds the next batch.
+ *
+ * <p>Exactly once, per partition: a restart streams from the earliest partition's position, and each partition skips
+ * the transactions, and the changes of a partly applied transaction, that its own mark covers. A huge transaction is
+ * cut into several batches, each recorded as a partial mark (the transaction and the ordinal of its last change), so
+ * memory stays bounded.
+ *
+ * <p>What a reader of the destination may see: every key's changes are applied in source order, always. Between
+ * partitions, order is kept at batch boundaries only: while a batch commits, one partition's share of it may be visible
+ * before another's, so a reader may briefly see part of a source transaction. At the end of every batch all partitions
+ * stand at the same source position, and the job reports "caught up", stops and promotes only there. A barrier (DDL,
+ * TRUNCATE, an update that changes a key) drains every partition to the same position and is applied alone.
+ *
+ * <p>Not thread-safe: one {@link #run} per instance.
+ *
+ * @param <P> the engine's position type
+ * @param <C> the engine's row change type
+ */
+public final class ChangePipeline<P extends Position, C extends RowChange> {
+    private static final Logger log = LoggerFactory.getLogger(ChangePipeline.class);
+    private static final long POLL_MILLIS = 5;
+    private static final long IDLE_RECORD_MILLIS = 1_000;
+    private static final long STATS_MILLIS = 1_000;
+
+    /**
+     * What the pipeline needs besides its collaborators. A batch is committed at a transaction's end once it holds
+     * {@code maxBatchRows} row changes or {@code maxBatchBytes}, or {@code maxBatchMillis} after it began; a transaction
+     * larger than that is cut inside. {@code stopAt} gives the position to stop at (null: none yet).
+     */
+    public record Settings<P>(String job, int partitions, long maxBatchRows, long maxBatchBytes, long maxBatchMillis,
+            long queueBytes, P start, Supplier<P> stopAt, BooleanSupplier cancelled, Clock clock) {
+        public Settings {
+            Objects.requireNonNull(job, "job");
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(stopAt, "stopAt");
+            Objects.requireNonNull(cancelled, "cancelled");
+            Objects.requireNonNull(clock, "clock");
+            if (partitions < 1 || partitions > 64) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                        "apply partitions %d is out of range; use 1 to 64".formatted(partitions));
+            }
+            if (maxBatchRows < 1 || maxBatchBytes < 1 || maxBatchMillis < 1 || queueBytes < 1) {
+                throw new IllegalArgumentException("batch and queue limits must be positive");
+            }
+        }
+
+        /** Defaults for a job: batches of 20,000 rows, 16 MiB or 100 ms, a 32 MiB queue. */
+        public static <P> Settings<P> of(String job, int partitions, P start, Supplier<P> stopAt, BooleanSupplier cancelled,
+                Clock clock) {
+            return new Settings<>(job, partitions, 20_000, 16L << 20, 100, 32L << 20, start, stopAt, cancelled, clock);
+        }
+    }
+
+    private final Settings<P> settings;
+    private final PositionOrder<P> order;
+    private final ChangeSource<P> source;
+    private final ChangeSinks<P, C> sinks;
+    private final ChangeMerger<C> merger;
+    private final LagProbe<P> lag;
+    private final ReplicationListener listener;
+    private final EventQueue<P> queue;
+
+    private int n;
+    private boolean uniformStart;
+    /** What each partition had recorded when the run started: what it skips. */
+    private final List<Mark<P>> resume = new ArrayList<>();
+    /** What each partition has durably recorded now. */
+    private final List<Mark<P>> durable = new ArrayList<>();
+    private final List<ChangeSink<P, C>> sessions = new ArrayList<>();
+    private ExecutorService appliers;
+    private volatile boolean done;
+    private final AtomicReference<Throwable> readFailure = new AtomicReference<>();
+
+    private Batch current;
+    private Inflight inflight;
+    private Begin<P> txn;
+    private long ordinal;
+    private P lastEnd;
+    private Instant lastCommitTime;
+    private Instant appliedCommitTime;
+    private long lastIdleRecord;
+    private long skippedTransactions;
+
+    private long rowsRead;
+    private long rowsApplied;
+    private long rowsWritten;
+    private long batches;
+    private long lastBatchRows;
+    private long inOrderBatches;
+    private long lastStats;
+    private long statsRead;
+    private long statsApplied;
+
+    public ChangePipeline(Settings<P> settings, PositionOrder<P> order, ChangeSource<P> source, ChangeSinks<P, C> sinks,
+            ChangeMerger<C> merger, LagProbe<P> lag, ReplicationListener listener) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.order = Objects.requireNonNull(order, "order");
+        this.source = Objects.requireNonNull(source, "source");
+        this.sinks = Objects.requireNonNull(sinks, "sinks");
+        this.merger = Objects.requireNonNull(merger, "merger");
+        this.lag = Objects.requireNonNull(lag, "lag");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.queue = new EventQueue<>(settings.queueBytes());
+    }
+
+    /**
+     * Replicates until the stop position is applied by every partition (then returns) or the cancel flag is raised
+     * (then throws InterruptedException, the batch being applied committed, nothing else begun). Failures of the
+     * source or of a partition throw, after every partition finished what it was doing.
+     */
+    public void run() throws InterruptedException {
+        P from = prepare();
+        log.atInfo().addKeyValue("job", settings.job()).addKeyValue("position", from.text()).addKeyValue("partitions", n)
+                .log("change pipeline starting");
+        appliers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ferry-apply-" + settings.job() + "-", 0).factory());
+        Thread reader = Thread.ofVirtual().name("ferry-read-" + settings.job()).start(() -> read(from));
+        Throwable failure = null;
+        try {
+            for (int p = 0; p < n; p++) {
+                sessions.add(sinks.open(p));
+            }
+            if (uniformStart) {
+                // Every partition of this layout has its row before any batch: a partition that never committed
+                // must not be taken for one that has nothing to skip.
+                sessions.get(0).commit(durable.get(0), partitionNumbers());
+            }
+            current = new Batch();
+            lastEnd = from;
+            loop();
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
+        } finally {
+            done = true;
+            finishInflight(failure);
+            joinUninterruptibly(reader);
+            appliers.shutdown();
+            for (ChangeSink<P, C> s : sessions) {
+                closeQuietly(s, failure);
+            }
+            closeQuietly(source, failure);
+            log.atInfo().addKeyValue("job", settings.job()).addKeyValue("position", minDurable().text())
+                    .addKeyValue("skippedTransactions", skippedTransactions).addKeyValue("rowsApplied", rowsApplied)
+                    .addKeyValue("rowsWritten", rowsWritten).log("change pipeline stopped");
+        }
+    }
+
+    /** The applied position of every partition now (the earliest is what the whole job has applied). */
+    public List<Mark<P>> durable() {
+        return List.copyOf(durable);
+    }
+
+    private P prepare() {
+        Map<Integer, Mark<P>> recorded = new HashMap<>();
+        sinks.recorded().forEach((p, m) -> recorded.put(p, atLeastStart(m)));
+        boolean uniform = recorded.values().stream().distinct().count() <= 1;
+        Mark<P> initial = Mark.at(settings.start(), null);
+        uniformStart = uniform;
+        if (uniform) {
+            n = settings.partitions();
+            Mark<P> m = recorded.isEmpty() ? initial : recorded.values().iterator().next();
+            IntStream.range(0, n).forEach(p -> resume.add(m));
+            if (recorded.keySet().stream().anyMatch(p -> p >= n)) {
+                sinks.retire(n);
+            }
+        } else {
+            n = recorded.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow() + 1;
+            IntStream.range(0, n).forEach(p -> resume.add(recorded.getOrDefault(p, initial)));
+            if (n != settings.partitions()) {
+                listener.notice(("Replication of job %s resumes with the %d apply partitions it stopped with; %d take effect "
+                        + "at its next start").formatted(settings.job(), n, settings.partitions()));
+            }
+        }
+        durable.addAll(resume);
+        return minDurable();
+    }
+
+    private Mark<P> atLeastStart(Mark<P> m) {
+        return order.compare(m.applied(), settings.start()) >= 0 ? m : Mark.at(settings.start(), m.commitTime());
+    }
+
+    private void read(P from) {
+        try {
+            source.stream(from, new ChangeSource.Events<>() {
+                @Override
+                public void put(ChangeEvent<P> event) throws InterruptedException {
+                    while (!done && !queue.offer(event, 50)) {
+                        // waits for room, or for the pipeline to stop
+                    }
+                }
+
+                @Override
+                public boolean done() {
+                    return done;
+                }
+            });
+        } catch (Throwable e) {
+            readFailure.set(e);
+        }
+        if (!done && readFailure.get() == null) {
+            readFailure.set(new IllegalStateException("the change source of job " + settings.job() + " ended its stream"));
+        }
+    }
+
+    private void loop() throws InterruptedException {
+        Clock clock = settings.clock();
+        while (true) {
+            if (settings.cancelled().getAsBoolean()) {
+                throw new InterruptedException("replication of job " + settings.job() + " was stopped");
+            }
+            ChangeEvent<P> event = queue.poll(POLL_MILLIS);
+            long now = clock.millis();
+            if (event != null) {
+                handle(event, now);
+            } else {
+                Throwable failed = readFailure.get();
+                if (failed != null && queue.size() == 0) {
+                    throw rethrow(failed);
+                }
+                if (txn == null && current.hasWork()) {
+                    dispatch(Mark.at(lastEnd, lastCommitTime));
+                }
+            }
+            if (inflight != null && (inflight.isDone() || stopRequested())) {
+                completeInflight();
+            }
+            if (txn == null && !current.hasWork() && inflight == null && stopRequested()) {
+                source.acknowledge(minDurable());
+                return;
+            }
+            lag.maybeReport(now, listener, oldestPending(), event != null, appliedCommitTime, minDurable());
+            if (now - lastStats >= STATS_MILLIS) {
+                reportStats(now);
+            }
+        }
+    }
+
+    private void handle(ChangeEvent<P> event, long now) throws InterruptedException {
+        switch (event) {
+            case Begin<P> b -> {
+                if (txn != null) {
+                    throw new IllegalStateException("the change source of job %s began transaction %s inside %s"
+                            .formatted(settings.job(), b.txn(), txn.txn()));
+                }
+                txn = b;
+                ordinal = 0;
+                current.begin(b, now);
+            }
+            case Row<P> r -> row(cast(r.change()), now);
+            case Barrier<P> b -> barrier(b);
+            case Commit<P> c -> {
+                if (txn == null) {
+                    throw new IllegalStateException("the change source of job %s committed outside a transaction".formatted(settings.job()));
+                }
+                if (resume.stream().allMatch(m -> order.covers(m.applied(), txn))) {
+                    skippedTransactions++;
+                }
+                txn = null;
+                lastEnd = c.end();
+                lastCommitTime = c.commitTime();
+                current.transactions++;
+                if (current.full(now) || stopReachedBy(c.end())) {
+                    dispatch(Mark.at(lastEnd, lastCommitTime));
+                }
+            }
+            case Reached<P> r -> {
+                if (txn == null && !current.hasWork() && order.compare(r.position(), lastEnd) > 0
+                        && (now - lastIdleRecord >= IDLE_RECORD_MILLIS || stopReachedBy(r.position()))) {
+                    lastIdleRecord = now;
+                    lastEnd = r.position();
+                    dispatch(Mark.at(lastEnd, appliedCommitTime));
+                }
+            }
+        }
+    }
+
+    /** The source hands over its own change type: the engine wires a source and a sink of the same type. */
+    @SuppressWarnings("unchecked")
+    private C cast(RowChange change) {
+        return (C) change;
+    }
+
+    private void row(C change, long now) throws InterruptedException {
+        if (txn == null) {
+            throw new IllegalStateException("the change source of job %s sent a row change outside a transaction".formatted(settings.job()));
+        }
+        ordinal++;
+        rowsRead++;
+        if (change.keyChanged()) {
+            if (!coveredEverywhere()) {
+                drainThen(mark -> {
+                    sessions.get(0).applyInOrder(List.of(change));
+                    sessions.get(0).commit(mark, partitionNumbers());
+                }, change.table(), "an update that changes a key");
+            }
+            return;
+        }
+        int p = partition(change);
+        Mark<P> m = resume.get(p);
+        if (order.covers(m.applied(), txn) || (txn.txn().equals(m.txn()) && ordinal <= m.ordinal())) {
+            return;
+        }
+        current.add(p, change);
+        if (current.rows >= settings.maxBatchRows() || current.bytes >= settings.maxBatchBytes()) {
+            dispatch(new Mark<>(lastEnd, lastCommitTime, txn.txn(), ordinal));
+        }
+    }
+
+    private void barrier(Barrier<P> b) throws InterruptedException {
+        if (txn != null) {
+            ordinal++;
+            if (!coveredEverywhere()) {
+                drainThen(mark -> sessions.get(0).barrier(b.work(), mark, partitionNumbers()), null, b.what());
+            }
+            return;
+        }
+        if (b.end() == null) {
+            throw new IllegalStateException("the change source of job %s sent a barrier (%s) outside a transaction without its end"
+                    .formatted(settings.job(), b.what()));
+        }
+        if (durable.stream().allMatch(m -> order.compare(b.end(), m.applied()) <= 0)) {
+            skippedTransactions++;
+            return;
+        }
+        if (current.hasWork()) {
+            dispatch(Mark.at(lastEnd, lastCommitTime));
+        }
+        awaitInflight();
+        Mark<P> mark = Mark.at(b.end(), b.commitTime() != null ? b.commitTime() : appliedCommitTime);
+        log.atInfo().addKeyValue("job", settings.job()).addKeyValue("barrier", b.what()).addKeyValue("position", b.end().text())
+                .log("applying a barrier alone");
+        sessions.get(0).barrier(b.work(), mark, partitionNumbers());
+        lastEnd = b.end();
+        lastCommitTime = mark.commitTime();
+        recordAll(mark, Map.of());
+    }
+
+    /** Whether every partition already applied the change at the current ordinal of the open transaction. */
+    private boolean coveredEverywhere() {
+        return resume.stream().allMatch(m -> order.covers(m.applied(), txn) || (txn.txn().equals(m.txn()) && ordinal <= m.ordinal()));
+    }
+
+    @FunctionalInterface
+    private interface Alone<Q> {
+        void apply(Mark<Q> mark);
+    }
+
+    /**
+     * Applies the current transaction's change at the current ordinal alone: what came before it is dispatched and
+     * committed by every partition, then {@code alone} runs on partition 0's session and records the mark for all.
+     */
+    private void drainThen(Alone<P> alone, TableRef table, String what) throws InterruptedException {
+        if (current.hasWork() || ordinal > 1) {
+            dispatch(new Mark<>(lastEnd, lastCommitTime, txn.txn(), ordinal - 1));
+        }
+        awaitInflight();
+        Mark<P> mark = new Mark<>(lastEnd, lastCommitTime, txn.txn(), ordinal);
+        log.atDebug().addKeyValue("job", settings.job()).addKeyValue("barrier", what).addKeyValue("table", table)
+                .log("applying a change alone");
+        try {
+            alone.apply(mark);
+        } catch (RuntimeException e) {
+            sessions.get(0).rollback();
+            throw e;
+        }
+        recordAll(mark, table == null ? Map.of() : Map.of(table, 1L));
+        rowsApplied++;
+        rowsWritten++;
+    }
+
+    private void recordAll(Mark<P> mark, Map<TableRef, Long> rows) {
+        for (int p = 0; p < n; p++) {
+            durable.set(p, mark);
+        }
+        appliedCommitTime = mark.commitTime() != null ? mark.commitTime() : appliedCommitTime;
+        listener.applied(minDurable(), appliedCommitTime != null ? appliedCommitTime : settings.clock().instant(), rows);
+        source.acknowledge(minDurable());
+    }
+
+    private List<Integer> partitionNumbers() {
+        return IntStream.range(0, n).boxed().toList();
+    }
+
+    private int partition(C change) {
+        if (n == 1) {
+            return 0;
+        }
+        int hash = change.wholeTable() || change.key() == null ? change.table().hashCode()
+                : 31 * change.table().hashCode() + change.key().hashCode();
+        return Math.floorMod(spread(hash), n);
+    }
+
+    private static int spread(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        return h;
+    }
+
+    private boolean stopRequested() {
+        P stop = settings.stopAt().get();
+        return stop != null && order.compare(minDurable(), stop) >= 0
+                || stop != null && inflight != null && order.compare(inflight.mark.applied(), stop) >= 0;
+    }
+
+    private boolean stopReachedBy(P position) {
+        P stop = settings.stopAt().get();
+        return stop != null && order.compare(position, stop) >= 0;
+    }
+
+    private P minDurable() {
+        P min = null;
+        for (Mark<P> m : durable) {
+            if (min == null || order.compare(m.applied(), min) < 0) {
+                min = m.applied();
+            }
+        }
+        return min;
+    }
+
+    private Instant oldestPending() {
+        Instant a = inflight == null ? null : inflight.batch.oldest;
+        Instant b = current.oldest;
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    /** Hands the current batch to the partitions, up to {@code mark}, after the batch before it finished. */
+    private void dispatch(Mark<P> mark) throws InterruptedException {
+        awaitInflight();
+        Batch batch = current;
+        current = new Batch();
+        if (txn != null) {
+            current.oldest = batch.oldest;
+            current.started = batch.started;
+        }
+        List<Future<Applied>> futures = new ArrayList<>();
+        List<Mark<P>> marks = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            NetChanges<C> share = batch.shares.get(p);
+            Mark<P> m = later(mark, durable.get(p)) ? mark : null;
+            marks.add(m);
+            if (m == null && share.isEmpty()) {
+                continue;
+            }
+            if (m == null) {
+                throw new IllegalStateException("partition %d of job %s has changes but no later position to record"
+                        .formatted(p, settings.job()));
+            }
+            int partition = p;
+            futures.add(appliers.submit(() -> apply(partition, share, m)));
+        }
+        inflight = new Inflight(batch, mark, marks, futures);
+    }
+
+    /** Applies one partition's share and commits its mark; on failure rolls back and rethrows. */
+    private Applied apply(int p, NetChanges<C> share, Mark<P> mark) {
+        ChangeSink<P, C> session = sessions.get(p);
+        try {
+            boolean inOrder = share.inOrder();
+            int written = 0;
+            if (!share.isEmpty()) {
+                List<NetChanges.TableChanges<C>> tables = inOrder ? null : share.tables();
+                if (!inOrder && session.applyNet(tables)) {
+                    written = tables.stream().mapToInt(NetChanges.TableChanges::size).sum();
+                } else {
+                    if (!inOrder) {
+                        session.rollback();
+                        inOrder = true;
+                    }
+                    session.applyInOrder(share.changes());
+                    written = share.changes().size();
+                }
+            }
+            session.commit(mark, List.of(p));
+            return new Applied(p, share.changes().size(), written, inOrder);
+        } catch (RuntimeException | Error e) {
+            session.rollback();
+            throw e;
+        }
+    }
+
+    private static <P> boolean laterMark(PositionOrder<? super P> order, Mark<P> a, Mark<P> b) {
+        int c = order.compare(a.applied(), b.applied());
+        if (c != 0) {
+            return c > 0;
+        }
+        if (!a.partial()) {
+            return false;
+        }
+        return !b.partial() || a.txn().equals(b.txn()) && a.ordinal() > b.ordinal();
+    }
+
+    private boolean later(Mark<P> a, Mark<P> b) {
+        return laterMark(order, a, b);
+    }
+
+    private void awaitInflight() throws InterruptedException {
+        if (inflight != null) {
+            completeInflight();
+        }
+    }
+
+    /** Waits for every partition of the batch in flight, records their marks, reports, and rethrows a failure. */
+    private void completeInflight() throws InterruptedException {
+        Inflight f = inflight;
+        inflight = null;
+        Throwable failure = null;
+        long raw = 0;
+        long written = 0;
+        for (Future<Applied> future : f.futures) {
+            try {
+                Applied a = future.get();
+                raw += a.rows;
+                written += a.written;
+                if (a.inOrder) {
+                    inOrderBatches++;
+                }
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            }
+        }
+        if (failure == null) {
+            for (int p = 0; p < n; p++) {
+                if (f.marks.get(p) != null) {
+                    durable.set(p, f.marks.get(p));
+                }
+            }
+        } else {
+            // A partition that failed rolled back; its mark must not count. Reload what is durable from the destination.
+            Map<Integer, Mark<P>> recorded = sinks.recorded();
+            for (int p = 0; p < n; p++) {
+                Mark<P> m = recorded.get(p);
+                durable.set(p, m == null ? resume.get(p) : atLeastStart(m));
+            }
+            throw rethrow(failure);
+        }
+        batches++;
+        lastBatchRows = raw;
+        rowsApplied += raw;
+        rowsWritten += written;
+        if (f.mark.commitTime() != null) {
+            appliedCommitTime = f.mark.commitTime();
+        }
+        listener.applied(minDurable(), appliedCommitTime != null ? appliedCommitTime : settings.clock().instant(),
+                f.batch.rowsByTable);
+        source.acknowledge(minDurable());
+    }
+
+    /** On the way out: lets the batch in flight finish (it commits or rolls back by itself). */
+    private void finishInflight(Throwable failure) {
+        if (inflight == null) {
+            return;
+        }
+        try {
+            completeInflight();
+        } catch (Throwable e) {
+            if (failure != null && e != failure) {
+                failure.addSuppressed(e);
+            } else if (failure == null) {
+                log.atWarn().addKeyValue("job", settings.job()).setCause(e).log("the last batch failed while the pipeline stopped");
+            }
+        }
+    }
+
+    private void reportStats(long now) {
+        double seconds = lastStats == 0 ? 0 : (now - lastStats) / 1000.0;
+        double readRate = seconds <= 0 ? 0 : (rowsRead - statsRead) / seconds;
+        double applyRate = seconds <= 0 ? 0 : (rowsApplied - statsApplied) / seconds;
+        lastStats = now;
+        statsRead = rowsRead;
+        statsApplied = rowsApplied;
+        List<PipelineStats.Partition> parts = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            Mark<P> m = durable.get(p);
+            parts.add(new PipelineStats.Partition(p, m.applied().text() + (m.partial() ? " +" + m.ordinal() + " of " + m.txn() : ""),
+                    m.commitTime()));
+        }
+        listener.pipeline(new PipelineStats(queue.size(), queue.bytes(), settings.queueBytes(), rowsRead, rowsApplied, rowsWritten,
+                readRate, applyRate, batches, lastBatchRows, inOrderBatches, parts));
+    }
+
+    private static RuntimeException rethrow(Throwable e) throws InterruptedException {
+        switch (e) {
+            case InterruptedException ie -> throw ie;
+            case RuntimeException re -> throw re;
+            case Error err -> throw err;
+            default -> throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void closeQuietly(AutoCloseable c, Throwable failure) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                log.atWarn().addKeyValue("job", settings.job()).setCause(e).log("closing a replication resource failed");
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One partition's part of a batch, once applied. */
+    private record Applied(int partition, long rows, long written, boolean inOrder) {}
+
+    /** A batch handed to the partitions: the futures of their work and the mark each records. */
+    private final class Inflight {
+        final Batch batch;
+        final Mark<P> mark;
+        final List<Mark<P>> marks;
+        final List<Future<Applied>> futures;
+
+        Inflight(Batch batch, Mark<P> mark, List<Mark<P>> marks, List<Future<Applied>> futures) {
+            this.batch = batch;
+            this.mark = mark;
+            this.marks = marks;
+            this.futures = futures;
+        }
+
+        boolean isDone() {
+            return futures.stream().allMatch(Future::isDone);
+        }
+    }
+
+    /** The batch being gathered: each partition's share, compacted as it comes. */
+    private final class Batch {
+        final List<NetChanges<C>> shares = new ArrayList<>();
+        final Map<TableRef, Long> rowsByTable = new HashMap<>();
+        long rows;
+        long bytes;
+        long transactions;
+        long started = -1;
+        Instant oldest;
+
+        Batch() {
+            for (int p = 0; p < n; p++) {
+                shares.add(new NetChanges<>(merger));
+            }
+        }
+
+        void begin(Begin<P> b, long now) {
+            if (started < 0) {
+                started = now;
+            }
+            if (oldest == null) {
+                oldest = b.commitTime();
+            }
+        }
+
+        void add(int p, C change) {
+            shares.get(p).add(change);
+            rowsByTable.merge(change.table(), 1L, Long::sum);
+            rows++;
+            bytes += change.bytes();
+        }
+
+        boolean hasWork() {
+            return rows > 0 || transactions > 0;
+        }
+
+        boolean full(long now) {
+            return rows >= settings.maxBatchRows() || bytes >= settings.maxBatchBytes()
+                    || started >= 0 && now - started >= settings.maxBatchMillis();
+        }
+    }
+}
