@@ -3,13 +3,14 @@ package dev.ferry.engine.postgres.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.Mark;
 import dev.ferry.core.fault.DivergenceGate;
+import dev.ferry.core.model.Position.PgLsn;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.postgres.cdc.ChangePlanner.Kind;
 import dev.ferry.engine.postgres.cdc.ChangePlanner.Shape;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
-import dev.ferry.engine.postgres.cdc.ProgressTable.Progress;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import dev.ferry.engine.postgres.connect.SessionSettings;
@@ -19,12 +20,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,6 @@ final class ChangeApplier implements AutoCloseable {
     private final Connection c;
     private final DatabaseConnection destination;
     private final String job;
-    private final Optional<Progress> recorded;
     private final PreparedStatement progress;
     private final Map<Shape, Prepared> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -80,12 +79,10 @@ final class ChangeApplier implements AutoCloseable {
     /** A cached statement and the changes queued in its batch, in order. */
     private record Prepared(PreparedStatement statement, String sql, TableRef table, Kind kind, List<DivergedRows.Change> queued) {}
 
-    private ChangeApplier(Connection c, DatabaseConnection destination, String job, Optional<Progress> recorded,
-            DivergenceGate gate) throws SQLException {
+    private ChangeApplier(Connection c, DatabaseConnection destination, String job, DivergenceGate gate) throws SQLException {
         this.c = c;
         this.destination = destination;
         this.job = job;
-        this.recorded = recorded;
         this.progress = ProgressTable.prepareWrite(c);
         this.keys = new DestinationKeys(c);
         this.diverged = new DivergedRows(c, keys, gate, destination.database(), job);
@@ -115,9 +112,8 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             ProgressTable.ensure(c);
-            Optional<Progress> recorded = ProgressTable.read(c, job);
             c.setAutoCommit(false);
-            return new ChangeApplier(c, destination, job, recorded, gate);
+            return new ChangeApplier(c, destination, job, gate);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();
@@ -131,9 +127,13 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** What the destination had recorded for the job when this applier opened. */
-    Optional<Progress> recorded() {
-        return recorded;
+    /** The session, for the set-based statements of {@link NetApply} in the same transaction. */
+    Connection connection() {
+        return c;
+    }
+
+    DestinationKeys keys() {
+        return keys;
     }
 
     /**
@@ -197,11 +197,11 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** Runs what is queued, records {@code lsn} as the job's progress and commits, all in one transaction. */
-    void commit(long lsn, Instant commitTime) {
+    /** Runs what is queued, records {@code mark} for each of {@code partitions} and commits, all in one transaction. */
+    void commit(Mark<PgLsn> mark, Collection<Integer> partitions) {
         flushPending();
         try {
-            ProgressTable.write(progress, job, lsn, commitTime);
+            ProgressTable.write(progress, job, partitions, mark);
             c.commit();
         } catch (SQLException e) {
             throw failure(e, "progress update", ProgressTable.QUALIFIED, "INSERT INTO " + ProgressTable.QUALIFIED);
@@ -261,7 +261,7 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    private FerryException failure(SQLException e, String what, String table, String sql) {
+    FerryException failure(SQLException e, String what, String table, String sql) {
         SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
         String state = cause.getSQLState() == null ? "" : cause.getSQLState();
         if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P")) {

@@ -11,7 +11,8 @@ import java.time.Instant;
 /**
  * Reports replication lag about once a second: the age of the oldest received-but-unapplied source
  * transaction (zero when idle and caught up), and the bytes between the source's current WAL position
- * and the applied one. Owns no connection; not thread-safe.
+ * and the applied one. Owns no connection; not thread-safe, except
+ * {@link #lastHead}, which the stream's reader reads.
  */
 final class LagMeter {
     static final long INTERVAL_MILLIS = 1_000;
@@ -20,7 +21,7 @@ final class LagMeter {
     private final DatabaseConnection sourceDisplay;
     private final Clock clock;
     private long lastReport = Long.MIN_VALUE;
-    private long lastHead;
+    private volatile long lastHead;
 
     LagMeter(Connection source, DatabaseConnection sourceDisplay, Clock clock) {
         this.source = source;

@@ -2,6 +2,10 @@ package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.ChangePipeline;
+import dev.ferry.core.cdc.LagProbe;
+import dev.ferry.core.cdc.Mark;
+import dev.ferry.core.cdc.PositionOrder;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
@@ -10,13 +14,11 @@ import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Replication;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.core.spi.engine.ReplicationRequest;
-import dev.ferry.engine.postgres.cdc.ProgressTable.Progress;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -122,28 +124,36 @@ public final class PgReplication implements Replication {
     }
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
-        try (Connection sourceSql = PgConnector.open(source);
-                ChangeApplier applier = ChangeApplier.open(destination, request.jobName(),
-                        new DivergenceGate(request.reliability().effectiveOnDivergence(), listener))) {
-            Optional<Progress> recorded = applier.recorded();
-            long from = Math.max(start, recorded.map(Progress::lsn).orElse(0L));
-            Instant fromTime = recorded.map(Progress::commitTime).orElse(null);
-            checkSource(sourceSql, from, recorded.isPresent());
+        var gate = new DivergenceGate(request.reliability().effectiveOnDivergence(), listener);
+        var sinks = new PgChangeSinks(destination, request.jobName(), gate);
+        try (Connection sourceSql = PgConnector.open(source)) {
+            Map<Integer, Mark<PgLsn>> recorded = sinks.recorded();
+            long from = Math.max(start, recorded.values().stream().mapToLong(m -> m.applied().value()).min().orElse(0L));
+            checkSource(sourceSql, from, !recorded.isEmpty());
             if (runs.incrementAndGet() > 1) {
                 endStaleSender(sourceSql);
             }
+            int partitions = request.effectiveApplyPartitions(Runtime.getRuntime().availableProcessors());
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
-                    .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).log("change replication starting");
-            try (SlotStream stream = SlotStream.open(source, slot, publication, from)) {
-                var settings = new ApplyLoop.Settings(request.jobName(), copiedAt(), stopAt::get, cancelled, clock,
-                        request.reliability().effectiveStallTimeout());
-                new ApplyLoop(settings, stream, applier, new LagMeter(sourceSql, source, clock), listener,
-                        new SchemaDrift(destination)).run(from, fromTime);
-            }
+                    .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).addKeyValue("partitions", partitions)
+                    .log("change replication starting");
+            LagMeter lag = new LagMeter(sourceSql, source, clock);
+            var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication, copiedAt(),
+                    request.reliability().effectiveStallTimeout(), clock);
+            var changes = new PgChangeSource(sourceSettings, listener, new SchemaDrift(destination), new UniqueKeys(destination),
+                    lag::lastHead);
+            var settings = ChangePipeline.Settings.<PgLsn>of(request.jobName(), partitions, new PgLsn(start),
+                    () -> stopAt.get() == Long.MAX_VALUE ? null : new PgLsn(stopAt.get()), cancelled, clock);
+            LagProbe<PgLsn> probe = (now, l, oldest, busy, appliedTime, applied) ->
+                    lag.maybeReport(now, l, oldest, busy, appliedTime, applied.value());
+            new ChangePipeline<>(settings, ORDER, changes, sinks, PgChange::merge, probe, listener).run();
         } catch (SQLException e) {
             throw PgErrors.translate(e, source, "reading the source's replication state");
         }
     }
+
+    /** WAL positions in order; a transaction is applied when its commit record starts before the applied position. */
+    static final PositionOrder<PgLsn> ORDER = (a, b) -> Long.compare(a.value(), b.value());
 
     /**
      * On a reconnect the job's own slot may still be held by the WAL sender of the connection that died (the
@@ -208,12 +218,12 @@ public final class PgReplication implements Replication {
 
     @Override
     public Position applied() {
-        Optional<Progress> recorded = PgErrors.call(destination, "reading the applied position", () -> {
+        Optional<Mark<PgLsn>> recorded = PgErrors.call(destination, "reading the applied position", () -> {
             try (Connection c = PgConnector.open(destination)) {
-                return ProgressTable.read(c, request.jobName());
+                return ProgressTable.earliest(c, request.jobName());
             }
         });
-        return new PgLsn(Math.max(start, recorded.map(Progress::lsn).orElse(0L)));
+        return new PgLsn(Math.max(start, recorded.map(m -> m.applied().value()).orElse(0L)));
     }
 
     @Override

@@ -1,0 +1,121 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.cdc.ChangeSink;
+import dev.ferry.core.cdc.ChangeSinks;
+import dev.ferry.core.cdc.Mark;
+import dev.ferry.core.cdc.NetChanges.TableChanges;
+import dev.ferry.core.fault.DivergenceGate;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.engine.postgres.cdc.PgChangeSource.TruncateWork;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
+import dev.ferry.engine.postgres.connect.PgConnector;
+import dev.ferry.engine.postgres.connect.PgErrors;
+import java.sql.Connection;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The destination side of a PostgreSQL job's pipeline: the partitions' rows in {@code ferry.replication_progress},
+ * and one {@link ChangeApplier} session per partition, which applies net changes set-based ({@link NetApply}) and
+ * changes in source order row by row (where divergence is found). {@code destination} has its database set.
+ */
+final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
+    private final DatabaseConnection destination;
+    private final String job;
+    private final DivergenceGate gate;
+
+    PgChangeSinks(DatabaseConnection destination, String job, DivergenceGate gate) {
+        this.destination = destination;
+        this.job = job;
+        this.gate = gate;
+    }
+
+    @Override
+    public Map<Integer, Mark<PgLsn>> recorded() {
+        return PgErrors.call(destination, "reading the applied replication positions", () -> {
+            try (Connection c = PgConnector.open(destination)) {
+                ProgressTable.ensure(c);
+                return ProgressTable.read(c, job);
+            }
+        });
+    }
+
+    @Override
+    public ChangeSink<PgLsn, PgChange> open(int partition) {
+        return new Session(ChangeApplier.open(destination, job, gate));
+    }
+
+    @Override
+    public void retire(int from) {
+        PgErrors.call(destination, "removing the positions of retired apply partitions", () -> {
+            try (Connection c = PgConnector.open(destination)) {
+                ProgressTable.retire(c, job, from);
+                return null;
+            }
+        });
+    }
+
+    /** One partition's session. */
+    private final class Session implements ChangeSink<PgLsn, PgChange> {
+        private final ChangeApplier applier;
+        private final NetApply net;
+        private final Map<Integer, Relation> seen = new HashMap<>();
+
+        Session(ChangeApplier applier) {
+            this.applier = applier;
+            this.net = new NetApply(applier, job);
+        }
+
+        @Override
+        public boolean applyNet(List<TableChanges<PgChange>> tables) {
+            for (TableChanges<PgChange> t : tables) {
+                t.deletes().forEach(this::know);
+                t.inserts().forEach(this::know);
+                t.updates().forEach(this::know);
+                t.inOrder().forEach(this::know);
+            }
+            return net.apply(tables);
+        }
+
+        @Override
+        public void applyInOrder(List<PgChange> changes) {
+            for (PgChange change : changes) {
+                know(change);
+                applier.apply(change.rel(), change.statement(), change.lsn());
+            }
+        }
+
+        /** A relation whose shape changed since this session last used it: its cached statements go. */
+        private void know(PgChange change) {
+            Relation before = seen.put(change.rel().oid(), change.rel());
+            if (before != null && !before.equals(change.rel())) {
+                applier.forget(change.rel().oid());
+            }
+        }
+
+        @Override
+        public void barrier(Object work, Mark<PgLsn> mark, Collection<Integer> partitions) {
+            TruncateWork t = (TruncateWork) work;
+            applier.truncate(t.rels(), t.cascade(), t.restartIdentity());
+            applier.commit(mark, partitions);
+        }
+
+        @Override
+        public void commit(Mark<PgLsn> mark, Collection<Integer> partitions) {
+            applier.commit(mark, partitions);
+        }
+
+        @Override
+        public void rollback() {
+            applier.rollback();
+        }
+
+        @Override
+        public void close() {
+            applier.close();
+        }
+    }
+}

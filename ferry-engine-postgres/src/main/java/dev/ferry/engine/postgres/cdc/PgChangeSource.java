@@ -1,0 +1,294 @@
+package dev.ferry.engine.postgres.cdc;
+
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.ChangeEvent;
+import dev.ferry.core.cdc.ChangeSource;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.ReplicationListener;
+import dev.ferry.engine.postgres.cdc.ChangePlanner.Plan;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Begin;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Commit;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Delete;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Ignored;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Insert;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Origin;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Truncate;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Type;
+import dev.ferry.engine.postgres.cdc.PgOutputMessage.Update;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job's slot, streamed with pgoutput and decoded into pipeline events. Changes to a table copied at a later
+ * position are left out up to it: a table's copy is read from a snapshot exported with a slot's consistent point P,
+ * so exactly the transactions whose commit record starts before P are in it, and every change that reaches the
+ * pipeline comes after its table's copy and must fit the destination exactly. Changes that cannot be applied
+ * faithfully are counted through the listener, never sent. While no transaction is open and nothing arrives, the
+ * server's WAL end from its keepalives is reported as reached, so an idle source does not make the slot hold WAL.
+ * The slot is confirmed only up to what the pipeline acknowledges. Runs on the pipeline's reader thread.
+ */
+final class PgChangeSource implements ChangeSource<PgLsn> {
+    private static final Logger log = LoggerFactory.getLogger(PgChangeSource.class);
+    private static final long IDLE_POLL_MILLIS = 2;
+    private static final long REACHED_MILLIS = 100;
+
+    /** What the source needs to know besides its collaborators. */
+    record Settings(String job, DatabaseConnection source, String slot, String publication, Map<TableRef, Long> copiedAt,
+            Duration stallTimeout, Clock clock) {
+        Settings {
+            copiedAt = Map.copyOf(copiedAt);
+        }
+    }
+
+    private final Settings settings;
+    private final ReplicationListener listener;
+    private final SchemaDrift drift;
+    private final UniqueKeys uniqueKeys;
+    private final LongSupplier sourceHead;
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final Map<Integer, Relation> relations = new HashMap<>();
+    private final Map<Integer, Long> copiedBefore = new HashMap<>();
+    private final Set<Integer> shapeChecked = new HashSet<>();
+    private final Set<TableRef> reportedUnsupported = new HashSet<>();
+    private boolean inTransaction;
+    private long commitLsn;
+    private long confirmed;
+    private long lastReached;
+    private long lastReachedAt;
+    private long lastProgress;
+    private long lastSeen;
+    private long lastPing;
+
+    /**
+     * {@code drift} checks each relation's shape against the destination before its first change; {@code uniqueKeys}
+     * tells which tables have unique constraints besides their key; {@code sourceHead} is the source's WAL position as
+     * last measured (for the stall watch).
+     */
+    PgChangeSource(Settings settings, ReplicationListener listener, SchemaDrift drift, UniqueKeys uniqueKeys, LongSupplier sourceHead) {
+        this.settings = settings;
+        this.listener = listener;
+        this.drift = drift;
+        this.uniqueKeys = uniqueKeys;
+        this.sourceHead = sourceHead;
+    }
+
+    @Override
+    public void stream(PgLsn from, Events<PgLsn> out) throws InterruptedException {
+        acknowledged.accumulateAndGet(from.value(), Math::max);
+        try (SlotStream stream = SlotStream.open(settings.source(), settings.slot(), settings.publication(), from.value())) {
+            confirmed = acknowledged.get();
+            stream.confirm(confirmed, true);
+            lastProgress = settings.clock().millis();
+            while (!out.done()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("replication of job " + settings.job() + " was stopped");
+                }
+                long acked = acknowledged.get();
+                if (acked > confirmed) {
+                    confirmed = acked;
+                    stream.confirm(confirmed, false);
+                }
+                ByteBuffer buf = stream.readPending();
+                long now = settings.clock().millis();
+                if (buf != null) {
+                    handle(PgOutputDecoder.decode(buf), out);
+                } else if (!inTransaction) {
+                    long serverEnd = stream.lastReceived();
+                    if (serverEnd > lastReached && now - lastReachedAt >= REACHED_MILLIS) {
+                        lastReached = serverEnd;
+                        lastReachedAt = now;
+                        out.put(new ChangeEvent.Reached<>(new PgLsn(serverEnd)));
+                    }
+                }
+                watchForStall(stream, now, buf != null);
+                if (buf == null) {
+                    TimeUnit.MILLISECONDS.sleep(IDLE_POLL_MILLIS);
+                }
+            }
+            stream.confirm(acknowledged.get(), true);
+        } finally {
+            uniqueKeys.close();
+        }
+    }
+
+    @Override
+    public void acknowledge(PgLsn applied) {
+        acknowledged.accumulateAndGet(applied.value(), Math::max);
+    }
+
+    @Override
+    public void close() {
+        uniqueKeys.close();
+    }
+
+    /**
+     * Detects a stalled stream, as PostgreSQL's own wal_receiver_timeout does: the source has WAL this stream has not
+     * delivered, and nothing (no change, no keepalive position) arrived for a while. After a quarter of the stall
+     * timeout a status update asking for a reply is sent, so a server that is only busy (decoding a large transaction)
+     * answers with a keepalive; when nothing arrives for the whole stall timeout the stream is declared lost and the
+     * job's retrier reconnects. An idle, caught-up stream is never a stall.
+     */
+    private void watchForStall(SlotStream stream, long now, boolean received) {
+        long seen = stream.lastReceived();
+        if (received || seen != lastSeen || sourceHead.getAsLong() <= Math.max(seen, acknowledged.get())) {
+            lastSeen = seen;
+            lastProgress = now;
+            return;
+        }
+        long silent = now - lastProgress;
+        long timeout = settings.stallTimeout().toMillis();
+        if (silent >= timeout) {
+            throw new FerryException(ErrorCode.UNAVAILABLE, ("The replication stream of job %s delivered nothing for %d s "
+                    + "although the source has WAL to send; the connection is stalled, reconnecting")
+                    .formatted(settings.job(), silent / 1000));
+        }
+        if (silent >= timeout / 4 && now - lastPing >= timeout / 4) {
+            lastPing = now;
+            stream.confirm(confirmed, true);
+        }
+    }
+
+    private void handle(PgOutputMessage message, Events<PgLsn> out) throws InterruptedException {
+        switch (message) {
+            case Begin b -> {
+                inTransaction = true;
+                commitLsn = b.commitLsn();
+                out.put(new ChangeEvent.Begin<>(new PgLsn(b.commitLsn()), new PgLsn(b.commitLsn()).lsn(), b.commitTime()));
+            }
+            case Commit c -> {
+                inTransaction = false;
+                out.put(new ChangeEvent.Commit<>(new PgLsn(c.endLsn()), c.commitTime()));
+            }
+            case Relation r -> {
+                relations.put(r.oid(), r);
+                shapeChecked.remove(r.oid());
+                uniqueKeys.forget(r.table());
+                copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
+            }
+            case Insert i -> {
+                Relation rel = applicable(i.relationOid());
+                if (rel != null) {
+                    send(rel, ChangePlanner.plan(rel, i), false, out);
+                }
+            }
+            case Update u -> {
+                Relation rel = applicable(u.relationOid());
+                if (rel != null) {
+                    send(rel, ChangePlanner.plan(rel, u), u.oldKind() == 'K', out);
+                }
+            }
+            case Delete d -> {
+                Relation rel = applicable(d.relationOid());
+                if (rel != null) {
+                    send(rel, ChangePlanner.plan(rel, d), false, out);
+                }
+            }
+            case Truncate t -> truncate(t, out);
+            case Type t -> log.atDebug().addKeyValue("job", settings.job()).addKeyValue("type", t.schema() + "." + t.name())
+                    .log("type announced");
+            case Origin o -> log.atDebug().addKeyValue("job", settings.job()).addKeyValue("origin", o.name())
+                    .log("transaction from another origin");
+            case Ignored ignored -> { }
+        }
+    }
+
+    /** The change's relation, or null when the change is to be left out (its table was copied later). */
+    private Relation applicable(int oid) {
+        Relation rel = relations.get(oid);
+        if (rel == null) {
+            throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
+        }
+        if (commitLsn < copiedBefore.get(oid)) {
+            return null;
+        }
+        if (shapeChecked.add(oid)) {
+            drift.check(rel);
+        }
+        return rel;
+    }
+
+    private void send(Relation rel, Plan plan, boolean oldKeySent, Events<PgLsn> out) throws InterruptedException {
+        switch (plan) {
+            case ChangePlanner.Statement st -> {
+                List<String> key = null;
+                boolean keyChanged = false;
+                if (rel.hasKey() && !rel.identityFull() && NetApply.byKey(new PgChange(rel, st, null, null, false, false, 0))) {
+                    List<String> names = rel.columns().stream().filter(PgOutputMessage.Column::key).map(PgOutputMessage.Column::name).toList();
+                    key = ChangePlanner.keyValues(rel, st, names);
+                    if (oldKeySent && key != null) {
+                        List<String> after = newKey(rel, st, names);
+                        keyChanged = after != null && !key.equals(after);
+                    }
+                }
+                boolean whole = key == null || uniqueKeys.hasOtherUniqueKeys(rel.table(), rel);
+                out.put(new ChangeEvent.Row<>(new PgChange(rel, st, PgChange.op(st.shape().kind()), key, keyChanged, whole, commitLsn)));
+            }
+            case ChangePlanner.Unsupported u -> {
+                listener.unsupported(rel.table(), u.what());
+                if (reportedUnsupported.add(rel.table())) {
+                    log.atWarn().addKeyValue("job", settings.job()).addKeyValue("table", rel.table())
+                            .addKeyValue("change", u.what()).log("change cannot be replicated; counted, not applied");
+                }
+            }
+            case ChangePlanner.Nothing n -> { }
+        }
+    }
+
+    /** The key of the row an UPDATE leaves: its key columns among what it sets; null when one is not sent. */
+    private static List<String> newKey(Relation rel, ChangePlanner.Statement st, List<String> names) {
+        ChangePlanner.Shape shape = st.shape();
+        List<String> key = new ArrayList<>();
+        for (String name : names) {
+            int v = 0;
+            String found = null;
+            boolean present = false;
+            for (int i = 0; i < shape.setMask().length(); i++) {
+                if (shape.setMask().charAt(i) == '1') {
+                    if (rel.columns().get(i).name().equals(name)) {
+                        found = st.values()[v];
+                        present = true;
+                    }
+                    v++;
+                }
+            }
+            if (!present) {
+                return null;
+            }
+            key.add(found);
+        }
+        return key;
+    }
+
+    private void truncate(Truncate t, Events<PgLsn> out) throws InterruptedException {
+        List<Relation> rels = new ArrayList<>();
+        for (int oid : t.relationOids()) {
+            Relation rel = applicable(oid);
+            if (rel != null) {
+                rels.add(rel);
+            }
+        }
+        if (!rels.isEmpty()) {
+            out.put(new ChangeEvent.Barrier<>(new TruncateWork(List.copyOf(rels), t.cascade(), t.restartIdentity()),
+                    "TRUNCATE " + rels.stream().map(r -> r.table().toString()).toList(), null, null));
+        }
+    }
+
+    /** A TRUNCATE to apply alone. */
+    record TruncateWork(List<Relation> rels, boolean cascade, boolean restartIdentity) {}
+}
