@@ -51,12 +51,23 @@ final class JsonColumns {
     static String performanceConfig(PerformanceConfig config) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("parallelism", config.parallelism());
+        if (config.applyPartitions() != null) {
+            node.put("applyPartitions", config.applyPartitions());
+        }
         return write(node);
     }
 
+    /** Rows written before {@code applyPartitions} existed hold only {@code parallelism}: theirs is the default. */
     static PerformanceConfig performanceConfig(String json, String owner) {
-        JsonNode parallelism = parse(json, owner).path("parallelism");
-        return new PerformanceConfig(parallelism.isNumber() ? parallelism.intValue() : null);
+        JsonNode node = parse(json, owner);
+        JsonNode parallelism = node.path("parallelism");
+        JsonNode applyPartitions = node.path("applyPartitions");
+        try {
+            return new PerformanceConfig(parallelism.isNumber() ? parallelism.intValue() : null,
+                    applyPartitions.isNumber() ? applyPartitions.intValue() : null);
+        } catch (FerryException e) {
+            throw unreadable(owner, e);
+        }
     }
 
     static String reliabilityConfig(ReliabilityConfig config) {

@@ -262,6 +262,19 @@ abstract class StoreContract {
     }
 
     @Test
+    void jobApplyPartitionsRoundTripAndAnOlderRowReadsWithTheDefault() throws SQLException {
+        var job = new MigrationJob("wide", null, Map.of(), JobType.CONTINUOUS, "src", "dest", null,
+                new PerformanceConfig(4, 12), JobState.NOT_STARTED, null, null, T0, T0, null, null);
+        store.insertJob(job);
+        store.insertJob(job("older"));
+
+        setRawPerformanceConfig("older", "{\"parallelism\":3}");
+
+        assertThat(store.findJob("wide").orElseThrow().performanceConfig()).isEqualTo(new PerformanceConfig(4, 12));
+        assertThat(store.findJob("older").orElseThrow().performanceConfig()).isEqualTo(new PerformanceConfig(3, null));
+    }
+
+    @Test
     void pruningRemovesOldEventsAndEventsBeyondTheCapOfEachJob() {
         store.insertJob(job("busy"));
         store.insertJob(job("quiet"));
@@ -685,6 +698,17 @@ abstract class StoreContract {
                 PreparedStatement s = c.prepareStatement("UPDATE connection_profiles SET spec = ? WHERE name = ?")) {
             s.setString(1, json);
             s.setString(2, profile);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** Replaces a job's performance_config column, around the store, as an older Ferry version wrote it. */
+    void setRawPerformanceConfig(String job, String json) throws SQLException {
+        String password = config.password() == null ? "" : config.password().reveal();
+        try (Connection c = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password);
+                PreparedStatement s = c.prepareStatement("UPDATE migration_jobs SET performance_config = ? WHERE name = ?")) {
+            s.setString(1, json);
+            s.setString(2, job);
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
     }
