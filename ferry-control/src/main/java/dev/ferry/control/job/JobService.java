@@ -4,6 +4,7 @@ import dev.ferry.control.access.CurrentCaller;
 import dev.ferry.control.operation.Operations;
 import dev.ferry.control.profile.ProfileService;
 import dev.ferry.control.runner.JobLocks;
+import dev.ferry.control.runner.PipelineSnapshot;
 import dev.ferry.control.runner.Runners;
 import dev.ferry.control.runner.TableComparison;
 import dev.ferry.control.verify.Verifier;
@@ -20,6 +21,7 @@ import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.Operation;
+import dev.ferry.core.model.PerformanceConfig;
 import dev.ferry.core.model.Phase;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.Verb;
@@ -123,11 +125,23 @@ public final class JobService implements AutoCloseable {
             store.updateJob(job.withDefinition(
                     patch.displayName() != null ? patch.displayName() : job.displayName(),
                     patch.labels() != null ? patch.labels() : job.labels(), objects,
-                    patch.performanceConfig() != null ? patch.performanceConfig() : job.performanceConfig(),
+                    merge(job.performanceConfig(), patch.performanceConfig()),
                     job.reliabilityConfig().merge(patch.reliabilityConfig()), clock.instant()));
             store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job definition changed"));
             return operations.done("patch", target(name), requestId, "migration job updated");
         }));
+    }
+
+    /**
+     * The job's performance settings with those the patch sets: a field the patch leaves out (null) stays. A changed
+     * parallelism applies to the next full load, changed apply partitions when replication starts again.
+     */
+    static PerformanceConfig merge(PerformanceConfig current, PerformanceConfig patch) {
+        if (patch == null) {
+            return current;
+        }
+        return new PerformanceConfig(patch.parallelism() != null ? patch.parallelism() : current.parallelism(),
+                patch.applyPartitions() != null ? patch.applyPartitions() : current.applyPartitions());
     }
 
     /** Checks the job without changing anything. */
@@ -269,6 +283,15 @@ public final class JobService implements AutoCloseable {
     public java.util.Optional<dev.ferry.control.runner.Lag> lag(String name) {
         get(name);
         return runners.lag(name);
+    }
+
+    /**
+     * The latest report of each database's change pipeline while the job replicates on this server; empty otherwise
+     * (the reports live in the memory of the server that runs the job).
+     */
+    public List<PipelineSnapshot> pipeline(String name) {
+        get(name);
+        return runners.pipeline(name);
     }
 
     /** The job's health while it runs (empty when it is not running). */

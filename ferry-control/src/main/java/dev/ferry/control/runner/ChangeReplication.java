@@ -1,5 +1,6 @@
 package dev.ferry.control.runner;
 
+import dev.ferry.core.cdc.PipelineStats;
 import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobObject;
@@ -57,6 +58,7 @@ final class ChangeReplication {
         List<ReplicationRequest> requests = databases.stream()
                 .map(db -> request(job, engine, db, databases, source, destination)).toList();
         List<DatabaseStream> streams = new ArrayList<>();
+        reporter.event(job.name(), Severity.INFO, startMessage(job, databases, Runtime.getRuntime().availableProcessors()));
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
                 for (ReplicationRequest request : requests) {
@@ -80,6 +82,9 @@ final class ChangeReplication {
                 streams.forEach(s -> s.future.cancel(true));
                 streams.forEach(s -> s.replication.close());
             }
+        } finally {
+            // After the executor closed: no replication thread reports any more.
+            signals.pipelinesEnded();
         }
         for (ReplicationRequest request : requests) {
             String subject = "promotion of " + request.database();
@@ -87,6 +92,25 @@ final class ChangeReplication {
             reporter.event(job.name(), Severity.INFO, ("Promoted database %s: sequences synchronised, "
                     + "replication slot, publication and bookkeeping removed").formatted(request.database()));
         }
+    }
+
+    /**
+     * The apply partitions the job asks for: its {@code performanceConfig.applyPartitions}, or 0 (the engine's default
+     * for the cores available) when unset. Read when replication starts, so a changed setting takes effect at the
+     * next start (resume, or Ferry starting again).
+     */
+    static int applyPartitions(MigrationJob job) {
+        Integer configured = job.performanceConfig().applyPartitions();
+        return configured == null ? 0 : configured;
+    }
+
+    /** The event that says with how many apply partitions replication starts, and where the number comes from. */
+    static String startMessage(MigrationJob job, List<String> databases, int cores) {
+        int partitions = job.performanceConfig().effectiveApplyPartitions(cores);
+        return ("Change replication of %s starts with %d apply partition%s (%s); a changed number takes effect when "
+                + "replication starts again").formatted(String.join(", ", databases), partitions, partitions == 1 ? "" : "s",
+                        applyPartitions(job) > 0 ? "performanceConfig.applyPartitions"
+                                : "the default for %d core%s".formatted(cores, cores == 1 ? "" : "s"));
     }
 
     /** Measures what each database's replication costs the source, at most once per {@link #RETENTION_EVERY}. */
@@ -215,7 +239,7 @@ final class ChangeReplication {
         }
     }
 
-    private ReplicationRequest request(MigrationJob job, Engine engine, String database, List<String> databases,
+    ReplicationRequest request(MigrationJob job, Engine engine, String database, List<String> databases,
             DatabaseConnection source,
             DatabaseConnection destination) {
         Map<String, String> checkpoints = store.checkpoints(job.name());
@@ -236,11 +260,12 @@ final class ChangeReplication {
         }
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
                 destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig(),
-                job.reliabilityConfig(), new ReplicationRecords(store).names(checkpoints, job, engine, database));
+                job.reliabilityConfig(), new ReplicationRecords(store).names(checkpoints, job, engine, database),
+                applyPartitions(job));
     }
 
     /** One database's replication and what its listener has heard. */
-    private static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener,
+    static final class DatabaseStream implements dev.ferry.core.spi.engine.ReplicationListener,
             dev.ferry.core.fault.FaultListener {
         final ReplicationRequest request;
         final Replication replication;
@@ -321,6 +346,11 @@ final class ChangeReplication {
             } finally {
                 lock.unlock();
             }
+        }
+
+        @Override
+        public void pipeline(PipelineStats stats) {
+            signals.pipeline(request.database(), stats, lagKnown && lag.isZero());
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.ferry.control.runner;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.PipelineStats;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Severity;
@@ -10,17 +11,22 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes what a runner reports: status changes (through {@link JobStatusFold}) and the job's event log. */
+/**
+ * Writes what a runner reports: status changes (through {@link JobStatusFold}) and the job's event log to the store,
+ * and the change pipeline's latest reports to the {@link PipelineBoard} (in memory).
+ */
 public final class JobReporter {
     private static final Logger log = LoggerFactory.getLogger(JobReporter.class);
 
     private final Store store;
     private final JobLocks locks;
+    private final PipelineBoard pipelines;
     private final Clock clock;
 
-    public JobReporter(Store store, JobLocks locks, Clock clock) {
+    public JobReporter(Store store, JobLocks locks, PipelineBoard pipelines, Clock clock) {
         this.store = store;
         this.locks = locks;
+        this.pipelines = pipelines;
         this.clock = clock;
     }
 
@@ -47,6 +53,16 @@ public final class JobReporter {
 
     public void event(String jobName, Severity severity, String message) {
         store.appendEvent(jobName, clock.instant(), severity, message);
+    }
+
+    /** The latest report of {@code database}'s change pipeline; {@code caughtUp} as in {@link PipelineSnapshot}. */
+    public void pipeline(String jobName, String database, PipelineStats stats, boolean caughtUp) {
+        pipelines.record(jobName, database, stats, caughtUp);
+    }
+
+    /** The job's change replication ended: its pipeline reports go. */
+    public void pipelinesEnded(String jobName) {
+        pipelines.forget(jobName);
     }
 
     private static String describe(MigrationJob job) {

@@ -1,11 +1,12 @@
 package dev.ferry.control.runner;
 
+import dev.ferry.core.cdc.PipelineStats;
 import dev.ferry.core.model.Severity;
 import java.time.Duration;
 
 /**
- * What the parts of one running job tell the user while they work: events in the job's log and the job's
- * health. One per job run; thread-safe.
+ * What the parts of one running job tell the user while they work: events in the job's log, the job's
+ * health and its change pipelines' latest reports. One per job run; thread-safe.
  */
 final class JobSignals {
     private final JobReporter reporter;
@@ -24,6 +25,16 @@ final class JobSignals {
 
     void event(Severity severity, String message) {
         reporter.event(job, severity, message);
+    }
+
+    /** {@code database}'s change pipeline reported {@code stats}; {@code caughtUp}: its last lag report was zero. */
+    void pipeline(String database, PipelineStats stats, boolean caughtUp) {
+        reporter.pipeline(job, database, stats, caughtUp);
+    }
+
+    /** Change replication ended for every database of the job. */
+    void pipelinesEnded() {
+        reporter.pipelinesEnded(job);
     }
 
     /** {@code subject} hit a transient fault and retries after {@code retryIn}. */

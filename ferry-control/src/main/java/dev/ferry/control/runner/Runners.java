@@ -16,6 +16,7 @@ public final class Runners implements AutoCloseable {
     private final JobRunner runner;
     private final Clock clock;
     private final Operations operations;
+    private final PipelineBoard pipelines;
 
     public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
             Clock clock) {
@@ -24,8 +25,9 @@ public final class Runners implements AutoCloseable {
         this.scheduler = scheduler;
         this.clock = clock;
         this.operations = operations;
-        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, clock), new HealthBoard(store, clock),
-                operations, clock);
+        this.pipelines = new PipelineBoard(clock);
+        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, pipelines, clock),
+                new HealthBoard(store, clock), operations, clock);
     }
 
     /** Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. */
@@ -60,6 +62,14 @@ public final class Runners implements AutoCloseable {
     /** The job's last measured replication lag, if it has replicated. */
     public java.util.Optional<Lag> lag(String job) {
         return store.checkpoint(job, Lag.CHECKPOINT).flatMap(Lag::parse);
+    }
+
+    /**
+     * The latest report of each database's change pipeline while the job replicates on this server (empty otherwise, and
+     * on another server sharing the store: the reports are kept in memory).
+     */
+    public List<PipelineSnapshot> pipeline(String job) {
+        return pipelines.read(job);
     }
 
     /** The running job's health as last reported (also by another server sharing the store). */
