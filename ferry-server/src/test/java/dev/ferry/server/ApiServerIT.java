@@ -216,6 +216,30 @@ class ApiServerIT {
     }
 
     @Test
+    void keepsApplyPartitionsThroughCreatePatchAndGetAndRefusesZeroWith400() throws Exception {
+        String source = createProfile();
+        String destination = createProfile();
+        String job = newName("partitions");
+        String body = "{\"type\":\"CONTINUOUS\",\"source\":\"%s\",\"destination\":\"%s\",\"performanceConfig\":%s}";
+
+        var refused = call("POST", "/v1/migrationJobs?migrationJobId=" + job,
+                body.formatted(source, destination, "{\"applyPartitions\":0}"));
+        var created = call("POST", "/v1/migrationJobs?migrationJobId=" + job,
+                body.formatted(source, destination, "{\"parallelism\":3,\"applyPartitions\":5}"));
+        var patched = call("PATCH", "/v1/migrationJobs/" + job, "{\"performanceConfig\":{\"applyPartitions\":7}}");
+        var read = call("GET", "/v1/migrationJobs/" + job, null);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().path("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(refused.body().path("message").asText()).contains("performanceConfig.applyPartitions 0 is out of range");
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        assertThat(created.body().path("response").path("performanceConfig").path("applyPartitions").asInt()).isEqualTo(5);
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        assertThat(read.body().path("performanceConfig").toString()).isEqualTo("{\"parallelism\":3,\"applyPartitions\":7}");
+        assertThat(read.body().has("pipeline")).as("a job that does not replicate has no pipeline").isFalse();
+    }
+
+    @Test
     void answersTheSameOperationForARepeatedRequestId() throws Exception {
         String name = newName("idem");
         String path = "/v1/connectionProfiles?connectionProfileId=" + name + "&requestId=req-" + name;
@@ -250,6 +274,7 @@ class ApiServerIT {
         var answer = call("GET", "/metrics", null);
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.text()).contains("# TYPE ferry_job_state gauge").contains("# TYPE ferry_job_lag_seconds gauge");
+        assertThat(answer.text()).contains("# TYPE ferry_job_state gauge").contains("# TYPE ferry_job_lag_seconds gauge")
+                .contains("# TYPE ferry_cdc_rows_applied_total counter").contains("# TYPE ferry_cdc_partition_lag_seconds gauge");
     }
 }

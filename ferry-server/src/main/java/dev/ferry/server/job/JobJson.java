@@ -2,6 +2,7 @@ package dev.ferry.server.job;
 
 import dev.ferry.control.job.JobPatch;
 import dev.ferry.control.job.JobRequest;
+import dev.ferry.control.runner.PipelineSnapshot;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.ConnectionProfile;
@@ -44,7 +45,8 @@ public record JobJson(
         Boolean overwriteDestination,
         ReliabilityJson reliabilityConfig,
         HealthJson health,
-        List<SourceRetentionJson> sourceRetention) {
+        List<SourceRetentionJson> sourceRetention,
+        List<PipelineJson> pipeline) {
 
     /**
      * How the job protects the source and rides through faults; durations as {@code 500ms}, {@code 2s},
@@ -96,19 +98,37 @@ public record JobJson(
 
     public record ObjectsJson(List<String> include, List<String> exclude) {}
 
-    public record PerformanceJson(Integer parallelism) {}
+    /**
+     * How hard the job works: {@code parallelism} (tables or ranges the full load copies at once) and {@code
+     * applyPartitions} (destination sessions that apply replicated changes in parallel, 1 to 64; read when replication
+     * starts). Unset fields take defaults from the cores available and are answered unset.
+     */
+    public record PerformanceJson(Integer parallelism, Integer applyPartitions) {
+        static PerformanceJson of(PerformanceConfig c) {
+            return new PerformanceJson(c.parallelism(), c.applyPartitions());
+        }
+
+        PerformanceConfig toConfig() {
+            if (applyPartitions != null && (applyPartitions < 1 || applyPartitions > PerformanceConfig.MAX_APPLY_PARTITIONS)) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("performanceConfig.applyPartitions %d is out of range; "
+                        + "use 1 to %d, or leave it out for the default (twice the cores, 2 to 8)")
+                        .formatted(applyPartitions, PerformanceConfig.MAX_APPLY_PARTITIONS));
+            }
+            return new PerformanceConfig(parallelism, applyPartitions);
+        }
+    }
 
     /** The answer form of {@code job}, its duration measured to {@code now} while it runs. */
     public static JobJson of(MigrationJob job, Instant now) {
         return new JobJson(job.name(), job.displayName(), job.labels(), job.type().name(), job.source(),
                 job.destination(),
                 new ObjectsJson(job.objectsConfig().include(), job.objectsConfig().exclude()),
-                new PerformanceJson(job.performanceConfig().parallelism()),
+                PerformanceJson.of(job.performanceConfig()),
                 job.state().name(), job.phase() == null ? null : job.phase().name(),
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null);
+                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null, null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -117,7 +137,7 @@ public record JobJson(
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
-                reliabilityConfig, health, sourceRetention);
+                reliabilityConfig, health, sourceRetention, pipeline);
     }
 
     /** This answer with the running job's health, when it has one. */
@@ -127,7 +147,7 @@ public record JobJson(
                         h.lastError(), h.subject())).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, healthJson, sourceRetention);
+                reliabilityConfig, healthJson, sourceRetention, pipeline);
     }
 
     /** This answer with what the job costs its source, when measured. */
@@ -137,7 +157,15 @@ public record JobJson(
                         Times.instant(r.measured()))).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, json);
+                reliabilityConfig, health, json, pipeline);
+    }
+
+    /** This answer with the latest report of each database's change pipeline, while the job replicates on this server. */
+    public JobJson withPipeline(List<PipelineSnapshot> reports) {
+        List<PipelineJson> json = reports.isEmpty() ? null : reports.stream().map(PipelineJson::of).toList();
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, sourceRetention, json);
     }
 
     private static Long boxed(java.util.OptionalLong value) {
@@ -178,7 +206,7 @@ public record JobJson(
     }
 
     private PerformanceConfig performance() {
-        return performanceConfig == null ? null : new PerformanceConfig(performanceConfig.parallelism());
+        return performanceConfig == null ? null : performanceConfig.toConfig();
     }
 
     /** {@code ONE_TIME} or {@code CONTINUOUS}, also accepted as {@code one-time} / {@code continuous}. */

@@ -1,15 +1,21 @@
 package dev.ferry.server.metrics;
 
 import dev.ferry.control.job.JobService;
+import dev.ferry.control.runner.PipelineSnapshot;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.server.http.PlainText;
 import dev.ferry.server.http.Response;
 import dev.ferry.server.http.Router;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code GET /metrics}: job states, copy progress and replication lag in the Prometheus text format. */
+/**
+ * {@code GET /metrics}: job states, copy progress, replication lag and the change pipeline ({@link PipelineMetrics}) in the
+ * Prometheus text format.
+ */
 public final class MetricsRoutes {
     private final JobService jobs;
 
@@ -78,15 +84,23 @@ public final class MetricsRoutes {
         header(out, "ferry_source_cleanup_held_back_transactions", "how far the job holds back the source's cleanup of old "
                 + "row versions, in transactions (PostgreSQL: xmin age; MySQL/MariaDB: InnoDB history list length)", "gauge");
         out.append(heldBack);
+        Map<String, List<PipelineSnapshot>> pipelines = new LinkedHashMap<>();
+        for (MigrationJob job : all) {
+            List<PipelineSnapshot> reports = jobs.pipeline(job.name());
+            if (!reports.isEmpty()) {
+                pipelines.put(job.name(), reports);
+            }
+        }
+        PipelineMetrics.render(out, pipelines);
         return out.toString();
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
+    static void header(StringBuilder out, String name, String help, String type) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static String label(String value) {
+    static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }
