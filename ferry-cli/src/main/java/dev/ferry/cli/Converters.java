@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.PerformanceConfig;
 import java.util.Locale;
 import picocli.CommandLine;
 
@@ -19,6 +20,26 @@ public final class Converters {
             } catch (FerryException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code --apply-partitions}: a whole number from 1 to {@value PerformanceConfig#MAX_APPLY_PARTITIONS}. */
+    public static final class ApplyPartitions implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int partitions;
+            try {
+                partitions = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'%s' is not a number of apply partitions; use 1 to %d".formatted(value, PerformanceConfig.MAX_APPLY_PARTITIONS));
+            }
+            if (partitions < 1 || partitions > PerformanceConfig.MAX_APPLY_PARTITIONS) {
+                throw new CommandLine.TypeConversionException(("%d apply partitions are not possible; use 1 to %d, or leave "
+                        + "the option out for the default (twice the cores, 2 to 8)")
+                        .formatted(partitions, PerformanceConfig.MAX_APPLY_PARTITIONS));
+            }
+            return partitions;
         }
     }
 

@@ -183,6 +183,23 @@ class FerryCommandIT {
     }
 
     @Test
+    void createsAContinuousJobWithApplyPartitionsAndDescribesThem() throws IOException {
+        String source = createProfile();
+        String destination = createProfile();
+        String job = "cli-job-" + names.incrementAndGet();
+
+        Result created = client("migration-jobs", "create", job, "--type", "continuous", "--source", source,
+                "--destination", destination, "--include", "nothing-here", "--apply-partitions", "3");
+        Result described = client("migration-jobs", "describe", job);
+        Result json = client("migration-jobs", "describe", job, "--format", "json");
+
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(described.out()).containsPattern("Apply partitions:\\s+3\\n").doesNotContain("Pipeline of");
+        assertThat(new ObjectMapper().readTree(json.out()).path("performanceConfig").path("applyPartitions").asInt())
+                .isEqualTo(3);
+    }
+
+    @Test
     void describesTheOperationOfACreate() throws IOException {
         String name = "cli-" + names.incrementAndGet();
         DatabaseConnection superuser = pg.superuser();

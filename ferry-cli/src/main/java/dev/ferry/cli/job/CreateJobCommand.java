@@ -10,6 +10,8 @@ import dev.ferry.cli.FerryCall;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.ClientOptions;
 import dev.ferry.cli.client.OperationWaiter;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.model.JobType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +47,11 @@ public final class CreateJobCommand extends FerryCall {
     @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
     Integer parallelism;
 
+    @Option(names = "--apply-partitions", paramLabel = "N", converter = Converters.ApplyPartitions.class,
+            description = {"Continuous jobs: destination sessions that apply replicated changes in parallel, 1 to 64",
+                    "(default: twice the server's cores, 2 to 8); read when replication starts"})
+    Integer applyPartitions;
+
     @Option(names = "--display-name", paramLabel = "TEXT", description = "A human-friendly name")
     String displayName;
 
@@ -63,6 +70,9 @@ public final class CreateJobCommand extends FerryCall {
 
     @Override
     protected int run() {
+        if (applyPartitions != null && type != JobType.CONTINUOUS) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "--apply-partitions applies to --type continuous only");
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("type", type.name()).put("source", source).put("destination", destination);
         if (displayName != null) {
@@ -74,8 +84,14 @@ public final class CreateJobCommand extends FerryCall {
         include.forEach(in::add);
         ArrayNode out = objects.putArray("exclude");
         exclude.forEach(out::add);
-        if (parallelism != null) {
-            body.putObject("performanceConfig").put("parallelism", parallelism);
+        if (parallelism != null || applyPartitions != null) {
+            ObjectNode performance = body.putObject("performanceConfig");
+            if (parallelism != null) {
+                performance.put("parallelism", parallelism);
+            }
+            if (applyPartitions != null) {
+                performance.put("applyPartitions", applyPartitions);
+            }
         }
         if (overwriteDestination) {
             body.put("overwriteDestination", true);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe",
-        description = "Show a migration job (with its replication lag when continuous), the progress of each table and its latest events.")
+        description = "Show a migration job (with its replication lag and change pipeline when continuous), the progress of each table and its latest events.")
 public final class DescribeJobCommand extends FerryCall {
     @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
     String name;
@@ -35,6 +35,11 @@ public final class DescribeJobCommand extends FerryCall {
         }
         JsonNode objects = client.get(path + "/objects").path("objects");
         JobView.describe(job).print(out());
+        String pipeline = JobView.pipeline(job);
+        if (!pipeline.isEmpty()) {
+            out().println();
+            out().print(pipeline);
+        }
         out().println();
         if (objects.isEmpty()) {
             out().println("Tables: none yet (they are listed once the job starts)");

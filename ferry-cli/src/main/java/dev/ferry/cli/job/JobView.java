@@ -34,6 +34,7 @@ public final class JobView {
                 .add("Include", join(j.path("objectsConfig").path("include")))
                 .add("Exclude", join(j.path("objectsConfig").path("exclude")))
                 .add("Parallelism", text(j.path("performanceConfig"), "parallelism"))
+                .add("Apply partitions", applyPartitions(j))
                 .add("State", text(j, "state"))
                 .add("Phase", text(j, "phase"))
                 .add("Lag", lag(j.path("lag")))
@@ -108,6 +109,23 @@ public final class JobView {
             text.append(", reads at most ").append(Units.bytes(r.path("readBytesPerSecond").asLong())).append("/s");
         }
         return text.toString();
+    }
+
+    /**
+     * A continuous job's apply partitions as set, or the default; null for a one-time job that sets none. Replication
+     * reads the number when it starts.
+     */
+    static String applyPartitions(JsonNode j) {
+        String set = text(j.path("performanceConfig"), "applyPartitions");
+        if (set != null || !"CONTINUOUS".equals(j.path("type").asText())) {
+            return set;
+        }
+        return "default (twice the server's cores, 2 to 8)";
+    }
+
+    /** The pipeline block of a replicating job (see {@link PipelineView}), empty otherwise. */
+    public static String pipeline(JsonNode j) {
+        return PipelineView.render(j.path("pipeline"));
     }
 
     /** {@code 0.4s}, or null when the job has no measured lag. */

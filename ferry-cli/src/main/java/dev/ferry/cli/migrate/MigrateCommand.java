@@ -71,6 +71,10 @@ public final class MigrateCommand extends FerryCall {
     @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
     Integer parallelism;
 
+    @Option(names = "--apply-partitions", paramLabel = "N", converter = Converters.ApplyPartitions.class,
+            description = "With --type continuous: destination sessions that apply changes in parallel, 1 to 64 (default: twice the cores, 2 to 8)")
+    Integer applyPartitions;
+
     @picocli.CommandLine.Mixin
     dev.ferry.cli.job.ReliabilityOptions reliability = new dev.ferry.cli.job.ReliabilityOptions();
 
@@ -90,7 +94,10 @@ public final class MigrateCommand extends FerryCall {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "The source is %s but the destination is %s; Ferry migrates between servers of the same family"
                     .formatted(source.engine().id(), destination.engine().id()));
         }
-        var performance = new PerformanceConfig(parallelism);
+        if (applyPartitions != null && type != JobType.CONTINUOUS) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "--apply-partitions applies to --type continuous only");
+        }
+        var performance = new PerformanceConfig(parallelism, applyPartitions);
         reliability.toConfig();
         // a database named in the source URL is what the user means to move, unless --include says otherwise
         var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,

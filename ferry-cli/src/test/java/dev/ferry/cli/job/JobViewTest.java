@@ -45,6 +45,56 @@ class JobViewTest {
     }
 
     @Test
+    void describesTheApplyPartitionsSetOrTheDefaultOfAContinuousJob() throws Exception {
+        String set = JobView.describe(json("{'name': 'follow', 'type': 'CONTINUOUS', "
+                + "'performanceConfig': {'parallelism': 4, 'applyPartitions': 6}}")).render();
+        String unset = JobView.describe(json(CONTINUOUS)).render();
+        String oneTime = JobView.describe(json("{'name': 'once', 'type': 'ONE_TIME', 'performanceConfig': {}}")).render();
+
+        assertThat(set).containsPattern("Parallelism:\\s+4\\n").containsPattern("Apply partitions:\\s+6\\n");
+        assertThat(unset).containsPattern("Apply partitions:\\s+default \\(twice the server's cores, 2 to 8\\)");
+        assertThat(oneTime).doesNotContain("Apply partitions");
+    }
+
+    @Test
+    void rendersThePipelineOfEachReplicatingDatabase() throws Exception {
+        JsonNode job = json("{'name': 'follow', 'pipeline': [{'database': 'shop', 'measureTime': '2026-12-03T10:00:00Z', "
+                + "'caughtUp': false, 'queueEvents': 1204, 'queueBytes': 3250586, 'queueCapacityBytes': 33554432, "
+                + "'rowsRead': 1234567, 'rowsApplied': 1230000, 'rowsWritten': 812000, 'readRowsPerSecond': 5230.4, "
+                + "'applyRowsPerSecond': 5100.0, 'compaction': 0.3398, 'batches': 1234, 'lastBatchRows': 20000, "
+                + "'inOrderBatches': 2, 'partitions': [{'number': 0, 'position': 'pg:0/1A2B3C4', "
+                + "'commitTime': '2026-12-03T09:59:59.200Z', 'lagSeconds': 0.8}, "
+                + "{'number': 1, 'position': 'pg:0/1A2B3C4 +7 of 733'}]}, "
+                + "{'database': 'crm', 'measureTime': '2026-12-03T10:00:00Z', 'caughtUp': true, 'queueEvents': 0, "
+                + "'queueBytes': 0, 'queueCapacityBytes': 33554432, 'rowsRead': 0, 'rowsApplied': 0, 'rowsWritten': 0, "
+                + "'readRowsPerSecond': 0, 'applyRowsPerSecond': 0, 'compaction': 0, 'batches': 0, 'lastBatchRows': 0, "
+                + "'inOrderBatches': 0, 'partitions': []}]}");
+
+        String text = JobView.pipeline(job);
+
+        assertThat(text).isEqualTo("""
+                Pipeline of shop (measured 2026-12-03T10:00:00Z):
+                  Queue:    1,204 events, 3.1 MB of 32.0 MB
+                  Rate:     read 5.2k rows/s, applied 5.1k rows/s
+                  Rows:     1,234,567 read, 1,230,000 applied, 812,000 written (compaction saved 34%)
+                  Batches:  1,234, last 20,000 rows, 2 applied change by change
+                  PARTITION  POSITION                LAST COMMIT                LAG
+                          0  pg:0/1A2B3C4            2026-12-03T09:59:59.200Z  0.8s
+                          1  pg:0/1A2B3C4 +7 of 733  -                            -
+                Pipeline of crm, caught up (measured 2026-12-03T10:00:00Z):
+                  Queue:    0 events, 0 B of 32.0 MB
+                  Rate:     read 0 rows/s, applied 0 rows/s
+                  Rows:     0 read, 0 applied, 0 written (compaction saved 0%)
+                  Batches:  0, last 0 rows
+                """);
+    }
+
+    @Test
+    void aJobThatDoesNotReplicateHasNoPipelineBlock() throws Exception {
+        assertThat(JobView.pipeline(json(CONTINUOUS))).isEmpty();
+    }
+
+    @Test
     void showsRowsAppliedPerTableForAContinuousJob() throws Exception {
         JsonNode objects = json("[{'name': 'db.public.t', 'state': 'COPIED', 'rowsCopied': 10, 'rowsEstimated': 10, "
                 + "'bytesCopied': 100, 'percent': 100, 'rowsApplied': 12345}]");
