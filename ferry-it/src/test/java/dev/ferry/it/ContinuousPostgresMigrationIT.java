@@ -3,10 +3,13 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.control.job.JobRequest;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.PerformanceConfig;
 import dev.ferry.core.model.Phase;
 import dev.ferry.testkit.LocalPostgres;
 import dev.ferry.testkit.TestDatabase;
@@ -23,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A CONTINUOUS PostgreSQL job under a concurrent writer, through promotion, then equality on both sides. */
+/**
+ * A CONTINUOUS PostgreSQL job under a concurrent writer, with its own number of apply partitions, through promotion,
+ * then equality on both sides.
+ */
 class ContinuousPostgresMigrationIT {
     @RegisterExtension
     static final LocalPostgres pg = LocalPostgres.shared();
@@ -94,7 +100,9 @@ class ContinuousPostgresMigrationIT {
                 "INSERT INTO audit SELECT g, 'n' || g FROM generate_series(1, 100) g");
         ferry.profile("src", bank.connection());
         ferry.profile("dst", destination.superuser());
-        ferry.job("follow", JobType.CONTINUOUS, "src", "dst", ObjectsConfig.ALL);
+        ferry.control().jobs().create(new JobRequest("follow", null, null, JobType.CONTINUOUS, "src", "dst", ObjectsConfig.ALL,
+                new PerformanceConfig(2, 3)), null);
+        assertThat(ferry.control().jobs().get("follow").performanceConfig().applyPartitions()).isEqualTo(3);
         var stop = new AtomicBoolean();
         var writes = new AtomicLong();
         Thread writer = writer(bank, stop, writes);
@@ -105,6 +113,10 @@ class ContinuousPostgresMigrationIT {
             assertThat(job.state()).as("error: %s", job.error()).isNotIn(JobState.FAILED, JobState.STOPPED);
             return job.phase() == Phase.CDC || job.phase() == Phase.READY_FOR_PROMOTE;
         });
+        // The job's apply partitions reach the replication it starts (the runner says so as it hands them over).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ferry.control().jobs().events("follow", 1000))
+                .extracting(JobEvent::message).anyMatch(m -> m.startsWith("Change replication of " + bank.name()
+                        + " starts with 3 apply partitions (performanceConfig.applyPartitions)")));
         long before = writes.get();
         await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() > before + 500);
         bank.execute("TRUNCATE audit", "INSERT INTO audit VALUES (1, 'after truncate')");
