@@ -126,6 +126,7 @@ class ContinuousPostgresMigrationIT {
         var job = ferry.awaitJob("follow", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(120));
 
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertThat(ferry.control().jobs().pipeline("follow")).as("no pipeline once replication ended").isEmpty();
         assertThat(ferry.control().operations().get(promote.name()).done()).isTrue();
         DatabaseConnection dst = destination.superuser();
         for (String table : Sql.pgTables(bank.connection(), bank.name())) {

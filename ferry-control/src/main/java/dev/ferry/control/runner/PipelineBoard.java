@@ -2,6 +2,7 @@ package dev.ferry.control.runner;
 
 import dev.ferry.core.cdc.PipelineStats;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class PipelineBoard {
     /** {@code database}'s pipeline of {@code job} reported {@code stats}; {@code caughtUp} as in {@link PipelineSnapshot}. */
     public void record(String job, String database, PipelineStats stats, boolean caughtUp) {
         jobs.computeIfAbsent(job, j -> new ConcurrentHashMap<>())
-                .put(database, new PipelineSnapshot(database, stats, clock.instant(), caughtUp));
+                .put(database, new PipelineSnapshot(database, stats, clock.instant().truncatedTo(ChronoUnit.MILLIS), caughtUp));
     }
 
     /** The job no longer replicates: its reports are dropped. */

@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * One database's change pipeline as it last reported (about once a second while it replicates), as the server that runs
- * the job keeps it in memory. {@code measured} is when the report arrived; {@code caughtUp} says that the database's
- * last lag report was zero (the source is idle and everything it committed is applied).
+ * the job keeps it in memory. {@code measured} is when the report arrived (to the millisecond); {@code caughtUp} says
+ * that the database's last lag report was zero (nothing it had received was waiting to be applied), which under a
+ * steady load may also happen for a moment between two batches.
  */
 public record PipelineSnapshot(String database, PipelineStats stats, Instant measured, boolean caughtUp) {
     public PipelineSnapshot {

@@ -10,7 +10,7 @@ import java.util.List;
  * while the job replicates on the server answering. Counters ({@code rowsRead}, {@code rowsApplied}, {@code rowsWritten},
  * {@code batches}, {@code inOrderBatches}) count since replication last started. {@code compaction} is the fraction of
  * row writes compaction saved ({@code 1 - rowsWritten / rowsApplied}); {@code caughtUp} says the database's last lag
- * was zero.
+ * report was zero (nothing it had received was waiting to be applied).
  */
 public record PipelineJson(String database, String measureTime, boolean caughtUp, int queueEvents, long queueBytes,
         long queueCapacityBytes, long rowsRead, long rowsApplied, long rowsWritten, double readRowsPerSecond,
