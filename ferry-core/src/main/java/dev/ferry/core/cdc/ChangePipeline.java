@@ -254,7 +254,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 if (failed != null && queue.size() == 0) {
                     throw rethrow(failed);
                 }
-                if (txn == null && current.hasWork()) {
+                if (txn == null && current.hasWork() && appliersFree()) {
                     dispatch(Mark.at(lastEnd, lastCommitTime));
                 }
             }
@@ -296,7 +296,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 lastEnd = c.end();
                 lastCommitTime = c.commitTime();
                 current.transactions++;
-                if (current.full(now) || stopReachedBy(c.end())) {
+                if (current.full() || stopReachedBy(c.end()) || current.due(now) && appliersFree()) {
                     dispatch(Mark.at(lastEnd, lastCommitTime));
                 }
             }
@@ -459,6 +459,14 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         Instant a = inflight == null ? null : inflight.batch.oldest;
         Instant b = current.oldest;
         return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    /**
+     * True when no batch is being applied: a batch that is only due waits for that, gathering more (fewer, larger
+     * destination transactions under load, and more to compact), while a full one goes at once.
+     */
+    private boolean appliersFree() {
+        return inflight == null || inflight.isDone();
     }
 
     /** Hands the current batch to the partitions, up to {@code mark}, after the batch before it finished. */
@@ -710,9 +718,14 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             return rows > 0 || transactions > 0;
         }
 
-        boolean full(long now) {
-            return rows >= settings.maxBatchRows() || bytes >= settings.maxBatchBytes()
-                    || started >= 0 && now - started >= settings.maxBatchMillis();
+        /** Big enough to be applied now, even if that means waiting for the batch before it. */
+        boolean full() {
+            return rows >= settings.maxBatchRows() || bytes >= settings.maxBatchBytes();
+        }
+
+        /** Old enough to be applied as soon as the partitions are free. */
+        boolean due(long now) {
+            return started >= 0 && now - started >= settings.maxBatchMillis();
         }
     }
 }

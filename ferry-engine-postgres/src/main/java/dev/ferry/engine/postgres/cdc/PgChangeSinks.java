@@ -37,7 +37,7 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
     public Map<Integer, Mark<PgLsn>> recorded() {
         return PgErrors.call(destination, "reading the applied replication positions", () -> {
             try (Connection c = PgConnector.open(destination)) {
-                ProgressTable.ensure(c);
+                // Only reads: the destination is read-only for every session but the appliers' while Ferry replicates.
                 return ProgressTable.read(c, job);
             }
         });
@@ -51,7 +51,8 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
     @Override
     public void retire(int from) {
         PgErrors.call(destination, "removing the positions of retired apply partitions", () -> {
-            try (Connection c = PgConnector.open(destination)) {
+            try (Connection c = PgConnector.open(destination); var st = c.createStatement()) {
+                st.execute("SET default_transaction_read_only = off");
                 ProgressTable.retire(c, job, from);
                 return null;
             }
