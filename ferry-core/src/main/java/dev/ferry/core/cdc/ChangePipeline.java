@@ -107,6 +107,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private ExecutorService appliers;
     private volatile boolean done;
     private final AtomicReference<Throwable> readFailure = new AtomicReference<>();
+    private final java.util.ArrayDeque<ChangeEvent<P>> taken = new java.util.ArrayDeque<>();
 
     private Batch current;
     private Inflight inflight;
@@ -245,13 +246,13 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             if (settings.cancelled().getAsBoolean()) {
                 throw new InterruptedException("replication of job " + settings.job() + " was stopped");
             }
-            ChangeEvent<P> event = queue.poll(POLL_MILLIS);
+            ChangeEvent<P> event = next();
             long now = clock.millis();
             if (event != null) {
                 handle(event, now);
             } else {
                 Throwable failed = readFailure.get();
-                if (failed != null && queue.size() == 0) {
+                if (failed != null && queue.size() == 0 && taken.isEmpty()) {
                     throw rethrow(failed);
                 }
                 if (txn == null && current.hasWork() && appliersFree()) {
@@ -270,6 +271,14 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 reportStats(now);
             }
         }
+    }
+
+    /** The next event, taken from the queue in bulk; null when none arrived within the poll interval. */
+    private ChangeEvent<P> next() throws InterruptedException {
+        if (taken.isEmpty() && queue.drainTo(taken, 512, POLL_MILLIS) == 0) {
+            return null;
+        }
+        return taken.removeFirst();
     }
 
     private void handle(ChangeEvent<P> event, long now) throws InterruptedException {
@@ -620,7 +629,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             parts.add(new PipelineStats.Partition(p, m.applied().text() + (m.partial() ? " +" + m.ordinal() + " of " + m.txn() : ""),
                     m.commitTime()));
         }
-        listener.pipeline(new PipelineStats(queue.size(), queue.bytes(), settings.queueBytes(), rowsRead, rowsApplied, rowsWritten,
+        listener.pipeline(new PipelineStats(queue.size() + taken.size(), queue.bytes(), settings.queueBytes(), rowsRead, rowsApplied, rowsWritten,
                 readRate, applyRate, batches, lastBatchRows, inOrderBatches, parts));
     }
 

@@ -86,6 +86,34 @@ final class EventQueue<P> {
         }
     }
 
+    /**
+     * Moves up to {@code max} events into {@code into}, waiting up to {@code timeoutMillis} for the first; returns how
+     * many moved. One lock for many events: the reader and the coordinator hand over in bulk.
+     */
+    int drainTo(java.util.Collection<ChangeEvent<P>> into, int max, long timeoutMillis) throws InterruptedException {
+        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lockInterruptibly();
+        try {
+            while (events.isEmpty()) {
+                if (nanos <= 0) {
+                    return 0;
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            int n = 0;
+            while (n < max && !events.isEmpty()) {
+                ChangeEvent<P> event = events.removeFirst();
+                bytes -= event.bytes();
+                into.add(event);
+                n++;
+            }
+            notFull.signal();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int size() {
         lock.lock();
         try {

@@ -242,6 +242,11 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** Runs what is queued now, so that a statement run beside the applier comes after it. */
+    void flush() {
+        flushPending();
+    }
+
     private void flushPending() {
         List<Prepared> batches = List.copyOf(pending.values());
         pending.clear();

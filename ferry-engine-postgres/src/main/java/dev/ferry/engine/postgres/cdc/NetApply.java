@@ -68,9 +68,49 @@ final class NetApply {
                 }
                 return false;
             }
-            for (PgChange change : t.inOrder()) {
-                applier.apply(change.rel(), change.statement(), change.lsn());
+            try {
+                if (!inOrder(t.inOrder())) {
+                    return false;
+                }
+            } catch (SQLException e) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P") || state.equals(DISK_FULL)) {
+                    throw applier.failure(e, "batch", t.table().toString(), "COPY");
+                }
+                return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * Changes of a table without a usable key, in source order: a long run of inserts of one shape goes as one COPY
+     * (what is queued before it runs first), anything else row by row.
+     */
+    private boolean inOrder(List<PgChange> changes) throws SQLException {
+        int i = 0;
+        while (i < changes.size()) {
+            PgChange first = changes.get(i);
+            int end = i + 1;
+            if (first.statement().shape().kind() == Kind.INSERT) {
+                while (end < changes.size() && changes.get(end).rel().equals(first.rel())
+                        && changes.get(end).statement().shape().equals(first.statement().shape())) {
+                    end++;
+                }
+            }
+            if (end - i >= COPY_FROM) {
+                applier.flush();
+                List<PgChange> run = changes.subList(i, end);
+                String columns = String.join(", ", names(first.rel(), first.statement().shape().setMask()));
+                if (columns.isEmpty() || copy("COPY " + table(first.rel()) + " (" + columns + ") FROM STDIN", run) != run.size()) {
+                    return false;
+                }
+            } else {
+                for (int k = i; k < end; k++) {
+                    applier.apply(changes.get(k).rel(), changes.get(k).statement(), changes.get(k).lsn());
+                }
+            }
+            i = end;
         }
         return true;
     }

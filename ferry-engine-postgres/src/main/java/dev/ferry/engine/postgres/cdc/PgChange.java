@@ -13,16 +13,20 @@ import java.util.List;
  * and text values), the replica identity key of its row (null for REPLICA IDENTITY FULL tables, whose rows are found
  * by their whole old image and never compacted), and the commit LSN of its transaction (for divergence messages).
  */
-record PgChange(Relation rel, Statement statement, Op op, List<String> key, boolean keyChanged, boolean wholeTable, long lsn)
-        implements RowChange {
+record PgChange(Relation rel, Statement statement, Op op, List<String> key, boolean keyChanged, boolean wholeTable, long lsn,
+        long bytes) implements RowChange {
+
+    PgChange(Relation rel, Statement statement, Op op, List<String> key, boolean keyChanged, boolean wholeTable, long lsn) {
+        this(rel, statement, op, key, keyChanged, wholeTable, lsn, size(statement));
+    }
 
     @Override
     public TableRef table() {
         return rel.table();
     }
 
-    @Override
-    public long bytes() {
+    /** About the memory the change holds: the objects and the text of its values. */
+    private static long size(Statement statement) {
         long bytes = 160;
         for (String v : statement.values()) {
             bytes += v == null ? 8 : 48 + 2L * v.length();
