@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Change-replication benchmark, PostgreSQL: Ferry's continuous job vs native logical replication (publication +
-# subscription), same source, same pgbench workload, same run. Measures the apply rate on a backlog and the lag at a
-# steady rate. See bench/README.md.
+# subscription), same source, same pgbench workload, same run. Measures the apply rate on a backlog, the row writes
+# it costs the destination, the lag at a steady rate, one large transaction, and the Ferry server's peak memory.
+# See bench/README.md ("Change replication").
 set -euo pipefail
 
 BENCH_NAME=pg-cdc
@@ -16,19 +17,22 @@ Starts three PostgreSQL 15 clusters (a source with wal_level=logical and two des
 and a Ferry server. The source's pgbench database replicates to one destination through a continuous Ferry job and
 to the other through native logical replication (CREATE PUBLICATION / CREATE SUBSCRIPTION). Then:
   (a) backlog: both are paused, pgbench writes N transactions, then each side in turn drains the backlog alone;
-      the drain time gives the sustained apply rate;
-  (b) steady state: pgbench runs at a fixed rate (-R) both can follow, while the lag of both sides is sampled
-      once a second (Ferry: the API's lag.seconds; native: pg_stat_replication.replay_lag), together with an
-      end-to-end heartbeat lag measured the same way on both destinations.
-Prints a table (Ferry, native, ratio, target) and writes bench/results/pg-cdc-<timestamp>.{md,csv} and the samples.
+      the drain gives the apply rate, and pg_stat_user_tables the row writes it cost each destination;
+  (b) steady state: pgbench runs at a fixed rate (-R, half of native's sustained backlog rate) while the lag of
+      both sides is sampled once a second (Ferry: the API's lag.seconds; native: pg_stat_replication.replay_lag),
+      together with an end-to-end heartbeat lag measured the same way on both destinations;
+  (c) big transaction: both paused, one source transaction inserts N rows, each side in turn applies it alone.
+The Ferry server's memory (VmHWM/VmRSS) is sampled once a second throughout. Prints a table (Ferry, native,
+ratio) and the targets, and writes bench/results/pg-cdc-<timestamp>.{md,csv} and the lag samples.
 
 Options:
   --scale N         pgbench scale of the source (default: 10; --quick: 2)
-  --backlog N       transactions written while replication is paused (default: 60000; --quick: 4000)
+  --backlog N       transactions written while replication is paused (default: 60000; --quick: 20000)
   --clients N       pgbench clients (default: 2)
-  --rate TPS        steady-state pgbench rate (default: half the slower side's backlog apply rate, at most 70% of
-                    the rate pgbench reached unthrottled while writing the backlog, at most 1000)
+  --rate TPS        steady-state pgbench rate (default: half of native's sustained backlog apply rate, at most 70%
+                    of the rate pgbench reached unthrottled while writing the backlog)
   --duration S      steady-state duration in seconds (default: 120; --quick: 20)
+  --big-txn N       rows of the big transaction (default: 1000000; --quick: 100000; 0 skips it)
   --quick           small sizes, a few minutes in all
   --keep            keep the work directory (servers are still stopped)
   -h, --help        this help
@@ -40,6 +44,7 @@ BACKLOG=""
 CLIENTS=2
 RATE=""
 DURATION=""
+BIG_TXN=""
 QUICK=0
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
         --clients) CLIENTS=$2; shift 2 ;;
         --rate) RATE=$2; shift 2 ;;
         --duration) DURATION=$2; shift 2 ;;
+        --big-txn) BIG_TXN=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -56,11 +62,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ "$QUICK" -eq 1 ]; then
-    SCALE=${SCALE:-2}; BACKLOG=${BACKLOG:-4000}; DURATION=${DURATION:-20}
+    SCALE=${SCALE:-2}; BACKLOG=${BACKLOG:-20000}; DURATION=${DURATION:-20}; BIG_TXN=${BIG_TXN:-100000}
 else
-    SCALE=${SCALE:-10}; BACKLOG=${BACKLOG:-60000}; DURATION=${DURATION:-120}
+    SCALE=${SCALE:-10}; BACKLOG=${BACKLOG:-60000}; DURATION=${DURATION:-120}; BIG_TXN=${BIG_TXN:-1000000}
 fi
 MODE=$([ "$QUICK" -eq 1 ] && echo quick || echo full)
+RSS_LIMIT_MIB=512
 
 need_cmd "$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/psql" "$PGBIN/pgbench" "$PGBIN/pg_dump" jq curl ss
 if [ "$(id -u)" -eq 0 ]; then id postgres >/dev/null 2>&1 || die "running as root needs an OS user 'postgres'"; fi
@@ -72,6 +79,7 @@ cleanup() {
     local rc=$?
     set +e
     for p in $BG_PIDS; do kill -TERM "$p" 2>/dev/null; done
+    rss_watch_stop
     ferry_server_stop
     pg_stop_all
     if [ "$rc" -ne 0 ]; then
@@ -86,9 +94,20 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 history_count() { sql_value "$1" pgbench "SELECT count(*) FROM pgbench_history"; }
+# "history rows|sum of abalance|sum of bbalance|sum of tbalance": equal to the source's once every change is applied.
+balances() {
+    sql_value "$1" pgbench "SELECT (SELECT count(*) FROM pgbench_history) || '|' || (SELECT sum(abalance) FROM pgbench_accounts)
+        || '|' || (SELECT sum(bbalance) FROM pgbench_branches) || '|' || (SELECT sum(tbalance) FROM pgbench_tellers)"
+}
+native_pause() {
+    psql_at "$NATIVE_DST_PORT" pgbench -c "ALTER SUBSCRIPTION bench_native DISABLE"
+    until [ "$(sql_value "$SRC_PORT" postgres "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'bench_native'")" = 0 ] &&
+        [ "$(sql_value "$NATIVE_DST_PORT" pgbench "SELECT count(*) FROM pg_stat_subscription WHERE subname = 'bench_native' AND pid IS NOT NULL")" = 0 ]; do
+        sleep 0.2
+    done
+}
+native_resume() { psql_at "$NATIVE_DST_PORT" pgbench -c "ALTER SUBSCRIPTION bench_native ENABLE"; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 step "Preparing Ferry"
@@ -105,7 +124,8 @@ psql_at "$SRC_PORT" postgres -c "CREATE DATABASE pgbench"
 "$PGBIN/pgbench" -i -q -s "$SCALE" -h 127.0.0.1 -p "$SRC_PORT" -U postgres pgbench >"$WORK/pgbench-init.log" 2>&1 ||
     { cat "$WORK/pgbench-init.log" >&2; die "pgbench -i failed"; }
 psql_at "$SRC_PORT" pgbench -c "CREATE TABLE bench_heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)" \
-    -c "INSERT INTO bench_heartbeat VALUES (1, clock_timestamp())"
+    -c "INSERT INTO bench_heartbeat VALUES (1, clock_timestamp())" \
+    -c "CREATE TABLE bench_big (id int PRIMARY KEY, v text NOT NULL)"
 echo "UPDATE bench_heartbeat SET ts = clock_timestamp() WHERE id = 1;" >"$WORK/heartbeat.sql"
 
 step "Native logical replication: publication on the source, subscription on its own destination"
@@ -118,6 +138,7 @@ user=postgres password=$PGPASSWORD dbname=pgbench' PUBLICATION bench_native"
 step "Ferry: server, profiles and a continuous job (with the CLI)"
 free_port FERRY_PORT
 ferry_server_start "$WORK/ferry-home"
+rss_watch_start "$WORK/ferry-rss.txt"
 printf '%s\n' "$PGPASSWORD" >"$WORK/db-password"
 ferry_cli connection-profiles create bench-src --ssl-mode disable --engine postgresql --host 127.0.0.1 --port "$SRC_PORT" --username postgres \
     --password-file "$WORK/db-password" >&2
@@ -136,31 +157,33 @@ log "both replicate: Ferry $(job_status bench-cdc), native subscription tables a
 # (a) Backlog
 
 step "(a) Backlog: pausing both, writing $BACKLOG transactions"
-ferry_cli migration-jobs stop bench-cdc >&2
-psql_at "$NATIVE_DST_PORT" pgbench -c "ALTER SUBSCRIPTION bench_native DISABLE"
-until [ "$(sql_value "$SRC_PORT" postgres "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'bench_native'")" = 0 ]; do
-    sleep 0.2
-done
-for _ in $(seq 1 600); do [ "$(job_status bench-cdc | cut -d' ' -f1)" = STOPPED ] && break; sleep 0.1; done
-[ "$(job_status bench-cdc | cut -d' ' -f1)" = STOPPED ] || die "Ferry's job did not stop: $(job_status bench-cdc)"
+ferry_job_pause bench-cdc
+native_pause
 H0=$(history_count "$SRC_PORT")
+SRC_W0=$(pg_row_writes_settled "$SRC_PORT" pgbench)
 LSN0=$(sql_value "$SRC_PORT" postgres "SELECT pg_current_wal_lsn()")
 per_client=$(((BACKLOG + CLIENTS - 1) / CLIENTS))
 t0=$(now)
 "$PGBIN/pgbench" -n -c "$CLIENTS" -j "$CLIENTS" -t "$per_client" -b tpcb-like -h 127.0.0.1 -p "$SRC_PORT" -U postgres \
     pgbench >"$WORK/pgbench-backlog.log" 2>&1 || { cat "$WORK/pgbench-backlog.log" >&2; die "pgbench failed"; }
 t1=$(now)
-WRITE_TPS=$(awk -v n="$BACKLOG" -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f", n / s }')
 H1=$(history_count "$SRC_PORT")
-WAL_MB=$(sql_value "$SRC_PORT" postgres "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$LSN0') / 1048576.0, 1)")
 BACKLOG_TX=$((H1 - H0))
-log "backlog: $BACKLOG_TX transactions, $WAL_MB MB of WAL, written in $(elapsed "$t0" "$t1")s ($WRITE_TPS tx/s)"
+WRITE_TPS=$(awk -v n="$BACKLOG_TX" -v s="$(elapsed "$t0" "$t1")" 'BEGIN { printf "%.0f", n / s }')
+WAL_MB=$(sql_value "$SRC_PORT" postgres "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$LSN0') / 1048576.0, 1)")
+SRC_W1=$(pg_row_writes_settled "$SRC_PORT" pgbench)
+SRC_WRITES=$((SRC_W1 - SRC_W0))
+SRC_BALANCES=$(balances "$SRC_PORT")
+log "backlog: $BACKLOG_TX transactions, $WAL_MB MB of WAL, written in $(elapsed "$t0" "$t1")s ($WRITE_TPS tx/s); $SRC_WRITES row writes on the source"
 for p in $SRC_PORT $FERRY_DST_PORT $NATIVE_DST_PORT; do psql_at "$p" postgres -c CHECKPOINT; done
 sync
 
-# drain SIDE PORT: samples "seconds-since-start rows" into $WORK/drain-SIDE.txt until the destination has H1 history rows.
+# drain SIDE PORT START: samples "seconds-since-START history-rows" into $WORK/drain-SIDE.txt every 0.2 s until the
+# destination has all H1 history rows (one per transaction; cheap to count), then confirms with balances() that every
+# other change has arrived too (an applier that commits out of order could have the history rows first); the last
+# line is the end of the drain. Sets DRAIN_CONFIRM_S to the time between the two.
 drain() {
-    local side=$1 port=$2 start=$3 count t
+    local side=$1 port=$2 start=$3 count t t_rows
     : >"$WORK/drain-$side.txt"
     while true; do
         count=$(history_count "$port")
@@ -170,6 +193,14 @@ drain() {
         awk -v t="$t" 'BEGIN { exit !(t > 3600) }' && die "$side did not drain the backlog within an hour"
         sleep 0.2
     done
+    t_rows=$t
+    until [ "$(balances "$port")" = "$SRC_BALANCES" ]; do
+        t=$(elapsed "$start" "$(now)")
+        awk -v t="$t" 'BEGIN { exit !(t > 3600) }' && die "$side: the balances never matched the source's"
+        sleep 0.2
+    done
+    if [ "$(elapsed "$t_rows" "$t")" != 0.00 ]; then echo "$(elapsed "$start" "$(now)") $count" >>"$WORK/drain-$side.txt"; fi
+    DRAIN_CONFIRM_S=$(awk -v a="$t_rows" -v b="$(tail -n 1 "$WORK/drain-$side.txt" | cut -d' ' -f1)" 'BEGIN { printf "%.2f", b - a }')
 }
 # drain_stats SIDE -> "total_seconds total_tx_per_s sustained_tx_per_s" (sustained: between 10% and 90% of the backlog)
 drain_stats() {
@@ -181,44 +212,58 @@ drain_stats() {
                 if (a == "" && c[i] >= 0.1 * n) { a = t[i]; ca = c[i] }
                 if (b == "" && c[i] >= 0.9 * n) { b = t[i]; cb = c[i] }
             }
-            sustained = (b > a) ? (cb - ca) / (b - a) : 0
-            printf "%.2f %.0f %.0f\n", total, n / total, sustained
+            if (b > a) printf "%.2f %.0f %.0f\n", total, n / total, (cb - ca) / (b - a)
+            else printf "%.2f %.0f -\n", total, n / total
         }' "$WORK/drain-$1.txt"
 }
 
-applied_rows() { api "/v1/migrationJobs/bench-cdc/objects" | jq '[.objects[].rowsApplied] | add'; }
-
 step "(a) Ferry drains the backlog alone"
-FERRY_APPLIED0=$(applied_rows)
+FERRY_W0=$(pg_row_writes_settled "$FERRY_DST_PORT" pgbench)
 start=$(now)
-curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $FERRY_TOKEN" -d '{"skipValidation": true}' \
-    "http://127.0.0.1:$FERRY_PORT/v1/migrationJobs/bench-cdc:resume" >/dev/null
+ferry_job_resume bench-cdc
 drain ferry "$FERRY_DST_PORT" "$start"
+FERRY_CONFIRM_S=$DRAIN_CONFIRM_S
 read -r FERRY_DRAIN_S FERRY_DRAIN_TPS FERRY_SUSTAINED_TPS <<<"$(drain_stats ferry)"
-sleep 2
-FERRY_APPLIED=$(($(applied_rows) - FERRY_APPLIED0))
-log "Ferry: ${FERRY_DRAIN_S}s, $FERRY_DRAIN_TPS tx/s overall, $FERRY_SUSTAINED_TPS tx/s sustained; rowsApplied +$FERRY_APPLIED"
+# Paused again so that its sessions report their counters (see pg_row_writes_settled); resumed before (b).
+ferry_job_pause bench-cdc
+FERRY_WRITES=$(($(pg_row_writes_settled "$FERRY_DST_PORT" pgbench) - FERRY_W0))
+log "Ferry: ${FERRY_DRAIN_S}s, $FERRY_DRAIN_TPS tx/s overall, $FERRY_SUSTAINED_TPS tx/s sustained; $FERRY_WRITES row writes"
 
 step "(a) Native replication drains the backlog alone"
+NATIVE_W0=$(pg_row_writes_settled "$NATIVE_DST_PORT" pgbench)
 start=$(now)
-psql_at "$NATIVE_DST_PORT" pgbench -c "ALTER SUBSCRIPTION bench_native ENABLE"
+native_resume
 drain native "$NATIVE_DST_PORT" "$start"
+NATIVE_CONFIRM_S=$DRAIN_CONFIRM_S
 read -r NATIVE_DRAIN_S NATIVE_DRAIN_TPS NATIVE_SUSTAINED_TPS <<<"$(drain_stats native)"
-log "native: ${NATIVE_DRAIN_S}s, $NATIVE_DRAIN_TPS tx/s overall, $NATIVE_SUSTAINED_TPS tx/s sustained"
+# Paused again: its apply worker reports its counters when it exits.
+native_pause
+NATIVE_WRITES=$(($(pg_row_writes_settled "$NATIVE_DST_PORT" pgbench) - NATIVE_W0))
+native_resume
+log "native: ${NATIVE_DRAIN_S}s, $NATIVE_DRAIN_TPS tx/s overall, $NATIVE_SUSTAINED_TPS tx/s sustained; $NATIVE_WRITES row writes"
 
 # ---------------------------------------------------------------------------------------------------------------
 # (b) Steady state
 
+RATE_RULE="given with --rate"
 if [ -z "$RATE" ]; then
-    # Half the slower side's apply rate, and no more than 70% of what pgbench managed unthrottled on the source.
-    RATE=$(awk -v a="$FERRY_SUSTAINED_TPS" -v b="$NATIVE_SUSTAINED_TPS" -v w="$WRITE_TPS" 'BEGIN { m = (a < b ? a : b) / 2;
-        if (m > 0.7 * w) m = 0.7 * w; if (m > 1000) m = 1000; if (m < 20) m = 20; printf "%d", m }')
+    # Half of what native applies at most (its sustained backlog rate; the whole-drain rate if the drain was too short
+    # to have one), and no more than 70% of what pgbench managed unthrottled on the source.
+    RATE_RULE="half of native's sustained backlog rate"
+    native_max=$NATIVE_SUSTAINED_TPS
+    if [ "$native_max" = - ]; then native_max=$NATIVE_DRAIN_TPS; RATE_RULE="half of native's whole-drain backlog rate"; fi
+    RATE=$(awk -v n="$native_max" 'BEGIN { printf "%d", n / 2 }')
+    cap=$(awk -v w="$WRITE_TPS" 'BEGIN { printf "%d", 0.7 * w }')
+    if [ "$RATE" -gt "$cap" ]; then RATE=$cap; RATE_RULE="70% of pgbench's unthrottled rate; half of native's would be $((native_max / 2))"; fi
+    if [ "$RATE" -lt 20 ]; then RATE=20; RATE_RULE="the floor of 20 tx/s"; fi
 fi
-step "(b) Steady state: pgbench -R $RATE for ${DURATION}s, lag sampled once a second"
+step "(b) Steady state: pgbench -R $RATE ($RATE_RULE) for ${DURATION}s, lag sampled once a second"
+ferry_job_resume bench-cdc
 await_replicating bench-cdc 300
 "$PGBIN/pgbench" -n -c 1 -R 10 -T "$((DURATION + 10))" -f "$WORK/heartbeat.sql" -h 127.0.0.1 -p "$SRC_PORT" \
     -U postgres pgbench >"$WORK/pgbench-heartbeat.log" 2>&1 &
-BG_PIDS="$BG_PIDS $!"
+HB_PID=$!
+BG_PIDS="$BG_PIDS $HB_PID"
 "$PGBIN/pgbench" -n -c "$CLIENTS" -j "$CLIENTS" -R "$RATE" -T "$DURATION" -b tpcb-like -h 127.0.0.1 -p "$SRC_PORT" \
     -U postgres pgbench >"$WORK/pgbench-steady.log" 2>&1 &
 workload=$!
@@ -240,6 +285,8 @@ FROM pg_stat_replication WHERE application_name = 'bench_native'")
     sleep "$rest"
 done
 wait "$workload" || die "the steady-state pgbench failed: $(tail -n 5 "$WORK/pgbench-steady.log")"
+kill -TERM "$HB_PID" 2>/dev/null || true
+wait "$HB_PID" 2>/dev/null || true
 STEADY_TPS=$(awk '/^tps = / { printf "%.0f", $3 }' "$WORK/pgbench-steady.log")
 log "steady workload done: $(grep -E 'transactions actually processed' "$WORK/pgbench-steady.log")"
 
@@ -255,6 +302,49 @@ steady_rate() { awk -F, -v c="$1" 'NR == 2 { t0 = $1; c0 = $c } NR > 1 { t1 = $1
 FERRY_STEADY_TPS=$(steady_rate 6)
 NATIVE_STEADY_TPS=$(steady_rate 7)
 
+# ---------------------------------------------------------------------------------------------------------------
+# (c) One big transaction
+
+# big_rows PORT: rows of bench_big, counted only once its first and last rows are there (two index probes).
+big_rows() {
+    sql_value "$1" pgbench "SELECT CASE WHEN (SELECT count(*) FROM bench_big WHERE id IN (1, $BIG_TXN)) = 2
+                                        THEN (SELECT count(*) FROM bench_big) ELSE 0 END"
+}
+# await_big SIDE PORT START: seconds from START until the destination has all BIG_TXN rows (polled every 0.2 s).
+await_big() {
+    local t
+    while [ "$(big_rows "$2")" -lt "$BIG_TXN" ]; do
+        t=$(elapsed "$3" "$(now)")
+        awk -v t="$t" 'BEGIN { exit !(t > 3600) }' && die "$1 did not apply the big transaction within an hour"
+        sleep 0.2
+    done
+    elapsed "$3" "$(now)"
+}
+FERRY_BIG_S=-; NATIVE_BIG_S=-; FERRY_BIG_RSS=-; SRC_BIG_S=-; BIG_WAL_MB=-
+if [ "$BIG_TXN" -gt 0 ]; then
+    step "(c) Big transaction: both paused, one source transaction inserts $BIG_TXN rows, then each side applies it alone"
+    ferry_job_pause bench-cdc
+    native_pause
+    LSN0=$(sql_value "$SRC_PORT" postgres "SELECT pg_current_wal_lsn()")
+    t0=$(now)
+    psql_at "$SRC_PORT" pgbench -c "INSERT INTO bench_big SELECT g, md5(g::text) FROM generate_series(1, $BIG_TXN) g"
+    SRC_BIG_S=$(elapsed "$t0" "$(now)")
+    BIG_WAL_MB=$(sql_value "$SRC_PORT" postgres "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$LSN0') / 1048576.0, 1)")
+    log "source: $BIG_TXN rows in one transaction in ${SRC_BIG_S}s ($BIG_WAL_MB MB of WAL)"
+    for p in $SRC_PORT $FERRY_DST_PORT $NATIVE_DST_PORT; do psql_at "$p" postgres -c CHECKPOINT; done
+    sync
+    rss_phase_begin
+    start=$(now)
+    ferry_job_resume bench-cdc
+    FERRY_BIG_S=$(await_big Ferry "$FERRY_DST_PORT" "$start")
+    FERRY_BIG_RSS=$(rss_phase_end_mib)
+    log "Ferry: ${FERRY_BIG_S}s, peak RSS in this phase $FERRY_BIG_RSS MiB"
+    start=$(now)
+    native_resume
+    NATIVE_BIG_S=$(await_big native "$NATIVE_DST_PORT" "$start")
+    log "native: ${NATIVE_BIG_S}s"
+fi
+
 step "Checking that both destinations hold the source's data"
 H_END=$(history_count "$SRC_PORT")
 for port in $FERRY_DST_PORT $NATIVE_DST_PORT; do
@@ -265,41 +355,69 @@ table_fingerprints "$SRC_PORT" pgbench | grep -v bench_heartbeat >"$WORK/fp-src"
 table_fingerprints "$FERRY_DST_PORT" pgbench | grep -v bench_heartbeat >"$WORK/fp-ferry"
 table_fingerprints "$NATIVE_DST_PORT" pgbench | grep -v bench_heartbeat >"$WORK/fp-native"
 DATA_CHECK="Ferry $(cmp -s "$WORK/fp-src" "$WORK/fp-ferry" && echo equal || echo DIFFERENT), native $(cmp -s "$WORK/fp-src" "$WORK/fp-native" && echo equal || echo DIFFERENT)"
-log "pgbench tables vs source (row counts and content hashes): $DATA_CHECK"
+log "pgbench tables and bench_big vs source (row counts and content hashes): $DATA_CHECK"
+RSS_PEAK=$(rss_peak_mib)
+rss_watch_stop
 
 # ---------------------------------------------------------------------------------------------------------------
 # Report
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-" || b == "" || b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
-at_least() { awk -v v="$1" -v l="$2" 'BEGIN { if (v == "-" || v == "") print "n/a"; else if (v + 0 >= l + 0) print "met"; else print "NOT met" }'; }
-below() { awk -v v="$1" -v l="$2" 'BEGIN { if (v == "-" || v == "") print "n/a"; else if (v + 0 < l + 0) print "met"; else print "NOT met" }'; }
 r_sustained=$(ratio "$FERRY_SUSTAINED_TPS" "$NATIVE_SUSTAINED_TPS")
 r_drain=$(ratio "$FERRY_DRAIN_TPS" "$NATIVE_DRAIN_TPS")
+ferry_w_ratio=$(ratio "$FERRY_WRITES" "$SRC_WRITES")
+native_w_ratio=$(ratio "$NATIVE_WRITES" "$SRC_WRITES")
+ferry_fewer=$(fewer_pct "$FERRY_WRITES" "$SRC_WRITES")
+native_fewer=$(fewer_pct "$NATIVE_WRITES" "$SRC_WRITES")
+big_rate() { awk -v n="$BIG_TXN" -v s="$1" 'BEGIN { if (s == "-" || s + 0 == 0) print "-"; else printf "%.0f", n / s }'; }
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+HEADER="measure|Ferry|native|Ferry/native"
 rows=(
-    "backlog: transactions drained|$BACKLOG_TX|$BACKLOG_TX|||"
-    "backlog: drain time s|$FERRY_DRAIN_S|$NATIVE_DRAIN_S|$(ratio "$FERRY_DRAIN_S" "$NATIVE_DRAIN_S")||"
-    "backlog: apply rate tx/s, whole drain|$FERRY_DRAIN_TPS|$NATIVE_DRAIN_TPS|$r_drain|>= 1.5x native|$(at_least "$r_drain" 1.5)"
-    "backlog: sustained apply rate tx/s (10-90%)|$FERRY_SUSTAINED_TPS|$NATIVE_SUSTAINED_TPS|$r_sustained|>= 1.5x native|$(at_least "$r_sustained" 1.5)"
-    "backlog: sustained apply rate rows/s (4 per tx)|$((FERRY_SUSTAINED_TPS * 4))|$((NATIVE_SUSTAINED_TPS * 4))|$r_sustained||"
-    "steady: offered rate tx/s (pgbench -R $RATE)|$STEADY_TPS|$STEADY_TPS|||"
-    "steady: applied tx/s|$FERRY_STEADY_TPS|$NATIVE_STEADY_TPS|$(ratio "$FERRY_STEADY_TPS" "$NATIVE_STEADY_TPS")||"
-    "steady: lag p50 s (Ferry API / native replay_lag)|${P[2,50]}|${P[3,50]}|$(ratio "${P[2,50]}" "${P[3,50]}")||"
-    "steady: lag p95 s|${P[2,95]}|${P[3,95]}|$(ratio "${P[2,95]}" "${P[3,95]}")||"
-    "steady: lag p99 s|${P[2,99]}|${P[3,99]}|$(ratio "${P[2,99]}" "${P[3,99]}")|Ferry < 2 s|$(below "${P[2,99]}" 2)"
-    "steady: lag max s|${P[2,100]}|${P[3,100]}|$(ratio "${P[2,100]}" "${P[3,100]}")||"
-    "steady: heartbeat lag p50 s (both measured alike)|${P[4,50]}|${P[5,50]}|$(ratio "${P[4,50]}" "${P[5,50]}")||"
-    "steady: heartbeat lag p95 s|${P[4,95]}|${P[5,95]}|$(ratio "${P[4,95]}" "${P[5,95]}")||"
-    "steady: heartbeat lag p99 s|${P[4,99]}|${P[5,99]}|$(ratio "${P[4,99]}" "${P[5,99]}")|Ferry < 2 s|$(below "${P[4,99]}" 2)"
-    "steady: heartbeat lag max s|${P[4,100]}|${P[5,100]}|$(ratio "${P[4,100]}" "${P[5,100]}")||"
+    "backlog: transactions (pgbench tpcb-like)|$BACKLOG_TX|$BACKLOG_TX|"
+    "backlog: drain time s|$FERRY_DRAIN_S|$NATIVE_DRAIN_S|$(ratio "$FERRY_DRAIN_S" "$NATIVE_DRAIN_S")"
+    "backlog: apply rate tx/s, whole drain|$FERRY_DRAIN_TPS|$NATIVE_DRAIN_TPS|$r_drain"
+    "backlog: sustained apply rate tx/s (10-90%)|$FERRY_SUSTAINED_TPS|$NATIVE_SUSTAINED_TPS|$r_sustained"
+    "backlog: sustained source row changes/s (4 per tx)|$(mul "$FERRY_SUSTAINED_TPS" 4)|$(mul "$NATIVE_SUSTAINED_TPS" 4)|$r_sustained"
+    "backlog: row writes on the source|$SRC_WRITES|$SRC_WRITES|"
+    "backlog: row writes on the destination|$FERRY_WRITES|$NATIVE_WRITES|$(ratio "$FERRY_WRITES" "$NATIVE_WRITES")"
+    "backlog: row writes destination / source|$ferry_w_ratio|$native_w_ratio|"
+    "backlog: row writes, % fewer than the source|$ferry_fewer|$native_fewer|"
+    "steady: offered rate tx/s (pgbench -R $RATE)|$STEADY_TPS|$STEADY_TPS|"
+    "steady: applied tx/s|$FERRY_STEADY_TPS|$NATIVE_STEADY_TPS|$(ratio "$FERRY_STEADY_TPS" "$NATIVE_STEADY_TPS")"
+    "steady: lag p50 s (Ferry API / native replay_lag)|${P[2,50]}|${P[3,50]}|$(ratio "${P[2,50]}" "${P[3,50]}")"
+    "steady: lag p95 s|${P[2,95]}|${P[3,95]}|$(ratio "${P[2,95]}" "${P[3,95]}")"
+    "steady: lag p99 s|${P[2,99]}|${P[3,99]}|$(ratio "${P[2,99]}" "${P[3,99]}")"
+    "steady: lag max s|${P[2,100]}|${P[3,100]}|$(ratio "${P[2,100]}" "${P[3,100]}")"
+    "steady: heartbeat lag p50 s (both measured alike)|${P[4,50]}|${P[5,50]}|$(ratio "${P[4,50]}" "${P[5,50]}")"
+    "steady: heartbeat lag p95 s|${P[4,95]}|${P[5,95]}|$(ratio "${P[4,95]}" "${P[5,95]}")"
+    "steady: heartbeat lag p99 s|${P[4,99]}|${P[5,99]}|$(ratio "${P[4,99]}" "${P[5,99]}")"
+    "steady: heartbeat lag max s|${P[4,100]}|${P[5,100]}|$(ratio "${P[4,100]}" "${P[5,100]}")"
+    "big transaction: rows|$BIG_TXN|$BIG_TXN|"
+    "big transaction: time to apply s|$FERRY_BIG_S|$NATIVE_BIG_S|$(ratio "$FERRY_BIG_S" "$NATIVE_BIG_S")"
+    "big transaction: rows/s|$(big_rate "$FERRY_BIG_S")|$(big_rate "$NATIVE_BIG_S")|$(ratio "$(big_rate "$FERRY_BIG_S")" "$(big_rate "$NATIVE_BIG_S")")"
+    "Ferry server peak RSS MiB, big transaction|$FERRY_BIG_RSS||"
+    "Ferry server peak RSS MiB, whole run|$RSS_PEAK||"
 )
+THEADER="target|value|limit|verdict"
+targets=(
+    "backlog: sustained apply rate, Ferry / native|$r_sustained|>= 1.5|$(at_least "$r_sustained" 1.5)"
+    "backlog: whole-drain apply rate, Ferry / native|$r_drain|>= 1.5|$(at_least "$r_drain" 1.5)"
+    "backlog: Ferry's destination row writes, % fewer than source|$ferry_fewer|>= 40|$(at_least "$ferry_fewer" 40)"
+    "steady: Ferry lag p99 s (API lag.seconds)|${P[2,99]}|< 1|$(below "${P[2,99]}" 1)"
+    "steady: Ferry heartbeat lag p99 s|${P[4,99]}|< 1|$(below "${P[4,99]}" 1)"
+    "Ferry server peak RSS MiB, whole run|$RSS_PEAK|< $RSS_LIMIT_MIB|$(below "$RSS_PEAK" "$RSS_LIMIT_MIB")"
+)
+if [ "$BIG_TXN" -gt 0 ]; then
+    targets+=("Ferry server peak RSS MiB, big transaction|$FERRY_BIG_RSS|< $RSS_LIMIT_MIB|$(below "$FERRY_BIG_RSS" "$RSS_LIMIT_MIB")")
+fi
+
 mkdir -p "$RESULTS_DIR"
 base="$RESULTS_DIR/$BENCH_NAME-$STAMP"
 cp "$SAMPLES" "$base-samples.csv"
 {
-    echo "measure,ferry,native,ferry_over_native,target,verdict"
-    for r in "${rows[@]}"; do IFS='|' read -r m f n q t v <<<"$r"; echo "\"$m\",$f,$n,$q,\"$t\",$v"; done
+    table_csv "$HEADER" "${rows[@]}"
+    echo
+    table_csv "$THEADER" "${targets[@]}"
 } >"$base.csv"
 {
     echo "# $BENCH_NAME — $STAMP ($MODE)"
@@ -308,32 +426,45 @@ cp "$SAMPLES" "$base-samples.csv"
     echo "  (shared_buffers 512MB, fsync on, max_wal_size 4GB); source wal_level=logical. $(nproc) cores, load average"
     echo "  before $LOAD_BEFORE, after $LOAD_AFTER (the machine is shared: compare within one run only)."
     echo "- pgbench scale $SCALE, tpcb-like (3 UPDATEs + 1 INSERT per transaction), $CLIENTS clients."
-    echo "- Ferry: one continuous job (default settings) into its own cluster; native: CREATE PUBLICATION FOR ALL TABLES +"
-    echo "  CREATE SUBSCRIPTION (defaults: one apply worker, synchronous_commit=off) into its own cluster."
+    echo "- Ferry: one continuous job (default settings; server JVM ${FERRY_JAVA_OPTS:--Xmx1g}) into its own cluster; native:"
+    echo "  CREATE PUBLICATION FOR ALL TABLES + CREATE SUBSCRIPTION (defaults: one apply worker, synchronous_commit=off)."
     echo "- (a) both paused (Ferry: migration-jobs stop; native: ALTER SUBSCRIPTION DISABLE), $BACKLOG_TX transactions"
-    echo "  ($WAL_MB MB of WAL) written (pgbench unthrottled: $WRITE_TPS tx/s), then Ferry (resume through the API, skipValidation) and native (ENABLE) each drain"
-    echo "  it alone, one after the other, timed until the destination's pgbench_history has every row; 'sustained' is the"
-    echo "  rate between 10% and 90% of the backlog (leaves out start-up and the tail)."
-    echo "- (b) both replicate at once while pgbench runs at -R $RATE for ${DURATION}s plus a heartbeat (UPDATE of one row"
-    echo "  to clock_timestamp(), 10 per second). Sampled once a second, first 5 s left out: Ferry's API lag.seconds, the"
-    echo "  subscription's replay_lag from pg_stat_replication (0 when null, i.e. caught up), and on each destination"
-    echo "  clock_timestamp() - heartbeat (includes up to 0.1 s of heartbeat period)."
-    echo "- Data check after the run (row counts + content hashes of the pgbench tables): $DATA_CHECK."
-    echo "- Ferry rowsApplied during the backlog drain: $FERRY_APPLIED (expected $((BACKLOG_TX * 4)))."
+    echo "  ($WAL_MB MB of WAL) written (pgbench unthrottled: $WRITE_TPS tx/s), then Ferry (resume through the API,"
+    echo "  skipValidation) and native (ENABLE) each drain it alone, one after the other, timed from the resume until the"
+    echo "  destination's pgbench_history has every row and the balance sums equal the source's (confirmation took"
+    echo "  ${FERRY_CONFIRM_S}s for Ferry, ${NATIVE_CONFIRM_S}s for native); 'sustained' is the rate between 10% and 90% of"
+    echo "  the history rows (leaves out start-up and the tail)."
+    echo "- Row writes: n_tup_ins + n_tup_upd + n_tup_del of pg_stat_user_tables summed over the four pgbench tables, on"
+    echo "  the source before and after writing the backlog, on each destination before its drain and after it with that"
+    echo "  side paused again; read once every writer has reported (no other session left, or no change for 11 s)."
+    echo "- (b) both replicate at once while pgbench runs at -R $RATE for ${DURATION}s ($RATE_RULE),"
+    echo "  plus a heartbeat (UPDATE of one row to clock_timestamp(), 10 per second). Sampled once a second, first 5 s left"
+    echo "  out: Ferry's API lag.seconds, the subscription's replay_lag from pg_stat_replication (0 when null, i.e. caught"
+    echo "  up), and on each destination clock_timestamp() - heartbeat (includes up to 0.1 s of heartbeat period)."
+    if [ "$BIG_TXN" -gt 0 ]; then
+        echo "- (c) both paused; one source transaction INSERT INTO bench_big SELECT g, md5(g::text) FROM generate_series(1,$BIG_TXN)"
+        echo "  (${SRC_BIG_S}s, $BIG_WAL_MB MB of WAL); Ferry (resume) then native (ENABLE) alone, timed until the destination"
+        echo "  has all $BIG_TXN rows (polled every 0.2 s)."
+    fi
+    echo "- Ferry server memory: /proc/PID/status of the server JVM once a second for the whole run (full load included);"
+    echo "  whole run = largest VmHWM seen; big transaction = $(rss_method)."
+    echo "- Data check after the run (row counts + content hashes of the pgbench tables and bench_big): $DATA_CHECK."
     echo
-    echo "| measure | Ferry | native | Ferry/native | target | verdict |"
-    echo "|---|---:|---:|---:|---|---|"
-    for r in "${rows[@]}"; do IFS='|' read -r m f n q t v <<<"$r"; echo "| $m | $f | $n | ${q:--} | $t | $v |"; done
+    echo "## Results"
+    echo
+    table_md "$HEADER" "${rows[@]}"
+    echo
+    echo "## Targets"
+    echo
+    table_md "$THEADER" "${targets[@]}"
     echo
     echo "Samples: $(basename "$base-samples.csv")."
 } >"$base.md"
 
 step "Results ($MODE)"
-printf '%-52s %10s %10s %8s  %-16s %s\n' measure Ferry native ratio target verdict >&2
-for r in "${rows[@]}"; do
-    IFS='|' read -r m f n q t v <<<"$r"
-    printf '%-52s %10s %10s %8s  %-16s %s\n' "$m" "$f" "$n" "${q:--}" "$t" "$v" >&2
-done
+table_print 56 "$HEADER" "${rows[@]}"
+echo >&2
+table_print 60 "$THEADER" "${targets[@]}"
 log "data check: $DATA_CHECK; written $base.md, $base.csv, $base-samples.csv"
 case "$DATA_CHECK" in *DIFFERENT*) exit 1 ;; esac
 exit 0

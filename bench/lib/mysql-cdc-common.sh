@@ -1,43 +1,16 @@
 # shellcheck shell=bash
-# Shared helpers of the MariaDB change-replication scripts mysql-cdc.sh and mysql-cdc-kill-trials.sh (sourced, not
-# executed). Expects `set -euo pipefail` and BENCH_NAME set by the caller. Self-contained (mirrors pg-cdc-common.sh):
-# MariaDB servers of their own under /var/tmp, run as the OS user mysql, and Ferry from the already built jar.
+# MariaDB helpers of the change-replication scripts mysql-cdc.sh, mysql-cdc-kill-trials.sh and fault-trials.sh my
+# (sourced, not executed): servers of their own under /var/tmp, run as the OS user mysql on free ports; fingerprints
+# and row-write counters. The engine-independent part (Ferry, memory, reports) is lib/cdc-common.sh. Expects
+# `set -euo pipefail` and BENCH_NAME set by the caller.
 
-BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-RESULTS_DIR="$BENCH_DIR/results"
-STAMP="$(date +%Y%m%d-%H%M%S)"
+# shellcheck source=cdc-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cdc-common.sh"
 MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
 export BENCH_DB_PW=benchpw
 PW=$BENCH_DB_PW
-FERRY_JAVA=${FERRY_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-step() { printf '\n[%s] === %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
-need_cmd() {
-    local c
-    for c in "$@"; do
-        command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || die "'$c' not found; install it (see bench/README.md)"
-    done
-}
 MY_OS_USER=$([ "$(id -u)" -eq 0 ] && echo mysql || id -un)
 as_my() { if [ "$(id -u)" -eq 0 ]; then runuser -u mysql -- "$@"; else "$@"; fi; }
-
-# Sets the variable named $1 to a free TCP port in 15000-32000 that this run did not hand out yet.
-CDC_PORTS_TAKEN=" "
-free_port() {
-    local _var=$1 _port _listening
-    _listening=" $(ss -Htan 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | sort -u | tr '\n' ' ') "
-    for _ in $(seq 1 500); do
-        _port=$((15000 + RANDOM % 17000))
-        case "$_listening$CDC_PORTS_TAKEN" in *" $_port "*) continue ;; esac
-        CDC_PORTS_TAKEN="$CDC_PORTS_TAKEN$_port "
-        printf -v "$_var" '%s' "$_port"
-        return 0
-    done
-    die "no free TCP port found"
-}
 
 make_workdir() {
     local dir
@@ -135,73 +108,12 @@ sysbench_args() {
 --mysql-db=sbtest --tables=${SB_TABLES:-4} --table-size=${SB_TABLE_SIZE:-20000}"
 }
 
-# ---------------------------------------------------------------------------------------------------------------
-# Ferry, from the built jar (copied so that a rebuild during the run changes nothing; no build here).
-FERRY_JAR=""
-ferry_prepare() {
-    local dest=$1
-    [ -f "$REPO_DIR/ferry-cli/target/ferry.jar" ] || die "no $REPO_DIR/ferry-cli/target/ferry.jar; build Ferry first"
-    [ -x "$FERRY_JAVA" ] || die "no JDK at $FERRY_JAVA (set FERRY_JAVA)"
-    mkdir -p "$dest"
-    cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
-    rm -rf "${dest:?}/lib"
-    [ -d "$REPO_DIR/ferry-cli/target/lib" ] && cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
-    FERRY_JAR="$dest/ferry.jar"
-    log "Ferry ready: $FERRY_JAR ($("$FERRY_JAVA" -jar "$FERRY_JAR" --version 2>&1 | head -n 1))"
-}
-
-ferry_cli() {
-    "$FERRY_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$FERRY_JAR" "$@" --server "http://127.0.0.1:$FERRY_PORT"
-}
-
-FERRY_PID=""
-ferry_server_start() {
-    local home=$1 waited=0
-    # shellcheck disable=SC2086
-    "$FERRY_JAVA" ${FERRY_JAVA_OPTS:--Xmx1g} -jar "$FERRY_JAR" server --home "$home" --port "$FERRY_PORT" \
-        >>"$WORK/ferry-server.log" 2>&1 &
-    FERRY_PID=$!
-    until curl -sf "http://127.0.0.1:$FERRY_PORT/healthz" >/dev/null 2>&1; do
-        kill -0 "$FERRY_PID" 2>/dev/null || { tail -n 30 "$WORK/ferry-server.log" >&2; die "ferry server exited"; }
-        [ "$waited" -ge 600 ] && die "ferry server did not answer within 60 s"
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    # The API needs a token: the first start wrote the admin token to HOME/admin.token (0600).
-    [ -s "$home/admin.token" ] || die "ferry server wrote no $home/admin.token"
-    FERRY_TOKEN=$(cat "$home/admin.token")
-    export FERRY_TOKEN
-}
-
-ferry_server_stop() {
-    if [ -n "$FERRY_PID" ] && kill -0 "$FERRY_PID" 2>/dev/null; then
-        kill -TERM "$FERRY_PID" 2>/dev/null
-        wait "$FERRY_PID" 2>/dev/null || true
-    fi
-    FERRY_PID=""
-}
-
-api() { curl -sf -H "Authorization: Bearer $FERRY_TOKEN" "http://127.0.0.1:$FERRY_PORT$1"; }
-job_status() { api "/v1/migrationJobs/$1" | jq -r '"\(.state) \(.phase)"'; }
-
-# Waits until job $1 is RUNNING in phase CDC or READY_FOR_PROMOTE (at most $2 seconds); dies if it fails or stops.
-await_replicating() {
-    local job=$1 limit=$2 start status
-    start=$(date +%s)
-    while true; do
-        status=$(job_status "$job" 2>/dev/null || echo "UNREACHABLE -")
-        case "$status" in
-            "RUNNING CDC" | "RUNNING READY_FOR_PROMOTE") return 0 ;;
-            FAILED* | STOPPED* | COMPLETED* | NOT_STARTED*)
-                api "/v1/migrationJobs/$job" | jq . >&2 || true
-                die "job $job is $status" ;;
-        esac
-        [ $(($(date +%s) - start)) -ge "$limit" ] && die "job $job not replicating after ${limit}s (status: $status)"
-        sleep 0.2
-    done
-}
-
-percentile() {
-    sort -g "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
-        r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; if (r > NR) r = NR; printf "%.3f", v[r] }'
+# Row changes of the sbtest.sbtest* tables since the server started: ROWS_CHANGED of
+# information_schema.TABLE_STATISTICS (needs --userstat=1; rows inserted, updated or deleted by the handler: an
+# UPDATE that leaves a row as it was does not count), summed over the sysbench tables, so neither Ferry's
+# bookkeeping database nor mysql.gtid_slave_pos nor the benchmark's own tables count. Updated at the end of each
+# statement.
+my_row_writes() {
+    my_value "$1" "SELECT COALESCE(SUM(ROWS_CHANGED), 0) FROM information_schema.TABLE_STATISTICS
+                   WHERE TABLE_SCHEMA = 'sbtest' AND TABLE_NAME LIKE 'sbtest%'"
 }

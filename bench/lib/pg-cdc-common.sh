@@ -1,44 +1,17 @@
-# Shared helpers of the continuous-replication scripts pg-cdc.sh and pg-cdc-kill-trials.sh (sourced, not executed).
-# Expects `set -euo pipefail` and BENCH_NAME set by the caller. Self-contained: it does not source common.sh.
+# PostgreSQL helpers of the change-replication scripts pg-cdc.sh, pg-cdc-kill-trials.sh and fault-trials.sh pg
+# (sourced, not executed): clusters of their own, psql, fingerprints, row-write counters. The engine-independent
+# part (Ferry, memory, reports) is lib/cdc-common.sh. Expects `set -euo pipefail` and BENCH_NAME set by the caller.
 
-BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-RESULTS_DIR="$BENCH_DIR/results"
-STAMP="$(date +%Y%m%d-%H%M%S)"
+# shellcheck source=cdc-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cdc-common.sh"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PGPASSWORD=bench
 PG_SUPERUSER=postgres
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-step() { printf '\n[%s] === %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
-
-need_cmd() {
-    local c
-    for c in "$@"; do
-        command -v "$c" >/dev/null 2>&1 || [ -x "$c" ] || die "'$c' not found; install it (see bench/README.md)"
-    done
-}
 
 # PostgreSQL refuses to run as root: as root, server processes run as the OS user postgres.
 PG_OS_USER=$([ "$(id -u)" -eq 0 ] && echo postgres || id -un)
 as_pg() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-# Sets the variable named $1 to a free TCP port in 15000-32000 that this run did not hand out yet.
-CDC_PORTS_TAKEN=" "
-free_port() {
-    local _var=$1 _port _listening
-    _listening=" $(ss -Htan 2>/dev/null | awk '{n=split($4,a,":"); print a[n]}' | sort -u | tr '\n' ' ') "
-    for _ in $(seq 1 500); do
-        _port=$((15000 + RANDOM % 17000))
-        case "$_listening$CDC_PORTS_TAKEN" in *" $_port "*) continue ;; esac
-        CDC_PORTS_TAKEN="$CDC_PORTS_TAKEN$_port "
-        printf -v "$_var" '%s' "$_port"
-        return 0
-    done
-    die "no free TCP port found"
 }
 
 # A work directory under /var/tmp (reachable by the postgres OS user, unlike /root).
@@ -138,92 +111,34 @@ ORDER BY 1
 SQL
 }
 
-# ---------------------------------------------------------------------------------------------------------------
-# Ferry: ferry_prepare DIR builds Ferry through ./ferry when needed (retrying while someone else's half-finished code
-# breaks the build), then copies the jar and lib/ to DIR so that a rebuild during the run changes nothing.
 
-FERRY_JAVA=""
-FERRY_JAR=""
-ferry_prepare() {
-    local dest=$1 out attempt
-    for attempt in $(seq 1 "${FERRY_BUILD_ATTEMPTS:-6}"); do
-        if out=$("$REPO_DIR/ferry" --version 2>&1); then
-            break
-        fi
-        [ "$attempt" -eq "${FERRY_BUILD_ATTEMPTS:-6}" ] && die "'./ferry --version' keeps failing: $(printf '%s' "$out" | tail -n 5)"
-        log "building Ferry failed (attempt $attempt; maybe someone's work in progress); retrying in 120 s:"
-        printf '%s\n' "$out" | grep -v '^\s*$' | tail -n 5 >&2
-        sleep 120
-    done
-    # shellcheck source=../../scripts/jdk.sh
-    . "$REPO_DIR/scripts/jdk.sh"
-    ferry_pick_jdk >/dev/null 2>&1 || die "no JDK 21+ found"
-    mkdir -p "$dest"
-    cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
-    rm -rf "$dest/lib"
-    cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
-    FERRY_JAVA="$JAVA_HOME/bin/java"
-    FERRY_JAR="$dest/ferry.jar"
-    log "Ferry ready: $out ($FERRY_JAR)"
+# Row writes to the pgbench tables of database $2 since the cluster started: n_tup_ins + n_tup_upd + n_tup_del of
+# pg_stat_user_tables summed over public.pgbench_* (so neither Ferry's bookkeeping schema nor the benchmark's own
+# tables count).
+pg_row_writes() {
+    sql_value "$1" "$2" "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
+                         WHERE schemaname = 'public' AND relname LIKE 'pgbench\_%'"
 }
 
-# The CLI against this run's server: ferry_cli ARGS...
-ferry_cli() {
-    "$FERRY_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$FERRY_JAR" "$@" --server "http://127.0.0.1:$FERRY_PORT"
-}
-
-# Starts `ferry server` in the background (log appended to $WORK/ferry-server.log), waits until its API answers.
-FERRY_PID=""
-ferry_server_start() {
-    local home=$1 waited=0
-    "$FERRY_JAVA" ${FERRY_JAVA_OPTS:--Xmx1g} -jar "$FERRY_JAR" server --home "$home" --port "$FERRY_PORT" \
-        >>"$WORK/ferry-server.log" 2>&1 &
-    FERRY_PID=$!
-    until curl -sf "http://127.0.0.1:$FERRY_PORT/healthz" >/dev/null 2>&1; do
-        kill -0 "$FERRY_PID" 2>/dev/null || { tail -n 30 "$WORK/ferry-server.log" >&2; die "ferry server exited"; }
-        [ "$waited" -ge 600 ] && die "ferry server did not answer within 60 s"
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    # The API needs a token: the first start wrote the admin token to HOME/admin.token (0600).
-    [ -s "$home/admin.token" ] || die "ferry server wrote no $home/admin.token"
-    FERRY_TOKEN=$(cat "$home/admin.token")
-    export FERRY_TOKEN
-}
-
-ferry_server_stop() {
-    if [ -n "$FERRY_PID" ] && kill -0 "$FERRY_PID" 2>/dev/null; then
-        kill -TERM "$FERRY_PID" 2>/dev/null
-        wait "$FERRY_PID" 2>/dev/null || true
-    fi
-    FERRY_PID=""
-}
-
-# GET on the API, the JSON on stdout.
-api() { curl -sf -H "Authorization: Bearer $FERRY_TOKEN" "http://127.0.0.1:$FERRY_PORT$1"; }
-
-# "STATE PHASE" of a job.
-job_status() { api "/v1/migrationJobs/$1" | jq -r '"\(.state) \(.phase)"'; }
-
-# Waits until job $1 is RUNNING in phase CDC or READY_FOR_PROMOTE (at most $2 seconds); dies if it fails or stops.
-await_replicating() {
-    local job=$1 limit=$2 start status
-    start=$(date +%s)
+# The same, once every writer has reported. A backend reports its counters at the end of a transaction but at most
+# once a second; one that goes idle with counters pending reports them up to 10 s later (PGSTAT_IDLE_INTERVAL of
+# PostgreSQL 15), and one that exits reports them on its way out. So: when no other session or replication worker is
+# connected to the database any more, two readings 0.5 s apart that agree are exact; otherwise the reading must stay
+# the same for 11 s. Gives up after 60 s with the last reading (and says so).
+pg_row_writes_settled() {
+    local port=$1 db=$2 prev cur same_since t0 others
+    t0=$(date +%s)
+    prev=$(pg_row_writes "$port" "$db")
+    same_since=$(date +%s)
     while true; do
-        status=$(job_status "$job" || echo "UNREACHABLE -")
-        case "$status" in
-            "RUNNING CDC" | "RUNNING READY_FOR_PROMOTE") return 0 ;;
-            FAILED* | STOPPED* | COMPLETED* | NOT_STARTED*)
-                api "/v1/migrationJobs/$job" | jq . >&2 || true
-                die "job $job is $status" ;;
-        esac
-        [ $(($(date +%s) - start)) -ge "$limit" ] && die "job $job not replicating after ${limit}s (status: $status)"
-        sleep 0.2
+        sleep 0.5
+        cur=$(pg_row_writes "$port" "$db")
+        if [ "$cur" != "$prev" ]; then prev=$cur; same_since=$(date +%s); continue; fi
+        others=$(sql_value "$port" "$db" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                   AND pid <> pg_backend_pid() AND backend_type IN ('client backend', 'logical replication worker')")
+        [ "$others" = 0 ] && break
+        [ $(($(date +%s) - same_since)) -ge 11 ] && break
+        if [ $(($(date +%s) - t0)) -ge 60 ]; then log "row-write counter of :$port still moving after 60 s; using $cur"; break; fi
     done
-}
-
-# percentile P FILE: the P-th percentile (nearest rank) of the numbers in FILE, one per line; "-" when empty.
-percentile() {
-    sort -g "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
-        r = int((p / 100) * NR + 0.999999); if (r < 1) r = 1; if (r > NR) r = NR; printf "%.3f", v[r] }'
+    echo "$cur"
 }
