@@ -178,7 +178,7 @@ log "backlog: $BACKLOG_TX transactions, $WAL_MB MB of WAL, written in $(elapsed 
 for p in $SRC_PORT $FERRY_DST_PORT $NATIVE_DST_PORT; do psql_at "$p" postgres -c CHECKPOINT; done
 sync
 
-# drain SIDE PORT START: samples "seconds-since-START history-rows" into $WORK/drain-SIDE.txt every 0.2 s until the
+# drain SIDE PORT START: samples "seconds-since-START history-rows-applied" into $WORK/drain-SIDE.txt every 0.2 s until the
 # destination has all H1 history rows (one per transaction; cheap to count), then confirms with balances() that every
 # other change has arrived too (an applier that commits out of order could have the history rows first); the last
 # line is the end of the drain. Sets DRAIN_CONFIRM_S to the time between the two.
@@ -188,7 +188,7 @@ drain() {
     while true; do
         count=$(history_count "$port")
         t=$(elapsed "$start" "$(now)")
-        echo "$t $count" >>"$WORK/drain-$side.txt"
+        echo "$t $((count - H0))" >>"$WORK/drain-$side.txt"
         [ "$count" -ge "$H1" ] && break
         awk -v t="$t" 'BEGIN { exit !(t > 3600) }' && die "$side did not drain the backlog within an hour"
         sleep 0.2
@@ -199,31 +199,16 @@ drain() {
         awk -v t="$t" 'BEGIN { exit !(t > 3600) }' && die "$side: the balances never matched the source's"
         sleep 0.2
     done
-    if [ "$(elapsed "$t_rows" "$t")" != 0.00 ]; then echo "$(elapsed "$start" "$(now)") $count" >>"$WORK/drain-$side.txt"; fi
+    if [ "$(elapsed "$t_rows" "$t")" != 0.00 ]; then echo "$(elapsed "$start" "$(now)") $((count - H0))" >>"$WORK/drain-$side.txt"; fi
     DRAIN_CONFIRM_S=$(awk -v a="$t_rows" -v b="$(tail -n 1 "$WORK/drain-$side.txt" | cut -d' ' -f1)" 'BEGIN { printf "%.2f", b - a }')
 }
-# drain_stats SIDE -> "total_seconds total_tx_per_s sustained_tx_per_s" (sustained: between 10% and 90% of the backlog)
-drain_stats() {
-    awk -v h0="$H0" -v n="$BACKLOG_TX" '
-        { t[NR] = $1; c[NR] = $2 - h0 }
-        END {
-            total = t[NR]
-            for (i = 1; i <= NR; i++) {
-                if (a == "" && c[i] >= 0.1 * n) { a = t[i]; ca = c[i] }
-                if (b == "" && c[i] >= 0.9 * n) { b = t[i]; cb = c[i] }
-            }
-            if (b > a) printf "%.2f %.0f %.0f\n", total, n / total, (cb - ca) / (b - a)
-            else printf "%.2f %.0f -\n", total, n / total
-        }' "$WORK/drain-$1.txt"
-}
-
 step "(a) Ferry drains the backlog alone"
 FERRY_W0=$(pg_row_writes_settled "$FERRY_DST_PORT" pgbench)
 start=$(now)
 ferry_job_resume bench-cdc
 drain ferry "$FERRY_DST_PORT" "$start"
 FERRY_CONFIRM_S=$DRAIN_CONFIRM_S
-read -r FERRY_DRAIN_S FERRY_DRAIN_TPS FERRY_SUSTAINED_TPS <<<"$(drain_stats ferry)"
+read -r FERRY_DRAIN_S FERRY_DRAIN_TPS FERRY_SUSTAINED_TPS <<<"$(drain_stats "$WORK/drain-ferry.txt" "$BACKLOG_TX")"
 # Paused again so that its sessions report their counters (see pg_row_writes_settled); resumed before (b).
 ferry_job_pause bench-cdc
 FERRY_WRITES=$(($(pg_row_writes_settled "$FERRY_DST_PORT" pgbench) - FERRY_W0))
@@ -235,7 +220,7 @@ start=$(now)
 native_resume
 drain native "$NATIVE_DST_PORT" "$start"
 NATIVE_CONFIRM_S=$DRAIN_CONFIRM_S
-read -r NATIVE_DRAIN_S NATIVE_DRAIN_TPS NATIVE_SUSTAINED_TPS <<<"$(drain_stats native)"
+read -r NATIVE_DRAIN_S NATIVE_DRAIN_TPS NATIVE_SUSTAINED_TPS <<<"$(drain_stats "$WORK/drain-native.txt" "$BACKLOG_TX")"
 # Paused again: its apply worker reports its counters when it exits.
 native_pause
 NATIVE_WRITES=$(($(pg_row_writes_settled "$NATIVE_DST_PORT" pgbench) - NATIVE_W0))

@@ -224,6 +224,22 @@ at_least() { awk -v v="$1" -v l="$2" 'BEGIN { if (v == "-" || v == "") print "n/
 below() { awk -v v="$1" -v l="$2" 'BEGIN { if (v == "-" || v == "") print "n/a"; else if (v + 0 < l + 0) print "met"; else print "NOT met" }'; }
 # Percentage fewer: fewer_pct DEST SRC -> 100 * (1 - DEST / SRC), one decimal.
 fewer_pct() { awk -v d="$1" -v s="$2" 'BEGIN { if (d == "" || d == "-" || s == "" || s == "-" || s + 0 == 0) print "-"; else printf "%.1f", 100 * (1 - d / s) }'; }
+# drain_stats FILE N: FILE has "seconds-since-the-drain-started transactions-applied" lines, the last one at the end
+# of the drain; prints "total_seconds whole_drain_tx_per_s sustained_tx_per_s", sustained being the rate between the
+# first samples at or past 10% and 90% of the N transactions ("-" when the drain was too short to have two).
+drain_stats() {
+    awk -v n="$2" '
+        { t[NR] = $1; c[NR] = $2 }
+        END {
+            total = t[NR]
+            for (i = 1; i <= NR; i++) {
+                if (a == "" && c[i] >= 0.1 * n) { a = t[i]; ca = c[i] }
+                if (b == "" && c[i] >= 0.9 * n) { b = t[i]; cb = c[i] }
+            }
+            if (b > a) printf "%.2f %.0f %.0f\n", total, n / total, (cb - ca) / (b - a)
+            else printf "%.2f %.0f -\n", total, n / total
+        }' "$1"
+}
 mul() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-") print "-"; else printf "%.0f", a * b }'; }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -251,11 +267,18 @@ table_csv() {
     done
 }
 
-# Fixed-width on stderr: the first column WIDTH1 characters wide, the others 12 (or as wide as their header).
+# Fixed-width on stderr: the first column WIDTH1 characters wide, each other one as wide as its widest cell.
 table_print() {
-    local width1=$1 r
+    local width1=$1
     shift
-    for r in "$@"; do
-        awk -F'|' -v w="$width1" '{ printf "%-" w "s", $1; for (i = 2; i <= NF; i++) printf " %12s", ($i == "" ? "-" : $i); printf "\n" }' <<<"$r"
-    done >&2
+    printf '%s\n' "$@" | awk -F'|' -v w="$width1" '
+        { line[NR] = $0; for (i = 2; i <= NF; i++) { c = ($i == "" ? "-" : $i); if (length(c) > wd[i]) wd[i] = length(c) } }
+        END {
+            for (r = 1; r <= NR; r++) {
+                n = split(line[r], f, "|")
+                printf "%-" w "s", f[1]
+                for (i = 2; i <= n; i++) printf "  %" wd[i] "s", (f[i] == "" ? "-" : f[i])
+                printf "\n"
+            }
+        }' >&2
 }
