@@ -15,10 +15,12 @@ Usage: bench/pg-cdc-kill-trials.sh [options]
 Starts two PostgreSQL 15 clusters and a Ferry server of its own, creates a continuous job of a pgbench database
 with the CLI, runs pgbench (tpcb-like) against the source and kills the Ferry server with SIGKILL at random moments,
 restarting it each time. Then stops pgbench, promotes with the CLI and compares every table (row count and an
-order-independent content hash) and every sequence. Prints PASS or FAIL; exit status 0 only on PASS.
+order-independent content hash) and every sequence. Prints the kills (when, and how long until the destination
+had caught up past the restart), how far behind the destination was when promotion was asked, and PASS or FAIL
+(exit status 0 only on PASS).
 
 Options:
-  --kills N            kills during change replication (default: 10)
+  --kills N            kills during change replication (default: 20)
   --full-load-kills N  kills attempted during the full load, if it lasts long enough (default: 2)
   --scale N            pgbench scale of the source database (default: 5)
   --clients N          pgbench clients (default: 2)
@@ -30,7 +32,7 @@ Options:
 EOF
 }
 
-KILLS=10
+KILLS=20
 FULL_LOAD_KILLS=2
 SCALE=5
 CLIENTS=2
@@ -118,16 +120,33 @@ start_pid=$!
 
 kills=0
 full_load_kills=0
+# Source time of the newest probe row on the destination (epoch seconds; 0 when none).
+dst_probe_epoch() { sql_value "$DST_PORT" pgbench "SELECT coalesce(extract(epoch FROM max(at)), 0) FROM bench_probe" 2>/dev/null || echo 0; }
+# await_caught_up_past T: waits until the destination has a probe row the source stamped after epoch T (at most 600 s).
+await_caught_up_past() {
+    local t0
+    t0=$(date +%s)
+    until awk -v a="$(dst_probe_epoch)" -v t="$1" 'BEGIN { exit !(a >= t) }'; do
+        [ $(($(date +%s) - t0)) -ge 600 ] && die "no probe row written after the restart reached the destination within 600 s"
+        sleep 0.2
+    done
+}
+# One line per kill in $WORK/kills: number, phase, what the job was doing, server restart seconds, seconds from the
+# restart until a probe row the source wrote after the restart is on the destination ("-" for kills during the full
+# load, which are not waited for).
+: >"$WORK/kills"
+RESTARTED_AT=""
 restart_ferry() {
-    local what=$1 t0 t1
+    local what=$1 t0
     kill -KILL "$FERRY_PID"
     wait "$FERRY_PID" 2>/dev/null || true
     kills=$((kills + 1))
     sleep "0.$((RANDOM % 10))"
-    t0=$(date +%s.%N)
+    t0=$(now)
     ferry_server_start "$WORK/ferry-home"
-    t1=$(date +%s.%N)
-    log "kill #$kills ($what): server restarted in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')s"
+    RESTARTED_AT=$(now)
+    RESTART_S=$(elapsed "$t0" "$RESTARTED_AT")
+    log "kill #$kills ($what): server restarted in ${RESTART_S}s"
 }
 
 # Kills during the full load: each at a random moment (0-1.5 s) after the (resumed) load was seen running.
@@ -143,6 +162,7 @@ for i in $(seq 1 "$FULL_LOAD_KILLS"); do
     if [ "$status" = "RUNNING FULL_DUMP" ]; then
         restart_ferry "during the full load"
         full_load_kills=$((full_load_kills + 1))
+        printf '%s\tfull load\t%s\t%s\t-\n' "$kills" "$status" "$RESTART_S" >>"$WORK/kills"
     else
         log "full load over ($status): no more kills during it"
         break
@@ -163,9 +183,14 @@ while [ "$cdc_kills" -lt "$KILLS" ]; do
     sleep "$wait_s.$((RANDOM % 10))"
     kill -0 "$PGBENCH_PID" 2>/dev/null || { tail -n 20 "$WORK/pgbench.log" >&2; die "pgbench stopped"; }
     status=$(job_status kill-trial)
-    restart_ferry "after ${wait_s}s of replication, job was $status, lag $(api /v1/migrationJobs/kill-trial | jq -c .lag)"
+    lag=$(ferry_lag kill-trial)
+    restart_ferry "after ${wait_s}s of replication, job was $status, lag ${lag% *} s / ${lag#* } bytes"
     cdc_kills=$((cdc_kills + 1))
     await_replicating kill-trial 600
+    await_caught_up_past "$RESTARTED_AT"
+    back=$(elapsed "$RESTARTED_AT" "$(now)")
+    log "kill #$kills: caught up past the restart ${back}s after it (a probe row written after it is on the destination)"
+    printf '%s\treplication\t%s, lag %s s\t%s\t%s\n' "$kills" "$status" "${lag% *}" "$RESTART_S" "$back" >>"$WORK/kills"
 done
 
 step "Stopping pgbench and promoting"
@@ -174,8 +199,18 @@ kill -TERM "$PGBENCH_PID" 2>/dev/null || true
 wait "$PGBENCH_PID" 2>/dev/null || true
 PGBENCH_PID=""
 tail -n 12 "$WORK/pgbench.log" | grep -E 'transactions actually processed|tps|failed' >&2 || true
+# How far behind the destination was when promotion was asked: Ferry's own lag, and the source time of the newest
+# probe row not yet on the destination (newest probe on the source minus newest on the destination).
+PROMOTE_LAG=$(ferry_lag kill-trial)
+src_probe=$(sql_value "$SRC_PORT" pgbench "SELECT extract(epoch FROM max(at)) FROM bench_probe")
+dst_probe=$(sql_value "$DST_PORT" pgbench "SELECT coalesce(extract(epoch FROM max(at)), 0) FROM bench_probe" || echo 0)
+BEHIND_S=$(awk -v a="$src_probe" -v b="$dst_probe" 'BEGIN { d = a - b; if (d < 0) d = 0; printf "%.3f", d }')
+log "at promotion: destination behind by ${BEHIND_S}s of source time (newest probe row); Ferry's lag ${PROMOTE_LAG% *} s, ${PROMOTE_LAG#* } bytes"
 promote_rc=0
+t0=$(now)
 ferry_cli migration-jobs promote kill-trial --wait >&2 || promote_rc=$?
+PROMOTE_S=$(elapsed "$t0" "$(now)")
+log "promotion took ${PROMOTE_S}s (exit $promote_rc)"
 api /v1/migrationJobs/kill-trial | jq -c '{state, phase, error}' >&2
 
 step "Comparing source and destination"
@@ -189,20 +224,23 @@ table_fingerprints "$SRC_PORT" pgbench >"$WORK/source-tables"
 table_fingerprints "$DST_PORT" pgbench >"$WORK/destination-tables" || true
 sequence_values "$SRC_PORT" pgbench >"$WORK/source-sequences"
 sequence_values "$DST_PORT" pgbench >"$WORK/destination-sequences" || true
-printf '%-28s %12s %12s  %s\n' TABLE "SOURCE ROWS" "DEST ROWS" "CONTENT" >&2
+printf '%-28s %12s %12s  %s\n' TABLE "SOURCE ROWS" "DEST ROWS" "CONTENT" >"$WORK/comparison"
 while IFS='|' read -r table rows hash; do
     drow=$(grep "^$table|" "$WORK/destination-tables" || true)
     drows=$(printf '%s' "$drow" | cut -d'|' -f2)
     dhash=$(printf '%s' "$drow" | cut -d'|' -f3)
-    verdict=same
+    verdict=equal
     [ "$rows|$hash" = "$drows|$dhash" ] || { verdict=DIFFERENT; failures=$((failures + 1)); }
-    printf '%-28s %12s %12s  %s\n' "$table" "$rows" "${drows:--}" "$verdict" >&2
+    printf '%-28s %12s %12s  %s\n' "$table" "$rows" "${drows:--}" "$verdict" >>"$WORK/comparison"
 done <"$WORK/source-tables"
+cat "$WORK/comparison" >&2
 if ! diff -u "$WORK/source-sequences" "$WORK/destination-sequences" >"$WORK/sequence-diff"; then
+    SEQUENCES=DIFFERENT
     log "sequences differ:"
     cat "$WORK/sequence-diff" >&2
     failures=$((failures + 1))
 else
+    SEQUENCES=equal
     log "sequences equal: $(tr '\n' ' ' <"$WORK/source-sequences")"
 fi
 slots=$(sql_value "$SRC_PORT" postgres "SELECT count(*) FROM pg_replication_slots")
@@ -213,20 +251,36 @@ fi
 ferry_server_stop
 log "ERROR lines in the Ferry server log: $(grep -c ' ERROR ' "$WORK/ferry-server.log" || true)"
 
+TABLES_VERDICT=$(grep -q 'DIFFERENT$' "$WORK/comparison" && echo "some DIFFERENT" || echo "all equal")
+awk -F'\t' '$5 != "-" { print $5 }' "$WORK/kills" >"$WORK/back-times"
+BACK_SUMMARY="min $(percentile 0 "$WORK/back-times") median $(percentile 50 "$WORK/back-times") max $(percentile 100 "$WORK/back-times")"
+SUMMARY="kills: $kills ($full_load_kills during the full load, $cdc_kills during replication); caught up past each restart after (s): $BACK_SUMMARY
+at promotion: behind by ${BEHIND_S} s of source time (newest probe row), Ferry's lag ${PROMOTE_LAG% *} s / ${PROMOTE_LAG#* } bytes; promote --wait took ${PROMOTE_S} s (exit $promote_rc), job ${state%% *}
+tables: $TABLES_VERDICT; sequences: $SEQUENCES; replication slots left on the source: $slots"
+
 mkdir -p "$RESULTS_DIR"
 result="$RESULTS_DIR/$BENCH_NAME-$STAMP.txt"
 {
-    echo "$BENCH_NAME $STAMP: scale $SCALE, pgbench -c $CLIENTS rate ${RATE}, kills: $kills ($full_load_kills during the full load, $cdc_kills during replication)"
+    echo "$BENCH_NAME $STAMP: scale $SCALE, pgbench -c $CLIENTS rate ${RATE}"
     echo "writer: pgbench tpcb-like (one pgbench_history row per transaction) + bench_probe inserts, stopped by SIGTERM"
+    printf '%s\n' "$SUMMARY"
+    echo
+    printf 'kill\tphase\tjob at the kill\tserver restart s\tcaught up past the restart after s\n'
+    cat "$WORK/kills"
+    echo
+    cat "$WORK/comparison"
+    echo "sequences source: $(tr '\n' ' ' <"$WORK/source-sequences") destination: $(tr '\n' ' ' <"$WORK/destination-sequences")"
+    echo
     echo "tables (table|rows|md5) source:"
     cat "$WORK/source-tables"
     echo "destination:"
     cat "$WORK/destination-tables"
-    echo "sequences source: $(tr '\n' ' ' <"$WORK/source-sequences") destination: $(tr '\n' ' ' <"$WORK/destination-sequences")"
     if [ "$failures" -eq 0 ]; then echo "PASS"; else echo "FAIL ($failures problems)"; fi
 } >"$result"
+step "Summary"
+printf '%s\n' "$SUMMARY" >&2
 if [ "$failures" -eq 0 ]; then
-    log "PASS: $kills kills ($full_load_kills during the full load, $cdc_kills during replication); all tables and sequences equal ($result)"
+    log "PASS: $kills kills; all tables and sequences equal ($result)"
     exit 0
 fi
 log "FAIL: $failures problem(s) after $kills kills ($result)"
