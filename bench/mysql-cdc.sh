@@ -389,7 +389,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 HEADER="measure|Ferry|native 1 thread|native $PAR_THREADS threads|Ferry/native 1|Ferry/native $PAR_THREADS"
 rows=(
-    "$(row "backlog: transactions (oltp_write_only)" "$BACKLOG_TX" "$BACKLOG_TX" "$BACKLOG_TX")"
+    "backlog: transactions (oltp_write_only)|$BACKLOG_TX|$BACKLOG_TX|$BACKLOG_TX||"
     "$(row "backlog: drain time s" "${DRAIN_S[ferry]}" "${DRAIN_S[native]}" "${DRAIN_S[par]}")"
     "$(row "backlog: apply rate tx/s, whole drain" "${DRAIN_TPS[ferry]}" "${DRAIN_TPS[native]}" "${DRAIN_TPS[par]}")"
     "$(row "backlog: sustained apply rate tx/s (10-90%)" "${SUSTAINED_TPS[ferry]}" "${SUSTAINED_TPS[native]}" "${SUSTAINED_TPS[par]}")"
@@ -450,7 +450,7 @@ cp "$SAMPLES" "$base-samples.csv"
     echo "  slave_parallel_mode=optimistic)."
     echo "- (a) all paused (Ferry: migration-jobs stop; native: STOP SLAVE), $BACKLOG_TX transactions ($BINLOG_MB MB of"
     echo "  binlog) written in $CHUNKS equal chunks (sysbench --events, unthrottled: $WRITE_TPS tx/s), each followed by an"
-    echo "  UPDATE of a marker row to the chunk's number. Then Ferry (resume through the API, skipValidation), the one-thread"
+    echo "  UPDATE of a marker row to $MARKER_BASE + the chunk's number. Then Ferry (resume through the API, skipValidation), the one-thread"
     echo "  replica and the parallel replica (START SLAVE, which includes fetching the binlog) each drain it alone, one after"
     echo "  the other, timed until the destination has the last marker (polled every 0.1 s) and the CHECKSUM TABLE of every"
     echo "  sysbench table equals the source's (confirmation took ${CONFIRM_S[ferry]}s / ${CONFIRM_S[native]}s /"
