@@ -67,7 +67,7 @@ ferry_prepare() {
     rm -rf "${dest:?}/lib"
     cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
     FERRY_JAR="$dest/ferry.jar"
-    log "Ferry ready: $out ($FERRY_JAR, $FERRY_JAVA)"
+    log "Ferry ready: $(printf '%s' "$out" | tail -n 1) ($FERRY_JAR, $FERRY_JAVA)"
 }
 
 # The CLI against this run's server: ferry_cli ARGS...
