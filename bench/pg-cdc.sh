@@ -209,7 +209,7 @@ ferry_job_resume bench-cdc
 drain ferry "$FERRY_DST_PORT" "$start"
 FERRY_CONFIRM_S=$DRAIN_CONFIRM_S
 read -r FERRY_DRAIN_S FERRY_DRAIN_TPS FERRY_SUSTAINED_TPS <<<"$(drain_stats "$WORK/drain-ferry.txt" "$BACKLOG_TX")"
-# Paused again so that its sessions report their counters (see pg_row_writes_settled); resumed before (b).
+# Paused again so that its connections report their counters (see pg_row_writes_settled); resumed before (b).
 ferry_job_pause bench-cdc
 FERRY_WRITES=$(($(pg_row_writes_settled "$FERRY_DST_PORT" pgbench) - FERRY_W0))
 log "Ferry: ${FERRY_DRAIN_S}s, $FERRY_DRAIN_TPS tx/s overall, $FERRY_SUSTAINED_TPS tx/s sustained; $FERRY_WRITES row writes"
@@ -421,7 +421,7 @@ cp "$SAMPLES" "$base-samples.csv"
     echo "  the history rows (leaves out start-up and the tail)."
     echo "- Row writes: n_tup_ins + n_tup_upd + n_tup_del of pg_stat_user_tables summed over the four pgbench tables, on"
     echo "  the source before and after writing the backlog, on each destination before its drain and after it with that"
-    echo "  side paused again; read once every writer has reported (no other session left, or no change for 11 s)."
+    echo "  side paused again; read once every writer has reported (no other connection left, or no change for 11 s)."
     echo "- (b) both replicate at once while pgbench runs at -R $RATE for ${DURATION}s ($RATE_RULE),"
     echo "  plus a heartbeat (UPDATE of one row to clock_timestamp(), 10 per second). Sampled once a second, first 5 s left"
     echo "  out: Ferry's API lag.seconds, the subscription's replay_lag from pg_stat_replication (0 when null, i.e. caught"

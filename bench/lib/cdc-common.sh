@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Engine-independent helpers of the change-replication scripts (sourced by lib/pg-cdc-common.sh and
+# Engine-independent functions of the change-replication scripts (sourced by lib/pg-cdc-common.sh and
 # lib/mysql-cdc-common.sh, not directly): logging, ports, the Ferry server and its API, the Ferry server's memory,
 # percentiles and the report tables. Expects `set -euo pipefail` and BENCH_NAME set by the caller.
 

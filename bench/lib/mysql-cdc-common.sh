@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# MariaDB helpers of the change-replication scripts mysql-cdc.sh, mysql-cdc-kill-trials.sh and fault-trials.sh my
+# MariaDB functions of the change-replication scripts mysql-cdc.sh, mysql-cdc-kill-trials.sh and fault-trials.sh my
 # (sourced, not executed): servers of their own under /var/tmp, run as the OS user mysql on free ports; fingerprints
 # and row-write counters. The engine-independent part (Ferry, memory, reports) is lib/cdc-common.sh. Expects
 # `set -euo pipefail` and BENCH_NAME set by the caller.

@@ -1,4 +1,4 @@
-# PostgreSQL helpers of the change-replication scripts pg-cdc.sh, pg-cdc-kill-trials.sh and fault-trials.sh pg
+# PostgreSQL functions of the change-replication scripts pg-cdc.sh, pg-cdc-kill-trials.sh and fault-trials.sh pg
 # (sourced, not executed): clusters of their own, psql, fingerprints, row-write counters. The engine-independent
 # part (Ferry, memory, reports) is lib/cdc-common.sh. Expects `set -euo pipefail` and BENCH_NAME set by the caller.
 
@@ -122,7 +122,7 @@ pg_row_writes() {
 
 # The same, once every writer has reported. A backend reports its counters at the end of a transaction but at most
 # once a second; one that goes idle with counters pending reports them up to 10 s later (PGSTAT_IDLE_INTERVAL of
-# PostgreSQL 15), and one that exits reports them on its way out. So: when no other session or replication worker is
+# PostgreSQL 15), and one that exits reports them on its way out. So: when no other connection or replication worker is
 # connected to the database any more, two readings 0.5 s apart that agree are exact; otherwise the reading must stay
 # the same for 11 s. Gives up after 60 s with the last reading (and says so).
 pg_row_writes_settled() {
