@@ -58,6 +58,11 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private static final long POLL_MILLIS = 5;
     private static final long IDLE_RECORD_MILLIS = 1_000;
     private static final long STATS_MILLIS = 1_000;
+    /**
+     * Batches in flight at once: a partition that finished its share of one batch starts on the next while slower
+     * partitions finish theirs.
+     */
+    private static final int MAX_IN_FLIGHT = 2;
 
     /**
      * What the pipeline needs besides its collaborators. A batch is committed at a transaction's end once it holds
@@ -104,13 +109,18 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     /** What each partition has durably recorded now. */
     private final List<Mark<P>> durable = new ArrayList<>();
     private final List<ChangeSink<P, C>> sessions = new ArrayList<>();
-    private ExecutorService appliers;
+    /** One lane per partition: its batches run one after the other on its session, in order. */
+    private final List<ExecutorService> lanes = new ArrayList<>();
+    /** Set by the first share that fails: later shares of any partition then apply nothing. */
+    private volatile boolean applyFailed;
+    private final AtomicReference<Throwable> firstApplyFailure = new AtomicReference<>();
     private volatile boolean done;
     private final AtomicReference<Throwable> readFailure = new AtomicReference<>();
     private final java.util.ArrayDeque<ChangeEvent<P>> taken = new java.util.ArrayDeque<>();
 
     private Batch current;
-    private Inflight inflight;
+    /** Batches handed to the partitions and not yet completed, oldest first; at most {@link #MAX_IN_FLIGHT}. */
+    private final java.util.ArrayDeque<Inflight> inflight = new java.util.ArrayDeque<>();
     private Begin<P> txn;
     private long ordinal;
     private P lastEnd;
@@ -150,12 +160,12 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         P from = prepare();
         log.atInfo().addKeyValue("job", settings.job()).addKeyValue("position", from.text()).addKeyValue("partitions", n)
                 .log("change pipeline starting");
-        appliers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ferry-apply-" + settings.job() + "-", 0).factory());
         Thread reader = Thread.ofVirtual().name("ferry-read-" + settings.job()).start(() -> read(from));
         Throwable failure = null;
         try {
             for (int p = 0; p < n; p++) {
                 sessions.add(sinks.open(p));
+                lanes.add(Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ferry-apply-" + settings.job() + "-" + p).factory()));
             }
             if (uniformStart) {
                 // Every partition of this layout has its row before any batch: a partition that never committed
@@ -172,7 +182,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             done = true;
             finishInflight(failure);
             joinUninterruptibly(reader);
-            appliers.shutdown();
+            lanes.forEach(ExecutorService::shutdown);
             for (ChangeSink<P, C> s : sessions) {
                 closeQuietly(s, failure);
             }
@@ -259,10 +269,10 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                     dispatch(Mark.at(lastEnd, lastCommitTime));
                 }
             }
-            if (inflight != null && (inflight.isDone() || stopRequested())) {
-                completeInflight();
+            while (!inflight.isEmpty() && (inflight.peekFirst().isDone() || stopRequested())) {
+                completeOldest();
             }
-            if (txn == null && !current.hasWork() && inflight == null && stopRequested()) {
+            if (txn == null && !current.hasWork() && inflight.isEmpty() && stopRequested()) {
                 source.acknowledge(minDurable());
                 return;
             }
@@ -446,7 +456,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private boolean stopRequested() {
         P stop = settings.stopAt().get();
         return stop != null && order.compare(minDurable(), stop) >= 0
-                || stop != null && inflight != null && order.compare(inflight.mark.applied(), stop) >= 0;
+                || stop != null && !inflight.isEmpty() && order.compare(inflight.peekLast().mark.applied(), stop) >= 0;
     }
 
     private boolean stopReachedBy(P position) {
@@ -465,7 +475,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     }
 
     private Instant oldestPending() {
-        Instant a = inflight == null ? null : inflight.batch.oldest;
+        Instant a = inflight.isEmpty() ? null : inflight.peekFirst().batch.oldest;
         Instant b = current.oldest;
         return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
@@ -475,12 +485,14 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
      * destination transactions under load, and more to compact), while a full one goes at once.
      */
     private boolean appliersFree() {
-        return inflight == null || inflight.isDone();
+        return inflight.size() < MAX_IN_FLIGHT;
     }
 
-    /** Hands the current batch to the partitions, up to {@code mark}, after the batch before it finished. */
+    /** Hands the current batch to the partitions, up to {@code mark}, once fewer than the most batches are in flight. */
     private void dispatch(Mark<P> mark) throws InterruptedException {
-        awaitInflight();
+        while (inflight.size() >= MAX_IN_FLIGHT) {
+            completeOldest();
+        }
         Batch batch = current;
         current = new Batch();
         if (txn != null) {
@@ -501,14 +513,17 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                         .formatted(p, settings.job()));
             }
             int partition = p;
-            futures.add(appliers.submit(() -> apply(partition, share, m)));
+            futures.add(lanes.get(p).submit(() -> apply(partition, share, m)));
         }
-        inflight = new Inflight(batch, mark, marks, futures);
+        inflight.addLast(new Inflight(batch, mark, marks, futures));
     }
 
     /** Applies one partition's share and commits its mark; on failure rolls back and rethrows. */
     private Applied apply(int p, NetChanges<C> share, Mark<P> mark) {
         ChangeSink<P, C> session = sessions.get(p);
+        if (applyFailed) {
+            throw new IllegalStateException("an earlier batch of job " + settings.job() + " failed; this one is not applied");
+        }
         try {
             boolean inOrder = share.inOrder();
             int written = 0;
@@ -528,6 +543,8 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             session.commit(mark, List.of(p));
             return new Applied(p, share.changes().size(), written, inOrder);
         } catch (RuntimeException | Error e) {
+            firstApplyFailure.compareAndSet(null, e);
+            applyFailed = true;
             session.rollback();
             throw e;
         }
@@ -549,15 +566,17 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     }
 
     private void awaitInflight() throws InterruptedException {
-        if (inflight != null) {
-            completeInflight();
+        while (!inflight.isEmpty()) {
+            completeOldest();
         }
     }
 
-    /** Waits for every partition of the batch in flight, records their marks, reports, and rethrows a failure. */
-    private void completeInflight() throws InterruptedException {
-        Inflight f = inflight;
-        inflight = null;
+    /**
+     * Waits for every partition of the oldest batch in flight, records their marks, reports, and rethrows a failure
+     * (after every batch in flight ended, the positions then read back from the destination).
+     */
+    private void completeOldest() throws InterruptedException {
+        Inflight f = inflight.pollFirst();
         Throwable failure = null;
         long raw = 0;
         long written = 0;
@@ -580,13 +599,23 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 }
             }
         } else {
-            // A partition that failed rolled back; its mark must not count. Reload what is durable from the destination.
+            // A partition that failed rolled back; its mark must not count, nor may later ones. Let every batch in
+            // flight end, then reload what is durable from the destination.
+            while (!inflight.isEmpty()) {
+                for (Future<Applied> later : inflight.pollFirst().futures) {
+                    try {
+                        later.get();
+                    } catch (ExecutionException ignored) {
+                        log.atDebug().addKeyValue("job", settings.job()).log("a later batch ended after an earlier one failed");
+                    }
+                }
+            }
             Map<Integer, Mark<P>> recorded = sinks.recorded();
             for (int p = 0; p < n; p++) {
                 Mark<P> m = recorded.get(p);
                 durable.set(p, m == null ? resume.get(p) : atLeastStart(m));
             }
-            throw rethrow(failure);
+            throw rethrow(firstApplyFailure.get() != null ? firstApplyFailure.get() : failure);
         }
         batches++;
         lastBatchRows = raw;
@@ -602,11 +631,11 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
 
     /** On the way out: lets the batch in flight finish (it commits or rolls back by itself). */
     private void finishInflight(Throwable failure) {
-        if (inflight == null) {
+        if (inflight.isEmpty()) {
             return;
         }
         try {
-            completeInflight();
+            awaitInflight();
         } catch (Throwable e) {
             if (failure != null && e != failure) {
                 failure.addSuppressed(e);

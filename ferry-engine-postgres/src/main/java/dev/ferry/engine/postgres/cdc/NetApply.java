@@ -315,10 +315,4 @@ final class NetApply {
         }
         return match.toString();
     }
-
-    /** Whether a change can go set-based at all: by key (not by whole row). */
-    static boolean byKey(PgChange change) {
-        Kind kind = change.statement().shape().kind();
-        return kind == Kind.INSERT || kind == Kind.UPDATE_BY_KEY || kind == Kind.DELETE_BY_KEY;
-    }
 }

@@ -63,6 +63,8 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private final LongSupplier sourceHead;
     private final AtomicLong acknowledged = new AtomicLong();
     private final Map<Integer, Relation> relations = new HashMap<>();
+    /** The replica identity key's column names of each relation, in column order. */
+    private final Map<Integer, List<String>> keyNames = new HashMap<>();
     private final Map<Integer, Long> copiedBefore = new HashMap<>();
     private final Set<Integer> shapeChecked = new HashSet<>();
     private final Set<TableRef> reportedUnsupported = new HashSet<>();
@@ -177,6 +179,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             }
             case Relation r -> {
                 relations.put(r.oid(), r);
+                keyNames.put(r.oid(), r.columns().stream().filter(PgOutputMessage.Column::key).map(PgOutputMessage.Column::name).toList());
                 shapeChecked.remove(r.oid());
                 uniqueKeys.forget(r.table());
                 copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
@@ -228,8 +231,11 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             case ChangePlanner.Statement st -> {
                 List<String> key = null;
                 boolean keyChanged = false;
-                if (rel.hasKey() && !rel.identityFull() && NetApply.byKey(new PgChange(rel, st, null, null, false, false, 0))) {
-                    List<String> names = rel.columns().stream().filter(PgOutputMessage.Column::key).map(PgOutputMessage.Column::name).toList();
+                List<String> names = keyNames.get(rel.oid());
+                ChangePlanner.Kind kind = st.shape().kind();
+                boolean byKey = kind == ChangePlanner.Kind.INSERT || kind == ChangePlanner.Kind.UPDATE_BY_KEY
+                        || kind == ChangePlanner.Kind.DELETE_BY_KEY;
+                if (!names.isEmpty() && !rel.identityFull() && byKey) {
                     key = ChangePlanner.keyValues(rel, st, names);
                     if (oldKeySent && key != null) {
                         List<String> after = newKey(rel, st, names);
