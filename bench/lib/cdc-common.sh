@@ -75,14 +75,14 @@ ferry_cli() {
     "$FERRY_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -jar "$FERRY_JAR" "$@" --server "http://127.0.0.1:$FERRY_PORT"
 }
 
-# Starts `ferry server` in the background (log appended to $WORK/ferry-server.log; FERRY_JAVA_OPTS, default -Xmx1g
+# Starts `ferry server` in the background (log appended to $WORK/ferry-server.log; FERRY_JAVA_OPTS, default -Xms32m -Xmx384m
 # like the ./ferry launcher), waits until its API answers and reads the admin token the first start wrote.
 # FERRY_PID is the JVM's own process id (java is exec'd directly), the process whose memory is sampled.
 FERRY_PID=""
 ferry_server_start() {
     local home=$1 waited=0
     # shellcheck disable=SC2086
-    "$FERRY_JAVA" ${FERRY_JAVA_OPTS:--Xmx1g} -jar "$FERRY_JAR" server --home "$home" --port "$FERRY_PORT" \
+    "$FERRY_JAVA" ${FERRY_JAVA_OPTS:--Xms32m -Xmx384m} -jar "$FERRY_JAR" server --home "$home" --port "$FERRY_PORT" \
         >>"$WORK/ferry-server.log" 2>&1 &
     FERRY_PID=$!
     until curl -sf "http://127.0.0.1:$FERRY_PORT/healthz" >/dev/null 2>&1; do

@@ -376,6 +376,6 @@ ferry_prepare() {
     cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
     cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
     # The same JVM options as the ./ferry launcher.
-    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:--Xmx1g} -jar '$dest/ferry.jar'"
+    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:--Xms32m -Xmx384m} -jar '$dest/ferry.jar'"
     log "Ferry ready: $FERRY_CMD"
 }

@@ -86,10 +86,10 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             }
         }
 
-        /** Defaults for a job: batches of 20,000 rows, 16 MiB or 100 ms, a 32 MiB queue. */
+        /** Defaults for a job: batches of 20,000 rows, 8 MiB or 100 ms, a 16 MiB queue. */
         public static <P> Settings<P> of(String job, int partitions, P start, Supplier<P> stopAt, BooleanSupplier cancelled,
                 Clock clock) {
-            return new Settings<>(job, partitions, 20_000, 16L << 20, 100, 32L << 20, start, stopAt, cancelled, clock);
+            return new Settings<>(job, partitions, 20_000, 8L << 20, 100, 16L << 20, start, stopAt, cancelled, clock);
         }
     }
 
@@ -163,9 +163,31 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         Thread reader = Thread.ofVirtual().name("ferry-read-" + settings.job()).start(() -> read(from));
         Throwable failure = null;
         try {
+            // The first session opens alone (it may create the bookkeeping), then the others at the same time, each
+            // on its lane, while the reader already streams.
+            List<Future<ChangeSink<P, C>>> opening = new ArrayList<>();
             for (int p = 0; p < n; p++) {
-                sessions.add(sinks.open(p));
                 lanes.add(Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ferry-apply-" + settings.job() + "-" + p).factory()));
+                int partition = p;
+                opening.add(lanes.get(p).submit(() -> sinks.open(partition)));
+                if (p == 0) {
+                    try {
+                        opening.get(0).get();
+                    } catch (ExecutionException e) {
+                        // reported below with the others
+                    }
+                }
+            }
+            Throwable openFailure = null;
+            for (Future<ChangeSink<P, C>> f : opening) {
+                try {
+                    sessions.add(f.get());
+                } catch (ExecutionException e) {
+                    openFailure = openFailure == null ? e.getCause() : openFailure;
+                }
+            }
+            if (openFailure != null) {
+                throw rethrow(openFailure);
             }
             if (uniformStart) {
                 // Every partition of this layout has its row before any batch: a partition that never committed
