@@ -1,6 +1,7 @@
 package dev.ferry.engine.mysql.cdc;
 
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.spi.engine.ReplicationListener;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the source's end ({@code SHOW MASTER STATUS}, with {@code SHOW BINARY LOGS} across files). Keeps one source
  * session, reopened after a failure (a report is skipped then, never the replication). Not thread-safe.
  */
-final class LagMeter implements AutoCloseable {
+final class LagMeter implements LagProbe<BinlogPosition>, AutoCloseable {
     static final long INTERVAL_MILLIS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(LagMeter.class);
 
@@ -40,7 +41,8 @@ final class LagMeter implements AutoCloseable {
         this.clock = clock;
     }
 
-    void maybeReport(long nowMillis, ReplicationListener listener, Instant oldestPending, boolean busy, Instant lastApplied,
+    @Override
+    public void maybeReport(long nowMillis, ReplicationListener listener, Instant oldestPending, boolean busy, Instant lastApplied,
             BinlogPosition applied) {
         if (lastReport != Long.MIN_VALUE && nowMillis - lastReport < INTERVAL_MILLIS) {
             return;

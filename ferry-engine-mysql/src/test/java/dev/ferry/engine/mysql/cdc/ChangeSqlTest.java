@@ -76,23 +76,6 @@ class ChangeSqlTest {
     }
 
     @Test
-    void aBatchCommitsAtItsRowOrTimeLimitAndOnlyAtTransactionEnds() {
-        var batch = new PendingBatch(3, 100);
-        var t = new TableRef("db", "t");
-        batch.begin(Instant.EPOCH, 0);
-        batch.countRows(t, 5);
-        assertThat(batch.shouldCommit(1)).isFalse();
-        batch.ended(new dev.ferry.core.model.Position.BinlogPosition("f.1", 10, ""), Instant.EPOCH);
-        assertThat(batch.shouldCommit(1)).isTrue();
-        batch.reset();
-        batch.begin(Instant.EPOCH, 1_000);
-        batch.ended(new dev.ferry.core.model.Position.BinlogPosition("f.1", 20, ""), Instant.EPOCH);
-        assertThat(batch.shouldCommit(1_050)).isFalse();
-        assertThat(batch.shouldCommit(1_100)).isTrue();
-        assertThat(batch.oldestTime()).isEqualTo(Instant.EPOCH);
-    }
-
-    @Test
     void lagIsTheAgeOfTheOldestPendingTransactionAndZeroWhenIdle() {
         Instant now = Instant.ofEpochSecond(100);
         assertThat(LagMeter.lag(now, Instant.ofEpochSecond(90), true, null)).isEqualTo(Duration.ofSeconds(10));

@@ -51,4 +51,34 @@ final class RecordingListener implements ReplicationListener {
     public void diverged(TableRef table, String detail) {
         diverged.add(table + ": " + detail);
     }
+
+    /** Passes everything to a recording listener and tells the retrier the stream works (as the job's listener does). */
+    record Delegate(RecordingListener to, dev.ferry.core.fault.Retrier.Recovery healthy) implements ReplicationListener {
+        @Override
+        public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
+            healthy.progressed();
+            to.applied(position, sourceCommitTime, counts);
+        }
+
+        @Override
+        public void lag(Duration lagTime, long bytes) {
+            healthy.reached();
+            to.lag(lagTime, bytes);
+        }
+
+        @Override
+        public void unsupported(TableRef table, String what) {
+            to.unsupported(table, what);
+        }
+
+        @Override
+        public void notice(String message) {
+            to.notice(message);
+        }
+
+        @Override
+        public void diverged(TableRef table, String detail) {
+            to.diverged(table, detail);
+        }
+    }
 }
