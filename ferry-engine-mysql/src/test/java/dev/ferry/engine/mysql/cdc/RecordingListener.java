@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.cdc.PipelineStats;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
@@ -22,6 +23,7 @@ final class RecordingListener implements ReplicationListener {
     final List<String> unsupported = new CopyOnWriteArrayList<>();
     final List<String> notices = new CopyOnWriteArrayList<>();
     final List<String> diverged = new CopyOnWriteArrayList<>();
+    final AtomicReference<PipelineStats> stats = new AtomicReference<>();
 
     @Override
     public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
@@ -50,6 +52,11 @@ final class RecordingListener implements ReplicationListener {
     @Override
     public void diverged(TableRef table, String detail) {
         diverged.add(table + ": " + detail);
+    }
+
+    @Override
+    public void pipeline(PipelineStats s) {
+        stats.set(s);
     }
 
     /** Passes everything to a recording listener and tells the retrier the stream works (as the job's listener does). */
