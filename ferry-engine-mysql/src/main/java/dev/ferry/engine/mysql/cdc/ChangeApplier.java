@@ -184,6 +184,8 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             return !refused;
         } catch (SQLException e) {
             if (DUPLICATE_KEY.contains(e.getErrorCode())) {
+                log.atDebug().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("reason", SqlErrors.serverMessage(e))
+                        .log("a set-based statement met a duplicate key; the batch goes in source order");
                 return false;
             }
             throw applyFailed(e);

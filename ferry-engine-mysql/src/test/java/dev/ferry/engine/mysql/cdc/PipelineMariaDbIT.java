@@ -114,7 +114,7 @@ class PipelineMariaDbIT {
         f.assertSameContent("hot", "cold");
         assertThat(listener.rows.get()).isEqualTo(sourceRows);
         assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'hot-job'")).isEqualTo(4);
-        assertThat(written).as("InnoDB rows inserted, updated and deleted on the destination, bookkeeping included")
+        assertThat(written).as("rows written, updated and deleted on the destination, bookkeeping included")
                 .isPositive().isLessThan(sourceRows / 2);
     }
 
@@ -171,7 +171,7 @@ class PipelineMariaDbIT {
                         code[b] = swap;
                     }
                 }
-                Sql.update(c, "UPDATE seat SET who = CONCAT(who, '.') WHERE id = ?", b);
+                Sql.update(c, "UPDATE seat SET who = ? WHERE id = ?", "w" + t, b);
                 c.commit();
             }
         }
@@ -187,11 +187,11 @@ class PipelineMariaDbIT {
         replication.run(listener);
     }
 
-    /** Rows InnoDB inserted, updated and deleted on the destination server so far. */
+    /** Rows the destination server's storage engines wrote, updated and deleted so far (temporary tables not counted). */
     private static long destinationRowWrites() throws SQLException {
         try (Connection c = ReplicationFixture.CONNECTOR.open(destination.superuser(), null, MySqlConnector.Role.DESTINATION)) {
             return Sql.queryLong(c, "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
-                    + " ('INNODB_ROWS_INSERTED', 'INNODB_ROWS_UPDATED', 'INNODB_ROWS_DELETED')");
+                    + " ('HANDLER_WRITE', 'HANDLER_UPDATE', 'HANDLER_DELETE')");
         }
     }
 }

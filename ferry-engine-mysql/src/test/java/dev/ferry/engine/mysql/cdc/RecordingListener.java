@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Remembers what a replication reported, for assertions from the test thread. */
-final class RecordingListener implements ReplicationListener {
+class RecordingListener implements ReplicationListener {
     final AtomicLong rows = new AtomicLong();
     final AtomicLong commits = new AtomicLong();
     final AtomicLong lagReports = new AtomicLong();
