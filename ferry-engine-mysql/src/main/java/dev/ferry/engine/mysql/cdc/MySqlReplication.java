@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cdc.ChangePipeline;
+import dev.ferry.core.cdc.UninterruptedRun;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
@@ -80,32 +81,7 @@ public final class MySqlReplication implements Replication {
             throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
         }
         try {
-            var cancelled = new AtomicBoolean();
-            var failure = new AtomicReference<Throwable>();
-            Thread worker = Thread.ofVirtual().name("ferry-replication-" + request.jobName()).start(() -> {
-                try {
-                    replicate(listener, cancelled::get);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                cancelled.set(true);
-                joinUninterruptibly(worker);
-                if (failure.get() != null && !(failure.get() instanceof InterruptedException)) {
-                    e.addSuppressed(failure.get());
-                }
-                throw e;
-            }
-            switch (failure.get()) {
-                case null -> { }
-                case InterruptedException e -> throw e;
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
-            }
+            UninterruptedRun.run("ferry-replication-" + request.jobName(), cancelled -> replicate(listener, cancelled));
         } finally {
             running.set(false);
         }
@@ -194,21 +170,6 @@ public final class MySqlReplication implements Replication {
         Map<TableRef, BinlogPosition> positions = new HashMap<>();
         request.copiedAt().forEach((t, p) -> positions.put(new TableRef(request.database(), t.table()), Coordinates.binlog(p, "copy")));
         return positions;
-    }
-
-    private static void joinUninterruptibly(Thread worker) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException again) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
