@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -49,13 +48,14 @@ public final class MySqlReplication implements Replication {
     private final Clock clock;
     private final BinlogPosition start;
     private final AtomicReference<BinlogPosition> stopAt = new AtomicReference<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final UninterruptedRun runs;
 
     private MySqlReplication(ReplicationRequest request, MySqlConnector connector, Clock clock) {
         this.request = request;
         this.connector = connector;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.start = Coordinates.binlog(request.start(), "start");
+        this.runs = new UninterruptedRun("replication of job " + request.jobName());
         request.copiedAt().forEach((t, p) -> Coordinates.binlog(p, "copy position of " + t));
     }
 
@@ -77,14 +77,7 @@ public final class MySqlReplication implements Replication {
     @Override
     public void run(ReplicationListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
-        }
-        try {
-            UninterruptedRun.run("ferry-replication-" + request.jobName(), cancelled -> replicate(listener, cancelled));
-        } finally {
-            running.set(false);
-        }
+        runs.run(cancelled -> replicate(listener, cancelled));
     }
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
