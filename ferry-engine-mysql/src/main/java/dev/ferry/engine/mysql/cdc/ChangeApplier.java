@@ -218,7 +218,13 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             throw applyFailed(e);
         }
         ddl(ddl.sql(), ddl.useDatabase(), shared.replaying(end));
-        commit(mark, partitions);
+        try {
+            writeMarks(mark, partitions);
+            ProgressTable.clearPending(c, job, database, partitions);
+            c.commit();
+        } catch (SQLException e) {
+            throw applyFailed(e);
+        }
         shared.replayed(end);
         log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("position", end.text())
                 .addKeyValue("statement", abbreviate(ddl.sql())).log("DDL replicated");
@@ -227,15 +233,20 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     @Override
     public void commit(Mark<BinlogPosition> mark, Collection<Integer> partitions) {
         try {
-            flush();
-            for (int part : partitions) {
-                ProgressTable.addWrite(progress, job, database, part, mark);
-            }
-            progress.executeBatch();
+            writeMarks(mark, partitions);
             c.commit();
         } catch (SQLException e) {
             throw applyFailed(e);
         }
+    }
+
+    /** Flushes what is queued and writes {@code mark} as each partition's position, in the open transaction. */
+    private void writeMarks(Mark<BinlogPosition> mark, Collection<Integer> partitions) throws SQLException {
+        flush();
+        for (int part : partitions) {
+            ProgressTable.addWrite(progress, job, database, part, mark);
+        }
+        progress.executeBatch();
     }
 
     /**

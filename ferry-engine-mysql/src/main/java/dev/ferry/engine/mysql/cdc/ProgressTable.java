@@ -11,13 +11,15 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The destination's bookkeeping table {@code ferry.replication_progress}: per job, database and apply partition, the
@@ -92,12 +94,13 @@ final class ProgressTable {
         return rows;
     }
 
+    /** The upsert of a partition's position; a pending DDL stays recorded until {@link #clearPending}. */
     static PreparedStatement prepareWrite(Connection c) throws SQLException {
         return c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file, binlog_pos, gtids,"
-                + " commit_time, partial_txn, partial_ordinal, pending_ddl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+                + " commit_time, partial_txn, partial_ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON DUPLICATE KEY UPDATE binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos),"
                 + " gtids = VALUES(gtids), commit_time = VALUES(commit_time), partial_txn = VALUES(partial_txn),"
-                + " partial_ordinal = VALUES(partial_ordinal), pending_ddl = NULL");
+                + " partial_ordinal = VALUES(partial_ordinal)");
     }
 
     /** Adds to {@code upsert}'s batch the row saying partition {@code part} has applied up to {@code mark}. */
@@ -146,6 +149,14 @@ final class ProgressTable {
         }
     }
 
+    /** The DDL statement recorded as pending for {@code parts} has run: forgets it. */
+    static void clearPending(Connection c, String job, String database, Collection<Integer> parts) throws SQLException {
+        List<Object> params = new ArrayList<>(List.of(job, database));
+        params.addAll(parts);
+        Sql.update(c, "UPDATE " + QUALIFIED + " SET pending_ddl = NULL WHERE job = ? AND database_name = ? AND part IN ("
+                + String.join(", ", Collections.nCopies(parts.size(), "?")) + ")", params.toArray());
+    }
+
     /** Removes the rows of partitions {@code from} and above. */
     static void retire(Connection c, String job, String database, int from) throws SQLException {
         Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ? AND part >= ?", job, database, from);
@@ -172,10 +183,5 @@ final class ProgressTable {
         }
         Sql.execute(c, "DROP DATABASE IF EXISTS " + Dialect.MYSQL.quote(DATABASE));
         return "table and database dropped";
-    }
-
-    /** The text of a set of partition numbers, for logs. */
-    static String parts(Collection<Integer> parts) {
-        return parts.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 }

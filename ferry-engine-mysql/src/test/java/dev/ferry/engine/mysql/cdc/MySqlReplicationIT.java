@@ -210,6 +210,35 @@ class MySqlReplicationIT {
     }
 
     @Test
+    void aProgressTableOfAnOlderFerryIsMigratedAndItsRowResumesAsPartitionZero() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("INSERT INTO t VALUES (1, 1)");
+        BinlogPosition applied = f.sourceHead();
+        f.onDestination("INSERT INTO t VALUES (1, 1)");
+        f.onSource("INSERT INTO t VALUES (2, 2)", "UPDATE t SET v = 10 WHERE id = 1");
+        // The bookkeeping as an older Ferry left it: one row per job and database.
+        f.onDestination("DROP TABLE IF EXISTS ferry.replication_progress", "CREATE DATABASE IF NOT EXISTS ferry",
+                "CREATE TABLE ferry.replication_progress (job VARCHAR(190) NOT NULL, database_name VARCHAR(64) NOT NULL,"
+                        + " binlog_file VARCHAR(255) NOT NULL, binlog_pos BIGINT UNSIGNED NOT NULL, gtids TEXT NOT NULL,"
+                        + " commit_time DATETIME(6) NULL, pending_ddl TEXT NULL, updated TIMESTAMP(6) NOT NULL DEFAULT"
+                        + " CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), PRIMARY KEY (job, database_name)) ENGINE=InnoDB",
+                "INSERT INTO ferry.replication_progress (job, database_name, binlog_file, binlog_pos, gtids) VALUES ('legacy-job', '"
+                        + f.database + "', '" + applied.file() + "', " + applied.offset() + ", '" + applied.gtids() + "')");
+
+        var listener = runToHead(f, f.open("legacy-job", start));
+
+        f.assertSameContent("t");
+        assertThat(listener.rows.get()).as("only what came after the recorded position").isEqualTo(2);
+        assertThat(f.destinationStrings("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = 'ferry'"
+                + " AND TABLE_NAME = 'replication_progress' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"))
+                .containsExactly("job", "database_name", "part");
+        assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'legacy-job'"
+                + " AND partial_txn IS NULL AND partial_ordinal = 0")).isEqualTo(f.request("legacy-job", start)
+                        .effectiveApplyPartitions(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
     void anInterruptedRunResumesWithoutLosingOrRepeatingAnything() throws Exception {
         var f = ReplicationFixture.create(source, destination,
                 "CREATE TABLE acct (id INT PRIMARY KEY, bal BIGINT NOT NULL, note VARCHAR(40)) ENGINE=InnoDB",
