@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every change reaching the applier comes after its table's copy point (the change source skips the others: the
  * snapshot's binlog position is exact), so on a transactional table it must fit exactly. Non-transactional (MyISAM)
- * tables are applied idempotently instead, both ways ({@code REPLACE}, a missing row skipped and counted): a stop or
- * crash re-applies their last changes, which no rollback undid, so a mismatch there is expected and not a divergence.
+ * tables are applied idempotently instead, both ways ({@code REPLACE}, a missing row skipped and counted), and last in
+ * a set-based batch, once nothing can refuse it: a stop or crash re-applies their last changes, which no rollback
+ * undid, so a mismatch there is expected and not a divergence.
  * Used by one thread at a time; closing rolls back what is not committed.
  */
 final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
@@ -164,24 +165,32 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
         try {
             for (TableChanges<BinlogChange> t : tables) {
                 TableDef def = first(t).def();
-                if (!def.transactional()) {
-                    // Idempotent, so the net changes are applied as they come, through the per-row path.
+                if (def.transactional()) {
+                    if (!deletes(def, t.deletes()) || !inserts(def, t.inserts()) || !updates(def, t.updates())) {
+                        return false;
+                    }
+                    t.inOrder().forEach(this::queue);
+                    if (refused) {
+                        return false;
+                    }
+                }
+            }
+            flush();
+            if (refused) {
+                return false;
+            }
+            // Last, once nothing can refuse the batch any more: no rollback undoes these, and a second application in
+            // source order would repeat what is not idempotent (a keyless row deleted twice). They never refuse.
+            for (TableChanges<BinlogChange> t : tables) {
+                if (!first(t).def().transactional()) {
                     t.deletes().forEach(this::queue);
                     t.inserts().forEach(this::queue);
                     t.updates().forEach(this::queue);
                     t.inOrder().forEach(this::queue);
-                    continue;
-                }
-                if (!deletes(def, t.deletes()) || !inserts(def, t.inserts()) || !updates(def, t.updates())) {
-                    return false;
-                }
-                t.inOrder().forEach(this::queue);
-                if (refused) {
-                    return false;
                 }
             }
             flush();
-            return !refused;
+            return true;
         } catch (SQLException e) {
             if (DUPLICATE_KEY.contains(e.getErrorCode())) {
                 log.atDebug().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("reason", SqlErrors.serverMessage(e))
