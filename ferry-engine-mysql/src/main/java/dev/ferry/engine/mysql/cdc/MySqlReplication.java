@@ -71,8 +71,9 @@ public final class MySqlReplication implements Replication {
     }
 
     /**
-     * Runs on its own virtual thread, which is never interrupted: interrupting the caller asks it to stop
-     * between two events, roll back the open batch and close its sessions; then this throws InterruptedException.
+     * Runs on its own virtual thread, which is never interrupted: interrupting the caller asks the pipeline to stop
+     * (the batch being applied commits, nothing else begins) and close its sessions; then this throws
+     * InterruptedException.
      */
     @Override
     public void run(ReplicationListener listener) throws InterruptedException {
