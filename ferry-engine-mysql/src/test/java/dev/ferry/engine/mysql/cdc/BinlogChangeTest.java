@@ -41,6 +41,14 @@ class BinlogChangeTest {
     }
 
     @Test
+    void keysACaseInsensitiveCollationTakesForOneRowAreTwoKeysWithOneHash() {
+        var lower = new BinlogChange.Bytes("abc".getBytes());
+        var upperPadded = new BinlogChange.Bytes("ABC  ".getBytes());
+        assertThat(lower).isNotEqualTo(upperPadded).hasSameHashCodeAs(upperPadded);
+        assertThat(lower.hashCode()).isNotEqualTo(new BinlogChange.Bytes("abd".getBytes()).hashCode());
+    }
+
+    @Test
     void tablesWithAnotherUniqueKeyNoKeyOrNoTransactionsStayWhole() {
         assertThat(insert(KEYED, 1, "a", "x").wholeTable()).isFalse();
         assertThat(insert(UNIQUE, 1, "a", "x").wholeTable()).isTrue();

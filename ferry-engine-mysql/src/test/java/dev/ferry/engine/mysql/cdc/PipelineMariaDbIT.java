@@ -181,6 +181,30 @@ class PipelineMariaDbIT {
         f.assertSameContent("seat", "plain");
     }
 
+    @Test
+    void rowsDeletedAndInsertedAgainUnderAKeyTheCollationTakesForTheSameEndEqual() throws Exception {
+        var f = ReplicationFixture.create(source, destination,
+                "CREATE TABLE tag (name VARCHAR(40) COLLATE utf8mb4_general_ci PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB",
+                "INSERT INTO tag SELECT CONCAT('tag', seq), seq FROM seq_1_to_200");
+        BinlogPosition start = f.sourceHead();
+        try (Connection c = f.source.open()) {
+            c.setAutoCommit(false);
+            for (int i = 1; i <= 200; i++) {
+                // Each row leaves under one spelling and comes back under another, in one transaction.
+                Sql.update(c, "DELETE FROM tag WHERE name = ?", "tag" + i);
+                Sql.update(c, "INSERT INTO tag VALUES (?, ?)", (i % 2 == 0 ? "TAG" : "Tag") + i, -i);
+                c.commit();
+            }
+        }
+
+        var listener = new RecordingListener();
+        run(f.request("case-job", start).withApplyPartitions(4), listener);
+
+        assertThat(listener.diverged).isEmpty();
+        f.assertSameContent("tag");
+        assertThat(f.destinationStrings("SELECT name FROM tag WHERE n = -2")).containsExactly("TAG2");
+    }
+
     private static void run(ReplicationRequest request, RecordingListener listener) throws InterruptedException {
         var replication = MySqlReplication.open(request, ReplicationFixture.CONNECTOR, Clock.systemUTC());
         replication.stopAt(replication.sourceHead());
