@@ -11,7 +11,6 @@ import dev.ferry.engine.mysql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -50,7 +49,7 @@ final class LagMeter implements LagProbe<BinlogPosition>, AutoCloseable {
         lastReport = nowMillis;
         Optional<Long> bytes = bytesBehind(applied);
         if (bytes.isPresent()) {
-            listener.lag(lag(clock.instant(), oldestPending, busy, lastApplied), bytes.get());
+            listener.lag(LagProbe.lag(clock.instant(), oldestPending, busy, lastApplied), bytes.get());
         }
     }
 
@@ -74,19 +73,6 @@ final class LagMeter implements LagProbe<BinlogPosition>, AutoCloseable {
             close();
             return Optional.empty();
         }
-    }
-
-    /**
-     * The lag at {@code now}: since the oldest pending transaction when one is pending; since the last applied
-     * commit when more is arriving; zero when idle. Never negative (clocks differ).
-     */
-    static Duration lag(Instant now, Instant oldestPending, boolean busy, Instant lastApplied) {
-        Instant since = oldestPending != null ? oldestPending : busy ? lastApplied : null;
-        if (since == null) {
-            return Duration.ZERO;
-        }
-        Duration lag = Duration.between(since, now);
-        return lag.isNegative() ? Duration.ZERO : lag;
     }
 
     @Override

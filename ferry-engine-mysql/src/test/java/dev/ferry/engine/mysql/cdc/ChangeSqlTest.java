@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
 import java.io.Serializable;
@@ -78,10 +79,10 @@ class ChangeSqlTest {
     @Test
     void lagIsTheAgeOfTheOldestPendingTransactionAndZeroWhenIdle() {
         Instant now = Instant.ofEpochSecond(100);
-        assertThat(LagMeter.lag(now, Instant.ofEpochSecond(90), true, null)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(LagMeter.lag(now, null, true, Instant.ofEpochSecond(97))).isEqualTo(Duration.ofSeconds(3));
-        assertThat(LagMeter.lag(now, null, false, Instant.ofEpochSecond(97))).isZero();
-        assertThat(LagMeter.lag(now, Instant.ofEpochSecond(101), true, null)).isZero();
+        assertThat(LagProbe.lag(now, Instant.ofEpochSecond(90), true, null)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(LagProbe.lag(now, null, true, Instant.ofEpochSecond(97))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LagProbe.lag(now, null, false, Instant.ofEpochSecond(97))).isZero();
+        assertThat(LagProbe.lag(now, Instant.ofEpochSecond(101), true, null)).isZero();
     }
 
     private static BitSet all(int n) {
