@@ -102,17 +102,6 @@ record NetSql(String sql, int[] columns, int fromOld, int rows) {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof NetSql other && sql.equals(other.sql) && Arrays.equals(columns, other.columns)
-                && fromOld == other.fromOld && rows == other.rows;
-    }
-
-    @Override
-    public int hashCode() {
-        return sql.hashCode();
-    }
-
-    @Override
     public String toString() {
         return sql;
     }

@@ -106,13 +106,7 @@ final class ProgressTable {
     /** Adds to {@code upsert}'s batch the row saying partition {@code part} has applied up to {@code mark}. */
     static void addWrite(PreparedStatement upsert, String job, String database, int part, Mark<BinlogPosition> mark)
             throws SQLException {
-        BinlogPosition position = mark.applied();
-        upsert.setString(1, job);
-        upsert.setString(2, database);
-        upsert.setInt(3, part);
-        upsert.setString(4, position.file());
-        upsert.setLong(5, position.offset());
-        upsert.setString(6, position.gtids());
+        bindRow(upsert, job, database, part, mark.applied());
         if (mark.commitTime() == null) {
             upsert.setNull(7, Types.TIMESTAMP);
         } else {
@@ -136,17 +130,23 @@ final class ProgressTable {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file,"
                 + " binlog_pos, gtids, pending_ddl) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE pending_ddl = VALUES(pending_ddl)")) {
             for (int part : parts) {
-                ps.setString(1, job);
-                ps.setString(2, database);
-                ps.setInt(3, part);
-                ps.setString(4, start.file());
-                ps.setLong(5, start.offset());
-                ps.setString(6, start.gtids());
+                bindRow(ps, job, database, part, start);
                 ps.setString(7, pendingDdl);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** Binds a row's key and position, the first six parameters of both writes. */
+    private static void bindRow(PreparedStatement ps, String job, String database, int part, BinlogPosition position)
+            throws SQLException {
+        ps.setString(1, job);
+        ps.setString(2, database);
+        ps.setInt(3, part);
+        ps.setString(4, position.file());
+        ps.setLong(5, position.offset());
+        ps.setString(6, position.gtids());
     }
 
     /** The DDL statement recorded as pending for {@code parts} has run: forgets it. */
