@@ -205,6 +205,23 @@ class PipelineMariaDbIT {
         assertThat(f.destinationStrings("SELECT name FROM tag WHERE n = -2")).containsExactly("TAG2");
     }
 
+    @Test
+    void aRestartWithFewerPartitionsRetiresTheProgressOfTheOthers() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("INSERT INTO t SELECT seq, seq FROM seq_1_to_1000");
+        run(f.request("fewer-job", start).withApplyPartitions(4), new RecordingListener());
+        f.onSource("UPDATE t SET v = v + 1 WHERE id % 3 = 0", "DELETE FROM t WHERE id % 7 = 0");
+
+        var listener = new RecordingListener();
+        run(f.request("fewer-job", start).withApplyPartitions(2), listener);
+
+        f.assertSameContent("t");
+        assertThat(listener.rows.get()).isEqualTo(333 + 142);
+        assertThat(f.destinationStrings("SELECT part FROM ferry.replication_progress WHERE job = 'fewer-job' ORDER BY part"))
+                .containsExactly("0", "1");
+    }
+
     private static void run(ReplicationRequest request, RecordingListener listener) throws InterruptedException {
         var replication = MySqlReplication.open(request, ReplicationFixture.CONNECTOR, Clock.systemUTC());
         replication.stopAt(replication.sourceHead());
