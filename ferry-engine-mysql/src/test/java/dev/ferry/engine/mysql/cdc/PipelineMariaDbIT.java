@@ -59,13 +59,11 @@ class PipelineMariaDbIT {
         };
         assertThatThrownBy(() -> run(request, dying)).hasMessageContaining("the process died");
 
+        // The batch after it may have been in flight already and committed too, by some partitions or all.
         long applied = f.destinationLong("SELECT COUNT(*) FROM big");
-        assertThat(applied).as("rows committed before the crash").isEqualTo(dying.rows.get()).isBetween(1L, 99_999L);
-        assertThat(f.destinationStrings("SELECT CONCAT(COALESCE(partial_txn, 'none'), ' ', partial_ordinal)"
-                + " FROM ferry.replication_progress WHERE job = 'huge-job'"))
-                .as("every partition stands inside the transaction").hasSize(4).doesNotContain("none 0")
-                .containsOnly(f.destinationStrings("SELECT CONCAT(partial_txn, ' ', partial_ordinal) FROM ferry.replication_progress"
-                        + " WHERE job = 'huge-job' LIMIT 1").getFirst());
+        assertThat(applied).as("rows committed before the crash").isGreaterThanOrEqualTo(dying.rows.get()).isBetween(1L, 99_999L);
+        assertThat(f.destinationStrings("SELECT COALESCE(partial_txn, 'none') FROM ferry.replication_progress WHERE job = 'huge-job'"))
+                .as("every partition stands inside the transaction").hasSize(4).doesNotContain("none");
 
         var resumed = new RecordingListener();
         run(request, resumed);
