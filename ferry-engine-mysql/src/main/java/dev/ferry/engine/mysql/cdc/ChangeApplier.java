@@ -3,53 +3,61 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.ChangeSink;
+import dev.ferry.core.cdc.Mark;
+import dev.ferry.core.cdc.NetChanges.TableChanges;
+import dev.ferry.core.cdc.RowChange.Op;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
-import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
-import dev.ferry.engine.mysql.cdc.ProgressTable.Progress;
 import java.io.Serializable;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The destination side of binlog replication: one session (UTC, foreign-key and unique checks off, not
- * binlogged where the user may say so) and one open transaction that many source transactions share.
- * Statements are prepared once per {@link ChangeSql} shape (an LRU cache); consecutive rows of one statement
- * go as one JDBC batch, in order. {@link #commit} writes the progress row in the same transaction.
+ * One apply partition's session on the destination (UTC, foreign-key checks off, unique checks on so that a unique
+ * key that objects is seen, not binlogged where the user may say so) and its open transaction, which many source
+ * transactions share until {@link #commit} writes the partition's progress row in it.
  *
- * <p>Divergence is part of the apply contract. Every row change reaching the applier comes after its table's
- * copy point (the loop skips the others: the snapshot's binlog position is exact), so on a transactional table
- * it must fit exactly. The driver returns per-statement counts for UPDATE and DELETE batches (matched rows,
- * not changed rows), so a 0 names a row that matched nothing. INSERT batches go as one bulk statement, which
- * the server applies whole or not at all (batches are kept below the server's packet size so they stay one
- * statement); a duplicate key fails it, and only then are the batch's keys looked up one by one to name the
- * diverged row. {@link DivergedRows} fails or records as the job's policy says. Non-transactional (MyISAM)
- * tables are applied idempotently instead ({@code REPLACE}, a missing row skipped and counted): a stop or crash
- * re-applies their last changes, which no rollback undid, so a mismatch there is expected and not a divergence.
- * Not thread-safe; closing rolls back what is not committed.
+ * <p>Two ways to apply. {@link #applyNet} takes a batch's net changes set-based, per table: its deletes as {@code
+ * DELETE ... WHERE (key) IN (...)}, its inserts as multi-row {@code INSERT}s, its updates as {@code UPDATE ... JOIN} a
+ * derived table of new values (grouped by the columns they write), each statement bounded by the server's packet
+ * size, then the changes of tables without a primary key one by one. Every row count is checked (deleted and matched
+ * rows, as the driver reports found rows); a count that does not match or a duplicate key makes it answer false, and
+ * the pipeline applies the batch again with {@link #applyInOrder}: the changes one by one in source order, consecutive
+ * rows of one statement shape as one JDBC batch. That is where divergence is decided: a 0 names a row that matched
+ * nothing, a refused INSERT batch has its keys looked up one by one to name the row already there, and {@link
+ * DivergedRows} fails or records as the job's policy says.
+ *
+ * <p>Every change reaching the applier comes after its table's copy point (the change source skips the others: the
+ * snapshot's binlog position is exact), so on a transactional table it must fit exactly. Non-transactional (MyISAM)
+ * tables are applied idempotently instead, both ways ({@code REPLACE}, a missing row skipped and counted), and last in
+ * a set-based batch, once nothing can refuse it: a stop or crash re-applies their last changes, which no rollback
+ * undid, so a mismatch there is expected and not a divergence.
+ * Used by one thread at a time; closing rolls back what is not committed.
  */
-final class ChangeApplier implements AutoCloseable {
+final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
     private static final int MAX_PENDING = 1_000;
     private static final int MAX_CACHED = 256;
-    /** The most bytes of row values one INSERT batch carries, whatever the server's max_allowed_packet. */
+    /** The most rows one set-based statement carries. */
+    private static final int MAX_NET_ROWS = 2_000;
+    /** The most bytes of row values one statement or batch carries, whatever the server's max_allowed_packet. */
     private static final long MAX_PENDING_BYTES = 4L << 20;
     private static final long MIN_PENDING_BYTES = 64L << 10;
     /** ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME. */
@@ -62,9 +70,8 @@ final class ChangeApplier implements AutoCloseable {
     private final DatabaseConnection destination;
     private final String job;
     private final String database;
-    private final Optional<Progress> recorded;
+    private final BinlogChangeSinks.Shared shared;
     private final PreparedStatement progress;
-    private final DestinationCatalog catalog;
     private final Map<ChangeSql, PreparedStatement> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ChangeSql, PreparedStatement> eldest) {
@@ -80,48 +87,63 @@ final class ChangeApplier implements AutoCloseable {
     };
     private PreparedStatement pending;
     private ChangeSql pendingSql;
+    /** The statement run last, for messages. */
+    private String statementText;
     private String pendingTable;
-    private ChangeSql.Kind pendingKind;
+    private Op pendingOp;
     private TableDef pendingDef;
     private int pendingCount;
     private long pendingBytes;
-    private final List<DivergedRows.Change> queued = new ArrayList<>();
+    private final List<BinlogChange> queued = new ArrayList<>();
     private final long maxPendingBytes;
     private final DivergedRows diverged;
     private long rowsNotFound;
+    /** The statement shape of the last change queued, reused while changes come from the same rows event. */
+    private Shape lastShape;
+    /** While {@link #applyNet} runs: a row that does not fit refuses the batch instead of diverging. */
+    private boolean net;
+    private boolean refused;
 
-    private ChangeApplier(Connection c, DatabaseConnection destination, String job, String database, Optional<Progress> recorded,
+    /** A change's statement and where its bound columns are in its images. */
+    private record Shape(TableDef def, Op op, BitSet before, BitSet after, ChangeSql sql, int[] writtenAt, int[] matchedAt) {}
+
+    private ChangeApplier(Connection c, DatabaseConnection destination, String job, String database, BinlogChangeSinks.Shared shared,
             DivergenceGate gate, long maxPendingBytes) throws SQLException {
         this.c = c;
         this.destination = destination;
         this.job = job;
         this.database = database;
-        this.recorded = recorded;
+        this.shared = shared;
         this.progress = ProgressTable.prepareWrite(c);
-        this.catalog = new DestinationCatalog(c);
         this.diverged = new DivergedRows(c, gate, database, job);
         this.maxPendingBytes = maxPendingBytes;
     }
 
-    /** {@code gate} decides what a row change that does not fit the destination does. */
-    static ChangeApplier open(MySqlConnector connector, DatabaseConnection destination, String job, String database,
-            DivergenceGate gate) {
+    /** Opens partition {@code partition}'s session; {@code gate} decides what a row change that does not fit does. */
+    static ChangeApplier open(MySqlConnector connector, DatabaseConnection destination, String job, String database, int partition,
+            BinlogChangeSinks.Shared shared, DivergenceGate gate) {
         Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION);
         try {
-            Sql.execute(c, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 0");
+            Sql.execute(c, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 1");
+            boolean unlogged = false;
             try {
                 Sql.execute(c, "SET SESSION sql_log_bin = 0");
+                unlogged = true;
             } catch (SQLException e) {
-                log.atWarn().addKeyValue("job", job).addKeyValue("reason", SqlErrors.serverMessage(e))
-                        .log("cannot turn the destination's binary log off for Ferry's session; replicated changes are logged there too");
+                if (partition == 0) {
+                    log.atWarn().addKeyValue("job", job).addKeyValue("reason", SqlErrors.serverMessage(e))
+                            .log("cannot turn the destination's binary log off for Ferry's sessions; replicated changes are logged there too");
+                }
             }
-            ProgressTable.ensure(c);
-            Optional<Progress> recorded = ProgressTable.read(c, job, database);
-            // A bulk INSERT larger than the packet would be split into several statements, no longer all or nothing.
+            if (unlogged) {
+                // Fewer gap locks between partitions applying to one table at once; without the binary log it is safe.
+                Sql.execute(c, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
+            // A statement larger than the packet would be refused or split; set-based statements stay well below it.
             long packet = Sql.queryLong(c, "SELECT @@max_allowed_packet");
             long maxPendingBytes = Math.max(MIN_PENDING_BYTES, Math.min(MAX_PENDING_BYTES, packet / 4));
             c.setAutoCommit(false);
-            return new ChangeApplier(c, destination, job, database, recorded, gate, maxPendingBytes);
+            return new ChangeApplier(c, destination, job, database, shared, gate, maxPendingBytes);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             if (e instanceof SQLException sql) {
@@ -131,106 +153,117 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    Optional<Progress> recorded() {
-        return recorded;
-    }
-
-    List<String> triggers() {
-        try {
-            return catalog.triggers(database);
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, destination, "list the triggers of database " + Dialect.MYSQL.quote(database));
-        }
-    }
-
-    /** The destination table as it is now, or empty when there is no such base table. */
-    Optional<TableDef> table(TableRef ref) {
-        try {
-            return catalog.table(ref);
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, destination, "read the definition of table " + ref);
-        }
-    }
-
-    /** Whether the destination has a database of that name. */
-    boolean hasDatabase(String name) {
-        try {
-            return Sql.queryOne(c, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", rs -> true, name).isPresent();
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, destination, "look for database " + Dialect.MYSQL.quote(name));
-        }
-    }
-
     /** Updates and deletes of non-transactional tables that found no row (expected after a restart, so only counted). */
     long rowsNotFound() {
         return rowsNotFound;
     }
 
-    /** Rows that did not fit the destination and were recorded (under the RECORD policy). */
-    long rowsDiverged() {
-        return diverged.count();
-    }
-
-    /**
-     * Queues the rows of one rows event; {@code befores} and {@code afters} are the images (one of them empty
-     * for inserts and deletes), {@code types} the table map's column types, {@code position} where the event's
-     * transaction is in the source's binlog (for messages).
-     */
-    void rows(TableDef table, byte[] types, ChangeSql.Kind kind, BitSet before, BitSet after,
-            List<Serializable[]> befores, List<Serializable[]> afters, String position) {
-        ChangeSql shape = switch (kind) {
-            case INSERT -> ChangeSql.insert(table, after, !table.transactional());
-            case UPDATE -> ChangeSql.update(table, before, after);
-            case DELETE -> ChangeSql.delete(table, before);
-        };
-        int[] writtenAt = positions(shape.written(), after);
-        int[] matchedAt = positions(shape.matched(), before);
+    @Override
+    public boolean applyNet(List<TableChanges<BinlogChange>> tables) {
+        net = true;
+        refused = false;
         try {
-            PreparedStatement ps = statement(shape, table, kind);
-            int rows = Math.max(befores.size(), afters.size());
-            for (int r = 0; r < rows; r++) {
-                int p = 1;
-                for (int i = 0; i < shape.written().length; i++) {
-                    int col = shape.written()[i];
-                    ValueBinder.bind(ps, p++, afters.get(r)[writtenAt[i]], table.columns().get(col), types[col] & 0xFF);
-                }
-                for (int i = 0; i < shape.matched().length; i++) {
-                    int col = shape.matched()[i];
-                    ValueBinder.bind(ps, p++, befores.get(r)[matchedAt[i]], table.columns().get(col), types[col] & 0xFF);
-                }
-                ps.addBatch();
-                Serializable[] beforeRow = befores.isEmpty() ? null : befores.get(r);
-                Serializable[] afterRow = afters.isEmpty() ? null : afters.get(r);
-                queued.add(new DivergedRows.Change(table, types, kind, before, after, beforeRow, afterRow, position));
-                pendingBytes += DivergedRows.bytes(beforeRow) + DivergedRows.bytes(afterRow);
-                if (++pendingCount >= MAX_PENDING || pendingBytes >= maxPendingBytes) {
-                    flush();
+            for (TableChanges<BinlogChange> t : tables) {
+                TableDef def = first(t).def();
+                if (def.transactional()) {
+                    if (!deletes(def, t.deletes()) || !inserts(def, t.inserts()) || !updates(def, t.updates())) {
+                        return false;
+                    }
+                    t.inOrder().forEach(this::queue);
+                    if (refused) {
+                        return false;
+                    }
                 }
             }
+            flush();
+            if (refused) {
+                return false;
+            }
+            // Last, once nothing can refuse the batch any more: no rollback undoes these, and a second application in
+            // source order would repeat what is not idempotent (a keyless row deleted twice). They never refuse.
+            for (TableChanges<BinlogChange> t : tables) {
+                if (!first(t).def().transactional()) {
+                    t.deletes().forEach(this::queue);
+                    t.inserts().forEach(this::queue);
+                    t.updates().forEach(this::queue);
+                    t.inOrder().forEach(this::queue);
+                }
+            }
+            flush();
+            return true;
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.contains(e.getErrorCode())) {
+                log.atDebug().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("reason", SqlErrors.serverMessage(e))
+                        .log("a set-based statement met a duplicate key; the batch goes in source order");
+                return false;
+            }
+            throw applyFailed(e);
+        } finally {
+            net = false;
+        }
+    }
+
+    @Override
+    public void applyInOrder(List<BinlogChange> changes) {
+        try {
+            changes.forEach(this::queue);
+            flush();
         } catch (SQLException e) {
             throw applyFailed(e);
         }
     }
 
-    /** Commits the open transaction with the progress row saying everything up to {@code position} is applied. */
-    void commit(BinlogPosition position, Instant commitTime, String pendingDdl) {
+    @Override
+    public void barrier(Object work, Mark<BinlogPosition> mark, Collection<Integer> partitions) {
+        if (!(work instanceof StatementReplay.Replay ddl)) {
+            throw new IllegalArgumentException("not a barrier of MySQL/MariaDB replication: " + work);
+        }
+        BinlogPosition end = mark.applied();
         try {
             flush();
-            ProgressTable.write(progress, job, database, position, commitTime, pendingDdl);
+            ProgressTable.writePending(c, job, database, partitions, shared.start(), end.text());
             c.commit();
         } catch (SQLException e) {
             throw applyFailed(e);
         }
+        ddl(ddl.sql(), ddl.useDatabase(), shared.replaying(end));
+        try {
+            writeMarks(mark, partitions);
+            ProgressTable.clearPending(c, job, database, partitions);
+            c.commit();
+        } catch (SQLException e) {
+            throw applyFailed(e);
+        }
+        shared.replayed(end);
+        log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("position", end.text())
+                .addKeyValue("statement", abbreviate(ddl.sql())).log("DDL replicated");
+    }
+
+    @Override
+    public void commit(Mark<BinlogPosition> mark, Collection<Integer> partitions) {
+        try {
+            writeMarks(mark, partitions);
+            c.commit();
+        } catch (SQLException e) {
+            throw applyFailed(e);
+        }
+    }
+
+    /** Flushes what is queued and writes {@code mark} as each partition's position, in the open transaction. */
+    private void writeMarks(Mark<BinlogPosition> mark, Collection<Integer> partitions) throws SQLException {
+        flush();
+        for (int part : partitions) {
+            ProgressTable.addWrite(progress, job, database, part, mark);
+        }
+        progress.executeBatch();
     }
 
     /**
      * Runs one DDL statement (its own implicit commit), in {@code useDatabase} unless that is null. When {@code replay}
      * is true the statement may already have run before a crash, and errors saying so are logged, not raised.
      */
-    void ddl(String sql, String useDatabase, boolean replay) {
+    private void ddl(String sql, String useDatabase, boolean replay) {
         try {
-            flush();
-            c.commit();
             closeStatements();
             if (useDatabase != null) {
                 Sql.execute(c, "USE " + Dialect.MYSQL.quote(useDatabase));
@@ -245,12 +278,13 @@ final class ChangeApplier implements AutoCloseable {
                         + " %s:%d failed: %s (statement: %s); apply an equivalent change by hand and restart the job")
                         .formatted(database, destination.host(), destination.port(), SqlErrors.serverMessage(e), abbreviate(sql)), e);
             }
-        } finally {
-            catalog.forget();
         }
     }
 
-    void rollback() {
+    @Override
+    public void rollback() {
+        net = false;
+        refused = false;
         try {
             discardPending();
             c.rollback();
@@ -265,9 +299,152 @@ final class ChangeApplier implements AutoCloseable {
         closeStatements();
         closeQuietly(progress);
         closeQuietly(c);
+        if (rowsNotFound > 0 || diverged.count() > 0) {
+            log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("rowsNotFound", rowsNotFound)
+                    .addKeyValue("rowsDiverged", diverged.count()).log("apply session closed");
+        }
     }
 
-    private PreparedStatement statement(ChangeSql shape, TableDef table, ChangeSql.Kind kind) throws SQLException {
+    // ---- set-based ----
+
+    /** Deletes by key; false when fewer rows were there than keys. */
+    private boolean deletes(TableDef def, List<BinlogChange> changes) throws SQLException {
+        return chunked(changes, rows -> NetSql.delete(def, rows.size()));
+    }
+
+    /** Inserts, grouped by the columns their images hold; false (via a duplicate key) when a row was already there. */
+    private boolean inserts(TableDef def, List<BinlogChange> changes) throws SQLException {
+        for (List<BinlogChange> group : byImage(changes)) {
+            BitSet image = group.getFirst().after();
+            if (!chunked(group, rows -> NetSql.insert(def, image, rows.size()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Updates, grouped by the columns they write; false when a row was not found. */
+    private boolean updates(TableDef def, List<BinlogChange> changes) throws SQLException {
+        for (List<BinlogChange> group : byImage(changes)) {
+            BitSet image = group.getFirst().after();
+            if (!chunked(group, rows -> NetSql.update(def, image, rows.size()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface Statement {
+        NetSql of(List<BinlogChange> rows);
+    }
+
+    /** Runs {@code statement} over the changes in chunks below the packet size; false when a chunk's count is off. */
+    private boolean chunked(List<BinlogChange> changes, Statement statement) throws SQLException {
+        if (changes.isEmpty()) {
+            return true;
+        }
+        flush();
+        int from = 0;
+        while (from < changes.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < changes.size() && to - from < MAX_NET_ROWS && (to == from || bytes < maxPendingBytes)) {
+                BinlogChange ch = changes.get(to);
+                bytes += DivergedRows.bytes(ch.beforeRow()) + DivergedRows.bytes(ch.afterRow());
+                to++;
+            }
+            List<BinlogChange> rows = changes.subList(from, to);
+            NetSql sql = statement.of(rows);
+            pendingTable = rows.getFirst().table().toString();
+            statementText = abbreviate(sql.sql());
+            int count;
+            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+                int p = 1;
+                for (BinlogChange ch : rows) {
+                    for (int i = 0; i < sql.columns().length; i++) {
+                        int col = sql.columns()[i];
+                        boolean old = i < sql.fromOld();
+                        Serializable v = BinlogChange.value(old ? ch.beforeRow() : ch.afterRow(), old ? ch.before() : ch.after(), col);
+                        ValueBinder.bind(ps, p++, v, ch.def().columns().get(col), ch.types()[col] & 0xFF);
+                    }
+                }
+                count = ps.executeUpdate();
+            }
+            if (count != rows.size()) {
+                log.atDebug().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("rows", rows.size())
+                        .addKeyValue("counted", count).log("a set-based statement's row count did not match; the batch goes in source order");
+                return false;
+            }
+            from = to;
+        }
+        return true;
+    }
+
+    /** The changes grouped by the columns of their new image, in order of first appearance. */
+    private static List<List<BinlogChange>> byImage(List<BinlogChange> changes) {
+        Map<BitSet, List<BinlogChange>> groups = new LinkedHashMap<>();
+        for (BinlogChange ch : changes) {
+            groups.computeIfAbsent(ch.after(), k -> new ArrayList<>()).add(ch);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    private static BinlogChange first(TableChanges<BinlogChange> t) {
+        for (List<BinlogChange> l : List.of(t.deletes(), t.inserts(), t.updates(), t.inOrder())) {
+            if (!l.isEmpty()) {
+                return l.getFirst();
+            }
+        }
+        throw new IllegalArgumentException("no changes for table " + t.table());
+    }
+
+    // ---- per row ----
+
+    /** Queues one change as a row of its statement's JDBC batch (flushing the batch of another statement first). */
+    private void queue(BinlogChange ch) {
+        try {
+            Shape shape = shape(ch);
+            PreparedStatement ps = statement(shape.sql(), ch.def(), ch.op());
+            int p = 1;
+            int[] written = shape.sql().written();
+            for (int i = 0; i < written.length; i++) {
+                int col = written[i];
+                ValueBinder.bind(ps, p++, ch.afterRow()[shape.writtenAt()[i]], ch.def().columns().get(col), ch.types()[col] & 0xFF);
+            }
+            int[] matched = shape.sql().matched();
+            for (int i = 0; i < matched.length; i++) {
+                int col = matched[i];
+                ValueBinder.bind(ps, p++, ch.beforeRow()[shape.matchedAt()[i]], ch.def().columns().get(col), ch.types()[col] & 0xFF);
+            }
+            ps.addBatch();
+            queued.add(ch);
+            pendingBytes += DivergedRows.bytes(ch.beforeRow()) + DivergedRows.bytes(ch.afterRow());
+            if (++pendingCount >= MAX_PENDING || pendingBytes >= maxPendingBytes) {
+                flush();
+            }
+        } catch (SQLException e) {
+            throw applyFailed(e);
+        }
+    }
+
+    private Shape shape(BinlogChange ch) {
+        Shape s = lastShape;
+        if (s != null && s.def() == ch.def() && s.op() == ch.op() && s.before() == ch.before() && s.after() == ch.after()) {
+            return s;
+        }
+        TableDef table = ch.def();
+        ChangeSql sql = switch (ch.op()) {
+            case INSERT -> ChangeSql.insert(table, ch.after(), !table.transactional());
+            case UPDATE -> ChangeSql.update(table, ch.before(), ch.after());
+            case DELETE -> ChangeSql.delete(table, ch.before());
+        };
+        s = new Shape(table, ch.op(), ch.before(), ch.after(), sql, positions(sql.written(), ch.after()), positions(sql.matched(), ch.before()));
+        lastShape = s;
+        return s;
+    }
+
+    private PreparedStatement statement(ChangeSql shape, TableDef table, Op op) throws SQLException {
         PreparedStatement ps = cache.get(shape);
         if (ps != pending || ps == null) {
             flush();
@@ -278,8 +455,9 @@ final class ChangeApplier implements AutoCloseable {
         }
         pending = ps;
         pendingSql = shape;
+        statementText = shape.sql();
         pendingTable = table.ref().toString();
-        pendingKind = kind;
+        pendingOp = op;
         pendingDef = table;
         return ps;
     }
@@ -288,7 +466,7 @@ final class ChangeApplier implements AutoCloseable {
         if (pending == null || pendingCount == 0) {
             return;
         }
-        List<DivergedRows.Change> rows = List.copyOf(queued);
+        List<BinlogChange> rows = List.copyOf(queued);
         queued.clear();
         pendingCount = 0;
         pendingBytes = 0;
@@ -299,13 +477,21 @@ final class ChangeApplier implements AutoCloseable {
             if (!DUPLICATE_KEY.contains(e.getErrorCode()) || !pendingDef.transactional()) {
                 throw e;
             }
-            diverged.refused(pendingKind, rows, e);
+            if (net) {
+                refused = true;
+                return;
+            }
+            diverged.refused(pendingOp, rows, e);
             return;
         }
-        if (pendingKind == ChangeSql.Kind.INSERT) {
+        if (pendingOp == Op.INSERT) {
             return;
         }
         if (pendingDef.transactional()) {
+            if (net) {
+                refused |= Arrays.stream(counts).anyMatch(n -> n == 0);
+                return;
+            }
             diverged.checked(rows, counts);
             return;
         }
@@ -332,6 +518,7 @@ final class ChangeApplier implements AutoCloseable {
         cache.clear();
         pending = null;
         pendingCount = 0;
+        lastShape = null;
     }
 
     private FerryException applyFailed(SQLException e) {
@@ -339,7 +526,7 @@ final class ChangeApplier implements AutoCloseable {
         return new FerryException(ErrorCode.FAILED_PRECONDITION, ("Applying replicated changes to table %s on the destination %s:%d"
                 + " failed: %s (statement: %s); make the destination table match the source and restart the job")
                 .formatted(table, destination.host(), destination.port(), SqlErrors.serverMessage(e),
-                        pendingSql == null ? "-" : pendingSql.sql()), e);
+                        statementText == null ? "-" : statementText), e);
     }
 
     private static int[] positions(int[] columns, BitSet included) {

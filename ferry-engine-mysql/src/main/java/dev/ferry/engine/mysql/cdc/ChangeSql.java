@@ -17,8 +17,6 @@ import java.util.stream.Collectors;
 record ChangeSql(String sql, int[] written, int[] matched) {
     private static final Dialect D = Dialect.MYSQL;
 
-    enum Kind { INSERT, UPDATE, DELETE }
-
     static ChangeSql insert(TableDef t, BitSet included, boolean idempotent) {
         int[] cols = writable(t, included);
         String names = names(t, cols);

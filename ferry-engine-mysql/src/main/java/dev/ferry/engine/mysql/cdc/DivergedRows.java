@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.cdc.RowChange;
 import dev.ferry.core.fault.Divergence;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
@@ -33,10 +34,6 @@ final class DivergedRows {
     private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext",
             "enum", "set");
 
-    /** One queued row change: its images as the binlog gave them, and where its transaction is in the binlog. */
-    record Change(TableDef table, byte[] types, ChangeSql.Kind kind, BitSet before, BitSet after, Serializable[] beforeRow,
-            Serializable[] afterRow, String position) {}
-
     private static final Logger log = LoggerFactory.getLogger(DivergedRows.class);
 
     private final Connection c;
@@ -53,15 +50,15 @@ final class DivergedRows {
     }
 
     /** Reads the per-statement matched-row {@code counts} of an UPDATE or DELETE batch of a transactional table. */
-    void checked(List<Change> queued, int[] counts) throws SQLException {
-        List<Change> missed = new ArrayList<>();
+    void checked(List<BinlogChange> queued, int[] counts) throws SQLException {
+        List<BinlogChange> missed = new ArrayList<>();
         for (int i = 0; i < counts.length && i < queued.size(); i++) {
             if (counts[i] == 0) {
                 missed.add(queued.get(i));
             }
         }
         if (!missed.isEmpty()) {
-            log.atWarn().addKeyValue("job", job).addKeyValue("table", missed.getFirst().table().ref())
+            log.atWarn().addKeyValue("job", job).addKeyValue("table", missed.getFirst().def().ref())
                     .addKeyValue("rows", missed.size()).log("replicated changes found no row to change on the destination");
             noRow(missed);
         }
@@ -71,19 +68,19 @@ final class DivergedRows {
      * A batch of a transactional table the server refused for a duplicate key. Per-statement counts (a pipelined
      * batch) say which rows were not applied; a bulk INSERT applied none of them.
      */
-    void refused(ChangeSql.Kind kind, List<Change> queued, BatchUpdateException e) throws SQLException {
+    void refused(RowChange.Op kind, List<BinlogChange> queued, BatchUpdateException e) throws SQLException {
         int[] counts = e.getUpdateCounts();
         boolean perRow = counts != null && counts.length == queued.size()
                 && Arrays.stream(counts).anyMatch(n -> n != Statement.EXECUTE_FAILED);
-        List<Change> refused = new ArrayList<>();
+        List<BinlogChange> refused = new ArrayList<>();
         for (int i = 0; i < queued.size(); i++) {
             if (!perRow || counts[i] == Statement.EXECUTE_FAILED) {
                 refused.add(queued.get(i));
             }
         }
-        log.atWarn().addKeyValue("job", job).addKeyValue("table", queued.getFirst().table().ref())
+        log.atWarn().addKeyValue("job", job).addKeyValue("table", queued.getFirst().def().ref())
                 .addKeyValue("rows", refused.size()).log("replicated changes met an existing key on the destination");
-        if (kind == ChangeSql.Kind.INSERT) {
+        if (kind == RowChange.Op.INSERT) {
             existingKeys(refused, e);
         } else {
             throw divergence(refused.getFirst(), Divergence.Problem.EXISTING_UNIQUE, 1).failure(false, e);
@@ -113,18 +110,18 @@ final class DivergedRows {
     }
 
     /** An UPDATE or DELETE batch in which {@code missed} matched no row. */
-    private void noRow(List<Change> missed) throws SQLException {
-        Change first = missed.getFirst();
+    private void noRow(List<BinlogChange> missed) throws SQLException {
+        BinlogChange first = missed.getFirst();
         Divergence divergence = divergence(first, Divergence.Problem.NO_ROW, missed.size());
         gate.check(divergence);
         rows += missed.size();
-        if (first.kind() == ChangeSql.Kind.DELETE) {
+        if (first.op() == RowChange.Op.DELETE) {
             gate.recorded(divergence, "the row was already absent, as the source now has it");
             return;
         }
         int taken = 0;
-        for (Change change : missed) {
-            if (whole(change.table(), change.after())) {
+        for (BinlogChange change : missed) {
+            if (BinlogChange.whole(change.def(), change.after())) {
                 replace(change);
                 taken++;
             }
@@ -139,13 +136,13 @@ final class DivergedRows {
      * the destination from this batch. Those whose primary key is already there diverged; under RECORD every candidate
      * is written with {@code REPLACE}, so the destination takes the source's rows.
      */
-    private void existingKeys(List<Change> candidates, SQLException refusal) throws SQLException {
-        TableDef table = candidates.getFirst().table();
-        List<Change> existing = new ArrayList<>();
+    private void existingKeys(List<BinlogChange> candidates, SQLException refusal) throws SQLException {
+        TableDef table = candidates.getFirst().def();
+        List<BinlogChange> existing = new ArrayList<>();
         if (!table.primaryKey().isEmpty()) {
             ChangeSql probe = ChangeSql.exists(table);
             try (PreparedStatement ps = c.prepareStatement(probe.sql())) {
-                for (Change change : candidates) {
+                for (BinlogChange change : candidates) {
                     if (exists(ps, probe, change)) {
                         existing.add(change);
                         if (!gate.records()) {
@@ -163,16 +160,16 @@ final class DivergedRows {
             throw divergence.failure(true, refusal);
         }
         rows += Math.max(1, existing.size());
-        for (Change change : candidates) {
+        for (BinlogChange change : candidates) {
             replace(change);
         }
         gate.recorded(divergence, "the destination rows were replaced by the source's rows");
     }
 
-    private Divergence divergence(Change change, Divergence.Problem problem, int count) {
-        boolean insert = change.kind() == ChangeSql.Kind.INSERT;
-        return new Divergence(database, change.table().ref(), change.kind().name(), problem,
-                key(change.table(), insert ? change.after() : change.before(), insert ? change.afterRow() : change.beforeRow()),
+    private Divergence divergence(BinlogChange change, Divergence.Problem problem, int count) {
+        boolean insert = change.op() == RowChange.Op.INSERT;
+        return new Divergence(database, change.def().ref(), change.op().name(), problem,
+                key(change.def(), insert ? change.after() : change.before(), insert ? change.afterRow() : change.beforeRow()),
                 change.position(), count);
     }
 
@@ -193,21 +190,11 @@ final class DivergedRows {
         return Divergence.key(names, values);
     }
 
-    /** Whether an image carries every column the destination stores (not the generated ones). */
-    private static boolean whole(TableDef table, BitSet image) {
-        for (int i = 0; i < table.columns().size(); i++) {
-            if (!table.columns().get(i).generated() && (image == null || !image.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean exists(PreparedStatement ps, ChangeSql probe, Change change) throws SQLException {
+    private boolean exists(PreparedStatement ps, ChangeSql probe, BinlogChange change) throws SQLException {
         int p = 1;
         for (int col : probe.matched()) {
             ValueBinder.bind(ps, p++, change.afterRow()[change.after().get(0, col).cardinality()],
-                    change.table().columns().get(col), change.types()[col] & 0xFF);
+                    change.def().columns().get(col), change.types()[col] & 0xFF);
         }
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next();
@@ -215,13 +202,13 @@ final class DivergedRows {
     }
 
     /** {@code REPLACE} of the change's new image: the destination takes the source's row. */
-    private void replace(Change change) throws SQLException {
-        ChangeSql replace = ChangeSql.insert(change.table(), change.after(), true);
+    private void replace(BinlogChange change) throws SQLException {
+        ChangeSql replace = ChangeSql.insert(change.def(), change.after(), true);
         try (PreparedStatement ps = c.prepareStatement(replace.sql())) {
             int p = 1;
             for (int col : replace.written()) {
                 ValueBinder.bind(ps, p++, change.afterRow()[change.after().get(0, col).cardinality()],
-                        change.table().columns().get(col), change.types()[col] & 0xFF);
+                        change.def().columns().get(col), change.types()[col] & 0xFF);
             }
             ps.executeUpdate();
         }

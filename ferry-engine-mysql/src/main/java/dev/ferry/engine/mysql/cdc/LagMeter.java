@@ -1,6 +1,7 @@
 package dev.ferry.engine.mysql.cdc;
 
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.spi.engine.ReplicationListener;
@@ -10,7 +11,6 @@ import dev.ferry.engine.mysql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the source's end ({@code SHOW MASTER STATUS}, with {@code SHOW BINARY LOGS} across files). Keeps one source
  * session, reopened after a failure (a report is skipped then, never the replication). Not thread-safe.
  */
-final class LagMeter implements AutoCloseable {
+final class LagMeter implements LagProbe<BinlogPosition>, AutoCloseable {
     static final long INTERVAL_MILLIS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(LagMeter.class);
 
@@ -40,7 +40,8 @@ final class LagMeter implements AutoCloseable {
         this.clock = clock;
     }
 
-    void maybeReport(long nowMillis, ReplicationListener listener, Instant oldestPending, boolean busy, Instant lastApplied,
+    @Override
+    public void maybeReport(long nowMillis, ReplicationListener listener, Instant oldestPending, boolean busy, Instant lastApplied,
             BinlogPosition applied) {
         if (lastReport != Long.MIN_VALUE && nowMillis - lastReport < INTERVAL_MILLIS) {
             return;
@@ -48,7 +49,7 @@ final class LagMeter implements AutoCloseable {
         lastReport = nowMillis;
         Optional<Long> bytes = bytesBehind(applied);
         if (bytes.isPresent()) {
-            listener.lag(lag(clock.instant(), oldestPending, busy, lastApplied), bytes.get());
+            listener.lag(LagProbe.lag(clock.instant(), oldestPending, busy, lastApplied), bytes.get());
         }
     }
 
@@ -72,19 +73,6 @@ final class LagMeter implements AutoCloseable {
             close();
             return Optional.empty();
         }
-    }
-
-    /**
-     * The lag at {@code now}: since the oldest pending transaction when one is pending; since the last applied
-     * commit when more is arriving; zero when idle. Never negative (clocks differ).
-     */
-    static Duration lag(Instant now, Instant oldestPending, boolean busy, Instant lastApplied) {
-        Instant since = oldestPending != null ? oldestPending : busy ? lastApplied : null;
-        if (since == null) {
-            return Duration.ZERO;
-        }
-        Duration lag = Duration.between(since, now);
-        return lag.isNegative() ? Duration.ZERO : lag;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.ferry.engine.mysql.cdc;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.cdc.ChangePipeline;
+import dev.ferry.core.cdc.UninterruptedRun;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
@@ -19,25 +21,24 @@ import dev.ferry.engine.mysql.cdc.ProgressTable.Progress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Change replication of one MySQL/MariaDB database (see {@link Replication}): the source's binary log read as
- * a replica with its own server id, from the GTID state when the start position has one (else by file and
- * offset), applied to the same database on the destination with the progress in {@code ferry.replication_progress}.
- * {@link #run} opens and closes its own connections; {@link #stopAt}, {@link #sourceHead} and {@link #applied}
- * may be called from other threads.
+ * Change replication of one MySQL/MariaDB database (see {@link Replication}) through the engine-neutral {@link
+ * ChangePipeline}: the source's binary log read as a replica with its own server id, from the GTID state when the start
+ * position has one (else by file and offset), by a {@link BinlogChangeSource}; applied to the same database on the
+ * destination by the apply partitions' {@link ChangeApplier} sessions, each with its progress row in {@code
+ * ferry.replication_progress}. A lost binlog connection ends {@link #run} with UNAVAILABLE: the job's retrier runs it
+ * again from the applied positions. {@link #run} opens and closes its own connections; {@link #stopAt}, {@link
+ * #sourceHead} and {@link #applied} may be called from other threads.
  */
 public final class MySqlReplication implements Replication {
     private static final Logger log = LoggerFactory.getLogger(MySqlReplication.class);
@@ -47,13 +48,14 @@ public final class MySqlReplication implements Replication {
     private final Clock clock;
     private final BinlogPosition start;
     private final AtomicReference<BinlogPosition> stopAt = new AtomicReference<>();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final UninterruptedRun runs;
 
     private MySqlReplication(ReplicationRequest request, MySqlConnector connector, Clock clock) {
         this.request = request;
         this.connector = connector;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.start = Coordinates.binlog(request.start(), "start");
+        this.runs = new UninterruptedRun("replication of job " + request.jobName());
         request.copiedAt().forEach((t, p) -> Coordinates.binlog(p, "copy position of " + t));
     }
 
@@ -69,81 +71,74 @@ public final class MySqlReplication implements Replication {
     }
 
     /**
-     * Runs on its own virtual thread, which is never interrupted: interrupting the caller asks it to stop
-     * between two events, roll back the open batch and close its sessions; then this throws InterruptedException.
+     * Runs on its own virtual thread, which is never interrupted: interrupting the caller asks the pipeline to stop
+     * (the batch being applied commits, nothing else begins) and close its sessions; then this throws
+     * InterruptedException.
      */
     @Override
     public void run(ReplicationListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
-        }
-        try {
-            var cancelled = new AtomicBoolean();
-            var failure = new AtomicReference<Throwable>();
-            Thread worker = Thread.ofVirtual().name("ferry-replication-" + request.jobName()).start(() -> {
-                try {
-                    replicate(listener, cancelled::get);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                cancelled.set(true);
-                joinUninterruptibly(worker);
-                if (failure.get() != null && !(failure.get() instanceof InterruptedException)) {
-                    e.addSuppressed(failure.get());
-                }
-                throw e;
-            }
-            switch (failure.get()) {
-                case null -> { }
-                case InterruptedException e -> throw e;
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
-            }
-        } finally {
-            running.set(false);
-        }
+        runs.run(cancelled -> replicate(listener, cancelled));
     }
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         DatabaseConnection source = request.source();
-        try (Connection sourceSql = connector.open(source, null, MySqlConnector.Role.SOURCE);
-                ChangeApplier applier = ChangeApplier.open(connector, request.destination(), request.jobName(), request.database(),
-                        new DivergenceGate(request.reliability().effectiveOnDivergence(), listener))) {
-            ServerVersion version = ServerVersion.of(sourceSql);
-            Flavor flavor = version.flavor();
-            long serverId = ServerIds.of(request.jobName(), request.database(), Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));
-            Optional<Progress> recorded = applier.recorded();
-            Optional<Progress> resumed = recorded.filter(p -> Coordinates.compare(p.position(), start) >= 0);
-            BinlogPosition from = resumed.map(Progress::position).orElse(start);
-            Instant fromTime = resumed.map(Progress::commitTime).orElse(null);
+        String job = request.jobName();
+        String database = request.database();
+        var sinks = BinlogChangeSinks.open(connector, request.destination(), job, database,
+                new DivergenceGate(request.reliability().effectiveOnDivergence(), listener), start);
+        ServerVersion version;
+        long serverId;
+        BinlogPosition from = earliest(sinks.rows());
+        try (Connection sourceSql = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
+            version = ServerVersion.of(sourceSql);
+            serverId = ServerIds.of(job, database, Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));
             checkSource(sourceSql, from);
-            boolean byGtid = !start.gtids().isEmpty();
-            List<String> triggers = applier.triggers();
-            if (!triggers.isEmpty()) {
-                log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
-                        .addKeyValue("triggers", triggers).log("the destination database has triggers; they fire again on"
-                                + " replicated changes, whose effects the binary log already carries");
-            }
-            log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
-                    .addKeyValue("position", from.text()).addKeyValue("serverId", serverId).addKeyValue("byGtid", byGtid)
-                    .log("change replication starting");
-            var ctx = new ReplicationContext(request.jobName(), request.database(), source, flavor, byGtid, copiedAt(),
-                    stopAt::get, cancelled, clock, ReplicationScope.of(request.database(), request.jobDatabases(), request.objects()),
-                    DdlReader.of(flavor, version.version()));
-            ApplyLoop.StreamOpener opener = at -> BinlogStream.open(source, serverId, at, byGtid,
-                    request.jobName() + "-" + request.database());
-            try (LagMeter lag = new LagMeter(connector, source, flavor, clock)) {
-                new ApplyLoop(ctx, opener, applier, lag, listener)
-                        .run(from, fromTime, resumed.flatMap(Progress::pendingDdl));
-            }
         } catch (SQLException e) {
             throw SqlErrors.map(e, source, "read the source's replication settings");
+        }
+        Flavor flavor = version.flavor();
+        boolean byGtid = !start.gtids().isEmpty();
+        List<String> triggers = sinks.triggers();
+        if (!triggers.isEmpty()) {
+            log.atWarn().addKeyValue("job", job).addKeyValue("database", database)
+                    .addKeyValue("triggers", triggers).log("the destination database has triggers; they fire again on"
+                            + " replicated changes, whose effects the binary log already carries");
+        }
+        int partitions = request.effectiveApplyPartitions(Runtime.getRuntime().availableProcessors());
+        log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("position", from.text())
+                .addKeyValue("serverId", serverId).addKeyValue("byGtid", byGtid).addKeyValue("partitions", partitions)
+                .log("change replication starting");
+        var ctx = new ReplicationContext(job, database, source, flavor, byGtid, copiedAt(), clock,
+                ReplicationScope.of(database, request.jobDatabases(), request.objects()), DdlReader.of(flavor, version.version()));
+        BinlogChangeSource.StreamOpener opener = at -> BinlogStream.open(source, serverId, at, byGtid, job + "-" + database);
+        var settings = ChangePipeline.Settings.of(job, partitions, start, stopAt::get, cancelled, clock);
+        Connection catalogSession = connector.open(request.destination(), null, MySqlConnector.Role.DESTINATION);
+        try (LagMeter lag = new LagMeter(connector, source, flavor, clock)) {
+            var changes = new BinlogChangeSource(ctx, opener, catalogSession, request.destination(), listener);
+            new ChangePipeline<>(settings, new BinlogOrder(flavor, byGtid), changes, sinks, BinlogChange::merge, lag, listener).run();
+        } finally {
+            closeQuietly(catalogSession);
+        }
+    }
+
+    /** The earliest position any partition recorded (not before the start), or the start when none did. */
+    private BinlogPosition earliest(Map<Integer, Progress> rows) {
+        BinlogPosition earliest = null;
+        for (Progress p : rows.values()) {
+            BinlogPosition at = Coordinates.later(start, p.position());
+            if (earliest == null || Coordinates.compare(at, earliest) < 0) {
+                earliest = at;
+            }
+        }
+        return earliest == null ? start : earliest;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a destination session failed");
         }
     }
 
@@ -171,21 +166,6 @@ public final class MySqlReplication implements Replication {
         return positions;
     }
 
-    private static void joinUninterruptibly(Thread worker) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException again) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void stopAt(Position position) {
         stopAt.set(Coordinates.binlog(position, "stop position"));
@@ -201,11 +181,11 @@ public final class MySqlReplication implements Replication {
         }
     }
 
+    /** The earliest position of the apply partitions: everything before it is applied by all of them. */
     @Override
     public Position applied() {
         try (Connection c = connector.open(request.destination(), null, MySqlConnector.Role.DESTINATION)) {
-            return ProgressTable.read(c, request.jobName(), request.database())
-                    .map(p -> Coordinates.later(start, p.position())).orElse(start);
+            return earliest(ProgressTable.read(c, request.jobName(), request.database()));
         } catch (SQLException e) {
             throw SqlErrors.map(e, request.destination(), "read the applied replication position");
         }

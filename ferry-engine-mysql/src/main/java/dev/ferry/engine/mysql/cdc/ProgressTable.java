@@ -1,6 +1,7 @@
 package dev.ferry.engine.mysql.cdc;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.cdc.Mark;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.engine.mysql.Sql;
 import java.sql.Connection;
@@ -10,83 +11,169 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The destination's bookkeeping table {@code ferry.replication_progress}: per job and database, the binlog
- * position (file, offset and GTID state) after the last source transaction whose changes are committed on
- * the destination, written in the same destination transaction as those changes. {@code pending_ddl} holds
- * the end position of a DDL statement being replayed (DDL commits by itself, so it cannot share the
- * transaction). Stateless; callers own connections and transactions. Session time zone is UTC.
+ * The destination's bookkeeping table {@code ferry.replication_progress}: per job, database and apply partition, the
+ * binlog position (file, offset and GTID state) after the last source transaction whose changes that partition
+ * committed on the destination, and, inside a transaction applied in several destination transactions, that
+ * transaction and the ordinal of its last change applied ({@code partial_txn}, {@code partial_ordinal}); written in
+ * the same destination transaction as those changes. {@code pending_ddl} holds the end position of a DDL statement
+ * being replayed (DDL commits by itself, so it cannot share the transaction). A table of an older Ferry (one row per
+ * job and database) is migrated in place: its row becomes partition 0. Stateless; callers own connections and
+ * transactions. Session time zone is UTC.
  */
 final class ProgressTable {
     static final String DATABASE = "ferry";
     static final String TABLE = "replication_progress";
     static final String QUALIFIED = Dialect.MYSQL.quote(DATABASE, TABLE);
+    /** ER_DUP_FIELDNAME, ER_MULTIPLE_PRI_KEY, ER_CANT_DROP_FIELD_OR_KEY: another session migrated the table first. */
+    private static final Set<Integer> MIGRATED_MEANWHILE = Set.of(1060, 1068, 1091);
 
-    /** What a job last applied in one database. */
-    record Progress(BinlogPosition position, Instant commitTime, Optional<String> pendingDdl) {}
+    /** What one partition of a job last applied in one database. */
+    record Progress(int part, BinlogPosition position, Instant commitTime, String partialTxn, long partialOrdinal,
+            Optional<String> pendingDdl) {
+        Mark<BinlogPosition> mark() {
+            return new Mark<>(position, commitTime, partialTxn, partialTxn == null ? 0 : partialOrdinal);
+        }
+    }
 
     private ProgressTable() {}
 
+    /** Creates the table, or adds what an older Ferry's table lacks. Runs DDL: never inside an open transaction. */
     static void ensure(Connection c) throws SQLException {
         Sql.execute(c, "CREATE DATABASE IF NOT EXISTS " + Dialect.MYSQL.quote(DATABASE) + " CHARACTER SET utf8mb4",
                 "CREATE TABLE IF NOT EXISTS " + QUALIFIED + " (job VARCHAR(190) NOT NULL, database_name VARCHAR(64) NOT NULL,"
+                        + " part INT NOT NULL DEFAULT 0,"
                         + " binlog_file VARCHAR(255) NOT NULL, binlog_pos BIGINT UNSIGNED NOT NULL, gtids TEXT NOT NULL,"
-                        + " commit_time DATETIME(6) NULL, pending_ddl TEXT NULL,"
+                        + " commit_time DATETIME(6) NULL, partial_txn TEXT NULL, partial_ordinal BIGINT NOT NULL DEFAULT 0,"
+                        + " pending_ddl TEXT NULL,"
                         + " updated TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
-                        + " PRIMARY KEY (job, database_name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+                        + " PRIMARY KEY (job, database_name, part)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+        Set<String> columns = new HashSet<>(Sql.query(c, "SELECT LOWER(COLUMN_NAME) FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", rs -> rs.getString(1), DATABASE, TABLE));
+        try {
+            if (!columns.contains("part")) {
+                Sql.execute(c, "ALTER TABLE " + QUALIFIED + " ADD COLUMN part INT NOT NULL DEFAULT 0 AFTER database_name,"
+                        + " DROP PRIMARY KEY, ADD PRIMARY KEY (job, database_name, part)");
+            }
+            if (!columns.contains("partial_txn")) {
+                Sql.execute(c, "ALTER TABLE " + QUALIFIED + " ADD COLUMN partial_txn TEXT NULL AFTER commit_time,"
+                        + " ADD COLUMN partial_ordinal BIGINT NOT NULL DEFAULT 0 AFTER partial_txn");
+            }
+        } catch (SQLException e) {
+            if (!MIGRATED_MEANWHILE.contains(e.getErrorCode())) {
+                throw e;
+            }
+        }
     }
 
-    static Optional<Progress> read(Connection c, String job, String database) throws SQLException {
+    /** Every partition's row of the job in {@code database}, by partition; empty when there is no table. */
+    static Map<Integer, Progress> read(Connection c, String job, String database) throws SQLException {
+        Map<Integer, Progress> rows = new TreeMap<>();
         if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
                 DATABASE, TABLE) == 0) {
-            return Optional.empty();
+            return rows;
         }
-        return Sql.queryOne(c, "SELECT binlog_file, binlog_pos, gtids, commit_time, pending_ddl FROM " + QUALIFIED
-                + " WHERE job = ? AND database_name = ?", rs -> {
-                    LocalDateTime time = rs.getObject(4, LocalDateTime.class);
-                    return new Progress(new BinlogPosition(rs.getString(1), rs.getLong(2), rs.getString(3)),
-                            time == null ? null : time.toInstant(ZoneOffset.UTC), Optional.ofNullable(rs.getString(5)));
+        Sql.query(c, "SELECT part, binlog_file, binlog_pos, gtids, commit_time, partial_txn, partial_ordinal, pending_ddl FROM "
+                + QUALIFIED + " WHERE job = ? AND database_name = ?", rs -> {
+                    LocalDateTime time = rs.getObject(5, LocalDateTime.class);
+                    var p = new Progress(rs.getInt(1), new BinlogPosition(rs.getString(2), rs.getLong(3), rs.getString(4)),
+                            time == null ? null : time.toInstant(ZoneOffset.UTC), rs.getString(6), rs.getLong(7),
+                            Optional.ofNullable(rs.getString(8)));
+                    return rows.put(p.part(), p);
                 }, job, database);
+        return rows;
     }
 
+    /** The upsert of a partition's position; a pending DDL stays recorded until {@link #clearPending}. */
     static PreparedStatement prepareWrite(Connection c) throws SQLException {
-        return c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, binlog_file, binlog_pos, gtids, commit_time,"
-                + " pending_ddl) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE binlog_file = VALUES(binlog_file),"
-                + " binlog_pos = VALUES(binlog_pos), gtids = VALUES(gtids), commit_time = VALUES(commit_time),"
-                + " pending_ddl = VALUES(pending_ddl)");
+        return c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file, binlog_pos, gtids,"
+                + " commit_time, partial_txn, partial_ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON DUPLICATE KEY UPDATE binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos),"
+                + " gtids = VALUES(gtids), commit_time = VALUES(commit_time), partial_txn = VALUES(partial_txn),"
+                + " partial_ordinal = VALUES(partial_ordinal)");
     }
 
-    static void write(PreparedStatement upsert, String job, String database, BinlogPosition position, Instant commitTime,
+    /** Adds to {@code upsert}'s batch the row saying partition {@code part} has applied up to {@code mark}. */
+    static void addWrite(PreparedStatement upsert, String job, String database, int part, Mark<BinlogPosition> mark)
+            throws SQLException {
+        bindRow(upsert, job, database, part, mark.applied());
+        if (mark.commitTime() == null) {
+            upsert.setNull(7, Types.TIMESTAMP);
+        } else {
+            upsert.setObject(7, LocalDateTime.ofInstant(mark.commitTime(), ZoneOffset.UTC));
+        }
+        if (mark.txn() == null) {
+            upsert.setNull(8, Types.VARCHAR);
+        } else {
+            upsert.setString(8, mark.txn());
+        }
+        upsert.setLong(9, mark.ordinal());
+        upsert.addBatch();
+    }
+
+    /**
+     * Records {@code pendingDdl} (the end position of a DDL statement about to run) for each of {@code parts}, keeping
+     * their positions; a partition without a row gets one at {@code start}, where it resumes.
+     */
+    static void writePending(Connection c, String job, String database, Collection<Integer> parts, BinlogPosition start,
             String pendingDdl) throws SQLException {
-        upsert.setString(1, job);
-        upsert.setString(2, database);
-        upsert.setString(3, position.file());
-        upsert.setLong(4, position.offset());
-        upsert.setString(5, position.gtids());
-        if (commitTime == null) {
-            upsert.setNull(6, Types.TIMESTAMP);
-        } else {
-            upsert.setObject(6, LocalDateTime.ofInstant(commitTime, ZoneOffset.UTC));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file,"
+                + " binlog_pos, gtids, pending_ddl) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE pending_ddl = VALUES(pending_ddl)")) {
+            for (int part : parts) {
+                bindRow(ps, job, database, part, start);
+                ps.setString(7, pendingDdl);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
-        if (pendingDdl == null) {
-            upsert.setNull(7, Types.VARCHAR);
-        } else {
-            upsert.setString(7, pendingDdl);
-        }
-        upsert.executeUpdate();
     }
 
-    /** Removes the job's row, then the table and the {@code ferry} database when nothing else is left. Returns what it did. */
+    /** Binds a row's key and position, the first six parameters of both writes. */
+    private static void bindRow(PreparedStatement ps, String job, String database, int part, BinlogPosition position)
+            throws SQLException {
+        ps.setString(1, job);
+        ps.setString(2, database);
+        ps.setInt(3, part);
+        ps.setString(4, position.file());
+        ps.setLong(5, position.offset());
+        ps.setString(6, position.gtids());
+    }
+
+    /** The DDL statement recorded as pending for {@code parts} has run: forgets it. */
+    static void clearPending(Connection c, String job, String database, Collection<Integer> parts) throws SQLException {
+        List<Object> params = new ArrayList<>(List.of(job, database));
+        params.addAll(parts);
+        Sql.update(c, "UPDATE " + QUALIFIED + " SET pending_ddl = NULL WHERE job = ? AND database_name = ? AND part IN ("
+                + String.join(", ", Collections.nCopies(parts.size(), "?")) + ")", params.toArray());
+    }
+
+    /** Removes the rows of partitions {@code from} and above. */
+    static void retire(Connection c, String job, String database, int from) throws SQLException {
+        Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ? AND part >= ?", job, database, from);
+    }
+
+    /**
+     * Removes every partition's row of the job in {@code database}, then the table and the {@code ferry} database when
+     * nothing else is left. Returns what it did.
+     */
     static String remove(Connection c, String job, String database) throws SQLException {
         if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
                 DATABASE, TABLE) == 0) {
             return "nothing to remove";
         }
-        Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?", job, database);
+        int rows = Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?", job, database);
         if (Sql.queryLong(c, "SELECT COUNT(*) FROM " + QUALIFIED) > 0) {
-            return "row removed; other replications keep the table";
+            return rows + " row(s) removed; other replications keep the table";
         }
         Sql.execute(c, "DROP TABLE " + QUALIFIED);
         long others = Sql.queryLong(c, "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?)"

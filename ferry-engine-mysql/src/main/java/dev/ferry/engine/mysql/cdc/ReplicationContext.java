@@ -11,37 +11,20 @@ import dev.ferry.engine.mysql.cdc.StreamState.Txn;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * What one run of a replication knows besides its collaborators: the job and database, the source and its
- * flavor, whether it streams by GTID, the tables copied at later positions, the stop position (set from
- * another thread) and cancellation, the job's selection and how the source's statements are read. Not thread-safe except through its suppliers.
+ * flavor, whether it streams by GTID, the tables copied at later positions, the job's selection and how the source's
+ * statements are read. Used by the change source's thread only.
  */
 record ReplicationContext(String job, String database, DatabaseConnection source, Flavor flavor, boolean byGtid,
-        Map<TableRef, BinlogPosition> copiedAt, Supplier<BinlogPosition> stopAt, BooleanSupplier cancelled, Clock clock,
-        Map<TableRef, GtidTracker> copiedGtids, ReplicationScope scope, DdlReader statements) {
-
-    ReplicationContext(String job, String database, DatabaseConnection source, Flavor flavor, boolean byGtid,
-            Map<TableRef, BinlogPosition> copiedAt, Supplier<BinlogPosition> stopAt, BooleanSupplier cancelled, Clock clock) {
-        this(job, database, source, flavor, byGtid, copiedAt, stopAt, cancelled, clock,
-                new ReplicationScope(database, java.util.List.of(database), new dev.ferry.core.model.ObjectSelection(
-                        dev.ferry.core.model.ObjectsConfig.ALL, dev.ferry.core.model.EngineKind.MYSQL)),
-                new DdlReader(flavor, Integer.MAX_VALUE));
-    }
+        Map<TableRef, BinlogPosition> copiedAt, Clock clock, Map<TableRef, GtidTracker> copiedGtids, ReplicationScope scope,
+        DdlReader statements) {
 
     /** {@code scope} places the objects statements name; {@code statements} reads them with the source's grammar. */
     ReplicationContext(String job, String database, DatabaseConnection source, Flavor flavor, boolean byGtid,
-            Map<TableRef, BinlogPosition> copiedAt, Supplier<BinlogPosition> stopAt, BooleanSupplier cancelled, Clock clock,
-            ReplicationScope scope, DdlReader statements) {
-        this(job, database, source, flavor, byGtid, Map.copyOf(copiedAt), stopAt, cancelled, clock, new HashMap<>(), scope, statements);
-    }
-
-    /** Whether everything up to the stop position (by file and offset) is covered by {@code position}. */
-    boolean stopReached(BinlogPosition position) {
-        BinlogPosition stop = stopAt.get();
-        return stop != null && Coordinates.compare(position, stop) >= 0;
+            Map<TableRef, BinlogPosition> copiedAt, Clock clock, ReplicationScope scope, DdlReader statements) {
+        this(job, database, source, flavor, byGtid, Map.copyOf(copiedAt), clock, new HashMap<>(), scope, statements);
     }
 
     /** Whether the table was copied at a position that already holds the transaction's changes. */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completes a promotion of one database after replication stopped: every destination table's AUTO_INCREMENT
- * counter is raised to at least the source's, and the job's progress row (then the table and the
- * {@code ferry} database when empty) leaves the destination. The binary log needs nothing dropped on the
+ * counter is raised to at least the source's, and the progress rows of all the job's apply partitions (then the
+ * table and the {@code ferry} database when empty) leave the destination. The binary log needs nothing dropped on the
  * source. Idempotent. Stateless.
  */
 public final class ReplicationFinisher {

@@ -3,18 +3,14 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.model.Position;
-import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.mysql.cdc.DdlStatement.Kind;
 import dev.ferry.engine.mysql.cdc.ReplicationScope.Place;
 import dev.ferry.engine.mysql.cdc.StreamState.Txn;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,30 +24,30 @@ import org.slf4j.LoggerFactory;
  * the unselected ones); a DROP or RENAME of several tables is cut down to this database's selected ones; any other
  * mix, DDL the grammar cannot read, and CREATE TABLE ... SELECT logged as a statement stop the job naming the
  * statement. Triggers and events are never replayed: promotion creates them as the source has them then
- * ({@link ReplicationFinisher}), so one dropped meanwhile is never created. Because DDL commits by itself, its end
- * position is first recorded as pending; a restart that finds it pending replays it tolerating "already exists"
- * and "does not exist" errors. Not thread-safe.
+ * ({@link ReplicationFinisher}), so one dropped meanwhile is never created. A statement to replay becomes a
+ * {@link Replay}, which the change source hands on as a barrier and an apply session runs alone (see {@link
+ * ChangeApplier#barrier}: because DDL commits by itself, its end position is first recorded as pending, and a restart
+ * that finds it pending replays it tolerating "already exists" and "does not exist" errors). Not thread-safe.
  */
 final class StatementReplay {
     private static final Logger log = LoggerFactory.getLogger(StatementReplay.class);
 
     /** A statement to run on the destination, after {@code USE useDatabase} when that is not null. */
-    record Replay(String sql, String useDatabase, DdlStatement statement) {}
-
-    private final ReplicationContext ctx;
-    private final ChangeApplier applier;
-    private final ReplicationListener listener;
-    private String pendingAfterCrash;
-
-    StatementReplay(ReplicationContext ctx, ChangeApplier applier, ReplicationListener listener) {
-        this.ctx = ctx;
-        this.applier = applier;
-        this.listener = listener;
+    record Replay(String sql, String useDatabase, DdlStatement statement) {
+        @Override
+        public String toString() {
+            return ChangeApplier.abbreviate(sql);
+        }
     }
 
-    /** The end position (text) of a DDL statement that was being replayed when the previous run stopped, or null. */
-    void replayAfterCrash(String pendingDdl) {
-        this.pendingAfterCrash = pendingDdl;
+    private final ReplicationContext ctx;
+    private final DestinationCatalog catalog;
+    private final ReplicationListener listener;
+
+    StatementReplay(ReplicationContext ctx, DestinationCatalog catalog, ReplicationListener listener) {
+        this.ctx = ctx;
+        this.catalog = catalog;
+        this.listener = listener;
     }
 
     /** What to run on the destination for a standalone statement, or empty when nothing is; throws when it cannot be placed. */
@@ -126,19 +122,6 @@ final class StatementReplay {
             return Optional.of(new Replay(rewritten, ours, s));
         }
         return Optional.of(new Replay(sql, s.kind() == Kind.DATABASE ? null : useDatabase(s, defaultDb, sql, txn), s));
-    }
-
-    /** Replays the statement, recording it pending first and {@code end} as applied after. */
-    void replay(Replay r, BinlogPosition applied, Instant appliedTime, BinlogPosition end, Instant time) {
-        boolean again = pendingAfterCrash != null
-                && Coordinates.compare(Coordinates.binlog(Position.parse(pendingAfterCrash), "pending DDL"), end) == 0;
-        applier.commit(applied, appliedTime, end.text());
-        applier.ddl(r.sql(), r.useDatabase(), again);
-        applier.commit(end, time, null);
-        pendingAfterCrash = null;
-        log.atInfo().addKeyValue("job", ctx.job()).addKeyValue("database", ctx.database()).addKeyValue("position", end.text())
-                .addKeyValue("statement", ChangeApplier.abbreviate(r.sql())).log("DDL replicated");
-        listener.applied(end, time, Map.of());
     }
 
     /** A statement that is not replayed: statement-based changes to the replicated database are reported. */
@@ -244,7 +227,7 @@ final class StatementReplay {
         if (defaultDb == null || defaultDb.equals(ours) || !unqualified) {
             return ours;
         }
-        if (applier.hasDatabase(defaultDb)) {
+        if (catalog.hasDatabase(defaultDb)) {
             return defaultDb;
         }
         throw stop(sql, txn, "it ran in database %s and names objects of it without a qualifier, and the destination has no such"

@@ -15,7 +15,6 @@ final class StreamState {
         final BinlogPosition start;
         final long timeMillis;
         boolean begun;
-        boolean skip;
 
         Txn(String gtid, BinlogPosition start, long timeMillis, boolean begun) {
             this.gtid = gtid;
@@ -36,8 +35,7 @@ final class StreamState {
         reset(at);
     }
 
-    /** Back to a transaction boundary (after a reconnect). */
-    void reset(BinlogPosition at) {
+    private void reset(BinlogPosition at) {
         file = at.file();
         offset = at.offset();
         gtids = GtidTracker.of(flavor, at.gtids());

@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.shyiko.mysql.binlog.event.deserialization.ColumnType;
+import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.mysql.cdc.TableDef.ColumnDef;
 import java.io.Serializable;
@@ -76,29 +77,12 @@ class ChangeSqlTest {
     }
 
     @Test
-    void aBatchCommitsAtItsRowOrTimeLimitAndOnlyAtTransactionEnds() {
-        var batch = new PendingBatch(3, 100);
-        var t = new TableRef("db", "t");
-        batch.begin(Instant.EPOCH, 0);
-        batch.countRows(t, 5);
-        assertThat(batch.shouldCommit(1)).isFalse();
-        batch.ended(new dev.ferry.core.model.Position.BinlogPosition("f.1", 10, ""), Instant.EPOCH);
-        assertThat(batch.shouldCommit(1)).isTrue();
-        batch.reset();
-        batch.begin(Instant.EPOCH, 1_000);
-        batch.ended(new dev.ferry.core.model.Position.BinlogPosition("f.1", 20, ""), Instant.EPOCH);
-        assertThat(batch.shouldCommit(1_050)).isFalse();
-        assertThat(batch.shouldCommit(1_100)).isTrue();
-        assertThat(batch.oldestTime()).isEqualTo(Instant.EPOCH);
-    }
-
-    @Test
     void lagIsTheAgeOfTheOldestPendingTransactionAndZeroWhenIdle() {
         Instant now = Instant.ofEpochSecond(100);
-        assertThat(LagMeter.lag(now, Instant.ofEpochSecond(90), true, null)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(LagMeter.lag(now, null, true, Instant.ofEpochSecond(97))).isEqualTo(Duration.ofSeconds(3));
-        assertThat(LagMeter.lag(now, null, false, Instant.ofEpochSecond(97))).isZero();
-        assertThat(LagMeter.lag(now, Instant.ofEpochSecond(101), true, null)).isZero();
+        assertThat(LagProbe.lag(now, Instant.ofEpochSecond(90), true, null)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(LagProbe.lag(now, null, true, Instant.ofEpochSecond(97))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(LagProbe.lag(now, null, false, Instant.ofEpochSecond(97))).isZero();
+        assertThat(LagProbe.lag(now, Instant.ofEpochSecond(101), true, null)).isZero();
     }
 
     private static BitSet all(int n) {

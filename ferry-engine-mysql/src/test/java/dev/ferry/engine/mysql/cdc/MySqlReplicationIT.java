@@ -6,12 +6,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.fault.Backoff;
+import dev.ferry.core.fault.FaultBudget;
+import dev.ferry.core.fault.FaultListener;
+import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.MySqlEngine;
+import dev.ferry.engine.mysql.MySqlFailures;
 import dev.ferry.testkit.LocalMariaDb;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,9 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -188,22 +196,46 @@ class MySqlReplicationIT {
         BinlogPosition afterDdl = f.sourceHead();
         f.onSource("INSERT INTO t VALUES (1)");
         f.onDestination("CREATE INDEX ix ON t (id)");
-        try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION);
-                PreparedStatement write = prepareProgress(c)) {
-            ProgressTable.write(write, "pending-job", f.database, start, null, afterDdl.text());
+        try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION)) {
+            ProgressTable.ensure(c);
+            ProgressTable.writePending(c, "pending-job", f.database, List.of(0), start, afterDdl.text());
         }
 
         runToHead(f, f.open("pending-job", start));
 
         f.assertSameContent("t");
         assertThat(f.destinationCreateTable("t")).isEqualTo(f.sourceCreateTable("t"));
-        assertThat(f.destinationStrings("SELECT COALESCE(pending_ddl, 'none') FROM ferry.replication_progress WHERE job = 'pending-job'"))
-                .containsExactly("none");
+        assertThat(f.destinationStrings("SELECT DISTINCT COALESCE(pending_ddl, 'none') FROM ferry.replication_progress"
+                + " WHERE job = 'pending-job'")).containsExactly("none");
     }
 
-    private static PreparedStatement prepareProgress(Connection c) throws java.sql.SQLException {
-        ProgressTable.ensure(c);
-        return ProgressTable.prepareWrite(c);
+    @Test
+    void aProgressTableOfAnOlderFerryIsMigratedAndItsRowResumesAsPartitionZero() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+        BinlogPosition start = f.sourceHead();
+        f.onSource("INSERT INTO t VALUES (1, 1)");
+        BinlogPosition applied = f.sourceHead();
+        f.onDestination("INSERT INTO t VALUES (1, 1)");
+        f.onSource("INSERT INTO t VALUES (2, 2)", "UPDATE t SET v = 10 WHERE id = 1");
+        // The bookkeeping as an older Ferry left it: one row per job and database.
+        f.onDestination("DROP TABLE IF EXISTS ferry.replication_progress", "CREATE DATABASE IF NOT EXISTS ferry",
+                "CREATE TABLE ferry.replication_progress (job VARCHAR(190) NOT NULL, database_name VARCHAR(64) NOT NULL,"
+                        + " binlog_file VARCHAR(255) NOT NULL, binlog_pos BIGINT UNSIGNED NOT NULL, gtids TEXT NOT NULL,"
+                        + " commit_time DATETIME(6) NULL, pending_ddl TEXT NULL, updated TIMESTAMP(6) NOT NULL DEFAULT"
+                        + " CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), PRIMARY KEY (job, database_name)) ENGINE=InnoDB",
+                "INSERT INTO ferry.replication_progress (job, database_name, binlog_file, binlog_pos, gtids) VALUES ('legacy-job', '"
+                        + f.database + "', '" + applied.file() + "', " + applied.offset() + ", '" + applied.gtids() + "')");
+
+        var listener = runToHead(f, f.open("legacy-job", start));
+
+        f.assertSameContent("t");
+        assertThat(listener.rows.get()).as("only what came after the recorded position").isEqualTo(2);
+        assertThat(f.destinationStrings("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = 'ferry'"
+                + " AND TABLE_NAME = 'replication_progress' AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"))
+                .containsExactly("job", "database_name", "part");
+        assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'legacy-job'"
+                + " AND partial_txn IS NULL AND partial_ordinal = 0")).isEqualTo(f.request("legacy-job", start)
+                        .effectiveApplyPartitions(Runtime.getRuntime().availableProcessors()));
     }
 
     @Test
@@ -275,9 +307,25 @@ class MySqlReplicationIT {
         BinlogPosition head = f.sourceHead();
         BinlogPosition start = new BinlogPosition(head.file(), head.offset(), "");
         var listener = new RecordingListener();
+        var faults = new CopyOnWriteArrayList<String>();
+        var recoveries = new AtomicInteger();
+        FaultListener health = new FaultListener() {
+            @Override
+            public void faulted(int attempt, String error, Duration retryIn) {
+                faults.add(error);
+            }
+
+            @Override
+            public void recovered() {
+                recoveries.incrementAndGet();
+            }
+        };
+        // As the job runs it: the retrier runs the replication again after a lost stream, from the applied position.
+        var retrier = new Retrier(new FaultBudget(Duration.ofMinutes(1), Clock.systemUTC()), Backoff.DEFAULT,
+                MySqlFailures::classify, Clock.systemUTC(), new Random(1));
         MySqlReplication replication = f.open("reconnect-job", start);
         Future<?> run = executor.submit(() -> {
-            replication.run(listener);
+            retrier.runLong("replication", health, healthy -> replication.run(new RecordingListener.Delegate(listener, healthy)));
             return null;
         });
         writeWorkload(f, 1, 500);
@@ -291,6 +339,8 @@ class MySqlReplicationIT {
 
         f.assertSameContent("acct", "journal", "flat");
         assertThat(f.source.queryLong("SELECT COUNT(*) FROM journal")).isEqualTo(1_000);
+        assertThat(faults).singleElement().asString().contains("binlog connection", "was lost");
+        assertThat(recoveries).hasValue(1);
     }
 
     private static List<Long> dumpThreads(ReplicationFixture f) {
@@ -330,7 +380,9 @@ class MySqlReplicationIT {
         f.onSource("INSERT INTO seqd (v) VALUES (1), (2), (3)",
                 "START TRANSACTION", "INSERT INTO seqd (v) VALUES (4), (5), (6), (7), (8)", "ROLLBACK");
         runToHead(f, f.open("finish-job", start));
-        assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'finish-job'")).isEqualTo(1);
+        assertThat(f.destinationLong("SELECT COUNT(*) FROM ferry.replication_progress WHERE job = 'finish-job'"))
+                .as("a row per apply partition").isEqualTo(f.request("finish-job", start)
+                        .effectiveApplyPartitions(Runtime.getRuntime().availableProcessors()));
 
         ENGINE.finishReplication(f.request("finish-job", start));
 

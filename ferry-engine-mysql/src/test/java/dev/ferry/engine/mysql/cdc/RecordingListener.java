@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.cdc.PipelineStats;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Remembers what a replication reported, for assertions from the test thread. */
-final class RecordingListener implements ReplicationListener {
+class RecordingListener implements ReplicationListener {
     final AtomicLong rows = new AtomicLong();
     final AtomicLong commits = new AtomicLong();
     final AtomicLong lagReports = new AtomicLong();
@@ -22,6 +23,7 @@ final class RecordingListener implements ReplicationListener {
     final List<String> unsupported = new CopyOnWriteArrayList<>();
     final List<String> notices = new CopyOnWriteArrayList<>();
     final List<String> diverged = new CopyOnWriteArrayList<>();
+    final AtomicReference<PipelineStats> stats = new AtomicReference<>();
 
     @Override
     public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
@@ -50,5 +52,40 @@ final class RecordingListener implements ReplicationListener {
     @Override
     public void diverged(TableRef table, String detail) {
         diverged.add(table + ": " + detail);
+    }
+
+    @Override
+    public void pipeline(PipelineStats s) {
+        stats.set(s);
+    }
+
+    /** Passes everything to a recording listener and tells the retrier the stream works (as the job's listener does). */
+    record Delegate(RecordingListener to, dev.ferry.core.fault.Retrier.Recovery healthy) implements ReplicationListener {
+        @Override
+        public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> counts) {
+            healthy.progressed();
+            to.applied(position, sourceCommitTime, counts);
+        }
+
+        @Override
+        public void lag(Duration lagTime, long bytes) {
+            healthy.reached();
+            to.lag(lagTime, bytes);
+        }
+
+        @Override
+        public void unsupported(TableRef table, String what) {
+            to.unsupported(table, what);
+        }
+
+        @Override
+        public void notice(String message) {
+            to.notice(message);
+        }
+
+        @Override
+        public void diverged(TableRef table, String detail) {
+            to.diverged(table, detail);
+        }
     }
 }
