@@ -1,11 +1,11 @@
 package dev.ferry.engine.postgres.cdc;
 
+import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -38,25 +38,12 @@ final class LagMeter {
         lastReport = nowMillis;
         long head = PgErrors.call(sourceDisplay, "reading the source's WAL position", () -> SourceLog.currentWalLsn(source));
         lastHead = head;
-        listener.lag(lag(clock.instant(), oldestPending, busy, lastAppliedCommit), bytes(head, appliedLsn));
+        listener.lag(LagProbe.lag(clock.instant(), oldestPending, busy, lastAppliedCommit), bytes(head, appliedLsn));
     }
 
     /** The source's WAL position at the last report (0 before the first). */
     long lastHead() {
         return lastHead;
-    }
-
-    /**
-     * The lag at {@code now}: since the oldest pending transaction's commit when one is pending; since
-     * the last applied commit when more is arriving; zero when idle. Never negative (clocks differ).
-     */
-    static Duration lag(Instant now, Instant oldestPending, boolean busy, Instant lastAppliedCommit) {
-        Instant since = oldestPending != null ? oldestPending : busy ? lastAppliedCommit : null;
-        if (since == null) {
-            return Duration.ZERO;
-        }
-        Duration lag = Duration.between(since, now);
-        return lag.isNegative() ? Duration.ZERO : lag;
     }
 
     static long bytes(long sourceLsn, long appliedLsn) {

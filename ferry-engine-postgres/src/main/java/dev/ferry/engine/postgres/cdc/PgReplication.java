@@ -6,6 +6,7 @@ import dev.ferry.core.cdc.ChangePipeline;
 import dev.ferry.core.cdc.LagProbe;
 import dev.ferry.core.cdc.Mark;
 import dev.ferry.core.cdc.PositionOrder;
+import dev.ferry.core.cdc.UninterruptedRun;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
@@ -24,9 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,7 @@ public final class PgReplication implements Replication {
     private final String slot;
     private final String publication;
     private final AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final UninterruptedRun worker;
     /** How often {@link #run} started; a later run is a reconnect after a fault. */
     private final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -62,6 +61,7 @@ public final class PgReplication implements Replication {
                 : ReplicationNames.of(null, request.jobName(), request.database());
         this.slot = names.slot();
         this.publication = names.publication();
+        this.worker = new UninterruptedRun("replication of job " + request.jobName());
     }
 
     /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */
@@ -85,41 +85,14 @@ public final class PgReplication implements Replication {
     @Override
     public void run(ReplicationListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("replication of job " + request.jobName() + " is already running");
-        }
         try {
-            var cancelled = new AtomicBoolean();
-            var failure = new AtomicReference<Throwable>();
-            Thread worker = Thread.ofVirtual().name("ferry-replication-" + request.jobName()).start(() -> {
-                try {
-                    replicate(listener, cancelled::get);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                cancelled.set(true);
-                joinUninterruptibly(worker);
-                if (failure.get() != null && !(failure.get() instanceof InterruptedException)) {
-                    e.addSuppressed(failure.get());
-                }
+            worker.run(cancelled -> replicate(listener, cancelled));
+        } catch (AssertionError e) {
+            if (!fromDriver(e)) {
                 throw e;
             }
-            switch (failure.get()) {
-                case null -> { }
-                case InterruptedException e -> throw e;
-                case RuntimeException e -> throw e;
-                case AssertionError e when fromDriver(e) -> throw new FerryException(ErrorCode.UNAVAILABLE, ("The PostgreSQL "
-                        + "driver failed on a broken connection while replicating job %s (%s); reconnecting")
-                        .formatted(request.jobName(), e.getMessage()), e);
-                case Error e -> throw e;
-                case Throwable e -> throw new IllegalStateException("replication of job " + request.jobName() + " failed", e);
-            }
-        } finally {
-            running.set(false);
+            throw new FerryException(ErrorCode.UNAVAILABLE, ("The PostgreSQL driver failed on a broken connection while "
+                    + "replicating job %s (%s); reconnecting").formatted(request.jobName(), e.getMessage()), e);
         }
     }
 
@@ -185,21 +158,6 @@ public final class PgReplication implements Replication {
     private static boolean fromDriver(AssertionError e) {
         StackTraceElement[] trace = e.getStackTrace();
         return trace.length > 0 && trace[0].getClassName().startsWith("org.postgresql.");
-    }
-
-    private static void joinUninterruptibly(Thread worker) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException again) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override
