@@ -63,6 +63,9 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
      * partitions finish theirs.
      */
     private static final int MAX_IN_FLIGHT = 2;
+    /** Events the reader hands over at once, and how long it holds one back at most. */
+    private static final int HAND_OVER = 256;
+    private static final long HOLD_NANOS = 2_000_000;
 
     /**
      * What the pipeline needs besides its collaborators. A batch is committed at a transaction's end once it holds
@@ -252,11 +255,30 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private void read(P from) {
         try {
             source.stream(from, new ChangeSource.Events<>() {
+                private final List<ChangeEvent<P>> held = new ArrayList<>(HAND_OVER);
+                private long heldSince;
+
                 @Override
                 public void put(ChangeEvent<P> event) throws InterruptedException {
-                    while (!done && !queue.offer(event, 50)) {
+                    if (held.isEmpty()) {
+                        heldSince = System.nanoTime();
+                    }
+                    held.add(event);
+                    if (held.size() >= HAND_OVER || event instanceof Barrier || event instanceof Reached
+                            || System.nanoTime() - heldSince >= HOLD_NANOS) {
+                        flush();
+                    }
+                }
+
+                @Override
+                public void flush() throws InterruptedException {
+                    if (held.isEmpty()) {
+                        return;
+                    }
+                    while (!done && !queue.offerAll(held, 50)) {
                         // waits for room, or for the pipeline to stop
                     }
+                    held.clear();
                 }
 
                 @Override
@@ -330,7 +352,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 if (txn == null) {
                     throw new IllegalStateException("the change source of job %s committed outside a transaction".formatted(settings.job()));
                 }
-                if (resume.stream().allMatch(m -> order.covers(m.applied(), txn))) {
+                if (coveredByAll(txn)) {
                     skippedTransactions++;
                 }
                 txn = null;
@@ -411,6 +433,15 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         lastEnd = b.end();
         lastCommitTime = mark.commitTime();
         recordAll(mark, Map.of());
+    }
+
+    private boolean coveredByAll(Begin<P> begin) {
+        for (Mark<P> m : resume) {
+            if (!order.covers(m.applied(), begin)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether every partition already applied the change at the current ordinal of the open transaction. */
@@ -738,7 +769,12 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         }
 
         boolean isDone() {
-            return futures.stream().allMatch(Future::isDone);
+            for (Future<Applied> f : futures) {
+                if (!f.isDone()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

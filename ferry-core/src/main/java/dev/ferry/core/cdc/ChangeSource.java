@@ -25,8 +25,15 @@ public interface ChangeSource<P> extends AutoCloseable {
 
     /** Where a source puts its events. */
     interface Events<P> {
-        /** Queues one event, waiting while the queue is full. */
+        /**
+         * Queues one event, waiting while the queue is full. Events may be held back and handed over in bulk: a
+         * barrier and a {@link ChangeEvent.Reached} go at once, the others within a few milliseconds or at {@link
+         * #flush}.
+         */
         void put(ChangeEvent<P> event) throws InterruptedException;
+
+        /** Hands over what is held back; a source calls it when it has nothing more to read for now. */
+        void flush() throws InterruptedException;
 
         /** True once the pipeline stops: the source returns from {@link #stream}. */
         boolean done();

@@ -66,6 +66,34 @@ final class EventQueue<P> {
         }
     }
 
+    /**
+     * Queues {@code chunk} as a whole, waiting up to {@code timeoutMillis} for room; returns false then (nothing
+     * queued). One chunk always fits into an empty queue, however large.
+     */
+    boolean offerAll(java.util.List<ChangeEvent<P>> chunk, long timeoutMillis) throws InterruptedException {
+        long size = 0;
+        for (ChangeEvent<P> event : chunk) {
+            size += event.bytes();
+        }
+        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lockInterruptibly();
+        try {
+            while (bytes > 0 && bytes + size > capacity) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
+            }
+            events.addAll(chunk);
+            bytes += size;
+            peakBytes = Math.max(peakBytes, bytes);
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The next event, or null when none arrives within {@code timeoutMillis}. */
     ChangeEvent<P> poll(long timeoutMillis) throws InterruptedException {
         long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

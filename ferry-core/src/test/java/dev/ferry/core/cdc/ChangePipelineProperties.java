@@ -223,6 +223,7 @@ class ChangePipelineProperties {
                 }
                 out.put(new Commit<>(new PgLsn(10L * t + 5), Instant.EPOCH.plusSeconds(t)));
             }
+            out.flush();
             while (!out.done()) {
                 LockSupport.parkNanos(1_000_000);
             }

@@ -112,6 +112,7 @@ final class BinlogChangeSource implements ChangeSource<BinlogPosition> {
                 long now = ctx.clock().millis();
                 switch (item) {
                     case null -> {
+                        out.flush();
                         idle(now, out);
                         if (now - heardAt > STALL_MILLIS) {
                             throw lost("no event or heartbeat for " + (now - heardAt) / 1000 + " s", null);

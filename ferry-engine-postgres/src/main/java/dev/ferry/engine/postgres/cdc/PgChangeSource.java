@@ -110,7 +110,10 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                 long now = settings.clock().millis();
                 if (buf != null) {
                     handle(PgOutputDecoder.decode(buf), out);
-                } else if (!inTransaction) {
+                } else {
+                    out.flush();
+                }
+                if (buf == null && !inTransaction) {
                     long serverEnd = stream.lastReceived();
                     if (serverEnd > lastReached && now - lastReachedAt >= REACHED_MILLIS) {
                         lastReached = serverEnd;
