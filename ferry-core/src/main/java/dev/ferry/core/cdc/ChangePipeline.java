@@ -218,11 +218,6 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         }
     }
 
-    /** The applied position of every partition now (the earliest is what the whole job has applied). */
-    public List<Mark<P>> durable() {
-        return List.copyOf(durable);
-    }
-
     private P prepare() {
         Map<Integer, Mark<P>> recorded = new HashMap<>();
         sinks.recorded().forEach((p, m) -> recorded.put(p, atLeastStart(m)));
@@ -603,7 +598,8 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         }
     }
 
-    private static <P> boolean laterMark(PositionOrder<? super P> order, Mark<P> a, Mark<P> b) {
+    /** Whether mark {@code a} is past mark {@code b}: a later position, or further inside the same transaction. */
+    private boolean later(Mark<P> a, Mark<P> b) {
         int c = order.compare(a.applied(), b.applied());
         if (c != 0) {
             return c > 0;
@@ -612,10 +608,6 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             return false;
         }
         return !b.partial() || a.txn().equals(b.txn()) && a.ordinal() > b.ordinal();
-    }
-
-    private boolean later(Mark<P> a, Mark<P> b) {
-        return laterMark(order, a, b);
     }
 
     private void awaitInflight() throws InterruptedException {

@@ -163,9 +163,4 @@ public final class NetChanges<C extends RowChange> {
         }
         return tables;
     }
-
-    /** How many row writes the net changes make (the batch's size when in order). */
-    public int netSize() {
-        return inOrder ? changes.size() : tables().stream().mapToInt(TableChanges::size).sum();
-    }
 }

@@ -48,6 +48,7 @@ final class ChangeApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
     static final int MAX_PENDING = 1_000;
     private static final int MAX_CACHED = 256;
+    private static final String DISK_FULL = "53100";
 
     private final Connection c;
     private final DatabaseConnection destination;
@@ -266,15 +267,25 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
+    /** A lost connection or server, or a full disk: a failure that is not the applied changes' fault. */
+    static boolean notTheBatch(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return lost(state) || state.equals(DISK_FULL);
+    }
+
+    private static boolean lost(String state) {
+        return state.isEmpty() || state.startsWith("08") || state.startsWith("57P");
+    }
+
     FerryException failure(SQLException e, String what, String table, String sql) {
         SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
         String state = cause.getSQLState() == null ? "" : cause.getSQLState();
-        if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P")) {
+        if (lost(state)) {
             return new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to the destination %s:%d while applying "
                     + "changes to %s; check that the server is up and resume the job (nothing uncommitted was kept)")
                     .formatted(destination.host(), destination.port(), table), e);
         }
-        if (state.equals("53100")) {
+        if (state.equals(DISK_FULL)) {
             // A full disk is not the table's fault: say so, and that the job waits for space.
             return PgErrors.translate(cause, destination, "applying a replicated %s to %s".formatted(what, table));
         }

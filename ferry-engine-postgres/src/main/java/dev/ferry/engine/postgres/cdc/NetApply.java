@@ -35,8 +35,6 @@ final class NetApply {
     static final int COPY_FROM = 64;
     /** Type OIDs whose text is JSON itself: json, jsonb. */
     private static final Set<Integer> JSON_TYPES = Set.of(114, 3802);
-    /** SQLSTATE classes and codes that are not the batch's fault: the connection, the server, the disk. */
-    private static final String DISK_FULL = "53100";
 
     private final ChangeApplier applier;
     private final Connection c;
@@ -58,10 +56,10 @@ final class NetApply {
                     return false;
                 }
             } catch (SQLException e) {
-                String state = e.getSQLState() == null ? "" : e.getSQLState();
-                if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P") || state.equals(DISK_FULL)) {
+                if (ChangeApplier.notTheBatch(e)) {
                     throw applier.failure(e, "batch", t.table().toString(), "set-based apply");
                 }
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
                 if (!state.startsWith("23") && warned.add(t.table().toString())) {
                     log.atWarn().addKeyValue("job", job).addKeyValue("table", t.table()).addKeyValue("sqlstate", state)
                             .addKeyValue("reason", e.getMessage()).log("set-based apply refused; this batch is applied row by row");
@@ -73,8 +71,7 @@ final class NetApply {
                     return false;
                 }
             } catch (SQLException e) {
-                String state = e.getSQLState() == null ? "" : e.getSQLState();
-                if (state.isEmpty() || state.startsWith("08") || state.startsWith("57P") || state.equals(DISK_FULL)) {
+                if (ChangeApplier.notTheBatch(e)) {
                     throw applier.failure(e, "batch", t.table().toString(), "COPY");
                 }
                 return false;
