@@ -37,8 +37,11 @@ class ReplicationFinisherIT {
                     + "WHERE active AND slot_name = " + Dialect.POSTGRESQL.literal(f.slot())).isEmpty());
 
             new PostgresEngine().finishReplication(f.request);
+            // The running replication ends: its stream is cut when the slot is dropped, or (first, on a busy
+            // machine) its next mark finds the destination's bookkeeping gone.
             assertThat(walsender.failure()).isInstanceOfSatisfying(FerryException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+                    e -> assertThat(e.code()).as(e.getMessage())
+                            .isIn(ErrorCode.UNAVAILABLE, ErrorCode.FAILED_PRECONDITION));
             new PostgresEngine().finishReplication(f.request);
 
             assertThat(CdcFixture.query(f.destination, "SELECT last_value, is_called FROM items_id_seq"))
