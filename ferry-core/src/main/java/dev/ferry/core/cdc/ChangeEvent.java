@@ -60,6 +60,25 @@ public sealed interface ChangeEvent<P> {
         }
     }
 
+    /**
+     * Work that is safe to run again and moves no position, inside a transaction or between transactions: a schema
+     * evolution that brings a destination table to a stated shape, a table copied again from a later snapshot. Every
+     * partition drains first; the work runs alone and commits without recording a mark, so it takes no ordinal and is
+     * never skipped (a source that replays the log may send it again, or not at all, without shifting the positions of
+     * the changes after it). Skipped only inside a transaction every partition already applied.
+     */
+    record Repeatable<P>(Object work, String what) implements ChangeEvent<P> {
+        public Repeatable {
+            Objects.requireNonNull(work, "work");
+            Objects.requireNonNull(what, "what");
+        }
+
+        @Override
+        public long bytes() {
+            return 256 + 2L * what.length();
+        }
+    }
+
     /** The open transaction ended at {@code end}, the position after its commit. */
     record Commit<P>(P end, Instant commitTime) implements ChangeEvent<P> {
         public Commit {

@@ -343,6 +343,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             }
             case Row<P> r -> row(cast(r.change()), now);
             case Barrier<P> b -> barrier(b);
+            case ChangeEvent.Repeatable<P> r -> repeatable(r);
             case Commit<P> c -> {
                 if (txn == null) {
                     throw new IllegalStateException("the change source of job %s committed outside a transaction".formatted(settings.job()));
@@ -428,6 +429,25 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         lastEnd = b.end();
         lastCommitTime = mark.commitTime();
         recordAll(mark, Map.of());
+    }
+
+    /** Runs repeatable work alone once everything before it is applied; records no mark (see {@link ChangeEvent.Repeatable}). */
+    private void repeatable(ChangeEvent.Repeatable<P> r) throws InterruptedException {
+        if (txn != null && coveredByAll(txn)) {
+            return;
+        }
+        if (current.hasWork()) {
+            dispatch(txn != null && ordinal > 0 ? new Mark<>(lastEnd, lastCommitTime, txn.txn(), ordinal)
+                    : Mark.at(lastEnd, lastCommitTime));
+        }
+        awaitInflight();
+        log.atInfo().addKeyValue("job", settings.job()).addKeyValue("work", r.what()).log("applying repeatable work alone");
+        try {
+            sessions.get(0).barrier(r.work(), Mark.at(lastEnd, lastCommitTime), List.of());
+        } catch (RuntimeException e) {
+            sessions.get(0).rollback();
+            throw e;
+        }
     }
 
     private boolean coveredByAll(Begin<P> begin) {

@@ -291,7 +291,7 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public Replication openReplication(ReplicationRequest request) {
-        return PgReplication.open(request, clock);
+        return PgReplication.open(request, clock, tools);
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,25 @@ public final class TableCatalog {
         tables.sort(Comparator.comparingLong(TableInfo::estimatedBytes).reversed()
                 .thenComparing(Comparator.comparingLong(TableInfo::estimatedRows).reversed())
                 .thenComparing(t -> t.ref().toString()));
+        return tables;
+    }
+
+    /**
+     * Every table that holds or routes data in user schemas, with its storage ({@code relfilenode}, 0 for a partitioned
+     * parent) and whether it is a partitioned parent: what change replication follows on both sides. Parents come
+     * first, so a new parent is made before its partitions; Ferry's own {@code ferry} schema is left out.
+     */
+    public static Map<TableRef, long[]> storedTables(Connection c) throws SQLException {
+        Map<TableRef, long[]> tables = new LinkedHashMap<>();
+        String sql = "SELECT n.nspname, c.relname, c.relfilenode, c.relkind = 'p' FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND c.relpersistence <> 't' AND n.nspname <> 'ferry' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION
+                + " ORDER BY c.relkind = 'p' DESC, n.nspname, c.relname";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                tables.put(new TableRef(rs.getString(1), rs.getString(2)), new long[] {rs.getLong(3), rs.getBoolean(4) ? 1 : 0});
+            }
+        }
         return tables;
     }
 

@@ -113,6 +113,7 @@ final class ChangeApplier implements AutoCloseable {
                 }
             }
             ProgressTable.ensure(c);
+            TableStates.ensure(c);
             c.setAutoCommit(false);
             return new ChangeApplier(c, destination, job, gate);
         } catch (SQLException | RuntimeException e) {
@@ -181,6 +182,31 @@ final class ChangeApplier implements AutoCloseable {
             st.execute(sql);
         } catch (SQLException e) {
             throw failure(e, "TRUNCATE", rels.stream().map(r -> r.table().toString()).collect(Collectors.joining(", ")), sql);
+        }
+    }
+
+    /** SQL work on the session's connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in the open transaction once what is queued ran; {@code what} and {@code table} name it in a
+     * failure. Every cached statement goes afterwards (the work may change tables under them).
+     */
+    <T> T run(String what, TableRef table, Work<T> work) {
+        flushPending();
+        try {
+            T result = work.run(c);
+            for (Prepared p : cache.values()) {
+                closeQuietly(p);
+            }
+            cache.clear();
+            keys.forget();
+            return result;
+        } catch (SQLException e) {
+            throw failure(e, what, table.toString(), what);
         }
     }
 

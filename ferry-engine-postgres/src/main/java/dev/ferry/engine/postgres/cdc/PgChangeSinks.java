@@ -1,5 +1,6 @@
 package dev.ferry.engine.postgres.cdc;
 
+import dev.ferry.core.Dialect;
 import dev.ferry.core.cdc.ChangeSink;
 import dev.ferry.core.cdc.ChangeSinks;
 import dev.ferry.core.cdc.Mark;
@@ -7,6 +8,7 @@ import dev.ferry.core.cdc.NetChanges.TableChanges;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.postgres.cdc.PgChangeSource.TruncateWork;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
 import dev.ferry.engine.postgres.connect.PgConnector;
@@ -23,14 +25,20 @@ import java.util.Map;
  * changes in source order row by row (where divergence is found). {@code destination} has its database set.
  */
 final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
+    private final DatabaseConnection source;
     private final DatabaseConnection destination;
     private final String job;
     private final DivergenceGate gate;
+    private final ReplicationListener listener;
 
-    PgChangeSinks(DatabaseConnection destination, String job, DivergenceGate gate) {
+    /** {@code source} (its database set) is read by tables copied while changes stream. */
+    PgChangeSinks(DatabaseConnection source, DatabaseConnection destination, String job, DivergenceGate gate,
+            ReplicationListener listener) {
+        this.source = source;
         this.destination = destination;
         this.job = job;
         this.gate = gate;
+        this.listener = listener;
     }
 
     @Override
@@ -99,9 +107,47 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
 
         @Override
         public void barrier(Object work, Mark<PgLsn> mark, Collection<Integer> partitions) {
-            TruncateWork t = (TruncateWork) work;
-            applier.truncate(t.rels(), t.cascade(), t.restartIdentity());
+            String done = switch (work) {
+                case TruncateWork t -> {
+                    applier.truncate(t.rels(), t.cascade(), t.restartIdentity());
+                    yield null;
+                }
+                case Evolution e -> {
+                    List<String> sql = applier.run("schema evolution", e.table(), e::apply);
+                    yield sql.isEmpty() ? null : "Evolved table %s on the destination after a schema change on the source: %s"
+                            .formatted(e.table(), String.join("; ", sql));
+                }
+                case TableCopy t -> {
+                    long rows = applier.run("copy of a table", t.table(), c -> t.apply(c, source, job));
+                    yield (t.replace() ? "Copied table %s again (%d rows, source position %s): the source rewrote it without "
+                            + "replicated changes" : "Created table %s on the destination and copied its %d rows (source "
+                            + "position %s): it was created on the source after the job started")
+                            .formatted(t.table(), rows, t.snapshot().start().lsn());
+                }
+                case CatalogWatch.Baseline b -> {
+                    applier.run("recording table storage", b.storage().keySet().iterator().next(), c -> {
+                        TableStates.baseline(c, job, b.storage());
+                        return null;
+                    });
+                    yield null;
+                }
+                case CatalogWatch.DropTable d -> {
+                    applier.run("drop of a table", d.table(), c -> {
+                        try (var st = c.createStatement()) {
+                            st.execute("DROP TABLE IF EXISTS " + Dialect.POSTGRESQL.quote(d.table().schema(), d.table().table())
+                                    + " CASCADE");
+                        }
+                        TableStates.delete(c, job, d.table());
+                        return null;
+                    });
+                    yield "Dropped table %s on the destination: it was dropped on the source".formatted(d.table());
+                }
+                default -> throw new IllegalStateException("unknown pipeline work " + work.getClass().getName());
+            };
             applier.commit(mark, partitions);
+            if (done != null) {
+                listener.notice(done);
+            }
         }
 
         @Override

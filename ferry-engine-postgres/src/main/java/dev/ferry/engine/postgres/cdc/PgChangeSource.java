@@ -49,24 +49,20 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private static final long REACHED_MILLIS = 100;
 
     /** What the source needs to know besides its collaborators. */
-    record Settings(String job, DatabaseConnection source, String slot, String publication, Map<TableRef, Long> copiedAt,
-            Duration stallTimeout, Clock clock) {
-        Settings {
-            copiedAt = Map.copyOf(copiedAt);
-        }
-    }
+    record Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock) {}
 
     private final Settings settings;
     private final ReplicationListener listener;
-    private final SchemaDrift drift;
+    private final ShapeTracker shapes;
+    private final CatalogWatch watch;
     private final UniqueKeys uniqueKeys;
     private final LongSupplier sourceHead;
     private final AtomicLong acknowledged = new AtomicLong();
     private final Map<Integer, Relation> relations = new HashMap<>();
     /** The replica identity key's column names of each relation, in column order. */
     private final Map<Integer, List<String>> keyNames = new HashMap<>();
-    private final Map<Integer, Long> copiedBefore = new HashMap<>();
     private final Set<Integer> shapeChecked = new HashSet<>();
+    private final Set<Integer> notSelected = new HashSet<>();
     private final Set<TableRef> reportedUnsupported = new HashSet<>();
     private boolean inTransaction;
     private long commitLsn;
@@ -76,16 +72,21 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private long lastProgress;
     private long lastSeen;
     private long lastPing;
+    /** How far the stream was read: the end of the last transaction, or the server's WAL end while idle. */
+    private long position;
 
     /**
-     * {@code drift} checks each relation's shape against the destination before its first change; {@code uniqueKeys}
+     * {@code shapes} compares each relation's shape with the destination before its first change and {@code watch}
+     * follows the source's catalog (both are closed with the source); {@code uniqueKeys}
      * tells which tables have unique constraints besides their key; {@code sourceHead} is the source's WAL position as
      * last measured (for the stall watch).
      */
-    PgChangeSource(Settings settings, ReplicationListener listener, SchemaDrift drift, UniqueKeys uniqueKeys, LongSupplier sourceHead) {
+    PgChangeSource(Settings settings, ReplicationListener listener, ShapeTracker shapes, CatalogWatch watch, UniqueKeys uniqueKeys,
+            LongSupplier sourceHead) {
         this.settings = settings;
         this.listener = listener;
-        this.drift = drift;
+        this.shapes = shapes;
+        this.watch = watch;
         this.uniqueKeys = uniqueKeys;
         this.sourceHead = sourceHead;
     }
@@ -93,6 +94,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     @Override
     public void stream(PgLsn from, Events<PgLsn> out) throws InterruptedException {
         acknowledged.accumulateAndGet(from.value(), Math::max);
+        position = from.value();
         try (SlotStream stream = SlotStream.open(settings.source(), settings.slot(), settings.publication(), from.value())) {
             confirmed = acknowledged.get();
             stream.confirm(confirmed, true);
@@ -118,7 +120,13 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                     if (serverEnd > lastReached && now - lastReachedAt >= REACHED_MILLIS) {
                         lastReached = serverEnd;
                         lastReachedAt = now;
+                        position = Math.max(position, serverEnd);
                         out.put(new ChangeEvent.Reached<>(new PgLsn(serverEnd)));
+                    }
+                }
+                if (!inTransaction) {
+                    for (Object work : watch.poll(now, position)) {
+                        handOver(work, out);
                     }
                 }
                 watchForStall(stream, now, buf != null);
@@ -128,7 +136,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             }
             stream.confirm(acknowledged.get(), true);
         } finally {
-            uniqueKeys.close();
+            close();
         }
     }
 
@@ -140,6 +148,20 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     @Override
     public void close() {
         uniqueKeys.close();
+        shapes.close();
+        watch.close();
+    }
+
+    /** Hands repeatable schema work to the pipeline, named for its logs. */
+    private static void handOver(Object work, Events<PgLsn> out) throws InterruptedException {
+        String what = switch (work) {
+            case TableCopy c -> (c.replace() ? "copy again " : "copy new table ") + c.table();
+            case CatalogWatch.DropTable d -> "drop table " + d.table();
+            case CatalogWatch.Baseline b -> "record the storage of " + b.storage().size() + " table(s)";
+            case ShapeTracker.Evolve e -> "evolve " + e.evolution().describe(e.statements());
+            default -> work.toString();
+        };
+        out.put(new ChangeEvent.Repeatable<>(work instanceof ShapeTracker.Evolve e ? e.evolution() : work, what));
     }
 
     /**
@@ -178,6 +200,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             }
             case Commit c -> {
                 inTransaction = false;
+                position = Math.max(position, c.endLsn());
                 out.put(new ChangeEvent.Commit<>(new PgLsn(c.endLsn()), c.commitTime()));
             }
             case Relation r -> {
@@ -185,22 +208,21 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                 keyNames.put(r.oid(), r.columns().stream().filter(PgOutputMessage.Column::key).map(PgOutputMessage.Column::name).toList());
                 shapeChecked.remove(r.oid());
                 uniqueKeys.forget(r.table());
-                copiedBefore.put(r.oid(), settings.copiedAt().getOrDefault(r.table(), 0L));
             }
             case Insert i -> {
-                Relation rel = applicable(i.relationOid());
+                Relation rel = applicable(i.relationOid(), out);
                 if (rel != null) {
                     send(rel, ChangePlanner.plan(rel, i), false, out);
                 }
             }
             case Update u -> {
-                Relation rel = applicable(u.relationOid());
+                Relation rel = applicable(u.relationOid(), out);
                 if (rel != null) {
                     send(rel, ChangePlanner.plan(rel, u), u.oldKind() == 'K', out);
                 }
             }
             case Delete d -> {
-                Relation rel = applicable(d.relationOid());
+                Relation rel = applicable(d.relationOid(), out);
                 if (rel != null) {
                     send(rel, ChangePlanner.plan(rel, d), false, out);
                 }
@@ -214,17 +236,34 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
         }
     }
 
-    /** The change's relation, or null when the change is to be left out (its table was copied later). */
-    private Relation applicable(int oid) {
+    /**
+     * The change's relation, or null when the change is to be left out (its table was copied later, or is not
+     * selected). Before the first change after a Relation message the destination table is brought to its shape, or,
+     * when the destination has no such table, the table is copied from a later snapshot (which holds this change).
+     */
+    private Relation applicable(int oid, Events<PgLsn> out) throws InterruptedException {
         Relation rel = relations.get(oid);
         if (rel == null) {
             throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
         }
-        if (commitLsn < copiedBefore.get(oid)) {
+        if (commitLsn < watch.copiedAt(rel.table()) || notSelected.contains(oid)) {
             return null;
         }
         if (shapeChecked.add(oid)) {
-            drift.check(rel);
+            switch (shapes.check(rel)) {
+                case ShapeTracker.Fits f -> { }
+                case ShapeTracker.Evolve e -> handOver(e, out);
+                case ShapeTracker.Absent a -> {
+                    if (!watch.selected(rel.table())) {
+                        notSelected.add(oid);
+                        log.atInfo().addKeyValue("job", settings.job()).addKeyValue("table", rel.table())
+                                .log("changes to a table the job does not select are left out");
+                        return null;
+                    }
+                    handOver(watch.copy(rel.table(), false), out);
+                    return commitLsn < watch.copiedAt(rel.table()) ? null : rel;
+                }
+            }
         }
         return rel;
     }
@@ -287,7 +326,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private void truncate(Truncate t, Events<PgLsn> out) throws InterruptedException {
         List<Relation> rels = new ArrayList<>();
         for (int oid : t.relationOids()) {
-            Relation rel = applicable(oid);
+            Relation rel = applicable(oid, out);
             if (rel != null) {
                 rels.add(rel);
             }

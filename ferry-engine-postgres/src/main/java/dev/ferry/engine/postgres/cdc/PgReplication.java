@@ -27,6 +27,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.engine.postgres.schema.PgTools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +55,12 @@ public final class PgReplication implements Replication {
     /** How often {@link #run} started; a later run is a reconnect after a fault. */
     private final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
 
-    private PgReplication(ReplicationRequest request, Clock clock) {
+    /** How often the source's catalog is read for tables created, rewritten or dropped. */
+    static final long CATALOG_POLL_MILLIS = 2_000;
+    private final Supplier<PgTools> tools;
+
+    private PgReplication(ReplicationRequest request, Clock clock, Supplier<PgTools> tools) {
+        this.tools = Objects.requireNonNull(tools, "tools");
         this.request = request;
         this.source = request.source().withDatabase(request.database());
         this.destination = request.destination().withDatabase(request.database());
@@ -66,7 +75,12 @@ public final class PgReplication implements Replication {
 
     /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */
     public static PgReplication open(ReplicationRequest request, Clock clock) {
-        PgReplication replication = new PgReplication(request, clock);
+        return open(request, clock, PgTools::locate);
+    }
+
+    /** As {@link #open(ReplicationRequest, Clock)}; {@code tools} dump the definition of tables created meanwhile. */
+    public static PgReplication open(ReplicationRequest request, Clock clock, Supplier<PgTools> tools) {
+        PgReplication replication = new PgReplication(request, clock, tools);
         PgErrors.call(replication.source, "checking replication slot " + replication.slot, () -> {
             try (Connection c = PgConnector.open(replication.source)) {
                 replication.checkSource(c);
@@ -98,7 +112,7 @@ public final class PgReplication implements Replication {
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         var gate = new DivergenceGate(request.reliability().effectiveOnDivergence(), listener);
-        var sinks = new PgChangeSinks(destination, request.jobName(), gate);
+        var sinks = new PgChangeSinks(source, destination, request.jobName(), gate, listener);
         try (Connection sourceSql = PgConnector.open(source)) {
             Map<Integer, Mark<PgLsn>> recorded = sinks.recorded();
             long from = Math.max(start, recorded.values().stream().mapToLong(m -> m.applied().value()).min().orElse(0L));
@@ -111,10 +125,17 @@ public final class PgReplication implements Replication {
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).addKeyValue("partitions", partitions)
                     .log("change replication starting");
             LagMeter lag = new LagMeter(sourceSql, source, clock);
-            var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication, copiedAt(),
+            var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication,
                     request.reliability().effectiveStallTimeout(), clock);
-            var changes = new PgChangeSource(sourceSettings, listener, new SchemaDrift(destination), new UniqueKeys(destination),
-                    lag::lastHead);
+            var shapes = new ShapeTracker(source, destination, false);
+            var watch = new CatalogWatch(new CatalogWatch.Settings(request.jobName(), source, destination, slot, publication,
+                    new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS), shapes, copiedAt());
+            watch.recorded(PgErrors.call(destination, "reading the tables copied during replication", () -> {
+                try (Connection c = PgConnector.open(destination)) {
+                    return TableStates.read(c, request.jobName());
+                }
+            }));
+            var changes = new PgChangeSource(sourceSettings, listener, shapes, watch, new UniqueKeys(destination), lag::lastHead);
             var settings = ChangePipeline.Settings.<PgLsn>of(request.jobName(), partitions, new PgLsn(start),
                     () -> stopAt.get() == Long.MAX_VALUE ? null : new PgLsn(stopAt.get()), cancelled, clock);
             LagProbe<PgLsn> probe = (now, l, oldest, busy, appliedTime, applied) ->

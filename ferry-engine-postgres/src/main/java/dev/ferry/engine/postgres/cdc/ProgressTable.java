@@ -147,6 +147,7 @@ final class ProgressTable {
      * else is in it. Returns what it did, for the log.
      */
     static String remove(Connection c, String job) throws SQLException {
+        TableStates.remove(c, job);
         if (!exists(c)) {
             return "nothing to remove";
         }

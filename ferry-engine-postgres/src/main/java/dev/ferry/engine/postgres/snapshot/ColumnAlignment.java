@@ -16,12 +16,12 @@ import java.util.stream.Collectors;
  * generation expression and NOT NULL, and columns whose type or NOT NULL changed are altered. The table must
  * be empty: a changed type is set without converting values. Pure.
  */
-final class ColumnAlignment {
+public final class ColumnAlignment {
     private static final Dialect D = Dialect.POSTGRESQL;
 
     private ColumnAlignment() {}
 
-    static List<String> statements(TableRef table, List<ColumnDefinition> source, List<ColumnDefinition> destination) {
+    public static List<String> statements(TableRef table, List<ColumnDefinition> source, List<ColumnDefinition> destination) {
         String name = "ALTER TABLE " + D.quote(table.schema(), table.table());
         Map<String, ColumnDefinition> want = byName(source);
         Map<String, ColumnDefinition> have = byName(destination);
