@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -63,6 +64,28 @@ public final class ReplicationStart {
     public static SlotSnapshot laterPoint(DatabaseConnection db, String jobSlot) {
         String temporary = ReplicationNames.temporarySlot(jobSlot, UUID.randomUUID().toString().substring(0, 8));
         return SlotSnapshot.create(db, temporary, true);
+    }
+
+    /**
+     * Records on the destination {@code dest} (its database set) the source storage of the tables the job's snapshot
+     * holds, for change replication to compare with (see {@link TableStates}); what is recorded for them is replaced.
+     */
+    public static void recordStorage(DatabaseConnection dest, String job, Map<TableRef, Long> storage) {
+        PgErrors.call(dest, "recording the tables of job " + job, () -> {
+            try (Connection c = PgConnector.open(dest)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET default_transaction_read_only = off");
+                }
+                ProgressTable.ensure(c);
+                TableStates.ensure(c);
+                c.setAutoCommit(false);
+                for (var e : storage.entrySet()) {
+                    TableStates.put(c, job, e.getKey(), 0, e.getValue());
+                }
+                c.commit();
+                return null;
+            }
+        });
     }
 
     /** {@code CREATE PUBLICATION}: FOR ALL TABLES for a superuser copying everything, else the selected tables. */

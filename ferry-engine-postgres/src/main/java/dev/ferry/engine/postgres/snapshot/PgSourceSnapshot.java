@@ -55,6 +55,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
 
     private final DatabaseConnection source;
     private final ObjectSelection selection;
+    private final String job;
     private final ExportedSnapshot snapshot;
     private final Position start;
     private final int sourceMajor;
@@ -71,6 +72,8 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final Yields yields = new Yields();
     /** Tables read from a later point than the snapshot, after their copy gave way to a DDL. */
     private final java.util.Set<TableRef> readLater = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Tables the source dropped while the load copied them. */
+    private final java.util.Set<TableRef> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final CurrentCatalog now;
     private final Map<TableRef, CopyProgress> inFlight = new ConcurrentHashMap<>();
     private final LockWatcher watcher;
@@ -80,6 +83,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
             Position start, int sourceMajor, Clock clock, Supplier<PgTools> tools) {
         this.source = source;
         this.selection = options.selection();
+        this.job = options.jobName();
         this.snapshot = snapshot;
         this.start = start;
         this.sourceMajor = sourceMajor;
@@ -177,13 +181,24 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         // The post-data section reads the same snapshot: dump it while the pre-data applies and tables copy.
         postData.start(options.withSection(DumpSection.POST_DATA));
         new SchemaCopier(checked).copy(options.withSection(DumpSection.PRE_DATA), source, dest);
+        if (start != null) {
+            // What change replication compares the source's tables with later: their storage in this snapshot (a
+            // table rewritten without decoded changes is copied again) and that they are the job's (dropped with it).
+            Map<TableRef, Long> storage = new java.util.HashMap<>();
+            snapshot.withConnection(c -> TableCatalog.storedTables(c), "reading table storage").forEach((table, facts) -> {
+                if (selection == null || selection.includesTable(database(), table)) {
+                    storage.put(table, facts[0]);
+                }
+            });
+            ReplicationStart.recordStorage(dest, job, storage);
+        }
     }
 
     @Override
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
         var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock, points, yields, now,
-                waiterBound(), yieldToDdl, readLater);
+                waiterBound(), yieldToDdl, readLater, gone);
         inFlight.put(table.ref(), progress);
         try {
             return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes, progress);
@@ -206,8 +221,28 @@ public final class PgSourceSnapshot implements SourceSnapshot {
                 split.parallelism(),
                 dest);
         // The post-data section was dumped at the snapshot: what a DDL added to a table the copy gave way to comes now.
+        readLater.removeAll(gone);
         LateSchema.apply(source, dest, readLater);
+        dropGone(dest);
         copySequences(dest);
+    }
+
+    /** Drops on the destination the tables the source dropped during the load. */
+    private void dropGone(DatabaseConnection dest) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        PgErrors.call(dest, "dropping the tables the source dropped during the load", () -> {
+            try (Connection c = PgConnector.open(dest); java.sql.Statement st = c.createStatement()) {
+                st.execute("SET default_transaction_read_only = off");
+                for (TableRef table : gone) {
+                    st.execute("DROP TABLE IF EXISTS " + dev.ferry.core.Dialect.POSTGRESQL.quote(table.schema(), table.table())
+                            + " CASCADE");
+                    log.atInfo().addKeyValue("table", table).log("dropped on the destination: the source dropped it during the load");
+                }
+            }
+            return null;
+        });
     }
 
     private IndexBuilder indexBuilder(DatabaseConnection dest) {

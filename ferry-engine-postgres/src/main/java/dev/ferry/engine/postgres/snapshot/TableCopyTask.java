@@ -74,7 +74,7 @@ final class TableCopyTask {
      */
     record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
             int sourceMajor, Clock clock, CopyPoints points, Yields yields, CurrentCatalog now, Duration waiterBound,
-            boolean yieldToDdl, java.util.Set<TableRef> readLater) {}
+            boolean yieldToDdl, java.util.Set<TableRef> readLater, java.util.Set<TableRef> gone) {}
 
     /** The table changed since the point the copy read: read it from a point taken after {@code since}. */
     private static final class LaterPointNeeded extends RuntimeException {
@@ -125,6 +125,9 @@ final class TableCopyTask {
                     CopyResult result = attempt(table, point, plan, progress);
                     context.yields().take(ref);
                     return result;
+                } catch (TableGone e) {
+                    context.yields().take(ref);
+                    return dropGone(ref);
                 } catch (LaterPointNeeded e) {
                     log.atInfo().addKeyValue("table", ref).log("table changed since the snapshot; reading it at a later point");
                     point.close();
@@ -147,6 +150,26 @@ final class TableCopyTask {
             }
         } finally {
             point.close();
+        }
+    }
+
+    /**
+     * The source dropped the table during the load: nothing to copy. Its empty destination table stays through the
+     * post-data step (whose statements name it) and goes at the end of the load.
+     */
+    private CopyResult dropGone(TableRef ref) {
+        log.atInfo().addKeyValue("table", ref).log("the source dropped the table during the load; it goes from the destination after the load");
+        context.readLater().remove(ref);
+        context.gone().add(ref);
+        return new CopyResult(0, 0);
+    }
+
+    /** The table is not in the source at the copy's point any more. */
+    private static final class TableGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TableGone() {
+            super(null, null, false, false);
         }
     }
 
@@ -285,6 +308,12 @@ final class TableCopyTask {
         long now = System.nanoTime();
         try (Statement st = src.createStatement()) {
             st.execute("LOCK TABLE ONLY " + Dialect.POSTGRESQL.quote(ref.schema(), ref.table()) + " IN ACCESS SHARE MODE");
+        } catch (SQLException e) {
+            // 42P01: the table was dropped (the DROP this copy gave way to, or one since the snapshot).
+            if ("42P01".equals(e.getSQLState())) {
+                throw new TableGone();
+            }
+            throw e;
         }
         Optional<String> seen = TableCatalog.fingerprint(src, ref);
         if (seen.isPresent() && !seen.equals(context.now().fingerprint(ref))) {
