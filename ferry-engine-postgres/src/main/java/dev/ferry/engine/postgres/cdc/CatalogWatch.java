@@ -61,13 +61,15 @@ final class CatalogWatch implements AutoCloseable {
     private final Map<TableRef, Long> dropsDue = new LinkedHashMap<>();
     private final Set<TableRef> dropped = new HashSet<>();
     private final Set<TableRef> baselined = new HashSet<>();
-    private Connection sourceSql;
-    private Connection destinationSql;
+    private final LazySession sourceSql;
+    private final LazySession destinationSql;
     private long nextPoll;
 
     CatalogWatch(Settings settings, ShapeTracker shapes, Map<TableRef, Long> copiedAt) {
         this.settings = settings;
         this.shapes = shapes;
+        this.sourceSql = new LazySession(settings.source());
+        this.destinationSql = new LazySession(settings.destination());
         this.copiedAt.putAll(copiedAt);
     }
 
@@ -269,31 +271,16 @@ final class CatalogWatch implements AutoCloseable {
     }
 
     private Connection sourceSql() {
-        if (sourceSql == null) {
-            sourceSql = PgConnector.open(settings.source());
-        }
-        return sourceSql;
+        return sourceSql.get();
     }
 
     private Connection destinationSql() {
-        if (destinationSql == null) {
-            destinationSql = PgConnector.open(settings.destination());
-        }
-        return destinationSql;
+        return destinationSql.get();
     }
 
     @Override
     public void close() {
-        for (Connection c : new Connection[] {sourceSql, destinationSql}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    // The server ends the session when it notices.
-                }
-            }
-        }
-        sourceSql = null;
-        destinationSql = null;
+        sourceSql.close();
+        destinationSql.close();
     }
 }

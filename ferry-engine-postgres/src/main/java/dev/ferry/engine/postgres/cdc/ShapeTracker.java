@@ -38,8 +38,8 @@ final class ShapeTracker implements AutoCloseable {
     /** Each table's columns as the destination has them after everything handed out; empty when it has no table. */
     private final Map<TableRef, Optional<List<ColumnDefinition>>> expected = new HashMap<>();
     private final Map<Long, String> typeNames = new HashMap<>();
-    private Connection sourceSql;
-    private Connection destinationSql;
+    private final LazySession sourceSql;
+    private final LazySession destinationSql;
 
     /** What a relation needs before its changes apply. */
     sealed interface Verdict {}
@@ -57,6 +57,8 @@ final class ShapeTracker implements AutoCloseable {
         this.source = source;
         this.destination = destination;
         this.keepDropped = keepDropped;
+        this.sourceSql = new LazySession(source);
+        this.destinationSql = new LazySession(destination);
     }
 
     Verdict check(Relation rel) {
@@ -240,31 +242,16 @@ final class ShapeTracker implements AutoCloseable {
     }
 
     private Connection sourceSql() {
-        if (sourceSql == null) {
-            sourceSql = PgConnector.open(source);
-        }
-        return sourceSql;
+        return sourceSql.get();
     }
 
     private Connection destinationSql() {
-        if (destinationSql == null) {
-            destinationSql = PgConnector.open(destination);
-        }
-        return destinationSql;
+        return destinationSql.get();
     }
 
     @Override
     public void close() {
-        for (Connection c : new Connection[] {sourceSql, destinationSql}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    // The server ends the session when it notices.
-                }
-            }
-        }
-        sourceSql = null;
-        destinationSql = null;
+        sourceSql.close();
+        destinationSql.close();
     }
 }
