@@ -25,6 +25,8 @@ public final class SqlErrors {
     public static final int PROC_ACCESS_DENIED = 1370;
     public static final int DATABASE_EXISTS = 1007;
     public static final int NO_SUCH_USER = 1449;
+    /** KILL of a session that has ended meanwhile. */
+    public static final int NO_SUCH_THREAD = 1094;
 
     private static final Pattern CONN_PREFIX = Pattern.compile("^\\(conn=\\d+\\)\\s*");
 

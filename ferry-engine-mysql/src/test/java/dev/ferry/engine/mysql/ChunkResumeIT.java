@@ -2,6 +2,7 @@ package dev.ferry.engine.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.ObjectSelection;
@@ -15,13 +16,25 @@ import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.engine.mysql.MySqlEngineIT.Servers;
 import dev.ferry.engine.mysql.chunk.ChunkSizing;
 import dev.ferry.engine.mysql.copy.LoadSession;
+import dev.ferry.engine.mysql.copy.LoadTarget;
 import dev.ferry.engine.mysql.snapshot.CopySettings;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -190,5 +203,75 @@ class ChunkResumeIT {
 
         assertThat(reported).containsAll(done);
         assertSameContent(engine, db, "ints");
+    }
+
+    /**
+     * An attempt whose loading connection was cut (a stalled network, see StallWatch) leaves its LOAD DATA running on
+     * the server until the bytes the network still holds arrive; it then commits. When that happens after the retry
+     * found the table empty, LOAD DATA LOCAL skips the retry's rows as duplicates and the chunk "accepts 0 of N
+     * rows". The retry ends such a load before it prepares the table.
+     */
+    @Test
+    void aLoadAnEarlierAttemptLeftRunningOnTheDestinationIsEndedBeforeTheTableIsCopiedAgain() throws Exception {
+        Engine engine = engine(1000);
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE ledger (id BIGINT PRIMARY KEY, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO ledger SELECT seq, CONCAT('note ', seq) FROM seq_1_to_5000");
+        prepare(engine, db);
+        DatabaseConnection dest = destination.superuser();
+        StringBuilder rows = new StringBuilder();
+        for (int id = 1; id <= 5000; id++) {
+            rows.append(id).append("\tnote ").append(id).append('\n');
+        }
+        var endOfFile = new CountDownLatch(1);
+        try (LoadTarget abandoned = new LoadSession(new MySqlConnector(), LoadSession.BinlogPolicy.KEEP, true).open(dest, db.name());
+                var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            long session = Sql.queryLong(abandoned.connection(), "SELECT CONNECTION_ID()");
+            // The earlier attempt: every row sent, the end of the file still held by the network.
+            InputStream file = new SequenceInputStream(new ByteArrayInputStream(rows.toString().getBytes(StandardCharsets.UTF_8)),
+                    new InputStream() {
+                        @Override
+                        public int read() {
+                            try {
+                                endOfFile.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return -1;
+                        }
+                    });
+            Future<Long> load = executor.submit(() -> {
+                try (Statement s = abandoned.connection().createStatement()) {
+                    s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(file);
+                    return s.executeLargeUpdate("LOAD DATA LOCAL INFILE 'ferry.tsv' INTO TABLE "
+                            + Servers.q(db.name(), "ledger") + " CHARACTER SET binary (`id`, `note`)");
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> longs(dest, db.name(),
+                    "SELECT trx_rows_modified FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = " + session)
+                    .equals(List.of(5000L)));
+            // The network delivers the end of the file once the retry loads too (or the earlier load is gone).
+            executor.submit(() -> {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    List<Long> loading = longs(dest, db.name(), "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%'");
+                    return !loading.contains(session) || loading.size() > 1;
+                });
+                endOfFile.countDown();
+                return null;
+            });
+
+            try (SourceSnapshot retry = engine.openSnapshot(db.connection(), db.name(), CopyFlow.options(2))) {
+                retry.copyTable(table(retry, "ledger"), dest, CopyProgress.NONE, Set.of());
+            } finally {
+                endOfFile.countDown();
+            }
+
+            assertThatThrownBy(load::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SQLException.class);
+        }
+        assertSameContent(engine, db, "ledger");
+    }
+
+    private static List<Long> longs(DatabaseConnection server, String database, String sql) throws Exception {
+        return Servers.query(server, database, sql).stream().map(row -> ((Number) row.getFirst()).longValue()).toList();
     }
 }

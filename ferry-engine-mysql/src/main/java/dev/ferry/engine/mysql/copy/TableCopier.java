@@ -209,8 +209,13 @@ public final class TableCopier {
             }
         }
         // No FIELDS/LINES clause: the defaults (TAB, LF, backslash) do not depend on NO_BACKSLASH_ESCAPES.
-        return "LOAD DATA LOCAL INFILE 'ferry.tsv' INTO TABLE " + quotedTable + " CHARACTER SET binary ("
+        return loadDataPrefix(quotedTable) + "CHARACTER SET binary ("
                 + String.join(", ", targets) + ")" + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
+    }
+
+    /** How every LOAD DATA into {@code quotedTable} starts: {@link AbandonedLoads} finds them on the server by it. */
+    static String loadDataPrefix(String quotedTable) {
+        return "LOAD DATA LOCAL INFILE 'ferry.tsv' INTO TABLE " + quotedTable + " ";
     }
 
     private static String columnList(List<Column> columns) {

@@ -11,6 +11,7 @@ import dev.ferry.engine.mysql.chunk.ChunkKey;
 import dev.ferry.engine.mysql.chunk.ChunkPlanner;
 import dev.ferry.engine.mysql.chunk.KeyRange;
 import dev.ferry.engine.mysql.chunk.RangePredicate;
+import dev.ferry.engine.mysql.copy.AbandonedLoads;
 import dev.ferry.engine.mysql.copy.DestinationRows;
 import dev.ferry.engine.mysql.copy.LoadSession;
 import dev.ferry.engine.mysql.copy.LoadTarget;
@@ -125,10 +126,15 @@ final class ChunkedCopy {
         }
     }
 
-    /** Makes the destination table hold exactly the done chunks' rows; returns how many it keeps. */
+    /**
+     * Makes the destination table hold exactly the done chunks' rows; returns how many it keeps. Loads that an earlier
+     * attempt left running into the table are ended first (see {@link AbandonedLoads}).
+     */
     private long prepare(TableSchema table, DatabaseConnection destination, List<KeyRange> done, List<KeyRange> todo,
             List<KeyRange> earlier) {
         try (LoadTarget target = loads.open(destination, table.ref().schema())) {
+            // A load of an earlier attempt may still run on the server and commit after the table was emptied.
+            AbandonedLoads.end(target.connection(), table.ref());
             if (done.isEmpty()) {
                 DestinationRows.empty(target.connection(), table.ref());
                 return 0;

@@ -9,6 +9,7 @@ import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.StatementShape;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class MetadataLockWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataLockWatcher.class);
     private static final String MDL_WAIT = "Waiting for table metadata lock";
-    private static final int ER_NO_SUCH_THREAD = 1094;
     private static final int RENEWAL_ATTEMPTS = 8;
     private static final Backoff RENEWAL_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
     private static final Duration DDL_WAIT_POLL = Duration.ofMillis(200);
@@ -162,7 +162,7 @@ final class MetadataLockWatcher implements AutoCloseable {
             try {
                 Sql.execute(c, "KILL CONNECTION " + id);
             } catch (SQLException e) {
-                if (e.getErrorCode() != ER_NO_SUCH_THREAD) {
+                if (e.getErrorCode() != SqlErrors.NO_SUCH_THREAD) {
                     throw e;
                 }
             }
