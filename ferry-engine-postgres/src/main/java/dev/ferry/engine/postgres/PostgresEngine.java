@@ -300,6 +300,19 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public List<Finding> schemaDifferences(ReplicationRequest request) {
+        return dev.ferry.engine.postgres.compare.SchemaReconciler.findings(new dev.ferry.engine.postgres.compare.SchemaComparer(tools)
+                .compare(request.source(), request.destination(), request.database(), request.objects(),
+                        request.reliability().effectiveLockWait()));
+    }
+
+    @Override
+    public List<String> reconcileSchema(ReplicationRequest request) {
+        return new dev.ferry.engine.postgres.compare.SchemaReconciler(tools).reconcile(request.source(), request.destination(),
+                request.database(), request.objects(), request.reliability().effectiveLockWait());
+    }
+
+    @Override
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {
