@@ -39,6 +39,21 @@ public final class SchemaComparer {
 
     private record Facts(List<String> schemas, List<TableRef> relations, Set<String> roles, Set<String> tablespaces, int major) {}
 
+    /**
+     * The whole schema of {@code server}'s database (set) as {@link SchemaText#canonical} text, without Ferry's
+     * schema and publications: two databases with equal texts have equal schemas. Tests compare a migrated
+     * database with its source this way.
+     */
+    public static String canonicalSchema(PgTools tools, DatabaseConnection server) {
+        DumpOptions options = DumpOptions.current(server.database(), null, List.of(), List.of())
+                .withExcludedSchema(FERRY_SCHEMA);
+        return SchemaText.canonical(PlainDump.read(tools, options, server), entry -> !SchemaDiff.ferrys(entry));
+    }
+
+    /**
+     * Compares {@code database} on both servers as they are now, within {@code objects}; pg_dump waits at most
+     * {@code lockWait} for each table lock.
+     */
     public SchemaComparison compare(DatabaseConnection source, DatabaseConnection destination, String database,
             ObjectsConfig objects, Duration lockWait) {
         DatabaseConnection src = source.withDatabase(database);

@@ -67,11 +67,16 @@ final class SchemaDiff {
         return entries;
     }
 
+    /** Entries compared otherwise (separate column defaults, identity definitions) and Ferry's own. */
     static boolean ignored(DumpEntry entry) {
         String type = entry.type();
-        return type.equals("DEFAULT")
-                || type.equals("SEQUENCE") && entry.sql().startsWith("ALTER TABLE ")
-                || type.startsWith("PUBLICATION") && entry.key().name().startsWith(FERRY_PUBLICATION)
+        return type.equals("DEFAULT") || type.equals("SEQUENCE") && entry.sql().startsWith("ALTER TABLE ") || ferrys(entry);
+    }
+
+    /** Whether the entry is of a publication Ferry made for replication (or its comment). */
+    static boolean ferrys(DumpEntry entry) {
+        String type = entry.type();
+        return type.startsWith("PUBLICATION") && entry.key().name().startsWith(FERRY_PUBLICATION)
                 || (type.equals("COMMENT") || type.equals("SECURITY LABEL"))
                         && entry.key().name().startsWith("PUBLICATION " + FERRY_PUBLICATION);
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,8 +105,13 @@ public final class SchemaText {
      * text, sorted by key, so the order pg_dump happened to choose among independent objects does not matter.
      */
     public static String canonical(String dump) {
+        return canonical(dump, entry -> true);
+    }
+
+    /** {@link #canonical(String)} of the entries {@code keep} accepts. */
+    public static String canonical(String dump, Predicate<DumpEntry> keep) {
         StringBuilder text = new StringBuilder();
-        parse(dump).entries().stream().sorted(Comparator.comparing(DumpEntry::key)).forEach(e -> text.append("-- ")
+        parse(dump).entries().stream().filter(keep).sorted(Comparator.comparing(DumpEntry::key)).forEach(e -> text.append("-- ")
                 .append(e.key().type()).append("; ").append(e.key().schema()).append("; ").append(e.key().name())
                 .append('\n').append(e.text()).append('\n'));
         return text.toString();
