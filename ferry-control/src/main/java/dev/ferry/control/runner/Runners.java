@@ -84,13 +84,16 @@ public final class Runners implements AutoCloseable {
 
     /**
      * What differs now between the source's and the destination's schema of each database the job replicates
-     * (empty before its replication starts), as the engine's findings: what promotion reconciles and what it
+     * (empty before its replication starts, and for engines that do not compare schemas), as the engine's findings: what promotion reconciles and what it
      * cannot. Reads only; runs the client tools against both servers.
      */
     public List<dev.ferry.core.model.Finding> schemaDifferences(MigrationJob job, ConnectionProfile source,
             ConnectionProfile destination) {
         var engine = engines.get(source.engine());
         List<dev.ferry.core.model.Finding> findings = new java.util.ArrayList<>();
+        if (!engine.comparesSchemas()) {
+            return findings;
+        }
         for (var request : new ReplicationRequests(store).replicated(job, engine, source.connection(),
                 destination.connection())) {
             findings.addAll(engine.schemaDifferences(request));

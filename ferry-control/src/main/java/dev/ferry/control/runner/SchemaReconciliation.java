@@ -69,7 +69,7 @@ final class SchemaReconciliation {
         /** Starts a comparison of every database in the background when one is due and none runs. */
         void tick() {
             Instant now = clock.instant();
-            if (now.isBefore(next) || background != null && background.isAlive()) {
+            if (!engine.comparesSchemas() || now.isBefore(next) || background != null && background.isAlive()) {
                 return;
             }
             next = now.plus(CHECK_EVERY);
@@ -99,6 +99,9 @@ final class SchemaReconciliation {
          * refuses the requested promotion and returns true.
          */
         boolean refusesPromotion() throws InterruptedException {
+            if (!engine.comparesSchemas()) {
+                return false;
+            }
             List<String> blocking = new ArrayList<>();
             for (ReplicationRequest request : requests) {
                 String subject = "comparing the schema of " + request.database();

@@ -154,6 +154,11 @@ class SchemaReconciliationTest {
     /** An engine that reports fixed schema differences and reconciliation actions, and does nothing else. */
     private record SchemaOnlyEngine(List<Finding> differences, List<String> actions) implements Engine {
         @Override
+        public boolean comparesSchemas() {
+            return true;
+        }
+
+        @Override
         public List<Finding> schemaDifferences(ReplicationRequest request) {
             return differences;
         }

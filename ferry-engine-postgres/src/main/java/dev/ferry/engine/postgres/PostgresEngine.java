@@ -300,6 +300,11 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public boolean comparesSchemas() {
+        return true;
+    }
+
+    @Override
     public List<Finding> schemaDifferences(ReplicationRequest request) {
         return dev.ferry.engine.postgres.compare.SchemaReconciler.findings(new dev.ferry.engine.postgres.compare.SchemaComparer(tools)
                 .compare(request.source(), request.destination(), request.database(), request.objects(),

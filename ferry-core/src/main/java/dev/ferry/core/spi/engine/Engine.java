@@ -212,6 +212,14 @@ public interface Engine {
     }
 
     /**
+     * Whether {@link #schemaDifferences} compares schemas; when false it answers empty whatever the schemas are,
+     * and nothing should be reported as equal.
+     */
+    default boolean comparesSchemas() {
+        return false;
+    }
+
+    /**
      * What differs now between the schema of {@code request}'s database on the source and on the destination,
      * within the job's selection and apart from Ferry's own objects, as findings naming the object and the
      * difference: {@link SchemaFindings#DIFFERENCE} (WARNING) for those {@link #reconcileSchema} applies,
