@@ -41,15 +41,24 @@ final class EntryRules {
 
     private EntryRules() {}
 
+    /** What the rules read besides a difference: the comparison, and the keys of the destination's entries. */
+    private record Context(SchemaComparison comparison, Set<EntryKey> destinationKeys) {
+        CatalogShapes destinationShapes() {
+            return comparison.destination().shapes();
+        }
+    }
+
     static void plan(SchemaComparison comparison, List<Step> steps, List<Unreconcilable> unreconcilable) {
+        var context = new Context(comparison, comparison.destination().dump().byKey().keySet());
         for (SchemaDifference difference : comparison.differences()) {
             if (difference instanceof SchemaDifference.Entry entry) {
-                plan(entry, comparison, steps, unreconcilable);
+                plan(entry, context, steps, unreconcilable);
             }
         }
     }
 
-    private static void plan(SchemaDifference.Entry d, SchemaComparison c, List<Step> steps, List<Unreconcilable> out) {
+    private static void plan(SchemaDifference.Entry d, Context x, List<Step> steps, List<Unreconcilable> out) {
+        SchemaComparison c = x.comparison();
         String type = d.key().type();
         String object = Names.of(d.key(), c);
         if (TABLES.contains(type)) {
@@ -64,7 +73,7 @@ final class EntryRules {
         switch (d.presence()) {
             case SOURCE_ONLY -> steps.add(new Step(object, "only on the source", "created " + object, create(d.source())));
             case DESTINATION_ONLY -> {
-                Optional<List<Statement>> undo = undo(d.destination(), c.destination().shapes());
+                Optional<List<Statement>> undo = undo(d.destination(), x);
                 if (undo.isEmpty()) {
                     out.add(new Unreconcilable(object, "only on the destination, and Ferry does not remove a "
                             + type.toLowerCase(java.util.Locale.ROOT)));
@@ -73,12 +82,13 @@ final class EntryRules {
                             + object, undo.get()));
                 }
             }
-            case BOTH -> replace(d, object, c, steps, out);
+            case BOTH -> replace(d, object, x, steps, out);
         }
     }
 
-    private static void replace(SchemaDifference.Entry d, String object, SchemaComparison c, List<Step> steps,
+    private static void replace(SchemaDifference.Entry d, String object, Context x, List<Step> steps,
             List<Unreconcilable> out) {
+        SchemaComparison c = x.comparison();
         DumpEntry source = d.source();
         DumpEntry destination = d.destination();
         String type = d.key().type();
@@ -93,7 +103,7 @@ final class EntryRules {
             }
         }
         if (RECREATED.contains(type) || VIEW_TYPES.contains(type) || type.equals("FUNCTION") || type.equals("PROCEDURE")) {
-            Optional<List<Statement>> drop = undo(destination, c.destination().shapes());
+            Optional<List<Statement>> drop = undo(destination, x);
             if (drop.isPresent()) {
                 List<Statement> statements = new ArrayList<>(drop.get());
                 statements.addAll(create(source));
@@ -105,7 +115,7 @@ final class EntryRules {
                     List.of(new Statement(phase(type), source.position(), source.sql()))));
             return;
         } else if (type.equals("ACL") || type.equals("DEFAULT ACL")) {
-            Optional<List<Statement>> revoke = undo(destination, c.destination().shapes());
+            Optional<List<Statement>> revoke = undo(destination, x);
             if (revoke.isPresent()) {
                 List<Statement> statements = new ArrayList<>(revoke.get());
                 statements.add(new Statement(LATE, source.position(), source.sql()));
@@ -145,10 +155,19 @@ final class EntryRules {
     }
 
     /** Statements removing a destination entry, or empty when Ferry does not remove such an entry. */
-    static Optional<List<Statement>> undo(DumpEntry entry, CatalogShapes shapes) {
+    private static Optional<List<Statement>> undo(DumpEntry entry, Context x) {
         EntryKey key = entry.key();
         String type = key.type();
         int order = -entry.position();
+        if (type.equals("INDEX ATTACH")) {
+            // Goes with the partitioned table's index it attaches to, when that one is dropped.
+            return Optional.of(List.of());
+        }
+        if (type.equals("INDEX") && x.destinationKeys().contains(new EntryKey("INDEX ATTACH", key.schema(), key.name()))) {
+            // A partition's index attached to its table's: dropped with that one (which PostgreSQL drops first).
+            return Optional.of(List.of(new Statement(DROP, Integer.MAX_VALUE - entry.position(),
+                    "DROP INDEX IF EXISTS " + SQL.quote(key.schema(), key.name()) + ";")));
+        }
         if (type.equals("COMMENT") || type.equals("SECURITY LABEL")) {
             int is = SqlStatements.firstTopLevel(entry.sql(), " IS ");
             return is < 0 || entry.statements().size() != 1 ? Optional.empty()
@@ -157,7 +176,7 @@ final class EntryRules {
         if (type.equals("ACL") || type.equals("DEFAULT ACL")) {
             return AclText.inverted(entry.sql()).map(undo -> List.of(new Statement(REVOKE, order, String.join("\n", undo))));
         }
-        Optional<String> drop = drop(key, entry, shapes);
+        Optional<String> drop = drop(key, entry, x.destinationShapes());
         return drop.map(sql -> List.of(new Statement(DROP, order, sql)));
     }
 

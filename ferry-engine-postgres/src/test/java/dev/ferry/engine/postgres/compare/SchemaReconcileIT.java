@@ -157,6 +157,43 @@ class SchemaReconcileIT {
     }
 
     @Test
+    void replacementsThatPostgresqlCannotDoInPlaceDropAndCreateAgainAndGetTheirPrivilegesBack() {
+        Pair p = pair("CREATE TABLE m (id int PRIMARY KEY, k int, v text) PARTITION BY RANGE (id)",
+                "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (100)",
+                "CREATE VIEW wide AS SELECT id, k, v FROM m",
+                "GRANT SELECT ON wide TO " + Dialect.POSTGRESQL.quote(READER),
+                "CREATE MATERIALIZED VIEW totals AS SELECT k, count(*) AS n FROM m GROUP BY k",
+                "CREATE UNIQUE INDEX totals_k ON totals (k)",
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+                "CREATE SEQUENCE s INCREMENT BY 1",
+                "CREATE INDEX m_v ON m (v)");
+        execute(p.destination(), "CREATE FUNCTION only_here() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                "CREATE TRIGGER only_here BEFORE INSERT ON m1 FOR EACH ROW EXECUTE FUNCTION only_here()",
+                "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO " + Dialect.POSTGRESQL.quote(READER));
+        p.source().execute("INSERT INTO m SELECT g, g % 3, 'v' FROM generate_series(1, 30) g",
+                "DROP VIEW wide", "CREATE VIEW wide AS SELECT v, id FROM m",
+                "GRANT SELECT ON wide TO " + Dialect.POSTGRESQL.quote(READER),
+                "DROP MATERIALIZED VIEW totals", "CREATE MATERIALIZED VIEW totals AS SELECT k, count(*) AS n, max(v) AS top "
+                        + "FROM m GROUP BY k", "CREATE UNIQUE INDEX totals_k ON totals (k)",
+                "DROP FUNCTION f()", "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS $$ SELECT 2 $$",
+                "ALTER SEQUENCE s INCREMENT BY 5 CACHE 10",
+                "ALTER TABLE m ADD CONSTRAINT k_small CHECK (k < 10) NOT VALID",
+                "DROP INDEX m_v", "CREATE INDEX m_k ON m (k)",
+                "CREATE EXTENSION IF NOT EXISTS citext",
+                "ALTER TABLE m1 ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY \"k policy\" ON m1 USING (k > 0)");
+        execute(p.destination(), "INSERT INTO m SELECT g, g % 3, 'v' FROM generate_series(1, 30) g");
+
+        List<String> actions = engine.reconcileSchema(p.request());
+
+        assertThat(actions).noneMatch(a -> a.startsWith("still differs"));
+        assertThat(engine.schemaDifferences(p.request())).isEmpty();
+        assertThat(canonical(p.destination())).isEqualTo(canonical(p.source().connection()));
+        assertThat(value(p.destination(), "SELECT top FROM totals WHERE k = 1")).as("the new materialized view is filled")
+                .isEqualTo("v");
+    }
+
+    @Test
     void aColumnTypeDifferenceCannotBeReconciledAndNothingChanges() {
         Pair p = pair(COMMON);
         p.source().execute("ALTER TABLE " + ITEMS + " ALTER COLUMN qty TYPE bigint",
