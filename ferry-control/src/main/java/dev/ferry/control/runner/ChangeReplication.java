@@ -28,8 +28,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * The CDC phase: one engine replication per database, each on its own thread, watched by a loop that
  * records lag and rows applied, moves the phase between CDC and READY_FOR_PROMOTE, and carries out a
- * promotion the user asked for (stop every replication at the source's position of that moment, then
- * let the engine finish: sequences, bookkeeping, slots). Returns once promoted.
+ * promotion the user asked for: once replication caught up (or after {@link #SCHEMA_CATCH_UP}; at once when
+ * forced) the schemas are compared and a difference promotion cannot reconcile refuses it; otherwise every
+ * replication stops at the source's position of that moment, the destination's schema is reconciled, and
+ * the engine finishes (sequences, bookkeeping, slots). Returns once promoted.
  */
 final class ChangeReplication {
     static final String PROMOTE_FORCE = "promote/force";
@@ -37,6 +39,8 @@ final class ChangeReplication {
     private static final Duration READY_LAG = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMillis(500);
     private static final Duration RETENTION_EVERY = Duration.ofSeconds(5);
+    /** How long a promotion waits for replication to catch up before the schemas are compared for it. */
+    static final Duration SCHEMA_CATCH_UP = Duration.ofSeconds(60);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChangeReplication.class);
 
     private final Store store;
@@ -153,6 +157,7 @@ final class ChangeReplication {
             SchemaReconciliation.Watch schemaWatch) throws InterruptedException {
         boolean promoting = false;
         boolean forced = false;
+        java.time.Instant requested = null;
         Phase phase = job.phase();
         while (true) {
             for (DatabaseStream stream : streams) {
@@ -177,10 +182,19 @@ final class ChangeReplication {
             }
             MigrationJob current = store.findJob(job.name()).orElseThrow();
             boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
-            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && !promoting && schemaWatch.refusesPromotion()) {
-                // Refused: the job is back in CDC and replicates on; the phase follows the lag again.
-                phase = Phase.CDC;
-                continue;
+            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && !promoting) {
+                requested = requested == null ? clock.instant() : requested;
+                boolean caughtUp = streams.stream().allMatch(s -> s.lagKnown) && maxLag(streams).compareTo(READY_LAG) < 0;
+                if (!force && !caughtUp && clock.instant().isBefore(requested.plus(SCHEMA_CATCH_UP))) {
+                    // Tables and columns are replication's to change: compare once it applied what the source did.
+                    continue;
+                }
+                requested = null;
+                if (schemaWatch.refusesPromotion()) {
+                    // Refused: the job is back in CDC and replicates on; the phase follows the lag again.
+                    phase = Phase.CDC;
+                    continue;
+                }
             }
             if (current.phase() == Phase.PROMOTE_IN_PROGRESS && (!promoting || (force && !forced))) {
                 // A forced promotion may follow a normal one that still waits: it then stops at once.

@@ -165,7 +165,8 @@ final class SchemaReconciliation {
          */
         private void refuse(String reason) {
             String message = ("Promotion of migration job %s refused: %s. The job keeps replicating; make the "
-                    + "destination match the source (or undo the change on the source), then promote again")
+                    + "destination match the source (or undo the change on the source), then promote again (or, if "
+                    + "replication has yet to apply the change, once it has)")
                     .formatted(job.name(), reason);
             reporter.locked(job.name(), () -> {
                 store.checkpoint(job.name(), ChangeReplication.PROMOTE_OPERATION).ifPresent(operation -> {
