@@ -16,6 +16,7 @@ import dev.ferry.engine.postgres.compare.ReconcilePlan.Unreconcilable;
 import dev.ferry.engine.postgres.compare.SchemaDifference.Presence;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -76,7 +77,7 @@ final class EntryRules {
                 Optional<List<Statement>> undo = undo(d.destination(), x);
                 if (undo.isEmpty()) {
                     out.add(new Unreconcilable(object, "only on the destination, and Ferry does not remove a "
-                            + type.toLowerCase(java.util.Locale.ROOT)));
+                            + type.toLowerCase(Locale.ROOT)));
                 } else {
                     steps.add(new Step(object, "only on the destination", (LATE_TYPES.contains(type) ? "removed " : "dropped ")
                             + object, undo.get()));
@@ -129,14 +130,14 @@ final class EntryRules {
         }
         List<String> s = source.statements();
         List<String> t = destination.statements();
-        if (!s.isEmpty() && !t.isEmpty() && s.getFirst().equals(t.getFirst()) && source.settings().equals(destination.settings())) {
+        if (s.size() > 1 && !t.isEmpty() && s.getFirst().equals(t.getFirst()) && source.settings().equals(destination.settings())) {
             // Only what follows the definition differs (its owner, say): the source's statements set it.
             steps.add(new Step(object, "owner or options differ", "set " + object + " as on the source",
                     List.of(new Statement(CREATE, source.position(), String.join("\n", s.subList(1, s.size()))))));
             return;
         }
         out.add(new Unreconcilable(object, "defined differently, and Ferry does not change a "
-                + type.toLowerCase(java.util.Locale.ROOT) + " in place"));
+                + type.toLowerCase(Locale.ROOT) + " in place"));
     }
 
     /** The source entry's statements (under its settings), where its type belongs; a materialized view is filled too. */

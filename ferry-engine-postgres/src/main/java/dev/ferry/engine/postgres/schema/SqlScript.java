@@ -24,7 +24,7 @@ public final class SqlScript {
             ToolProcess.run(ToolProcess.Call.of(List.of(tools.psql().toString(), "--no-psqlrc", "--quiet", "--no-password",
                             "--single-transaction", "--echo-errors", "--set=ON_ERROR_STOP=1", "--file=" + script),
                     destination, true, tools.major(), doing)
-                    .withSettings(Map.of("PGOPTIONS", "-c default_transaction_read_only=off")));
+                    .withEnvironment(Map.of("PGOPTIONS", "-c default_transaction_read_only=off")));
         }
     }
 }

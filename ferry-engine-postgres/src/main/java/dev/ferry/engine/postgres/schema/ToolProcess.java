@@ -25,11 +25,11 @@ final class ToolProcess {
     private ToolProcess() {}
 
     /** How one run connects and what it keeps. */
-    record Call(List<String> command, DatabaseConnection server, boolean writes, int libpqMajor, Map<String, String> settings,
-            boolean keepOutput, String doing) {
+    record Call(List<String> command, DatabaseConnection server, boolean writes, int libpqMajor,
+            Map<String, String> environment, boolean keepOutput, String doing) {
         Call {
             command = List.copyOf(command);
-            settings = Map.copyOf(settings);
+            environment = Map.copyOf(environment);
         }
 
         /** A tool reading from or writing to {@code server} (null: none), its output discarded. */
@@ -37,12 +37,13 @@ final class ToolProcess {
             return new Call(command, server, writes, libpqMajor, Map.of(), false, doing);
         }
 
-        Call withSettings(Map<String, String> environment) {
-            return new Call(command, server, writes, libpqMajor, environment, keepOutput, doing);
+        /** The call with {@code variables} added to the tool's environment (never secrets: they go in files). */
+        Call withEnvironment(Map<String, String> variables) {
+            return new Call(command, server, writes, libpqMajor, variables, keepOutput, doing);
         }
 
         Call keepingOutput() {
-            return new Call(command, server, writes, libpqMajor, settings, true, doing);
+            return new Call(command, server, writes, libpqMajor, environment, true, doing);
         }
     }
 
@@ -62,7 +63,7 @@ final class ToolProcess {
             } else {
                 ToolEnvironment.none(pb.environment());
             }
-            pb.environment().putAll(call.settings());
+            pb.environment().putAll(call.environment());
             Process p;
             try {
                 p = pb.start();
