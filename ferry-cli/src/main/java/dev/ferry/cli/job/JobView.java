@@ -41,6 +41,7 @@ public final class JobView {
                 .add("Health", health(j.path("health")))
                 .add("Reliability", reliability(j.path("reliabilityConfig")))
                 .add("Source retention", retention(j.path("sourceRetention")))
+                .add("Schema", schema(j.path("schema")))
                 .add("Error", error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("message").asText())
                 .add("Labels", pairs(j.path("labels")))
                 .add("Created", text(j, "createTime"))
@@ -166,6 +167,28 @@ public final class JobView {
             parts.add(r.path("database").asText() + ": " + (facts.isEmpty() ? "not measurable" : String.join(", ", facts)));
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * Per database, as a replicating job last compared the schemas: {@code shop: 2 differences promotion reconciles,
+     * 1 it cannot (compared 2026-…)}, or {@code shop: same on both sides (compared …)}; null before any comparison.
+     */
+    static String schema(JsonNode schema) {
+        if (!schema.isArray() || schema.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        boolean differs = false;
+        for (JsonNode s : schema) {
+            int pending = s.path("pending").asInt();
+            int unreconcilable = s.path("unreconcilable").asInt();
+            differs |= pending + unreconcilable > 0;
+            String state = pending + unreconcilable == 0 ? "same on both sides"
+                    : "%d difference%s promotion reconciles, %d it cannot".formatted(pending, pending == 1 ? "" : "s",
+                            unreconcilable);
+            parts.add("%s: %s (compared %s)".formatted(s.path("database").asText(), state, s.path("checkTime").asText("?")));
+        }
+        return String.join("; ", parts) + (differs ? "; list them with: ferry migration-jobs verify" : "");
     }
 
     public static Table events(JsonNode events) {

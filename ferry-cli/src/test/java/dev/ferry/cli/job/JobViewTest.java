@@ -45,6 +45,19 @@ class JobViewTest {
     }
 
     @Test
+    void describesTheLastSchemaComparisonPerDatabase() throws Exception {
+        String text = JobView.describe(json("{'name': 'follow', 'schema': [{'database': 'crm', 'pending': 0, "
+                + "'unreconcilable': 0, 'checkTime': '2026-11-28T17:00:00Z'}, {'database': 'shop', 'pending': 2, "
+                + "'unreconcilable': 1, 'checkTime': '2026-11-28T17:00:30Z'}]}")).render();
+        String none = JobView.describe(json(CONTINUOUS)).render();
+
+        assertThat(text).containsPattern("Schema:\\s+crm: same on both sides \\(compared 2026-11-28T17:00:00Z\\); shop: 2 "
+                + "differences promotion reconciles, 1 it cannot \\(compared 2026-11-28T17:00:30Z\\); list them with: "
+                + "ferry migration-jobs verify");
+        assertThat(none).doesNotContain("Schema");
+    }
+
+    @Test
     void describesTheApplyPartitionsSetOrTheDefaultOfAContinuousJob() throws Exception {
         String set = JobView.describe(json("{'name': 'follow', 'type': 'CONTINUOUS', "
                 + "'performanceConfig': {'parallelism': 4, 'applyPartitions': 6}}")).render();

@@ -144,11 +144,42 @@ public final class JobService implements AutoCloseable {
                 patch.applyPartitions() != null ? patch.applyPartitions() : current.applyPartitions());
     }
 
-    /** Checks the job without changing anything. */
+    /**
+     * Checks the job without changing anything. A continuous job that replicates also hears what differs between
+     * the source's and the destination's schema, and what of it promotion reconciles.
+     */
     public List<Finding> verify(String name) {
         MigrationJob job = get(name);
         JobLifecycle.check(name, job.state(), Verb.VERIFY);
-        return verifier.verify(job, filledDatabases(job));
+        List<Finding> findings = new java.util.ArrayList<>(verifier.verify(job, filledDatabases(job)));
+        if (job.type() == JobType.CONTINUOUS && (job.phase() == Phase.CDC || job.phase() == Phase.READY_FOR_PROMOTE
+                || job.phase() == Phase.PROMOTE_IN_PROGRESS)) {
+            findings.addAll(schemaDifferences(job));
+        }
+        return findings;
+    }
+
+    /** The schema differences of a replicating job, or a finding saying why they could not be compared. */
+    private List<Finding> schemaDifferences(MigrationJob job) {
+        ConnectionProfile source = store.findProfile(job.source()).orElse(null);
+        ConnectionProfile destination = store.findProfile(job.destination()).orElse(null);
+        if (source == null || destination == null) {
+            return List.of(); // verify reports the missing profile itself
+        }
+        try {
+            return runners.schemaDifferences(job, source, destination);
+        } catch (FerryException e) {
+            return List.of(new Finding("SCHEMA_NOT_COMPARED", Severity.WARNING,
+                    "The source's and the destination's schemas could not be compared: " + e.getMessage(),
+                    "Fix the cause and verify again; promotion compares them again and refuses while they cannot be "
+                            + "compared", job.name()));
+        }
+    }
+
+    /** How each database's schema differed when the replicating job last compared them. */
+    public List<dev.ferry.control.runner.SchemaStatus> schemaStatus(String name) {
+        get(name);
+        return runners.schemaStatus(name);
     }
 
     public Operation start(String name, boolean skipValidation, String requestId) {

@@ -28,8 +28,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * The CDC phase: one engine replication per database, each on its own thread, watched by a loop that
  * records lag and rows applied, moves the phase between CDC and READY_FOR_PROMOTE, and carries out a
- * promotion the user asked for (stop every replication at the source's position of that moment, then
- * let the engine finish: sequences, bookkeeping, slots). Returns once promoted.
+ * promotion the user asked for: once replication caught up (or after {@link #SCHEMA_CATCH_UP}; at once when
+ * forced) the schemas are compared and a difference promotion cannot reconcile refuses it; otherwise every
+ * replication stops at the source's position of that moment, the destination's schema is reconciled, and
+ * the engine finishes (sequences, bookkeeping, slots). Returns once promoted.
  */
 final class ChangeReplication {
     static final String PROMOTE_FORCE = "promote/force";
@@ -37,29 +39,33 @@ final class ChangeReplication {
     private static final Duration READY_LAG = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMillis(500);
     private static final Duration RETENTION_EVERY = Duration.ofSeconds(5);
+    /** How long a promotion waits for replication to catch up before the schemas are compared for it. */
+    static final Duration SCHEMA_CATCH_UP = Duration.ofSeconds(60);
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChangeReplication.class);
 
     private final Store store;
-    private final JobReporter reporter;
     private final JobSignals signals;
     private final Clock clock;
     private final Retrier retrier;
+    private final SchemaReconciliation schema;
 
-    ChangeReplication(Store store, JobReporter reporter, JobSignals signals, Clock clock, Retrier retrier) {
+    ChangeReplication(Store store, JobSignals signals, Clock clock, Retrier retrier, SchemaReconciliation schema) {
         this.store = store;
-        this.reporter = reporter;
         this.signals = signals;
         this.clock = clock;
         this.retrier = retrier;
+        this.schema = schema;
     }
 
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) throws InterruptedException {
+        var builder = new ReplicationRequests(store);
         List<ReplicationRequest> requests = databases.stream()
-                .map(db -> request(job, engine, db, databases, source, destination)).toList();
+                .map(db -> builder.request(job, engine, db, databases, source, destination)).toList();
         List<DatabaseStream> streams = new ArrayList<>();
-        reporter.event(job.name(), Severity.INFO, startMessage(job, databases, Runtime.getRuntime().availableProcessors()));
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        signals.event(Severity.INFO, startMessage(job, databases, Runtime.getRuntime().availableProcessors()));
+        SchemaReconciliation.Watch schemaWatch = schema.watch(job, engine, requests, retrier, signals);
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor(); schemaWatch) {
             try {
                 for (ReplicationRequest request : requests) {
                     String subject = DatabaseStream.subject(request);
@@ -77,7 +83,7 @@ final class ChangeReplication {
                         return null;
                     });
                 }
-                watch(job, streams, new RetentionMeter(engine, source));
+                watch(job, streams, new RetentionMeter(engine, source), schemaWatch);
             } finally {
                 streams.forEach(s -> s.future.cancel(true));
                 streams.forEach(s -> s.replication.close());
@@ -86,10 +92,12 @@ final class ChangeReplication {
             // After the executor closed: no replication thread reports any more.
             signals.pipelinesEnded();
         }
+        // Replication stopped: the destination's schema takes what changed on the source besides tables and columns.
+        schemaWatch.reconcile();
         for (ReplicationRequest request : requests) {
             String subject = "promotion of " + request.database();
             retrier.run(subject, signals.listener(subject), () -> engine.finishReplication(request));
-            reporter.event(job.name(), Severity.INFO, ("Promoted database %s: sequences synchronised, "
+            signals.event(Severity.INFO, ("Promoted database %s: sequences synchronised, "
                     + "replication slot, publication and bookkeeping removed").formatted(request.database()));
         }
     }
@@ -145,10 +153,11 @@ final class ChangeReplication {
         }
     }
 
-    private void watch(MigrationJob job, List<DatabaseStream> streams, RetentionMeter retention)
-            throws InterruptedException {
+    private void watch(MigrationJob job, List<DatabaseStream> streams, RetentionMeter retention,
+            SchemaReconciliation.Watch schemaWatch) throws InterruptedException {
         boolean promoting = false;
         boolean forced = false;
+        java.time.Instant requested = null;
         Phase phase = job.phase();
         while (true) {
             for (DatabaseStream stream : streams) {
@@ -168,8 +177,25 @@ final class ChangeReplication {
             }
             recordProgress(job, streams);
             retention.tick(job, streams);
+            if (!promoting) {
+                schemaWatch.tick();
+            }
             MigrationJob current = store.findJob(job.name()).orElseThrow();
             boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
+            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && !promoting) {
+                requested = requested == null ? clock.instant() : requested;
+                boolean caughtUp = streams.stream().allMatch(s -> s.lagKnown) && maxLag(streams).compareTo(READY_LAG) < 0;
+                if (!force && !caughtUp && clock.instant().isBefore(requested.plus(SCHEMA_CATCH_UP))) {
+                    // Tables and columns are replication's to change: compare once it applied what the source did.
+                    continue;
+                }
+                requested = null;
+                if (schemaWatch.refusesPromotion()) {
+                    // Refused: the job is back in CDC and replicates on; the phase follows the lag again.
+                    phase = Phase.CDC;
+                    continue;
+                }
+            }
             if (current.phase() == Phase.PROMOTE_IN_PROGRESS && (!promoting || (force && !forced))) {
                 // A forced promotion may follow a normal one that still waits: it then stops at once.
                 promoting = true;
@@ -180,7 +206,7 @@ final class ChangeReplication {
                             () -> force ? replication.applied() : replication.sourceHead());
                     replication.stopAt(target);
                 }
-                reporter.event(job.name(), Severity.INFO, force
+                signals.event(Severity.INFO, force
                         ? "Promotion forced: stopping replication where it is"
                         : "Promotion: applying everything the source committed until now, then stopping");
             }
@@ -196,7 +222,7 @@ final class ChangeReplication {
                         ? Phase.READY_FOR_PROMOTE : Phase.CDC;
                 if (wanted != phase) {
                     phase = wanted;
-                    reporter.report(job.name(), new RunnerEvent.PhaseEntered(wanted));
+                    signals.report(new RunnerEvent.PhaseEntered(wanted));
                 }
             }
             if (Thread.currentThread().isInterrupted()) {
@@ -237,31 +263,6 @@ final class ChangeReplication {
                 }
             }
         }
-    }
-
-    ReplicationRequest request(MigrationJob job, Engine engine, String database, List<String> databases,
-            DatabaseConnection source,
-            DatabaseConnection destination) {
-        Map<String, String> checkpoints = store.checkpoints(job.name());
-        String start = checkpoints.get(FullLoad.replicationKey(database));
-        if (start == null) {
-            throw new IllegalStateException("no replication start recorded for " + database);
-        }
-        Map<TableRef, Position> copiedAt = new HashMap<>();
-        for (JobObject object : store.listObjects(job.name())) {
-            if (!object.database().equals(database)) {
-                continue;
-            }
-            String mark = checkpoints.getOrDefault(FullLoad.tableKey(database, object.table()), "");
-            int at = mark.indexOf('@');
-            if (at > 0 && !mark.substring(at + 1).equals(start)) {
-                copiedAt.put(object.table(), Position.parse(mark.substring(at + 1)));
-            }
-        }
-        return new ReplicationRequest(job.name(), database, source.withDatabase(database),
-                destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig(),
-                job.reliabilityConfig(), new ReplicationRecords(store).names(checkpoints, job, engine, database),
-                applyPartitions(job));
     }
 
     /** One database's replication and what its listener has heard. */

@@ -51,6 +51,14 @@ public final class JobReporter {
         });
     }
 
+    /** Runs {@code action} under the job's lock (the one its use cases and status writes take). */
+    void locked(String jobName, Runnable action) {
+        locks.with(jobName, () -> {
+            action.run();
+            return null;
+        });
+    }
+
     public void event(String jobName, Severity severity, String message) {
         store.appendEvent(jobName, clock.instant(), severity, message);
     }

@@ -114,7 +114,8 @@ public final class JobRunner {
                     // replication moves it back to READY_FOR_PROMOTE once the lag is small.
                     job = reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
-                new ChangeReplication(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases);
+                new ChangeReplication(store, signals, clock, retrier, new SchemaReconciliation(store, reporter, operations, clock))
+                        .run(job, engine, source, destination, databases);
                 MigrationJob promoted = job;
                 retrier.run("restoring the destination", signals.listener("destination"),
                         () -> demotion.restore(promoted, engine, destination));

@@ -27,6 +27,11 @@ final class JobSignals {
         reporter.event(job, severity, message);
     }
 
+    /** Reports {@code event} about the job's status; returns the job as it is then. */
+    dev.ferry.core.model.MigrationJob report(RunnerEvent event) {
+        return reporter.report(job, event);
+    }
+
     /** {@code database}'s change pipeline reported {@code stats}; {@code caughtUp}: its last lag report was zero. */
     void pipeline(String database, PipelineStats stats, boolean caughtUp) {
         reporter.pipeline(job, database, stats, caughtUp);

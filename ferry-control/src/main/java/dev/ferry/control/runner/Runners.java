@@ -82,6 +82,30 @@ public final class Runners implements AutoCloseable {
         return Retention.parseAll(store.checkpoints(job));
     }
 
+    /**
+     * What differs now between the source's and the destination's schema of each database the job replicates
+     * (empty before its replication starts, and for engines that do not compare schemas), as the engine's findings: what promotion reconciles and what it
+     * cannot. Reads only; runs the client tools against both servers.
+     */
+    public List<dev.ferry.core.model.Finding> schemaDifferences(MigrationJob job, ConnectionProfile source,
+            ConnectionProfile destination) {
+        var engine = engines.get(source.engine());
+        List<dev.ferry.core.model.Finding> findings = new java.util.ArrayList<>();
+        if (!engine.comparesSchemas()) {
+            return findings;
+        }
+        for (var request : new ReplicationRequests(store).replicated(job, engine, source.connection(),
+                destination.connection())) {
+            findings.addAll(engine.schemaDifferences(request));
+        }
+        return findings;
+    }
+
+    /** How each database's schema differed when the replicating job last compared them (empty otherwise). */
+    public List<SchemaStatus> schemaStatus(String job) {
+        return SchemaStatus.parseAll(store.checkpoints(job));
+    }
+
     /** Records that the user asked to promote the job, so its runner stops replication and finishes. */
     public void requestPromotion(String job, boolean force, String operation) {
         if (force) {

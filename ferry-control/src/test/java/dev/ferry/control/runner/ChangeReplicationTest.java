@@ -3,10 +3,6 @@ package dev.ferry.control.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.cdc.PipelineStats;
-import dev.ferry.core.fault.Backoff;
-import dev.ferry.core.fault.FailureKind;
-import dev.ferry.core.fault.FaultBudget;
-import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.model.JobState;
@@ -24,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,16 +38,12 @@ class ChangeReplicationTest {
     private final PipelineBoard board = new PipelineBoard(clock);
     private JdbcStore store;
     private JobSignals signals;
-    private ChangeReplication replication;
 
     @BeforeEach
     void open() {
         store = JdbcStore.open(StoreConfig.embedded(home));
         var reporter = new JobReporter(store, new JobLocks(), board, clock);
         signals = new JobSignals(reporter, new HealthBoard(store, clock), "j");
-        var retrier = new Retrier(new FaultBudget(Duration.ofMinutes(1), clock), Backoff.DEFAULT, e -> FailureKind.FATAL, clock,
-                new Random(1));
-        replication = new ChangeReplication(store, reporter, signals, clock, retrier);
     }
 
     @AfterEach
@@ -70,7 +61,7 @@ class ChangeReplicationTest {
     }
 
     private ReplicationRequest request(MigrationJob job) {
-        return replication.request(job, null, "shop", List.of("shop"), SERVER, SERVER);
+        return new ReplicationRequests(store).request(job, null, "shop", List.of("shop"), SERVER, SERVER);
     }
 
     @Test

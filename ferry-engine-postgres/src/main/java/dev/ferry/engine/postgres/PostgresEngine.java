@@ -21,6 +21,8 @@ import dev.ferry.engine.postgres.cdc.ReplicationCleanup;
 import dev.ferry.engine.postgres.cdc.ReplicationFinisher;
 import dev.ferry.engine.postgres.check.DestinationChecks;
 import dev.ferry.engine.postgres.check.SourceChecks;
+import dev.ferry.engine.postgres.compare.SchemaComparer;
+import dev.ferry.engine.postgres.compare.SchemaReconciler;
 import dev.ferry.engine.postgres.compare.TableComparer;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
@@ -297,6 +299,23 @@ public final class PostgresEngine implements Engine {
     @Override
     public void finishReplication(ReplicationRequest request) {
         ReplicationFinisher.finish(request, clock);
+    }
+
+    @Override
+    public boolean comparesSchemas() {
+        return true;
+    }
+
+    @Override
+    public List<Finding> schemaDifferences(ReplicationRequest request) {
+        return SchemaReconciler.findings(new SchemaComparer(tools).compare(request.source(), request.destination(),
+                request.database(), request.objects(), request.reliability().effectiveLockWait()));
+    }
+
+    @Override
+    public List<String> reconcileSchema(ReplicationRequest request) {
+        return new SchemaReconciler(tools).reconcile(request.source(), request.destination(),
+                request.database(), request.objects(), request.reliability().effectiveLockWait());
     }
 
     @Override

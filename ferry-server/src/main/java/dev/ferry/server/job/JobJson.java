@@ -46,7 +46,8 @@ public record JobJson(
         ReliabilityJson reliabilityConfig,
         HealthJson health,
         List<SourceRetentionJson> sourceRetention,
-        List<PipelineJson> pipeline) {
+        List<PipelineJson> pipeline,
+        List<SchemaJson> schema) {
 
     /**
      * How the job protects the source and rides through faults; durations as {@code 500ms}, {@code 2s},
@@ -93,6 +94,13 @@ public record JobJson(
     public record SourceRetentionJson(String database, Long retainedWalBytes, Long cleanupHeldBackTransactions,
             String measureTime) {}
 
+    /**
+     * Output only, while a continuous job replicates: per database, how many schema differences between the source
+     * and the destination promotion reconciles ({@code pending}) and how many it cannot ({@code unreconcilable}),
+     * as last compared ({@code checkTime}; every 30 s at most). {@code :verify} lists them.
+     */
+    public record SchemaJson(String database, int pending, int unreconcilable, String checkTime) {}
+
     /** Output only: how far a continuous job's destination is behind, as last measured. */
     public record LagJson(double seconds, long bytes, String measureTime) {}
 
@@ -128,7 +136,7 @@ public record JobJson(
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null, null);
+                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null, null, null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -137,7 +145,7 @@ public record JobJson(
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
-                reliabilityConfig, health, sourceRetention, pipeline);
+                reliabilityConfig, health, sourceRetention, pipeline, schema);
     }
 
     /** This answer with the running job's health, when it has one. */
@@ -147,7 +155,7 @@ public record JobJson(
                         h.lastError(), h.subject())).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, healthJson, sourceRetention, pipeline);
+                reliabilityConfig, healthJson, sourceRetention, pipeline, schema);
     }
 
     /** This answer with what the job costs its source, when measured. */
@@ -157,7 +165,7 @@ public record JobJson(
                         Times.instant(r.measured()))).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, json, pipeline);
+                reliabilityConfig, health, json, pipeline, schema);
     }
 
     /** This answer with the latest report of each database's change pipeline, while the job replicates on this server. */
@@ -165,7 +173,16 @@ public record JobJson(
         List<PipelineJson> json = reports.isEmpty() ? null : reports.stream().map(PipelineJson::of).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, sourceRetention, json);
+                reliabilityConfig, health, sourceRetention, json, schema);
+    }
+
+    /** This answer with the last schema comparison of each database, while the job replicates. */
+    public JobJson withSchema(List<dev.ferry.control.runner.SchemaStatus> compared) {
+        List<SchemaJson> json = compared.isEmpty() ? null : compared.stream()
+                .map(c -> new SchemaJson(c.database(), c.pending(), c.unreconcilable(), Times.instant(c.checked()))).toList();
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, sourceRetention, pipeline, json);
     }
 
     private static Long boxed(java.util.OptionalLong value) {

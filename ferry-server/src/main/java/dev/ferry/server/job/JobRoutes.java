@@ -58,14 +58,15 @@ public final class JobRoutes {
     private Response list(Request request) {
         var now = clock.instant();
         return Response.ok(Map.of("migrationJobs", jobs.list().stream().map(j -> JobJson.of(j, now).withLag(jobs.lag(j.name()))
-                .withHealth(jobs.health(j.name())).withRetention(jobs.retention(j.name())).withPipeline(jobs.pipeline(j.name())))
+                .withHealth(jobs.health(j.name())).withRetention(jobs.retention(j.name())).withPipeline(jobs.pipeline(j.name()))
+                .withSchema(jobs.schemaStatus(j.name())))
                 .toList()));
     }
 
     private Response get(Request request) {
         String name = request.pathParam("name");
         return Response.ok(JobJson.of(jobs.get(name), clock.instant()).withLag(jobs.lag(name)).withHealth(jobs.health(name))
-                .withRetention(jobs.retention(name)).withPipeline(jobs.pipeline(name)));
+                .withRetention(jobs.retention(name)).withPipeline(jobs.pipeline(name)).withSchema(jobs.schemaStatus(name)));
     }
 
     private Response patch(Request request) {

@@ -111,6 +111,18 @@ class JobJsonTest {
     }
 
     @Test
+    void answersTheLastSchemaComparisonPerDatabaseAndNothingBeforeOne() throws Exception {
+        var compared = List.of(new dev.ferry.control.runner.SchemaStatus("shop", 2, 1, T));
+
+        JsonNode schema = written(JobJson.of(job(PerformanceConfig.DEFAULT), T).withSchema(compared)).path("schema");
+        JsonNode none = written(JobJson.of(job(PerformanceConfig.DEFAULT), T).withSchema(List.of()));
+
+        assertThat(schema.toString()).isEqualTo("[{\"database\":\"shop\",\"pending\":2,\"unreconcilable\":1,"
+                + "\"checkTime\":\"2026-12-03T10:00:00Z\"}]");
+        assertThat(none.has("schema")).isFalse();
+    }
+
+    @Test
     void aJobAnswerSentBackWithItsPipelineIsAcceptedAndThePipelineIgnored() throws Exception {
         var stats = new PipelineStats(0, 0, 1024, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
         byte[] answer = json.write(JobJson.of(job(new PerformanceConfig(2, 3)), T)

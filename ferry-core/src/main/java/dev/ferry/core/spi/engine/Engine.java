@@ -212,6 +212,38 @@ public interface Engine {
     }
 
     /**
+     * Whether {@link #schemaDifferences} compares schemas; when false it answers empty whatever the schemas are,
+     * and nothing should be reported as equal.
+     */
+    default boolean comparesSchemas() {
+        return false;
+    }
+
+    /**
+     * What differs now between the schema of {@code request}'s database on the source and on the destination,
+     * within the job's selection and apart from Ferry's own objects, as findings naming the object and the
+     * difference: {@link SchemaFindings#DIFFERENCE} (WARNING) for those {@link #reconcileSchema} applies,
+     * {@link SchemaFindings#NOT_RECONCILABLE} (ERROR) for those it cannot (tables and columns, which change
+     * replication creates, drops and retypes, and definitions Ferry does not change in place). Reads only; may run
+     * the client tools. Empty when the engine cannot compare schemas.
+     */
+    default List<Finding> schemaDifferences(ReplicationRequest request) {
+        return List.of();
+    }
+
+    /**
+     * Makes the destination's schema of {@code request}'s database match the source's, as far as promotion may
+     * (indexes, constraints, views, routines, triggers, sequences, comments, privileges, column defaults, NOT
+     * NULL, identity and generation; never tables or rows), after replication stopped. Returns one line per
+     * action ("created index public.i"), and lines for what still differs after it (where the servers print
+     * a definition differently). Throws {@link dev.ferry.core.FerryException} {@code FAILED_PRECONDITION}
+     * listing what cannot be reconciled, having changed nothing, when something cannot. Idempotent.
+     */
+    default List<String> reconcileSchema(ReplicationRequest request) {
+        return List.of();
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the

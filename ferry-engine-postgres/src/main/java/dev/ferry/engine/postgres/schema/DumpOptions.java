@@ -13,7 +13,8 @@ import java.util.Objects;
  * What one pg_dump run dumps: the section, the snapshot it reads, what the object selection leaves
  * out, whether ownership, privileges and tablespaces are dropped because the destination lacks
  * the roles or tablespaces they name, and how long pg_dump waits for a table lock ({@code
- * --lock-wait-timeout}; 0: as long as it takes), so that it never queues long behind a DDL.
+ * --lock-wait-timeout}; 0: as long as it takes), so that it never queues long behind a DDL. A null
+ * {@code snapshotId} reads the database as it is now (a comparison of two servers' schemas).
  */
 public record DumpOptions(
         DumpSection section,
@@ -29,8 +30,8 @@ public record DumpOptions(
         if (lockWaitMillis < 0) {
             throw new IllegalArgumentException("the lock wait cannot be negative");
         }
-        if (snapshotId == null || snapshotId.isBlank()) {
-            throw new IllegalArgumentException("a snapshot id is required");
+        if (snapshotId != null && snapshotId.isBlank()) {
+            throw new IllegalArgumentException("a snapshot id cannot be blank");
         }
         excludedSchemas = List.copyOf(excludedSchemas);
         excludedTables = List.copyOf(excludedTables);
@@ -60,6 +61,25 @@ public record DumpOptions(
         return new DumpOptions(section, snapshotId, excludedSchemas, excludedTables, false, false);
     }
 
+    /**
+     * Options reading {@code database} as it is now, with what {@code selection} leaves out of it excluded (see
+     * {@link #of}); {@link #schemaOnlyArguments} dumps its whole schema.
+     */
+    public static DumpOptions current(String database, ObjectSelection selection, List<String> schemas,
+            List<TableRef> relations) {
+        return of(DumpSection.PRE_DATA, null, database, selection, schemas, relations);
+    }
+
+    /** These options with {@code schema} left out as well (unless it already is). */
+    public DumpOptions withExcludedSchema(String schema) {
+        if (excludedSchemas.contains(schema)) {
+            return this;
+        }
+        List<String> schemas = new ArrayList<>(excludedSchemas);
+        schemas.add(schema);
+        return new DumpOptions(section, snapshotId, schemas, excludedTables, noOwner, noTablespaces, lockWaitMillis);
+    }
+
     public DumpOptions withSection(DumpSection s) {
         return new DumpOptions(s, snapshotId, excludedSchemas, excludedTables, noOwner, noTablespaces, lockWaitMillis);
     }
@@ -86,6 +106,20 @@ public record DumpOptions(
         return arguments("--format=plain");
     }
 
+    /**
+     * The pg_dump arguments of a plain-text dump of both schema sections (no rows, no large objects, no
+     * subscriptions), for comparing two servers' schemas: the section is ignored, the snapshot used when set.
+     */
+    public List<String> schemaOnlyArguments() {
+        List<String> args = new ArrayList<>(List.of("--format=plain", "--no-password", "--schema-only", "--no-blobs",
+                "--no-subscriptions"));
+        if (snapshotId != null) {
+            args.add("--snapshot=" + snapshotId);
+        }
+        addCommon(args);
+        return args;
+    }
+
     /** The pg_dump arguments writing a custom-format archive to {@code file}, for pg_restore to pick from. */
     public List<String> archiveArguments(Path file) {
         List<String> args = arguments("--format=custom");
@@ -110,8 +144,17 @@ public record DumpOptions(
     }
 
     private List<String> arguments(String format) {
-        List<String> args = new ArrayList<>(List.of(format, "--no-password", "--section=" + section.option(),
-                "--snapshot=" + snapshotId, "--no-subscriptions"));
+        List<String> args = new ArrayList<>(List.of(format, "--no-password", "--section=" + section.option()));
+        if (snapshotId == null) {
+            throw new IllegalStateException("a section dump reads a snapshot");
+        }
+        args.add("--snapshot=" + snapshotId);
+        args.add("--no-subscriptions");
+        addCommon(args);
+        return args;
+    }
+
+    private void addCommon(List<String> args) {
         if (lockWaitMillis > 0) {
             args.add("--lock-wait-timeout=" + lockWaitMillis);
         }
@@ -124,6 +167,5 @@ public record DumpOptions(
         }
         excludedSchemas.forEach(s -> args.add("--exclude-schema=" + Dialect.POSTGRESQL.quote(s)));
         excludedTables.forEach(t -> args.add("--exclude-table=" + Dialect.POSTGRESQL.quote(t.schema(), t.table())));
-        return args;
     }
 }

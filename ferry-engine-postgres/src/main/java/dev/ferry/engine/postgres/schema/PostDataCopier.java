@@ -2,9 +2,7 @@ package dev.ferry.engine.postgres.schema;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
-import dev.ferry.core.process.PrivateDirectory;
 import dev.ferry.engine.postgres.catalog.CatalogObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,25 +101,8 @@ public final class PostDataCopier {
 
     /** Runs pg_dump, again (after a pause) when it gave up waiting for a table lock, a few times. */
     private void dumpRetryingLockWaits(List<String> dump, DatabaseConnection source) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                run(dump, source, null, "pg_dump --section=post-data of database " + source.database());
-                return;
-            } catch (FerryException e) {
-                if (attempt >= SchemaCopier.LOCK_ATTEMPTS || !ToolFailure.lockTimeout(e.getMessage())) {
-                    throw e;
-                }
-                log.atInfo().addKeyValue("database", source.database()).addKeyValue("section", "post-data")
-                        .addKeyValue("attempt", attempt).log("pg_dump waited too long for a table lock; trying again");
-                try {
-                    Thread.sleep(SchemaCopier.LOCK_BACKOFF.delay(attempt, ThreadLocalRandom.current()));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new FerryException(ErrorCode.CANCELLED, "Interrupted while dumping the post-data schema of "
-                            + "database " + source.database(), interrupted);
-                }
-            }
-        }
+        ToolProcess.dumpRetryingLockWaits(ToolProcess.Call.of(dump, source, false, tools.major(),
+                "pg_dump --section=post-data of database " + source.database()), source.database(), "post-data");
     }
 
     /** Applies {@code prelude} and then {@code prepared} to {@code destination} (database set) in one transaction. */
@@ -153,50 +133,8 @@ public final class PostDataCopier {
 
     /** Runs a tool connected to {@code source} or {@code destination} (or neither); fails on a non-zero exit. */
     private void run(List<String> command, DatabaseConnection source, DatabaseConnection destination, String doing) {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        DatabaseConnection server = source != null ? source : destination;
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        int exit;
-        String errors;
-        try (PrivateDirectory files = PrivateDirectory.create()) {
-            if (server != null) {
-                ToolEnvironment.connectTo(pb.environment(), server, files, "server", tools.major());
-            } else {
-                ToolEnvironment.none(pb.environment());
-            }
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Cannot run %s: %s; check the PostgreSQL "
-                        + "client tools installation").formatted(command.getFirst(), e.getMessage()), e);
-            }
-            try {
-                StreamTail stderr = StreamTail.drain(p.getErrorStream(), "tool-stderr");
-                exit = p.waitFor();
-                errors = stderr.text();
-            } catch (InterruptedException e) {
-                // Ending psql mid-script makes the server roll its transaction back.
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new FerryException(ErrorCode.CANCELLED, "Interrupted while " + doing, e);
-            }
-        }
-        List<Secret> secrets = server == null || server.password() == null ? List.of() : List.of(server.password());
-        if (exit != 0) {
-            String where = server == null ? "" : " on %s:%d".formatted(server.host(), server.port());
-            String outcome = destination != null ? "; it was rolled back, fix the cause on the destination and retry" : "";
-            throw new FerryException(ToolFailure.classify(errors), "%s%s failed (exit %d)%s: %s"
-                    .formatted(capitalized(doing), where, exit, outcome, ToolFailure.excerpt(errors, secrets)));
-        }
-        if (!errors.isBlank()) {
-            log.atWarn().addKeyValue("tool", command.getFirst()).addKeyValue("stderr", ToolFailure.excerpt(errors, secrets))
-                    .log("client tool warned");
-        }
-    }
-
-    private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        ToolProcess.run(ToolProcess.Call.of(command, source != null ? source : destination, destination != null,
+                tools.major(), doing));
     }
 
     private static void deleteTree(Path dir) {

@@ -56,6 +56,20 @@ class DumpOptionsTest {
     }
 
     @Test
+    void aComparisonDumpsTheWholeSchemaAsItIsNowWithTheSelectionsExclusions() {
+        var selection = new ObjectSelection(new ObjectsConfig(List.of("db.public"), List.of("db.public.b")));
+        var options = DumpOptions.current("db", selection, SCHEMAS, RELATIONS).withExcludedSchema("ferry")
+                .withExcludedSchema("ferry").withLockWait(java.time.Duration.ofSeconds(1)).withoutOwnership();
+
+        assertThat(options.schemaOnlyArguments()).containsExactly("--format=plain", "--no-password", "--schema-only",
+                "--no-blobs", "--no-subscriptions", "--lock-wait-timeout=1000", "--no-owner", "--no-privileges",
+                "--exclude-schema=\"sales\"", "--exclude-schema=\"My \"\"Schema\"\"\"", "--exclude-schema=\"ferry\"",
+                "--exclude-table=\"public\".\"b\"");
+        assertThat(new DumpOptions(DumpSection.PRE_DATA, "snap", List.of(), List.of(), false, false).schemaOnlyArguments())
+                .contains("--snapshot=snap");
+    }
+
+    @Test
     void argumentsNeverCarryConnectionSettings() {
         var options = new DumpOptions(DumpSection.PRE_DATA, "snap", List.of(), List.of(), true, true);
         assertThat(options.arguments()).noneMatch(a -> a.startsWith("--host") || a.startsWith("--dbname")
