@@ -48,11 +48,18 @@ record TableCopy(TableRef table, SlotSnapshot snapshot, String definition, Strin
                 }
             } else {
                 st.execute("SELECT pg_catalog.set_config('search_path', '', true)");
-                st.execute(definition);
+                st.execute(withoutAttach(definition));
             }
             long rows = partitioned ? 0 : copyRows(c, source, name);
-            if (!replace && !constraints.isBlank()) {
-                st.execute(constraints);
+            if (!replace) {
+                String indexes = withoutAttach(constraints);
+                if (!indexes.isBlank()) {
+                    st.execute(indexes);
+                }
+                // A new partition joins its parent last: its indexes then attach to the parent's by themselves.
+                for (String attach : attachments(definition)) {
+                    st.execute(attach);
+                }
             }
             TableStates.put(c, job, table, snapshot.start().value(), storage);
             log.atInfo().addKeyValue("job", job).addKeyValue("table", table.toString()).addKeyValue("rows", rows)
@@ -60,6 +67,19 @@ record TableCopy(TableRef table, SlotSnapshot snapshot, String definition, Strin
                     .log("table copied from a later snapshot");
             return rows;
         }
+    }
+
+    /** pg_dump's one-line statements that attach a partition (or a partition's index) to its parent. */
+    private static boolean attaches(String line) {
+        return (line.startsWith("ALTER TABLE ONLY ") || line.startsWith("ALTER INDEX ")) && line.contains(" ATTACH PARTITION ");
+    }
+
+    static String withoutAttach(String sql) {
+        return sql.lines().filter(l -> !attaches(l)).collect(Collectors.joining("\n"));
+    }
+
+    static List<String> attachments(String sql) {
+        return sql.lines().filter(l -> attaches(l) && l.startsWith("ALTER TABLE ONLY ")).toList();
     }
 
     /** TRUNCATE, or row by row where a foreign key refuses it (no trigger fires in a replication session). */

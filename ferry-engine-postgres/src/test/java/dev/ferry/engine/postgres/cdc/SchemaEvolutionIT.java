@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Schema changes on the source while changes stream: the destination evolves (columns added with the values rows that
  * predate them hold, retyped, dropped, renamed), tables created on the source appear with their rows, a table the
- * source rewrote without decoded changes is copied again, a dropped table goes; an ambiguous rename stops the job.
+ * source rewrote without decoded changes is copied again, a new partition is attached, a dropped table goes; an ambiguous rename stops the job.
  */
 @Timeout(240)
 class SchemaEvolutionIT {
@@ -35,7 +35,9 @@ class SchemaEvolutionIT {
         try (var f = CdcFixture.create(pg, dest,
                 "CREATE TABLE accounts (id int PRIMARY KEY, a int NOT NULL, b text, c int)",
                 "CREATE TABLE doomed (id int PRIMARY KEY)",
-                "CREATE TABLE rewritten (id int PRIMARY KEY, v int)")) {
+                "CREATE TABLE rewritten (id int PRIMARY KEY, v int)",
+                "CREATE TABLE measures (id int, k int, PRIMARY KEY (id, k)) PARTITION BY RANGE (k)",
+                "CREATE TABLE measures_low PARTITION OF measures FOR VALUES FROM (0) TO (10)")) {
             f.source.execute("INSERT INTO accounts SELECT g, g, 'b' || g, g FROM generate_series(1, 2000) g",
                     "INSERT INTO rewritten SELECT g, g FROM generate_series(1, 500) g");
             f.catchUp();
@@ -57,10 +59,15 @@ class SchemaEvolutionIT {
                     "CREATE TABLE quiet (id bigserial PRIMARY KEY, w text)",
                     "INSERT INTO quiet (w) VALUES ('before any change was streamed')");
             f.source.execute("INSERT INTO fresh VALUES (301, 'streamed')", "DROP TABLE doomed");
+            f.source.execute("CREATE TABLE measures_high PARTITION OF measures FOR VALUES FROM (10) TO (20)",
+                    "INSERT INTO measures SELECT g, g % 20 FROM generate_series(1, 400) g");
             // A volatile default fills the new column for every row without a decoded change: the table is rewritten.
             f.source.execute("ALTER TABLE rewritten ADD COLUMN r double precision DEFAULT random()");
 
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                if (running.done().isCompletedExceptionally()) {
+                    throw new IllegalStateException("replication failed", running.failure());
+                }
                 assertThat(columns(f.destination, "accounts")).containsExactly(List.of("id", "integer"), List.of("a", "bigint"),
                         List.of("bee", "text"), List.of("note", "text"));
                 assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM pg_tables WHERE tablename = 'doomed'"))
@@ -68,12 +75,15 @@ class SchemaEvolutionIT {
                 assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM fresh")).containsExactly(List.of(301L));
                 assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM quiet")).containsExactly(List.of(1L));
                 assertThat(CdcFixture.query(f.destination, "SELECT count(r) FROM rewritten")).containsExactly(List.of(500L));
+                assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM measures")).containsExactly(List.of(400L));
+                assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM pg_inherits WHERE inhrelid = "
+                        + "'measures_high'::regclass AND inhparent = 'measures'::regclass")).containsExactly(List.of(1L));
             });
             replication.stopAt(replication.sourceHead());
             running.await();
             replication.close();
-            assertThat(f.destinationHashes("accounts", "fresh", "quiet", "rewritten"))
-                    .isEqualTo(f.sourceHashes("accounts", "fresh", "quiet", "rewritten"));
+            assertThat(f.destinationHashes("accounts", "fresh", "quiet", "rewritten", "measures_low", "measures_high"))
+                    .isEqualTo(f.sourceHashes("accounts", "fresh", "quiet", "rewritten", "measures_low", "measures_high"));
             assertThat(CdcFixture.query(f.destination, "SELECT note, count(*) FROM accounts GROUP BY 1 ORDER BY 1"))
                     .containsExactly(List.of("changed", 10L), List.of("n", 1991L));
             assertThat(recorder.diverged).isEmpty();
