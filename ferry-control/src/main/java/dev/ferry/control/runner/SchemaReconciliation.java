@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * replication stopped, the engine reconciles each database and every action becomes a job event.
  */
 final class SchemaReconciliation {
-    static final Duration CHECK_EVERY = Duration.ofSeconds(30);
+    /** Each comparison dumps the schema on both servers (brief share locks on the source): rarely, in the background. */
+    static final Duration CHECK_EVERY = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(SchemaReconciliation.class);
 
     private final Store store;
