@@ -198,10 +198,10 @@ final class CatalogWatch implements AutoCloseable {
                     }
                     c.rollback();
                 }
-                String definition = replace ? "" : TableDump.dump(settings.tools().get(), settings.source(),
-                        snapshot.snapshotId(), table, DumpSection.PRE_DATA);
-                String constraints = replace ? "" : TableDump.dump(settings.tools().get(), settings.source(),
-                        snapshot.snapshotId(), table, DumpSection.POST_DATA);
+                String definition = TableDump.dump(settings.tools().get(), settings.source(), snapshot.snapshotId(), table,
+                        DumpSection.PRE_DATA);
+                String constraints = TableDump.dump(settings.tools().get(), settings.source(), snapshot.snapshotId(), table,
+                        DumpSection.POST_DATA);
                 copiedAt.put(table, snapshot.start().value());
                 copying.put(table, snapshot.start().value());
                 shapes.expect(table, columns);

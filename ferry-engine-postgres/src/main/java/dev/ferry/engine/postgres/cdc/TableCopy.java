@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code snapshot.start()}): a table created on the source after the job started (its definition dumped from that
  * snapshot is created first and its indexes and constraints after the rows), or a table the source rewrote without
  * decoded changes ({@code replace}: the destination's rows go, its columns are aligned to the snapshot's, the rows come
- * again). Rows, definition and the recorded copy position ({@link TableStates}) commit in the applier's one
+ * again; when its columns are not in the snapshot's order the table is dropped and made anew, and what depended on it
+ * comes back at promotion). Rows, definition and the recorded copy position ({@link TableStates}) commit in the applier's one
  * transaction, so a failure leaves nothing half done. The reader skips the table's changes committed before the
  * snapshot's position. Runs once, as repeatable pipeline work; closes the snapshot.
  *
@@ -41,17 +42,24 @@ record TableCopy(TableRef table, SlotSnapshot snapshot, String definition, Strin
     long apply(Connection c, DatabaseConnection source, String job) throws SQLException {
         try (snapshot; Statement st = c.createStatement()) {
             String name = D.quote(table.schema(), table.table());
-            if (replace) {
+            List<ColumnDefinition> present = replace ? TableCatalog.definedColumns(c, table) : List.of();
+            // Columns in another order (a rename the copy's reader saw as a drop and an add): the table is made anew.
+            boolean anew = !replace || !present.stream().map(ColumnDefinition::name).toList()
+                    .equals(columns.stream().map(ColumnDefinition::name).toList());
+            if (!anew) {
                 empty(c, name);
-                for (String sql : ColumnAlignment.statements(table, columns, TableCatalog.definedColumns(c, table))) {
+                for (String sql : ColumnAlignment.statements(table, columns, present)) {
                     st.execute(sql);
                 }
             } else {
+                if (replace) {
+                    st.execute("DROP TABLE " + name + " CASCADE");
+                }
                 st.execute("SELECT pg_catalog.set_config('search_path', '', true)");
                 st.execute(withoutAttach(definition));
             }
             long rows = partitioned ? 0 : copyRows(c, source, name);
-            if (!replace) {
+            if (anew) {
                 String indexes = withoutAttach(constraints);
                 if (!indexes.isBlank()) {
                     st.execute(indexes);

@@ -170,7 +170,20 @@ final class CdcFixture implements AutoCloseable {
         }
 
         void await() throws Exception {
-            done.get(60, TimeUnit.SECONDS);
+            try {
+                done.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                StringBuilder threads = new StringBuilder("replication did not end within 60 s; threads:");
+                Thread.getAllStackTraces().forEach((t, trace) -> {
+                    if (t.getName().startsWith("ferry")) {
+                        threads.append("\n").append(t.getName());
+                        for (StackTraceElement frame : trace) {
+                            threads.append("\n    at ").append(frame);
+                        }
+                    }
+                });
+                throw new IllegalStateException(threads.toString(), e);
+            }
         }
     }
 
