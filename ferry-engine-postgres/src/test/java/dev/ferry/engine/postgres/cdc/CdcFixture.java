@@ -173,16 +173,12 @@ final class CdcFixture implements AutoCloseable {
             try {
                 done.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                StringBuilder threads = new StringBuilder("replication did not end within 60 s; threads:");
-                Thread.getAllStackTraces().forEach((t, trace) -> {
-                    if (t.getName().startsWith("ferry")) {
-                        threads.append("\n").append(t.getName());
-                        for (StackTraceElement frame : trace) {
-                            threads.append("\n    at ").append(frame);
-                        }
-                    }
-                });
-                throw new IllegalStateException(threads.toString(), e);
+                // Every thread, virtual ones included, for the failure to say where replication hangs.
+                java.nio.file.Path dump = java.nio.file.Files.createTempDirectory("ferry-threads").resolve("threads.txt");
+                java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+                String threads = "replication did not end within 60 s; threads:\n" + java.nio.file.Files.readString(dump);
+                throw new IllegalStateException(threads, e);
             }
         }
     }
