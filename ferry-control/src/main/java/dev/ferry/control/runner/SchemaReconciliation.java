@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
 final class SchemaReconciliation {
     /** Each comparison dumps the schema on both servers (brief share locks on the source): rarely, in the background. */
     static final Duration CHECK_EVERY = Duration.ofMinutes(5);
+    /** How often, and how far apart, a promotion compares before it refuses on a difference replication may still settle. */
+    static final int SETTLE_ATTEMPTS = 4;
+    static final Duration SETTLE_PAUSE = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(SchemaReconciliation.class);
 
     private final Store store;
@@ -103,21 +106,29 @@ final class SchemaReconciliation {
             if (!engine.comparesSchemas()) {
                 return false;
             }
+            // Change replication creates, drops and retypes tables as its stream and catalog poll reach them: a
+            // difference of that kind seen right after the source changed is given a few seconds to settle.
             List<String> blocking = new ArrayList<>();
-            for (ReplicationRequest request : requests) {
-                String subject = "comparing the schema of " + request.database();
-                List<Finding> findings;
-                try {
-                    findings = retrier.call(subject, signals.listener(subject), () -> engine.schemaDifferences(request));
-                } catch (FerryException e) {
-                    refuse("the schemas of database %s could not be compared: %s".formatted(request.database(), e.getMessage()));
-                    return true;
+            for (int attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
+                if (attempt > 1) {
+                    Thread.sleep(SETTLE_PAUSE);
                 }
-                record(request.database(), findings);
-                findings.stream().filter(SchemaFindings::blocksPromotion).forEach(f -> blocking.add(f.message()));
-            }
-            if (blocking.isEmpty()) {
-                return false;
+                blocking.clear();
+                for (ReplicationRequest request : requests) {
+                    String subject = "comparing the schema of " + request.database();
+                    List<Finding> findings;
+                    try {
+                        findings = retrier.call(subject, signals.listener(subject), () -> engine.schemaDifferences(request));
+                    } catch (FerryException e) {
+                        refuse("the schemas of database %s could not be compared: %s".formatted(request.database(), e.getMessage()));
+                        return true;
+                    }
+                    record(request.database(), findings);
+                    findings.stream().filter(SchemaFindings::blocksPromotion).forEach(f -> blocking.add(f.message()));
+                }
+                if (blocking.isEmpty()) {
+                    return false;
+                }
             }
             refuse("%d schema difference(s) cannot be reconciled: %s".formatted(blocking.size(), String.join("; ", blocking)));
             return true;
