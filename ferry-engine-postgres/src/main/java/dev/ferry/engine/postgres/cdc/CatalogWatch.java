@@ -45,7 +45,12 @@ final class CatalogWatch implements AutoCloseable {
 
     /** What the watch needs: {@code source} and {@code destination} have the database set. */
     record Settings(String job, DatabaseConnection source, DatabaseConnection destination, String slot, String publication,
-            ObjectSelection selection, Supplier<PgTools> tools, long everyMillis) {}
+            ObjectSelection selection, Supplier<PgTools> tools, long everyMillis, boolean captureDdl) {
+        Settings(String job, DatabaseConnection source, DatabaseConnection destination, String slot, String publication,
+                ObjectSelection selection, Supplier<PgTools> tools, long everyMillis) {
+            this(job, source, destination, slot, publication, selection, tools, everyMillis, false);
+        }
+    }
 
     /** Records the source storage of tables seen for the first time. */
     record Baseline(Map<TableRef, Long> storage) {}
@@ -90,6 +95,10 @@ final class CatalogWatch implements AutoCloseable {
         return settings.selection() == null || settings.selection().includesTable(settings.source().database(), table);
     }
 
+    boolean schemaSelected(String schema) {
+        return settings.selection() == null || settings.selection().includesSchema(settings.source().database(), schema);
+    }
+
     /**
      * Polls the catalogs when due (between source transactions only) and returns the work to hand out, in order;
      * {@code position} is how far the stream has been read.
@@ -112,7 +121,15 @@ final class CatalogWatch implements AutoCloseable {
                     continue;
                 }
                 if (!destination.contains(table)) {
-                    work.add(copy(table, false));
+                    // With DDL capture the table is created by its replayed statement and its rows come from the stream.
+                    if (!settings.captureDdl()) {
+                        work.add(copy(table, false));
+                    }
+                    continue;
+                }
+                if (settings.captureDdl() && !states.containsKey(table) && !published(table)) {
+                    // Made by a replayed statement, but a publication that lists its tables sends none of its rows yet.
+                    work.add(copy(table, true));
                     continue;
                 }
                 TableStates.State state = states.get(table);
@@ -209,6 +226,21 @@ final class CatalogWatch implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** Whether the job's publication sends {@code table}'s changes (it publishes all tables, or lists this one). */
+    private boolean published(TableRef table) throws SQLException {
+        try (PreparedStatement ps = sourceSql().prepareStatement("SELECT p.puballtables OR EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_class t ON t.oid = r.prrelid JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = t.relnamespace WHERE r.prpubid = p.oid AND n.nspname = ? AND t.relname = ?) "
+                + "FROM pg_catalog.pg_publication p WHERE p.pubname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, settings.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(1);
+            }
+        }
     }
 
     /** Adds {@code table} to the job's publication unless it publishes all tables or has it already. */

@@ -72,6 +72,8 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
         private final ChangeApplier applier;
         private final NetApply net;
         private final Map<Integer, Relation> seen = new HashMap<>();
+        /** Compares relations with the destination when DDL is captured; opened on first use. */
+        private ShapeTracker shapes;
 
         Session(ChangeApplier applier) {
             this.applier = applier;
@@ -131,6 +133,31 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
                     });
                     yield null;
                 }
+                case CapturedDdl ddl -> {
+                    applier.run("captured DDL", new dev.ferry.core.model.TableRef(DdlCapture.SCHEMA, "ddl"), c -> {
+                        ddl.apply(c, job);
+                        return null;
+                    });
+                    yield "Replayed DDL captured on the source (%s on %s): %s".formatted(ddl.tag(), ddl.identity(), ddl.shown());
+                }
+                case PgChangeSource.ShapeCheck check -> {
+                    ShapeTracker tracker = shapes();
+                    tracker.forget(check.rel().table());
+                    yield switch (tracker.check(check.rel())) {
+                        case ShapeTracker.Fits f -> null;
+                        case ShapeTracker.Absent a -> throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.SCHEMA_CHANGED,
+                                ("Table %s has changes on the source but is missing on the destination, although job %s "
+                                + "captures DDL: the statement that created it was not captured (or not replayed). Create the "
+                                + "table on the destination as on the source and resume the job").formatted(check.rel().table(), job));
+                        case ShapeTracker.Evolve e -> {
+                            Evolution evolution = e.evolution();
+                            List<String> sql = applier.run("schema evolution", evolution.table(), evolution::apply);
+                            tracker.forget(evolution.table());
+                            yield sql.isEmpty() ? null : ("Evolved table %s on the destination after a schema change on the "
+                                    + "source that the replayed DDL did not make: %s").formatted(evolution.table(), String.join("; ", sql));
+                        }
+                    };
+                }
                 case CatalogWatch.DropTable d -> {
                     applier.run("drop of a table", d.table(), c -> {
                         try (var st = c.createStatement()) {
@@ -160,8 +187,18 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
             applier.rollback();
         }
 
+        private ShapeTracker shapes() {
+            if (shapes == null) {
+                shapes = new ShapeTracker(source, destination, false);
+            }
+            return shapes;
+        }
+
         @Override
         public void close() {
+            if (shapes != null) {
+                shapes.close();
+            }
             applier.close();
         }
     }

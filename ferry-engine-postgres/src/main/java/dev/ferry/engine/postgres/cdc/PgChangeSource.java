@@ -48,8 +48,13 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private static final long IDLE_POLL_MILLIS = 2;
     private static final long REACHED_MILLIS = 100;
 
-    /** What the source needs to know besides its collaborators. */
-    record Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock) {}
+    /** What the source needs to know besides its collaborators; {@code capture} names the DDL capture (null: off). */
+    record Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock,
+            DdlCapture.Names capture) {
+        Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock) {
+            this(job, source, slot, publication, stallTimeout, clock, null);
+        }
+    }
 
     private final Settings settings;
     private final ReplicationListener listener;
@@ -159,6 +164,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             case CatalogWatch.DropTable d -> "drop table " + d.table();
             case CatalogWatch.Baseline b -> "record the storage of " + b.storage().size() + " table(s)";
             case ShapeTracker.Evolve e -> "evolve " + e.evolution().describe(e.statements());
+            case ShapeCheck c -> "check the shape of " + c.rel().table();
             default -> work.toString();
         };
         out.put(new ChangeEvent.Repeatable<>(work instanceof ShapeTracker.Evolve e ? e.evolution() : work, what));
@@ -210,6 +216,9 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                 uniqueKeys.forget(r.table());
             }
             case Insert i -> {
+                if (captured(i, out)) {
+                    return;
+                }
                 Relation rel = applicable(i.relationOid(), out);
                 if (rel != null) {
                     send(rel, ChangePlanner.plan(rel, i), false, out);
@@ -246,8 +255,17 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
         if (rel == null) {
             throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
         }
-        if (commitLsn < watch.copiedAt(rel.table()) || notSelected.contains(oid)) {
+        if (commitLsn < watch.copiedAt(rel.table()) || notSelected.contains(oid) || DdlCapture.SCHEMA.equals(rel.schema())) {
             return null;
+        }
+        if (settings.capture() != null && shapeChecked.add(oid)) {
+            // The captured DDL before this change made the destination table; it is compared once that has applied.
+            if (!watch.selected(rel.table())) {
+                notSelected.add(oid);
+                return null;
+            }
+            handOver(new ShapeCheck(rel), out);
+            return rel;
         }
         if (shapeChecked.add(oid)) {
             switch (shapes.check(rel)) {
@@ -336,6 +354,40 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                     "TRUNCATE " + rels.stream().map(r -> r.table().toString()).toList(), null, null));
         }
     }
+
+    /**
+     * Whether {@code insert} is a row of the job's DDL capture table: then the statement it records is handed to the
+     * pipeline as a barrier at this place of the transaction (unless the job selects nothing it touches), never applied
+     * as a row.
+     */
+    private boolean captured(Insert insert, Events<PgLsn> out) throws InterruptedException {
+        DdlCapture.Names capture = settings.capture();
+        Relation rel = relations.get(insert.relationOid());
+        if (capture == null || rel == null || !rel.table().equals(capture.tableRef())) {
+            return false;
+        }
+        Map<String, String> row = new HashMap<>();
+        for (int i = 0; i < rel.columns().size() && i < insert.newTuple().size(); i++) {
+            row.put(rel.columns().get(i).name(), insert.newTuple().value(i));
+        }
+        if (!settings.job().equals(row.get("job")) || row.get("statement") == null || row.get("command_tag") == null) {
+            log.atWarn().addKeyValue("job", settings.job()).addKeyValue("table", rel.table())
+                    .log("a row in the DDL capture table was not written by the job's capture; ignored");
+            return true;
+        }
+        var ddl = new CapturedDdl(Long.parseLong(row.get("id")), row.get("command_tag"), row.get("object_identity"),
+                DdlCapture.textArray(row.get("schemas")), row.get("search_path"), row.get("statement"));
+        if (!ddl.schemas().isEmpty() && ddl.schemas().stream().noneMatch(watch::schemaSelected)) {
+            log.atInfo().addKeyValue("job", settings.job()).addKeyValue("ddl", ddl.tag() + " " + ddl.identity())
+                    .log("captured DDL on schemas the job does not select is left out");
+            return true;
+        }
+        out.put(new ChangeEvent.Barrier<>(ddl, "DDL " + ddl.tag() + " " + ddl.identity(), null, null));
+        return true;
+    }
+
+    /** With DDL capture, compares a relation with its destination table once everything before it applied. */
+    record ShapeCheck(Relation rel) {}
 
     /** A TRUNCATE to apply alone. */
     record TruncateWork(List<Relation> rels, boolean cascade, boolean restartIdentity) {}

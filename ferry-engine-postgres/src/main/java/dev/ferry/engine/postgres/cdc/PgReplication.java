@@ -66,11 +66,15 @@ public final class PgReplication implements Replication {
         this.destination = request.destination().withDatabase(request.database());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.start = lsn(request.start(), "start");
-        var names = request.replicationObjects() != null ? request.replicationObjects()
-                : ReplicationNames.of(null, request.jobName(), request.database());
+        var names = names();
         this.slot = names.slot();
         this.publication = names.publication();
         this.worker = new UninterruptedRun("replication of job " + request.jobName());
+    }
+
+    private dev.ferry.core.spi.engine.ReplicationObjects names() {
+        return request.replicationObjects() != null ? request.replicationObjects()
+                : ReplicationNames.of(null, request.jobName(), request.database());
     }
 
     /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */
@@ -125,11 +129,13 @@ public final class PgReplication implements Replication {
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).addKeyValue("partitions", partitions)
                     .log("change replication starting");
             LagMeter lag = new LagMeter(sourceSql, source, clock);
+            boolean capture = request.reliability().effectiveCaptureDdl();
             var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication,
-                    request.reliability().effectiveStallTimeout(), clock);
+                    request.reliability().effectiveStallTimeout(), clock, capture ? DdlCapture.names(names()) : null);
             var shapes = new ShapeTracker(source, destination, false);
             var watch = new CatalogWatch(new CatalogWatch.Settings(request.jobName(), source, destination, slot, publication,
-                    new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS), shapes, copiedAt());
+                    new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS, capture), shapes,
+                    copiedAt());
             watch.recorded(PgErrors.call(destination, "reading the tables copied during replication", () -> {
                 try (Connection c = PgConnector.open(destination)) {
                     return TableStates.read(c, request.jobName());
