@@ -66,6 +66,7 @@ final class CatalogWatch implements AutoCloseable {
     private final Map<TableRef, Long> dropsDue = new LinkedHashMap<>();
     private final Set<TableRef> dropped = new HashSet<>();
     private final Set<TableRef> baselined = new HashSet<>();
+    private final List<TableCopy> copiesDue = new ArrayList<>();
     private Connection sourceSql;
     private Connection destinationSql;
     private long nextPoll;
@@ -105,6 +106,7 @@ final class CatalogWatch implements AutoCloseable {
      */
     List<Object> poll(long now, long position) {
         List<Object> work = new ArrayList<>(dueDrops(position));
+        work.addAll(dueCopies(position));
         if (now < nextPoll) {
             return work;
         }
@@ -129,7 +131,7 @@ final class CatalogWatch implements AutoCloseable {
                 }
                 if (settings.captureDdl() && !states.containsKey(table) && !published(table)) {
                     // Made by a replayed statement, but a publication that lists its tables sends none of its rows yet.
-                    work.add(copy(table, true));
+                    copiesDue.add(copy(table, true));
                     continue;
                 }
                 TableStates.State state = states.get(table);
@@ -140,7 +142,12 @@ final class CatalogWatch implements AutoCloseable {
                 } else if (e.getValue() != 0 && state.storage() != 0 && state.storage() != e.getValue()) {
                     log.atInfo().addKeyValue("job", settings.job()).addKeyValue("table", table.toString())
                             .log("the source replaced the table's storage (a rewrite without decoded changes); copying it again");
-                    work.add(copy(table, true));
+                    TableCopy copy = copy(table, true);
+                    if (settings.captureDdl()) {
+                        copiesDue.add(copy);
+                    } else {
+                        work.add(copy);
+                    }
                 }
             }
             if (!unseen.isEmpty()) {
@@ -160,7 +167,25 @@ final class CatalogWatch implements AutoCloseable {
             return null;
         });
         work.addAll(dueDrops(position));
+        work.addAll(dueCopies(position));
         return work;
+    }
+
+    /**
+     * With DDL capture, a table copied again waits until the stream has passed its snapshot's position: the replayed
+     * statements before it bring the destination table to the snapshot's shape first, so the copy changes no column.
+     */
+    private List<Object> dueCopies(long position) {
+        List<Object> due = new ArrayList<>();
+        var it = copiesDue.iterator();
+        while (it.hasNext()) {
+            TableCopy copy = it.next();
+            if (position >= copy.snapshot().start().value()) {
+                it.remove();
+                due.add(copy);
+            }
+        }
+        return due;
     }
 
     private List<Object> dueDrops(long position) {
@@ -316,6 +341,8 @@ final class CatalogWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        copiesDue.forEach(copy -> copy.snapshot().close());
+        copiesDue.clear();
         for (Connection c : new Connection[] {sourceSql, destinationSql}) {
             if (c != null) {
                 try {
