@@ -157,6 +157,11 @@ public final class DdlCapture {
                 + "$ferry$";
     }
 
+    /** Whether the connected user may install a capture (event triggers need a superuser). */
+    public static boolean canInstall(Connection c) throws SQLException {
+        return superuser(c);
+    }
+
     static boolean superuser(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")) {

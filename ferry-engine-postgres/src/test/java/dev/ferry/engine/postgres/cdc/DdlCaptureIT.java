@@ -1,11 +1,15 @@
 package dev.ferry.engine.postgres.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.engine.postgres.PostgresEngine;
 import dev.ferry.testkit.LocalPostgres;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,6 +112,30 @@ class DdlCaptureIT {
             assertThat(f.source.query("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).containsExactly(List.of(0L));
             assertThat(f.source.query("SELECT count(*) FROM pg_proc WHERE proname LIKE 'capture\\_%'")).containsExactly(List.of(0L));
         }
+    }
+
+    @Test
+    void aUserWhoIsNoSuperuserIsToldBeforeTheStartAndTheStartFailsCreatingNothing() {
+        var source = pg.freshDatabase();
+        String user = "replicator_" + source.name();
+        source.execute("CREATE ROLE " + user + " LOGIN REPLICATION PASSWORD 'replicator-pw'",
+                "CREATE TABLE t (id int PRIMARY KEY)", "GRANT SELECT ON t TO " + user);
+        var asReplicator = new DatabaseConnection(EngineKind.POSTGRESQL, source.connection().host(),
+                source.connection().port(), user, Secret.of("replicator-pw"), source.name(), null);
+
+        assertThat(new PostgresEngine().checkDdlCapture(asReplicator)).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("DDL_CAPTURE_PRIVILEGE");
+            assertThat(f.remedy()).contains("ALTER ROLE \"" + user + "\" SUPERUSER");
+        });
+        assertThat(new PostgresEngine().checkDdlCapture(source.connection())).isEmpty();
+        assertThatThrownBy(() -> ReplicationStart.begin(asReplicator, "plain", ReplicationNames.of(null, "plain", source.name()),
+                null, false, true)).isInstanceOfSatisfying(FerryException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+                    assertThat(e.getMessage()).contains("superuser", "event triggers", "captureDdl");
+                });
+        assertThat(source.query("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).containsExactly(List.of(0L));
+        assertThat(source.query("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                .containsExactly(List.of(0L));
     }
 
     @Test
