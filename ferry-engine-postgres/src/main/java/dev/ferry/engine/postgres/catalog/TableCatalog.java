@@ -77,10 +77,11 @@ public final class TableCatalog {
                 + NOT_IN_EXTENSION);
     }
 
-    /** The sequences in user schemas (including those behind identity and serial columns). */
+    /** The sequences in user schemas (including those behind identity and serial columns), Ferry's own left out. */
     public static List<TableRef> sequences(Connection c) throws SQLException {
         return refs(c, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION);
+                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname <> 'ferry' AND " + UserObjects.USER_SCHEMA
+                + NOT_IN_EXTENSION);
     }
 
     /** The user schemas, public included, extension-owned ones excluded. */

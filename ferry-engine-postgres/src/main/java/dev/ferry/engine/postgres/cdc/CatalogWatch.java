@@ -131,7 +131,7 @@ final class CatalogWatch implements AutoCloseable {
                 }
                 if (settings.captureDdl() && !states.containsKey(table) && !published(table)) {
                     // Made by a replayed statement, but a publication that lists its tables sends none of its rows yet.
-                    copiesDue.add(copy(table, true));
+                    copiesDue.add(deferredCopy(table));
                     continue;
                 }
                 TableStates.State state = states.get(table);
@@ -142,11 +142,10 @@ final class CatalogWatch implements AutoCloseable {
                 } else if (e.getValue() != 0 && state.storage() != 0 && state.storage() != e.getValue()) {
                     log.atInfo().addKeyValue("job", settings.job()).addKeyValue("table", table.toString())
                             .log("the source replaced the table's storage (a rewrite without decoded changes); copying it again");
-                    TableCopy copy = copy(table, true);
                     if (settings.captureDdl()) {
-                        copiesDue.add(copy);
+                        copiesDue.add(deferredCopy(table));
                     } else {
-                        work.add(copy);
+                        work.add(copy(table, true));
                     }
                 }
             }
@@ -174,18 +173,34 @@ final class CatalogWatch implements AutoCloseable {
     /**
      * With DDL capture, a table copied again waits until the stream has passed its snapshot's position: the replayed
      * statements before it bring the destination table to the snapshot's shape first, so the copy changes no column.
+     * Until then the table's changes still apply (the copy replaces them), so a stream stopped before that position
+     * (a promotion) leaves nothing out.
      */
     private List<Object> dueCopies(long position) {
         List<Object> due = new ArrayList<>();
         var it = copiesDue.iterator();
         while (it.hasNext()) {
             TableCopy copy = it.next();
-            if (position >= copy.snapshot().start().value()) {
+            long at = copy.snapshot().start().value();
+            if (position >= at) {
                 it.remove();
+                copiedAt.merge(copy.table(), at, Math::max);
                 due.add(copy);
             }
         }
         return due;
+    }
+
+    /** A copy of {@code table} again whose changes are skipped only once it is handed out ({@link #dueCopies}). */
+    private TableCopy deferredCopy(TableRef table) {
+        Long before = copiedAt.get(table);
+        TableCopy copy = copy(table, true);
+        if (before == null) {
+            copiedAt.remove(table);
+        } else {
+            copiedAt.put(table, before);
+        }
+        return copy;
     }
 
     private List<Object> dueDrops(long position) {
