@@ -35,7 +35,7 @@ public final class DdlCapture {
     static final String SCHEMA = "ferry";
 
     /** The job's capture objects: the table and function in schema {@code ferry}, and two event triggers. */
-    public record Names(String table, String function, String commandTrigger, String dropTrigger) {
+    public record Names(String table, String function, String guard, String commandTrigger, String dropTrigger) {
         TableRef tableRef() {
             return new TableRef(SCHEMA, table);
         }
@@ -46,7 +46,8 @@ public final class DdlCapture {
     /** The capture objects of the job whose replication objects are {@code objects}. */
     public static Names names(ReplicationObjects objects) {
         String base = objects.publication();
-        return new Names(fit("ddl_", base, ""), fit("capture_", base, ""), fit("", base, "_ddl"), fit("", base, "_drop"));
+        return new Names(fit("ddl_", base, ""), fit("capture_", base, ""), fit("guard_", base, ""), fit("", base, "_ddl"),
+                fit("", base, "_drop"));
     }
 
     /**
@@ -69,6 +70,22 @@ public final class DdlCapture {
             st.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigserial PRIMARY KEY, job text NOT NULL, "
                     + "command_tag text NOT NULL, object_identity text, schemas text[] NOT NULL DEFAULT '{}', search_path text, "
                     + "statement text NOT NULL, captured timestamptz NOT NULL DEFAULT pg_catalog.now())");
+            // The function runs as whoever issues the DDL: everyone may add a row, but only from inside an event
+            // trigger (the guard), recording the statement that session really ran; superusers bypass the policy.
+            String guard = D.quote(SCHEMA, names.guard());
+            st.execute(guardSql(guard));
+            st.execute("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
+            st.execute("DROP POLICY IF EXISTS " + D.quote("capture") + " ON " + table);
+            st.execute("CREATE POLICY " + D.quote("capture") + " ON " + table + " FOR INSERT TO PUBLIC WITH CHECK (statement = "
+                    + "pg_catalog.current_query() AND " + guard + "())");
+            st.execute("GRANT USAGE ON SCHEMA " + D.quote(SCHEMA) + " TO PUBLIC");
+            st.execute("GRANT INSERT ON " + table + " TO PUBLIC");
+            try (ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_get_serial_sequence(" + D.literal(table) + ", 'id')")) {
+                rs.next();
+                // pg_get_serial_sequence answers the sequence's name quoted as needed.
+                String sequence = rs.getString(1);
+                st.execute("GRANT USAGE ON SEQUENCE " + sequence + " TO PUBLIC");
+            }
             st.execute(functionSql(function, table, job));
             for (String[] trigger : new String[][] {{names.commandTrigger(), "ddl_command_end"},
                     {names.dropTrigger(), "sql_drop"}}) {
@@ -105,6 +122,7 @@ public final class DdlCapture {
             }
             st.execute("DROP FUNCTION IF EXISTS " + D.quote(SCHEMA, names.function()) + "()");
             st.execute("DROP TABLE IF EXISTS " + D.quote(SCHEMA, names.table()));
+            st.execute("DROP FUNCTION IF EXISTS " + D.quote(SCHEMA, names.guard()) + "()");
             try (ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
                     + "JOIN pg_catalog.pg_namespace n ON n.oid = d.refobjid WHERE d.refclassid = 'pg_catalog.pg_namespace'::regclass "
                     + "AND n.nspname = " + D.literal(SCHEMA) + ")")) {
@@ -115,6 +133,18 @@ public final class DdlCapture {
             }
         }
         return removed;
+    }
+
+    /** True only while an event trigger runs (its command list is readable only then). */
+    static String guardSql(String guard) {
+        return "CREATE OR REPLACE FUNCTION " + guard + "() RETURNS boolean LANGUAGE plpgsql AS $ferry$\n"
+                + "BEGIN\n"
+                + "    PERFORM 1 FROM pg_catalog.pg_event_trigger_ddl_commands() LIMIT 1;\n"
+                + "    RETURN true;\n"
+                + "EXCEPTION WHEN OTHERS THEN\n"
+                + "    RETURN false;\n"
+                + "END\n"
+                + "$ferry$";
     }
 
     /** The function the triggers call: one row per top-level statement, nothing for Ferry's sessions or schema. */

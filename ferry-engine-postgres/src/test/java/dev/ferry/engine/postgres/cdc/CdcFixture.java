@@ -95,9 +95,14 @@ final class CdcFixture implements AutoCloseable {
 
     /** Streams and applies everything the source has committed so far, then returns. */
     void catchUp() throws InterruptedException {
+        catchUp(new Recorder());
+    }
+
+    /** As {@link #catchUp()}, telling {@code recorder}. */
+    void catchUp(Recorder recorder) throws InterruptedException {
         try (PgReplication replication = open()) {
             replication.stopAt(replication.sourceHead());
-            replication.run(new Recorder());
+            replication.run(recorder);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
@@ -136,6 +137,31 @@ class DdlCaptureIT {
         assertThat(source.query("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).containsExactly(List.of(0L));
         assertThat(source.query("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
                 .containsExactly(List.of(0L));
+    }
+
+    @Test
+    void ddlOfAnOrdinaryOwnerIsCapturedButItCannotWriteTheCaptureTableItself() throws Exception {
+        try (var f = CdcFixture.createCapturing(pg, dest)) {
+            String owner = "owner_" + f.source.name();
+            f.source.execute("CREATE ROLE " + owner + " LOGIN PASSWORD 'owner-pw'", "GRANT CREATE ON SCHEMA public TO " + owner);
+            // Roles are not DDL of a database: the destination needs its own.
+            CdcFixture.execute(dest.superuser(), "CREATE ROLE " + owner);
+            var asOwner = new DatabaseConnection(EngineKind.POSTGRESQL, f.source.connection().host(),
+                    f.source.connection().port(), owner, Secret.of("owner-pw"), f.source.name(), null);
+            CdcFixture.execute(asOwner, "CREATE TABLE owned (id int PRIMARY KEY)", "ALTER TABLE owned ADD COLUMN v text",
+                    "INSERT INTO owned VALUES (1, 'x')");
+            String capture = Dialect.POSTGRESQL.quote("ferry", DdlCapture.names(ReplicationNames.of(null, f.job, f.source.name())).table());
+            assertThatThrownBy(() -> CdcFixture.execute(asOwner, "INSERT INTO " + capture + " (job, command_tag, statement) "
+                    + "VALUES (" + Dialect.POSTGRESQL.literal(f.job) + ", 'ALTER TABLE', pg_catalog.current_query())"))
+                    .hasRootCauseMessage("ERROR: new row violates row-level security policy for table \""
+                            + capture.substring("\"ferry\".\"".length(), capture.length() - 1) + "\"");
+            var recorder = new CdcFixture.Recorder();
+            f.catchUp(recorder);
+
+            assertThat(columns(f.destination, "owned")).extracting(row -> row.get(0)).containsExactly("id", "v");
+            assertThat(CdcFixture.query(f.destination, "SELECT v FROM owned")).containsExactly(List.of("x"));
+            assertThat(recorder.notices).filteredOn(n -> n.startsWith("Replayed DDL")).hasSize(3);
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ class DdlCaptureTest {
         assertThat(shortNames.commandTrigger()).endsWith("_ddl");
         assertThat(shortNames.dropTrigger()).endsWith("_drop");
         for (var names : List.of(shortNames, longNames, otherLong)) {
-            assertThat(List.of(names.table(), names.function(), names.commandTrigger(), names.dropTrigger()))
+            assertThat(List.of(names.table(), names.function(), names.guard(), names.commandTrigger(), names.dropTrigger()))
                     .allSatisfy(n -> assertThat(n.length()).isLessThanOrEqualTo(ReplicationNames.MAX_LENGTH))
                     .doesNotHaveDuplicates();
         }
