@@ -187,6 +187,19 @@ public final class DdlCapture {
                 + "$ferry$";
     }
 
+    /** Whether the capture named {@code names} is in the connected database: its table and both triggers, enabled. */
+    static boolean installed(Connection c, Names names) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL AND (SELECT count(*) "
+                + "FROM pg_catalog.pg_event_trigger WHERE evtname IN (?, ?) AND evtenabled <> 'D') = 2")) {
+            ps.setString(1, D.quote(SCHEMA, names.table()));
+            ps.setString(2, names.commandTrigger());
+            ps.setString(3, names.dropTrigger());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Whether the connected user may install a capture (event triggers need a superuser). */
     public static boolean canInstall(Connection c) throws SQLException {
         return superuser(c);

@@ -10,11 +10,14 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.ReliabilityConfig;
+import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.engine.postgres.PostgresEngine;
 import dev.ferry.testkit.LocalPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -161,6 +164,25 @@ class DdlCaptureIT {
             assertThat(columns(f.destination, "owned")).extracting(row -> row.get(0)).containsExactly("id", "v");
             assertThat(CdcFixture.query(f.destination, "SELECT v FROM owned")).containsExactly(List.of("x"));
             assertThat(recorder.notices).filteredOn(n -> n.startsWith("Replayed DDL")).hasSize(3);
+        }
+    }
+
+    @Test
+    void aJobThatAsksForCaptureWithoutOneInstalledFollowsTheStreamAndSaysSo() throws Exception {
+        try (var f = CdcFixture.create(pg, dest, "CREATE TABLE t (id int PRIMARY KEY)")) {
+            var asking = new ReplicationRequest(f.job, f.source.name(), pg.superuser(), dest.superuser(), f.request.start(),
+                    Map.of(), new ReliabilityConfig(null, null, null, null, null, null, null, true));
+            f.source.execute("INSERT INTO t VALUES (1)", "CREATE TABLE later (id int PRIMARY KEY, v text)",
+                    "INSERT INTO later VALUES (1, 'a'), (2, 'b')");
+            var recorder = new CdcFixture.Recorder();
+            try (PgReplication replication = (PgReplication) new PostgresEngine().openReplication(asking)) {
+                replication.stopAt(replication.sourceHead());
+                replication.run(recorder);
+            }
+
+            assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM later")).containsExactly(List.of(2L));
+            assertThat(recorder.notices).anyMatch(n -> n.contains("has no capture of this job"))
+                    .noneMatch(n -> n.startsWith("Replayed DDL"));
         }
     }
 
