@@ -10,6 +10,9 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.Secret;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.Position.PgLsn;
 import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.engine.postgres.PostgresEngine;
@@ -184,6 +187,56 @@ class DdlCaptureIT {
             assertThat(recorder.notices).anyMatch(n -> n.contains("has no capture of this job"))
                     .noneMatch(n -> n.startsWith("Replayed DDL"));
         }
+    }
+
+    @Test
+    void withAPartialSelectionStatementsOnExcludedSchemasAreLeftOutAndNewTablesStillGetTheirRows() throws Exception {
+        var source = pg.freshDatabase();
+        String db = source.name();
+        source.execute("CREATE SCHEMA hidden", "CREATE TABLE hidden.h (id int PRIMARY KEY)", "CREATE TABLE t (id int PRIMARY KEY)");
+        CdcFixture.execute(dest.superuser(), "CREATE DATABASE " + Dialect.POSTGRESQL.quote(db));
+        DatabaseConnection destination = dest.superuser().withDatabase(db);
+        CdcFixture.execute(destination, "CREATE TABLE t (id int PRIMARY KEY)");
+        String job = "capture-partial-" + db;
+        var names = ReplicationNames.of("it", job, db);
+        var objects = new ObjectsConfig(List.of(), List.of(db + ".hidden"));
+        PgLsn start;
+        try (SlotSnapshot slot = ReplicationStart.begin(source.connection(), job, names,
+                new ObjectSelection(objects, EngineKind.POSTGRESQL), false, true)) {
+            start = slot.start();
+        }
+        try {
+            var request = new ReplicationRequest(job, db, pg.superuser(), dest.superuser(), start, Map.of(), List.of(db), objects,
+                    new ReliabilityConfig(null, null, null, null, null, null, null, true), names);
+            source.execute("ALTER TABLE hidden.h ADD COLUMN x int", "INSERT INTO t VALUES (1)",
+                    "ALTER TABLE t ADD COLUMN y int DEFAULT 7", "CREATE TABLE n (id int PRIMARY KEY, v text)",
+                    "INSERT INTO n VALUES (1, 'a'), (2, 'b')", "INSERT INTO t VALUES (2, 8)");
+            var recorder = new CdcFixture.Recorder();
+            PgReplication replication = (PgReplication) new PostgresEngine().openReplication(request);
+            var running = CdcFixture.Background.start(replication, recorder);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(IllegalStateException.class).untilAsserted(() -> {
+                if (running.done().isDone()) {
+                    running.await();
+                }
+                assertThat(CdcFixture.query(destination, "SELECT count(*) FROM n")).containsExactly(List.of(2L));
+                assertThat(CdcFixture.query(destination, "SELECT id, y FROM t ORDER BY id"))
+                        .containsExactly(List.of(1, 7), List.of(2, 8));
+            });
+            source.execute("INSERT INTO n VALUES (3, 'streamed')");
+            replication.stopAt(replication.sourceHead());
+            running.await();
+            replication.close();
+
+            assertThat(CdcFixture.query(destination, "SELECT count(*) FROM n")).containsExactly(List.of(3L));
+            assertThat(CdcFixture.query(destination, "SELECT count(*) FROM pg_namespace WHERE nspname = 'hidden'"))
+                    .containsExactly(List.of(0L));
+            assertThat(recorder.notices).filteredOn(n -> n.startsWith("Replayed DDL")).hasSize(2)
+                    .noneMatch(n -> n.contains("hidden"));
+        } finally {
+            ReplicationCleanup.drop(pg.superuser(), db, names, Clock.systemUTC());
+        }
+        assertThat(source.query("SELECT count(*) FROM pg_event_trigger")).containsExactly(List.of(0L));
+        assertThat(source.query("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")).containsExactly(List.of(0L));
     }
 
     @Test
