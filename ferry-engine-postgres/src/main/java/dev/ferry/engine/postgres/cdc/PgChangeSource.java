@@ -69,6 +69,8 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private final Set<Integer> shapeChecked = new HashSet<>();
     private final Set<Integer> notSelected = new HashSet<>();
     private final Set<TableRef> reportedUnsupported = new HashSet<>();
+    /** Per query string and command, how many captured statements of the open transaction came from it. */
+    private final Map<String, Integer> statementsSeen = new HashMap<>();
     private boolean inTransaction;
     private long commitLsn;
     private long confirmed;
@@ -202,6 +204,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             case Begin b -> {
                 inTransaction = true;
                 commitLsn = b.commitLsn();
+                statementsSeen.clear();
                 out.put(new ChangeEvent.Begin<>(new PgLsn(b.commitLsn()), new PgLsn(b.commitLsn()).lsn(), b.commitTime()));
             }
             case Commit c -> {
@@ -376,14 +379,38 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             return true;
         }
         var ddl = new CapturedDdl(Long.parseLong(row.get("id")), row.get("command_tag"), row.get("object_identity"),
-                DdlCapture.textArray(row.get("schemas")), row.get("search_path"), row.get("statement"));
+                DdlCapture.textArray(row.get("schemas")), row.get("search_path"), ownStatement(row.get("statement"),
+                        row.get("command_tag")));
         if (!ddl.schemas().isEmpty() && ddl.schemas().stream().noneMatch(watch::schemaSelected)) {
             log.atInfo().addKeyValue("job", settings.job()).addKeyValue("ddl", ddl.tag() + " " + ddl.identity())
                     .log("captured DDL on schemas the job does not select is left out");
+            listener.notice("Left out DDL captured on the source (%s on %s): it touches only schemas the job does not select"
+                    .formatted(ddl.tag(), ddl.identity()));
             return true;
         }
         out.put(new ChangeEvent.Barrier<>(ddl, "DDL " + ddl.tag() + " " + ddl.identity(), null, null));
         return true;
+    }
+
+    /**
+     * The statement a capture row stands for. A client may send several statements in one query string, and the
+     * capture records that whole string for each DDL statement in it: then the k-th row of this transaction with that
+     * string and command is the k-th statement of the string that begins with the command's first word.
+     */
+    private String ownStatement(String query, String tag) {
+        List<String> parts = QueryText.statements(query);
+        if (parts.size() <= 1) {
+            return query;
+        }
+        String word = tag.split(" ")[0];
+        List<String> candidates = parts.stream().filter(p -> QueryText.firstWord(p).equals(word)).toList();
+        int k = statementsSeen.merge(query + "\u0000" + word, 1, Integer::sum) - 1;
+        if (k < candidates.size()) {
+            return candidates.get(k);
+        }
+        log.atWarn().addKeyValue("job", settings.job()).addKeyValue("ddl", tag)
+                .log("cannot tell which statement of a multi-statement query string a captured DDL is; replaying it whole");
+        return query;
     }
 
     /** With DDL capture, compares a relation with its destination table once everything before it applied. */

@@ -46,6 +46,20 @@ class DdlCaptureIT {
                 + "ORDER BY attnum");
     }
 
+    /** Sends {@code sql} in one simple-protocol query, as psql -c does, so current_query() is all of it. */
+    private static void executeAsOneQuery(DatabaseConnection db, String sql) throws java.sql.SQLException {
+        var props = new java.util.Properties();
+        props.setProperty("user", db.username());
+        props.setProperty("preferQueryMode", "simple");
+        if (db.password() != null) {
+            props.setProperty("password", db.password().reveal());
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://%s:%d/%s".formatted(db.host(), db.port(),
+                db.database()), props); var st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     private static List<List<Object>> objects(DatabaseConnection db) {
         return CdcFixture.query(db, "SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public' "
                 + "UNION ALL SELECT 'view ' || viewname || ': ' || definition FROM pg_views WHERE schemaname = 'public' "
@@ -84,6 +98,9 @@ class DdlCaptureIT {
                     "DROP TABLE doomed");
             // Replayed, a volatile default gives other values: the rewrite is seen and the table copied again after it.
             f.source.execute("ALTER TABLE rewritten ADD COLUMN r double precision DEFAULT random()");
+            // One query string with two DDL statements and a change: each statement replays once, the change streams.
+            executeAsOneQuery(f.source.connection(), "CREATE TABLE multi (id int PRIMARY KEY); INSERT INTO multi VALUES (1); "
+                    + "ALTER TABLE multi ADD COLUMN w text DEFAULT 'w'");
             // A statement that names its table without a schema finds it through the session's search_path.
             f.source.execute("CREATE SCHEMA other", "SET search_path TO other, public",
                     "CREATE TABLE elsewhere (id int PRIMARY KEY)", "INSERT INTO elsewhere VALUES (1), (2)");
@@ -103,13 +120,19 @@ class DdlCaptureIT {
             assertThat(columns(f.destination, "accounts")).isEqualTo(columns(f.source.connection(), "accounts"))
                     .extracting(row -> row.get(0)).containsExactly("id", "a", "bee", "note");
             assertThat(columns(f.destination, "fresh")).isEqualTo(columns(f.source.connection(), "fresh"));
+            assertThat(CdcFixture.query(f.destination, "SELECT id, w FROM multi")).containsExactly(List.of(1, "w"));
+            assertThat(recorder.notices).contains(
+                    "Replayed DDL captured on the source (CREATE TABLE on public.multi, public.multi_pkey): CREATE TABLE multi "
+                            + "(id int PRIMARY KEY)",
+                    "Replayed DDL captured on the source (ALTER TABLE on public.multi): ALTER TABLE multi ADD COLUMN w text "
+                            + "DEFAULT 'w'");
             assertThat(f.destinationHashes("accounts", "fresh", "rewritten"))
                     .isEqualTo(f.sourceHashes("accounts", "fresh", "rewritten"));
             assertThat(CdcFixture.query(f.destination, "SELECT note, count(*) FROM accounts GROUP BY 1 ORDER BY 1"))
                     .containsExactly(List.of("changed", 10L), List.of("n", 1991L));
             assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM fresh")).containsExactly(List.of(301L));
             assertThat(recorder.diverged).isEmpty();
-            assertThat(recorder.notices).filteredOn(n -> n.startsWith("Replayed DDL")).hasSize(12);
+            assertThat(recorder.notices).filteredOn(n -> n.startsWith("Replayed DDL")).hasSize(14);
             assertThat(recorder.notices).noneMatch(n -> n.startsWith("Evolved table") || n.startsWith("Created table"));
             assertThat(CdcFixture.query(f.destination, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE n.nspname = 'ferry' AND c.relname LIKE 'ddl\\_%'")).containsExactly(List.of(0L));
