@@ -133,6 +133,10 @@ class SchemaCapturePostgresIT {
 
         promoteAndCompare(db, "capture-cdc");
         assertThat(captureObjects(db)).isZero();
+        // The full load copied neither the capture table nor the triggers.
+        assertThat(Sql.one(dst, db.name(), "SELECT (SELECT count(*) FROM pg_event_trigger) + (SELECT count(*) FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ferry' AND c.relname LIKE 'ddl%')"))
+                .isEqualTo("0");
     }
 
     @Test
