@@ -1,6 +1,8 @@
 package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.cdc.ChangeSink;
 import dev.ferry.core.cdc.ChangeSinks;
 import dev.ferry.core.cdc.Mark;
@@ -8,6 +10,7 @@ import dev.ferry.core.cdc.NetChanges.TableChanges;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.postgres.cdc.PgChangeSource.TruncateWork;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
@@ -22,7 +25,9 @@ import java.util.Map;
 /**
  * The destination side of a PostgreSQL job's pipeline: the partitions' rows in {@code ferry.replication_progress},
  * and one {@link ChangeApplier} session per partition, which applies net changes set-based ({@link NetApply}) and
- * changes in source order row by row (where divergence is found). {@code destination} has its database set.
+ * changes in source order row by row (where divergence is found). Barrier work (TRUNCATE, schema evolutions, copies,
+ * drops, captured DDL and, with DDL capture, shape checks) runs on the first partition's session, which reports each
+ * change to the destination's schema as a job event. {@code destination} has its database set.
  */
 final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
     private final DatabaseConnection source;
@@ -134,7 +139,7 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
                     yield null;
                 }
                 case CapturedDdl ddl -> {
-                    applier.run("captured DDL", new dev.ferry.core.model.TableRef(DdlCapture.SCHEMA, "ddl"), c -> {
+                    applier.run("captured DDL", new TableRef(DdlCapture.SCHEMA, "ddl"), c -> {
                         ddl.apply(c, job);
                         return null;
                     });
@@ -145,7 +150,7 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
                     tracker.forget(check.rel().table());
                     yield switch (tracker.check(check.rel())) {
                         case ShapeTracker.Fits f -> null;
-                        case ShapeTracker.Absent a -> throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.SCHEMA_CHANGED,
+                        case ShapeTracker.Absent a -> throw new FerryException(ErrorCode.SCHEMA_CHANGED,
                                 ("Table %s has changes on the source but is missing on the destination, although job %s "
                                 + "captures DDL: the statement that created it was not captured (or not replayed). Create the "
                                 + "table on the destination as on the source and resume the job").formatted(check.rel().table(), job));

@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * pipeline comes after its table's copy and must fit the destination exactly. Changes that cannot be applied
  * faithfully are counted through the listener, never sent. While no transaction is open and nothing arrives, the
  * server's WAL end from its keepalives is reported as reached, so an idle source does not make the slot hold WAL.
- * The slot is confirmed only up to what the pipeline acknowledges. Runs on the pipeline's reader thread.
+ * The slot is confirmed only up to what the pipeline acknowledges. With DDL capture ({@link DdlCapture}) a row of the
+ * job's capture table is not applied but becomes a barrier that replays its statement at that place
+ * ({@link CapturedDdl}), and each relation is compared with its destination table once everything before it applied
+ * ({@link ShapeCheck}); tables in Ferry's {@code ferry} schema are never applied. Runs on the pipeline's reader thread.
  */
 final class PgChangeSource implements ChangeSource<PgLsn> {
     private static final Logger log = LoggerFactory.getLogger(PgChangeSource.class);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,7 @@ public final class ReplicationStart {
         List<TableRef> tables = all ? List.of()
                 : TableCatalog.tables(c, database, selection).stream().map(TableInfo::ref).toList();
         if (!all && capture != null) {
-            tables = java.util.stream.Stream.concat(tables.stream(), java.util.stream.Stream.of(capture.tableRef())).toList();
+            tables = Stream.concat(tables.stream(), Stream.of(capture.tableRef())).toList();
         }
         try (Statement st = c.createStatement()) {
             if (exists(c, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", name)) {
