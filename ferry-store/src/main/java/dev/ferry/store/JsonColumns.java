@@ -87,6 +87,9 @@ final class JsonColumns {
         if (config.readBytesPerSecond() != null) {
             node.put("readBytesPerSecond", config.readBytesPerSecond());
         }
+        if (config.captureDdl() != null) {
+            node.put("captureDdl", config.captureDdl());
+        }
         return write(node);
     }
 
@@ -100,10 +103,12 @@ final class JsonColumns {
             JsonNode divergence = node.path("onDivergence");
             JsonNode connections = node.path("maxSourceConnections");
             JsonNode read = node.path("readBytesPerSecond");
+            JsonNode capture = node.path("captureDdl");
             return new ReliabilityConfig(duration(node, "faultBudget"), duration(node, "stallTimeout"),
                     yield.isBoolean() ? yield.booleanValue() : null, duration(node, "lockWait"),
                     divergence.isTextual() ? DivergencePolicy.valueOf(divergence.asText()) : null,
-                    connections.isNumber() ? connections.intValue() : null, read.isNumber() ? read.longValue() : null);
+                    connections.isNumber() ? connections.intValue() : null, read.isNumber() ? read.longValue() : null,
+                    capture.isBoolean() ? capture.booleanValue() : null);
         } catch (IllegalArgumentException e) {
             throw unreadable(owner, e);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.core.model.ReliabilityConfig;
 import org.junit.jupiter.api.Test;
 
 class JsonColumnsTest {
@@ -18,6 +19,17 @@ class JsonColumnsTest {
 
         assertThat(json).isEqualTo("{\"parallelism\":6,\"applyPartitions\":12}");
         assertThat(JsonColumns.performanceConfig(json, "migration job j")).isEqualTo(config);
+    }
+
+    @Test
+    void captureDdlRoundTripsAndRowsWrittenBeforeItReadItUnset() {
+        var on = new ReliabilityConfig(null, null, null, null, null, null, null, true);
+
+        String json = JsonColumns.reliabilityConfig(on);
+
+        assertThat(json).isEqualTo("{\"captureDdl\":true}");
+        assertThat(JsonColumns.reliabilityConfig(json, "migration job j")).isEqualTo(on);
+        assertThat(JsonColumns.reliabilityConfig("{\"yieldToDdl\":false}", "migration job j").captureDdl()).isNull();
     }
 
     @Test

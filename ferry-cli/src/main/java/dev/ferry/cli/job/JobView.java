@@ -109,6 +109,9 @@ public final class JobView {
         if (r.path("readBytesPerSecond").isNumber()) {
             text.append(", reads at most ").append(Units.bytes(r.path("readBytesPerSecond").asLong())).append("/s");
         }
+        if (r.path("captureDdl").asBoolean(false)) {
+            text.append(", DDL captured on the source");
+        }
         return text.toString();
     }
 

@@ -39,6 +39,11 @@ public final class ReliabilityOptions {
     @Option(names = "--max-read-rate", paramLabel = "BYTES_PER_SECOND", description = "Cap on how fast the full load reads the source")
     Long maxReadRate;
 
+    @Option(names = "--capture-ddl",
+            description = "PostgreSQL, continuous jobs: record each DDL statement on the source with an event trigger "
+                    + "(needs a superuser) and replay it exactly on the destination")
+    boolean captureDdl;
+
     /** The settings the options name (checked now, so a typo fails before anything is created). */
     public ReliabilityConfig toConfig() {
         DivergencePolicy policy = null;
@@ -52,7 +57,8 @@ public final class ReliabilityOptions {
         }
         return new ReliabilityConfig(ReliabilityConfig.parseDuration("--fault-budget", faultBudget),
                 ReliabilityConfig.parseDuration("--stall-timeout", stallTimeout), noYieldToDdl ? Boolean.FALSE : null,
-                ReliabilityConfig.parseDuration("--lock-wait", lockWait), policy, maxSourceConnections, maxReadRate);
+                ReliabilityConfig.parseDuration("--lock-wait", lockWait), policy, maxSourceConnections, maxReadRate,
+                captureDdl ? Boolean.TRUE : null);
     }
 
     /** Writes the options that were given into a job body's {@code reliabilityConfig}. */
@@ -79,6 +85,9 @@ public final class ReliabilityOptions {
         }
         if (config.readBytesPerSecond() != null) {
             node.put("readBytesPerSecond", config.readBytesPerSecond());
+        }
+        if (config.captureDdl() != null) {
+            node.put("captureDdl", config.captureDdl());
         }
     }
 }

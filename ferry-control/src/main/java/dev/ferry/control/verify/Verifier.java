@@ -80,6 +80,9 @@ public final class Verifier {
         // A job that has written before (resume, restart) owns the slot and publication it finds.
         findings.addAll(resumable.isEmpty() ? engine.checkSource(source, databases, continuous, job.name())
                 : engine.checkSource(source, databases, continuous));
+        if (continuous && job.reliabilityConfig().effectiveCaptureDdl()) {
+            findings.addAll(engine.checkDdlCapture(source));
+        }
         findings.addAll(engine.checkDestination(source, destination, databases));
         if (continuous) {
             findings.addAll(engine.checkReplicationLeftovers(source, databases, store.installationId(),

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  *   <li>{@code maxSourceConnections} (unset: the parallelism decides): a cap on Ferry's sessions per
  *       source server;</li>
  *   <li>{@code readBytesPerSecond} (unset: unthrottled): a cap on how fast the full load reads the
- *       source.</li>
+ *       source;</li>
+ *   <li>{@code captureDdl} (false): a continuous PostgreSQL job records each DDL statement on the source with an
+ *       event trigger (which needs a superuser) and replays it on the destination at its place in the change
+ *       stream, instead of inferring schema changes from the stream and the catalog.</li>
  * </ul>
  */
 public record ReliabilityConfig(
@@ -34,9 +37,10 @@ public record ReliabilityConfig(
         Duration lockWait,
         DivergencePolicy onDivergence,
         Integer maxSourceConnections,
-        Long readBytesPerSecond) {
+        Long readBytesPerSecond,
+        Boolean captureDdl) {
 
-    public static final ReliabilityConfig DEFAULT = new ReliabilityConfig(null, null, null, null, null, null, null);
+    public static final ReliabilityConfig DEFAULT = new ReliabilityConfig(null, null, null, null, null, null, null, null);
 
     public static final Duration DEFAULT_FAULT_BUDGET = Duration.ofMinutes(15);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
@@ -59,6 +63,12 @@ public record ReliabilityConfig(
         }
     }
 
+    /** The settings without {@code captureDdl} (left unset). */
+    public ReliabilityConfig(Duration faultBudget, Duration stallTimeout, Boolean yieldToDdl, Duration lockWait,
+            DivergencePolicy onDivergence, Integer maxSourceConnections, Long readBytesPerSecond) {
+        this(faultBudget, stallTimeout, yieldToDdl, lockWait, onDivergence, maxSourceConnections, readBytesPerSecond, null);
+    }
+
     public Duration effectiveFaultBudget() {
         return faultBudget == null ? DEFAULT_FAULT_BUDGET : faultBudget;
     }
@@ -69,6 +79,10 @@ public record ReliabilityConfig(
 
     public boolean effectiveYieldToDdl() {
         return yieldToDdl == null || yieldToDdl;
+    }
+
+    public boolean effectiveCaptureDdl() {
+        return captureDdl != null && captureDdl;
     }
 
     public Duration effectiveLockWait() {
@@ -91,7 +105,8 @@ public record ReliabilityConfig(
                 patch.lockWait != null ? patch.lockWait : lockWait,
                 patch.onDivergence != null ? patch.onDivergence : onDivergence,
                 patch.maxSourceConnections != null ? patch.maxSourceConnections : maxSourceConnections,
-                patch.readBytesPerSecond != null ? patch.readBytesPerSecond : readBytesPerSecond);
+                patch.readBytesPerSecond != null ? patch.readBytesPerSecond : readBytesPerSecond,
+                patch.captureDdl != null ? patch.captureDdl : captureDdl);
     }
 
     /**

@@ -18,6 +18,16 @@ class ReliabilityConfigTest {
         assertThat(c.effectiveLockWait()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.effectiveYieldToDdl()).isTrue();
         assertThat(c.effectiveOnDivergence()).isEqualTo(DivergencePolicy.FAIL);
+        assertThat(c.effectiveCaptureDdl()).isFalse();
+    }
+
+    @Test
+    void captureDdlIsOnlyOnWhenSetAndAPatchCanTurnIt() {
+        var on = new ReliabilityConfig(null, null, null, null, null, null, null, true);
+        assertThat(on.effectiveCaptureDdl()).isTrue();
+        assertThat(on.merge(ReliabilityConfig.DEFAULT).effectiveCaptureDdl()).isTrue();
+        assertThat(on.merge(new ReliabilityConfig(null, null, null, null, null, null, null, false)).effectiveCaptureDdl()).isFalse();
+        assertThat(new ReliabilityConfig(null, null, null, null, null, null, null)).isEqualTo(ReliabilityConfig.DEFAULT);
     }
 
     @Test

@@ -175,6 +175,11 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public List<Finding> checkDdlCapture(DatabaseConnection source) {
+        return SourceChecks.checkDdlCapture(source);
+    }
+
+    @Override
     public List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {
         return DestinationChecks.check(source, destination, databases);

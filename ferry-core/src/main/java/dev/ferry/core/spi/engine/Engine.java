@@ -82,6 +82,14 @@ public interface Engine {
         return checkSource(source, databases, continuous);
     }
 
+    /**
+     * Findings about capturing DDL on {@code source} for a continuous job with {@code captureDdl} (what the
+     * capture needs, such as privileges). Reads only; empty by default, for engines that have no such capture.
+     */
+    default List<Finding> checkDdlCapture(DatabaseConnection source) {
+        return List.of();
+    }
+
     /** Findings about the destination for receiving {@code databases} from {@code source}. Reads only. */
     default List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {

@@ -35,4 +35,20 @@ public final class PublicationCatalog {
         }
         return objects;
     }
+
+    /**
+     * The event triggers whose function lives in Ferry's {@code ferry} schema (a job's DDL capture): they belong to the
+     * source only.
+     */
+    public static Set<CatalogObject> ferryEventTriggers(Connection c) throws SQLException {
+        Set<CatalogObject> objects = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.tableoid::bigint, e.oid::bigint FROM pg_catalog.pg_event_trigger e "
+                + "JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+                + "WHERE n.nspname = 'ferry'"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                objects.add(new CatalogObject(rs.getLong(1), rs.getLong(2)));
+            }
+        }
+        return objects;
+    }
 }

@@ -28,14 +28,15 @@ public final class TableCatalog {
 
     /**
      * The tables holding data that {@code selection} selects: plain tables and leaf partitions (never
-     * partitioned parents, foreign tables or extension members), largest first (heap and TOAST).
+     * partitioned parents, foreign tables or extension members), largest first (heap and TOAST). Ferry's own
+     * {@code ferry} schema is left out.
      */
     public static List<TableInfo> tables(Connection c, String database, ObjectSelection selection) throws SQLException {
         List<TableInfo> tables = new ArrayList<>();
         String sql = "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_table_size(c.oid), "
                 + "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') "
                 + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE c.relkind = 'r' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION;
+                + "WHERE c.relkind = 'r' AND n.nspname <> 'ferry' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 TableRef ref = new TableRef(rs.getString(1), rs.getString(2));
@@ -76,10 +77,11 @@ public final class TableCatalog {
                 + NOT_IN_EXTENSION);
     }
 
-    /** The sequences in user schemas (including those behind identity and serial columns). */
+    /** The sequences in user schemas (including those behind identity and serial columns), Ferry's own left out. */
     public static List<TableRef> sequences(Connection c) throws SQLException {
         return refs(c, "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION);
+                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname <> 'ferry' AND " + UserObjects.USER_SCHEMA
+                + NOT_IN_EXTENSION);
     }
 
     /** The user schemas, public included, extension-owned ones excluded. */

@@ -45,7 +45,12 @@ final class CatalogWatch implements AutoCloseable {
 
     /** What the watch needs: {@code source} and {@code destination} have the database set. */
     record Settings(String job, DatabaseConnection source, DatabaseConnection destination, String slot, String publication,
-            ObjectSelection selection, Supplier<PgTools> tools, long everyMillis) {}
+            ObjectSelection selection, Supplier<PgTools> tools, long everyMillis, boolean captureDdl) {
+        Settings(String job, DatabaseConnection source, DatabaseConnection destination, String slot, String publication,
+                ObjectSelection selection, Supplier<PgTools> tools, long everyMillis) {
+            this(job, source, destination, slot, publication, selection, tools, everyMillis, false);
+        }
+    }
 
     /** Records the source storage of tables seen for the first time. */
     record Baseline(Map<TableRef, Long> storage) {}
@@ -61,6 +66,7 @@ final class CatalogWatch implements AutoCloseable {
     private final Map<TableRef, Long> dropsDue = new LinkedHashMap<>();
     private final Set<TableRef> dropped = new HashSet<>();
     private final Set<TableRef> baselined = new HashSet<>();
+    private final List<TableCopy> copiesDue = new ArrayList<>();
     private final LazySession sourceSql;
     private final LazySession destinationSql;
     private long nextPoll;
@@ -92,12 +98,17 @@ final class CatalogWatch implements AutoCloseable {
         return settings.selection() == null || settings.selection().includesTable(settings.source().database(), table);
     }
 
+    boolean schemaSelected(String schema) {
+        return settings.selection() == null || settings.selection().includesSchema(settings.source().database(), schema);
+    }
+
     /**
      * Polls the catalogs when due (between source transactions only) and returns the work to hand out, in order;
      * {@code position} is how far the stream has been read.
      */
     List<Object> poll(long now, long position) {
         List<Object> work = new ArrayList<>(dueDrops(position));
+        work.addAll(dueCopies(position));
         if (now < nextPoll) {
             return work;
         }
@@ -114,7 +125,15 @@ final class CatalogWatch implements AutoCloseable {
                     continue;
                 }
                 if (!destination.contains(table)) {
-                    work.add(copy(table, false));
+                    // With DDL capture the table is created by its replayed statement and its rows come from the stream.
+                    if (!settings.captureDdl()) {
+                        work.add(copy(table, false));
+                    }
+                    continue;
+                }
+                if (settings.captureDdl() && !states.containsKey(table) && !published(table)) {
+                    // Made by a replayed statement, but a publication that lists its tables sends none of its rows yet.
+                    copiesDue.add(deferredCopy(table));
                     continue;
                 }
                 TableStates.State state = states.get(table);
@@ -125,7 +144,11 @@ final class CatalogWatch implements AutoCloseable {
                 } else if (e.getValue() != 0 && state.storage() != 0 && state.storage() != e.getValue()) {
                     log.atInfo().addKeyValue("job", settings.job()).addKeyValue("table", table.toString())
                             .log("the source replaced the table's storage (a rewrite without decoded changes); copying it again");
-                    work.add(copy(table, true));
+                    if (settings.captureDdl()) {
+                        copiesDue.add(deferredCopy(table));
+                    } else {
+                        work.add(copy(table, true));
+                    }
                 }
             }
             if (!unseen.isEmpty()) {
@@ -145,7 +168,41 @@ final class CatalogWatch implements AutoCloseable {
             return null;
         });
         work.addAll(dueDrops(position));
+        work.addAll(dueCopies(position));
         return work;
+    }
+
+    /**
+     * With DDL capture, a table copied again waits until the stream has passed its snapshot's position: the replayed
+     * statements before it bring the destination table to the snapshot's shape first, so the copy changes no column.
+     * Until then the table's changes still apply (the copy replaces them), so a stream stopped before that position
+     * (a promotion) leaves nothing out.
+     */
+    private List<Object> dueCopies(long position) {
+        List<Object> due = new ArrayList<>();
+        var it = copiesDue.iterator();
+        while (it.hasNext()) {
+            TableCopy copy = it.next();
+            long at = copy.snapshot().start().value();
+            if (position >= at) {
+                it.remove();
+                copiedAt.merge(copy.table(), at, Math::max);
+                due.add(copy);
+            }
+        }
+        return due;
+    }
+
+    /** A copy of {@code table} again whose changes are skipped only once it is handed out ({@link #dueCopies}). */
+    private TableCopy deferredCopy(TableRef table) {
+        Long before = copiedAt.get(table);
+        TableCopy copy = copy(table, true);
+        if (before == null) {
+            copiedAt.remove(table);
+        } else {
+            copiedAt.put(table, before);
+        }
+        return copy;
     }
 
     private List<Object> dueDrops(long position) {
@@ -211,6 +268,21 @@ final class CatalogWatch implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** Whether the job's publication sends {@code table}'s changes (it publishes all tables, or lists this one). */
+    private boolean published(TableRef table) throws SQLException {
+        try (PreparedStatement ps = sourceSql().prepareStatement("SELECT p.puballtables OR EXISTS (SELECT 1 FROM "
+                + "pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_class t ON t.oid = r.prrelid JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = t.relnamespace WHERE r.prpubid = p.oid AND n.nspname = ? AND t.relname = ?) "
+                + "FROM pg_catalog.pg_publication p WHERE p.pubname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            ps.setString(3, settings.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(1);
+            }
+        }
     }
 
     /** Adds {@code table} to the job's publication unless it publishes all tables or has it already. */
@@ -280,6 +352,8 @@ final class CatalogWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        copiesDue.forEach(copy -> copy.snapshot().close());
+        copiesDue.clear();
         sourceSql.close();
         destinationSql.close();
     }

@@ -1,6 +1,8 @@
 package dev.ferry.engine.postgres.cdc;
 
 import dev.ferry.core.Dialect;
+import dev.ferry.core.ErrorCode;
+import dev.ferry.core.FerryException;
 import dev.ferry.core.cdc.ChangeSink;
 import dev.ferry.core.cdc.ChangeSinks;
 import dev.ferry.core.cdc.Mark;
@@ -8,6 +10,7 @@ import dev.ferry.core.cdc.NetChanges.TableChanges;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.postgres.cdc.PgChangeSource.TruncateWork;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
@@ -22,7 +25,9 @@ import java.util.Map;
 /**
  * The destination side of a PostgreSQL job's pipeline: the partitions' rows in {@code ferry.replication_progress},
  * and one {@link ChangeApplier} session per partition, which applies net changes set-based ({@link NetApply}) and
- * changes in source order row by row (where divergence is found). {@code destination} has its database set.
+ * changes in source order row by row (where divergence is found). Barrier work (TRUNCATE, schema evolutions, copies,
+ * drops, captured DDL and, with DDL capture, shape checks) runs on the first partition's session, which reports each
+ * change to the destination's schema as a job event. {@code destination} has its database set.
  */
 final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
     private final DatabaseConnection source;
@@ -72,6 +77,8 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
         private final ChangeApplier applier;
         private final NetApply net;
         private final Map<Integer, Relation> seen = new HashMap<>();
+        /** Compares relations with the destination when DDL is captured; opened on first use. */
+        private ShapeTracker shapes;
 
         Session(ChangeApplier applier) {
             this.applier = applier;
@@ -131,6 +138,31 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
                     });
                     yield null;
                 }
+                case CapturedDdl ddl -> {
+                    applier.run("captured DDL", new TableRef(DdlCapture.SCHEMA, "ddl"), c -> {
+                        ddl.apply(c, job);
+                        return null;
+                    });
+                    yield "Replayed DDL captured on the source (%s on %s): %s".formatted(ddl.tag(), ddl.identity(), ddl.shown());
+                }
+                case PgChangeSource.ShapeCheck check -> {
+                    ShapeTracker tracker = shapes();
+                    tracker.forget(check.rel().table());
+                    yield switch (tracker.check(check.rel())) {
+                        case ShapeTracker.Fits f -> null;
+                        case ShapeTracker.Absent a -> throw new FerryException(ErrorCode.SCHEMA_CHANGED,
+                                ("Table %s has changes on the source but is missing on the destination, although job %s "
+                                + "captures DDL: the statement that created it was not captured (or not replayed). Create the "
+                                + "table on the destination as on the source and resume the job").formatted(check.rel().table(), job));
+                        case ShapeTracker.Evolve e -> {
+                            Evolution evolution = e.evolution();
+                            List<String> sql = applier.run("schema evolution", evolution.table(), evolution::apply);
+                            tracker.forget(evolution.table());
+                            yield sql.isEmpty() ? null : ("Evolved table %s on the destination after a schema change on the "
+                                    + "source that the replayed DDL did not make: %s").formatted(evolution.table(), String.join("; ", sql));
+                        }
+                    };
+                }
                 case CatalogWatch.DropTable d -> {
                     applier.run("drop of a table", d.table(), c -> {
                         try (var st = c.createStatement()) {
@@ -160,8 +192,18 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
             applier.rollback();
         }
 
+        private ShapeTracker shapes() {
+            if (shapes == null) {
+                shapes = new ShapeTracker(source, destination, false);
+            }
+            return shapes;
+        }
+
         @Override
         public void close() {
+            if (shapes != null) {
+                shapes.close();
+            }
             applier.close();
         }
     }

@@ -41,15 +41,23 @@ import org.slf4j.LoggerFactory;
  * pipeline comes after its table's copy and must fit the destination exactly. Changes that cannot be applied
  * faithfully are counted through the listener, never sent. While no transaction is open and nothing arrives, the
  * server's WAL end from its keepalives is reported as reached, so an idle source does not make the slot hold WAL.
- * The slot is confirmed only up to what the pipeline acknowledges. Runs on the pipeline's reader thread.
+ * The slot is confirmed only up to what the pipeline acknowledges. With DDL capture ({@link DdlCapture}) a row of the
+ * job's capture table is not applied but becomes a barrier that replays its statement at that place
+ * ({@link CapturedDdl}), and each relation is compared with its destination table once everything before it applied
+ * ({@link ShapeCheck}); tables in Ferry's {@code ferry} schema are never applied. Runs on the pipeline's reader thread.
  */
 final class PgChangeSource implements ChangeSource<PgLsn> {
     private static final Logger log = LoggerFactory.getLogger(PgChangeSource.class);
     private static final long IDLE_POLL_MILLIS = 2;
     private static final long REACHED_MILLIS = 100;
 
-    /** What the source needs to know besides its collaborators. */
-    record Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock) {}
+    /** What the source needs to know besides its collaborators; {@code capture} names the DDL capture (null: off). */
+    record Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock,
+            DdlCapture.Names capture) {
+        Settings(String job, DatabaseConnection source, String slot, String publication, Duration stallTimeout, Clock clock) {
+            this(job, source, slot, publication, stallTimeout, clock, null);
+        }
+    }
 
     private final Settings settings;
     private final ReplicationListener listener;
@@ -64,6 +72,8 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private final Set<Integer> shapeChecked = new HashSet<>();
     private final Set<Integer> notSelected = new HashSet<>();
     private final Set<TableRef> reportedUnsupported = new HashSet<>();
+    /** Per query string and command, how many captured statements of the open transaction came from it. */
+    private final Map<String, Integer> statementsSeen = new HashMap<>();
     private boolean inTransaction;
     private long commitLsn;
     private long confirmed;
@@ -159,6 +169,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             case CatalogWatch.DropTable d -> "drop table " + d.table();
             case CatalogWatch.Baseline b -> "record the storage of " + b.storage().size() + " table(s)";
             case ShapeTracker.Evolve e -> "evolve " + e.evolution().describe(e.statements());
+            case ShapeCheck c -> "check the shape of " + c.rel().table();
             default -> work.toString();
         };
         out.put(new ChangeEvent.Repeatable<>(work instanceof ShapeTracker.Evolve e ? e.evolution() : work, what));
@@ -196,6 +207,7 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
             case Begin b -> {
                 inTransaction = true;
                 commitLsn = b.commitLsn();
+                statementsSeen.clear();
                 out.put(new ChangeEvent.Begin<>(new PgLsn(b.commitLsn()), new PgLsn(b.commitLsn()).lsn(), b.commitTime()));
             }
             case Commit c -> {
@@ -210,6 +222,9 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                 uniqueKeys.forget(r.table());
             }
             case Insert i -> {
+                if (captured(i, out)) {
+                    return;
+                }
                 Relation rel = applicable(i.relationOid(), out);
                 if (rel != null) {
                     send(rel, ChangePlanner.plan(rel, i), false, out);
@@ -246,8 +261,17 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
         if (rel == null) {
             throw new IllegalStateException("pgoutput sent a change for relation " + oid + " before describing it");
         }
-        if (commitLsn < watch.copiedAt(rel.table()) || notSelected.contains(oid)) {
+        if (commitLsn < watch.copiedAt(rel.table()) || notSelected.contains(oid) || DdlCapture.SCHEMA.equals(rel.schema())) {
             return null;
+        }
+        if (settings.capture() != null && shapeChecked.add(oid)) {
+            // The captured DDL before this change made the destination table; it is compared once that has applied.
+            if (!watch.selected(rel.table())) {
+                notSelected.add(oid);
+                return null;
+            }
+            handOver(new ShapeCheck(rel), out);
+            return rel;
         }
         if (shapeChecked.add(oid)) {
             switch (shapes.check(rel)) {
@@ -336,6 +360,64 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                     "TRUNCATE " + rels.stream().map(r -> r.table().toString()).toList(), null, null));
         }
     }
+
+    /**
+     * Whether {@code insert} is a row of the job's DDL capture table: then the statement it records is handed to the
+     * pipeline as a barrier at this place of the transaction (unless the job selects nothing it touches), never applied
+     * as a row.
+     */
+    private boolean captured(Insert insert, Events<PgLsn> out) throws InterruptedException {
+        DdlCapture.Names capture = settings.capture();
+        Relation rel = relations.get(insert.relationOid());
+        if (capture == null || rel == null || !rel.table().equals(capture.tableRef())) {
+            return false;
+        }
+        Map<String, String> row = new HashMap<>();
+        for (int i = 0; i < rel.columns().size() && i < insert.newTuple().size(); i++) {
+            row.put(rel.columns().get(i).name(), insert.newTuple().value(i));
+        }
+        if (!settings.job().equals(row.get("job")) || row.get("statement") == null || row.get("command_tag") == null) {
+            log.atWarn().addKeyValue("job", settings.job()).addKeyValue("table", rel.table())
+                    .log("a row in the DDL capture table was not written by the job's capture; ignored");
+            return true;
+        }
+        var ddl = new CapturedDdl(Long.parseLong(row.get("id")), row.get("command_tag"), row.get("object_identity"),
+                DdlCapture.textArray(row.get("schemas")), row.get("search_path"), ownStatement(row.get("statement"),
+                        row.get("command_tag")));
+        if (!ddl.schemas().isEmpty() && ddl.schemas().stream().noneMatch(watch::schemaSelected)) {
+            log.atInfo().addKeyValue("job", settings.job()).addKeyValue("ddl", ddl.tag() + " " + ddl.identity())
+                    .log("captured DDL on schemas the job does not select is left out");
+            listener.notice("Left out DDL captured on the source (%s on %s): it touches only schemas the job does not select"
+                    .formatted(ddl.tag(), ddl.identity()));
+            return true;
+        }
+        out.put(new ChangeEvent.Barrier<>(ddl, "DDL " + ddl.tag() + " " + ddl.identity(), null, null));
+        return true;
+    }
+
+    /**
+     * The statement a capture row stands for. A client may send several statements in one query string, and the
+     * capture records that whole string for each DDL statement in it: then the k-th row of this transaction with that
+     * string and command is the k-th statement of the string that begins with the command's first word.
+     */
+    private String ownStatement(String query, String tag) {
+        List<String> parts = QueryText.statements(query);
+        if (parts.size() <= 1) {
+            return query;
+        }
+        String word = tag.split(" ")[0];
+        List<String> candidates = parts.stream().filter(p -> QueryText.firstWord(p).equals(word)).toList();
+        int k = statementsSeen.merge(query + "\u0000" + word, 1, Integer::sum) - 1;
+        if (k < candidates.size()) {
+            return candidates.get(k);
+        }
+        log.atWarn().addKeyValue("job", settings.job()).addKeyValue("ddl", tag)
+                .log("cannot tell which statement of a multi-statement query string a captured DDL is; replaying it whole");
+        return query;
+    }
+
+    /** With DDL capture, compares a relation with its destination table once everything before it applied. */
+    record ShapeCheck(Relation rel) {}
 
     /** A TRUNCATE to apply alone. */
     record TruncateWork(List<Relation> rels, boolean cascade, boolean restartIdentity) {}

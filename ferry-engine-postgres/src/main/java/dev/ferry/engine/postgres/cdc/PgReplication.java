@@ -66,11 +66,15 @@ public final class PgReplication implements Replication {
         this.destination = request.destination().withDatabase(request.database());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.start = lsn(request.start(), "start");
-        var names = request.replicationObjects() != null ? request.replicationObjects()
-                : ReplicationNames.of(null, request.jobName(), request.database());
+        var names = names();
         this.slot = names.slot();
         this.publication = names.publication();
         this.worker = new UninterruptedRun("replication of job " + request.jobName());
+    }
+
+    private dev.ferry.core.spi.engine.ReplicationObjects names() {
+        return request.replicationObjects() != null ? request.replicationObjects()
+                : ReplicationNames.of(null, request.jobName(), request.database());
     }
 
     /** Checks that the job's slot and publication exist on the source; nothing streams until {@link #run}. */
@@ -125,11 +129,13 @@ public final class PgReplication implements Replication {
                     .addKeyValue("slot", slot).addKeyValue("position", new PgLsn(from).lsn()).addKeyValue("partitions", partitions)
                     .log("change replication starting");
             LagMeter lag = new LagMeter(sourceSql, source, clock);
+            boolean capture = captureInstalled(sourceSql, listener);
             var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication,
-                    request.reliability().effectiveStallTimeout(), clock);
+                    request.reliability().effectiveStallTimeout(), clock, capture ? DdlCapture.names(names()) : null);
             var shapes = new ShapeTracker(source, destination, false);
             var watch = new CatalogWatch(new CatalogWatch.Settings(request.jobName(), source, destination, slot, publication,
-                    new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS), shapes, copiedAt());
+                    new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS, capture), shapes,
+                    copiedAt());
             watch.recorded(PgErrors.call(destination, "reading the tables copied during replication", () -> {
                 try (Connection c = PgConnector.open(destination)) {
                     return TableStates.read(c, request.jobName());
@@ -144,6 +150,25 @@ public final class PgReplication implements Replication {
         } catch (SQLException e) {
             throw PgErrors.translate(e, source, "reading the source's replication state");
         }
+    }
+
+    /**
+     * Whether DDL is captured: the job asks for it and its capture is on the source (it is installed when the job
+     * starts from nothing, so a job that turned the setting on later follows schema changes from the stream).
+     */
+    private boolean captureInstalled(Connection c, ReplicationListener listener) throws SQLException {
+        if (!request.reliability().effectiveCaptureDdl()) {
+            return false;
+        }
+        if (DdlCapture.installed(c, DdlCapture.names(names()))) {
+            return true;
+        }
+        log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
+                .log("DDL capture is set but not installed on the source; following schema changes from the stream");
+        listener.notice(("Job %s captures DDL, but database %s on the source has no capture of this job (it is installed "
+                + "when the job starts from nothing; restart the job to install it): schema changes are followed from the "
+                + "change stream instead").formatted(request.jobName(), request.database()));
+        return false;
     }
 
     /** WAL positions in order; a transaction is applied when its commit record starts before the applied position. */

@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops a job's slot and publication for one database. The slot goes first, after ending a WAL sender
- * still streaming from it; a missing slot, publication or database is not an error. Stateless.
+ * Drops a job's slot and publication for one database, and its DDL capture ({@link DdlCapture}) when it has one. The
+ * slot goes first, after ending a WAL sender still streaming from it; a missing slot, publication, capture or database
+ * is not an error. Stateless.
  */
 public final class ReplicationCleanup {
     private static final Logger log = LoggerFactory.getLogger(ReplicationCleanup.class);
@@ -56,8 +57,12 @@ public final class ReplicationCleanup {
         }
         try (c; Statement st = c.createStatement()) {
             st.execute("DROP PUBLICATION IF EXISTS " + Dialect.POSTGRESQL.quote(publication));
+            if (DdlCapture.remove(c, DdlCapture.names(names))) {
+                log.atInfo().addKeyValue("database", database).addKeyValue("publication", publication)
+                        .log("DDL capture removed from the source");
+            }
         } catch (SQLException e) {
-            throw PgErrors.translate(e, db, "dropping publication " + publication);
+            throw PgErrors.translate(e, db, "dropping publication " + publication + " and the job's DDL capture");
         }
         log.atInfo().addKeyValue("database", database).addKeyValue("slot", slot)
                 .addKeyValue("publication", publication).log("replication objects dropped");

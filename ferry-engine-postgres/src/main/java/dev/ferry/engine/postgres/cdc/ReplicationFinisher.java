@@ -60,7 +60,7 @@ public final class ReplicationFinisher {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT n.nspname, s.relname FROM pg_catalog.pg_class s "
                         + "JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace WHERE s.relkind = 'S' "
-                        + "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2")) {
+                        + "AND n.nspname <> 'information_schema' AND n.nspname <> 'ferry' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2")) {
             while (rs.next()) {
                 names.add(new String[] {rs.getString(1), rs.getString(2)});
             }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,15 @@ public final class ReplicationStart {
     /** {@code db} names the database; the returned snapshot is the caller's to close. */
     public static SlotSnapshot begin(DatabaseConnection db, String job, ReplicationObjects names, ObjectSelection selection,
             boolean resuming) {
+        return begin(db, job, names, selection, resuming, false);
+    }
+
+    /**
+     * As {@link #begin(DatabaseConnection, String, ReplicationObjects, ObjectSelection, boolean)}; with {@code captureDdl}
+     * a new job first installs its DDL capture ({@link DdlCapture}), so every DDL statement after the slot's start is in it.
+     */
+    public static SlotSnapshot begin(DatabaseConnection db, String job, ReplicationObjects names, ObjectSelection selection,
+            boolean resuming, boolean captureDdl) {
         String slot = names.slot();
         if (resuming) {
             requireSlot(db, job, slot);
@@ -47,7 +57,12 @@ public final class ReplicationStart {
             return SlotSnapshot.create(db, temporary, true);
         }
         try (Connection c = PgConnector.open(db)) {
-            createPublication(c, db.database(), names.publication(), selection);
+            DdlCapture.Names capture = null;
+            if (captureDdl) {
+                capture = DdlCapture.names(names);
+                DdlCapture.install(c, job, capture);
+            }
+            createPublication(c, db.database(), names.publication(), selection, capture);
             dropLeftoverSlot(c, slot);
         } catch (SQLException e) {
             throw PgErrors.translate(e, db, "creating publication " + names.publication());
@@ -101,8 +116,8 @@ public final class ReplicationStart {
                 .collect(Collectors.joining(", "));
     }
 
-    private static void createPublication(Connection c, String database, String name, ObjectSelection selection)
-            throws SQLException {
+    private static void createPublication(Connection c, String database, String name, ObjectSelection selection,
+            DdlCapture.Names capture) throws SQLException {
         boolean superuser;
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")) {
@@ -111,6 +126,9 @@ public final class ReplicationStart {
         boolean all = superuser && (selection == null || selection.isAll());
         List<TableRef> tables = all ? List.of()
                 : TableCatalog.tables(c, database, selection).stream().map(TableInfo::ref).toList();
+        if (!all && capture != null) {
+            tables = Stream.concat(tables.stream(), Stream.of(capture.tableRef())).toList();
+        }
         try (Statement st = c.createStatement()) {
             if (exists(c, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", name)) {
                 log.atWarn().addKeyValue("database", database).addKeyValue("publication", name)

@@ -65,6 +65,26 @@ public final class SourceChecks {
         return findings;
     }
 
+    /**
+     * DDL capture installs event triggers, which only a superuser can create: {@code DDL_CAPTURE_PRIVILEGE} when the
+     * job's user is no superuser.
+     */
+    public static List<Finding> checkDdlCapture(DatabaseConnection source) {
+        DatabaseConnection server = source.database() == null ? source.withDatabase(PgConnector.MAINTENANCE_DATABASE) : source;
+        try (Connection c = PgConnector.open(server)) {
+            if (dev.ferry.engine.postgres.cdc.DdlCapture.canInstall(c)) {
+                return List.of();
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, server, "checking whether the user may create event triggers");
+        }
+        String user = source.username();
+        return List.of(new Finding("DDL_CAPTURE_PRIVILEGE", Severity.ERROR, ("The job captures DDL (captureDdl), which "
+                + "needs event triggers on the source, and user %s is not a superuser, so it cannot create them")
+                .formatted(user), "ALTER ROLE %s SUPERUSER; or turn DDL capture off".formatted(Dialect.POSTGRESQL.quote(user)),
+                user));
+    }
+
     private void checkTools(int sourceMajor, List<Finding> findings) {
         PgTools found;
         try {

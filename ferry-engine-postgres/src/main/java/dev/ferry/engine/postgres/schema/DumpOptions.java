@@ -37,6 +37,9 @@ public record DumpOptions(
         excludedTables = List.copyOf(excludedTables);
     }
 
+    /** Ferry's own schema on a source: never copied. */
+    static final String FERRY_SCHEMA = "ferry";
+
     /** Options without a lock wait. */
     public DumpOptions(DumpSection section, String snapshotId, List<String> excludedSchemas, List<TableRef> excludedTables,
             boolean noOwner, boolean noTablespaces) {
@@ -46,14 +49,17 @@ public record DumpOptions(
     /**
      * Derives exclusions from {@code selection}: schemas it selects nothing in, and relations in the
      * other schemas that it does not select. Exclusions rather than inclusions keep pg_dump in its
-     * "dump everything" mode, which handles the public schema, extensions and large objects.
+     * "dump everything" mode, which handles the public schema, extensions and large objects. Ferry's own
+     * {@code ferry} schema (a job's DDL capture) is always excluded.
      */
     public static DumpOptions of(DumpSection section, String snapshotId, String database, ObjectSelection selection,
             List<String> schemas, List<TableRef> relations) {
         if (selection == null || selection.isAll()) {
-            return new DumpOptions(section, snapshotId, List.of(), List.of(), false, false);
+            return new DumpOptions(section, snapshotId, schemas.contains(FERRY_SCHEMA) ? List.of(FERRY_SCHEMA) : List.of(),
+                    List.of(), false, false);
         }
-        List<String> excludedSchemas = schemas.stream().filter(s -> !selection.includesSchema(database, s)).toList();
+        List<String> excludedSchemas = schemas.stream()
+                .filter(s -> s.equals(FERRY_SCHEMA) || !selection.includesSchema(database, s)).toList();
         List<TableRef> excludedTables = relations.stream()
                 .filter(r -> !excludedSchemas.contains(r.schema()))
                 .filter(r -> !selection.includesTable(database, r))

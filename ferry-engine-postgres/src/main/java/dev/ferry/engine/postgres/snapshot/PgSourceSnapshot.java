@@ -9,6 +9,7 @@ import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.Engine.SnapshotOptions;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
+import dev.ferry.engine.postgres.catalog.CatalogObject;
 import dev.ferry.engine.postgres.catalog.PublicationCatalog;
 import dev.ferry.engine.postgres.catalog.TableCatalog;
 import dev.ferry.engine.postgres.cdc.ReplicationNames;
@@ -94,8 +95,14 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         this.indexPermits = new Semaphore(split.parallelism());
         // The job's publication is in the snapshot (it was created first) but belongs to the source only.
         String publication = options.forReplication() ? names(options, source.database()).publication() : null;
-        this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> publication == null
-                ? Set.of() : snapshot.withConnection(c -> PublicationCatalog.objects(c, publication), "reading publications"));
+        // So are the event triggers of a job's DDL capture.
+        this.postData = new PostDataStep(indexes, () -> plan.tools(sourceMajor), source, () -> snapshot.withConnection(c -> {
+            Set<CatalogObject> own = new HashSet<>(PublicationCatalog.ferryEventTriggers(c));
+            if (publication != null) {
+                own.addAll(PublicationCatalog.objects(c, publication));
+            }
+            return own;
+        }, "reading publications and event triggers"));
         this.lockWait = options.reliability().effectiveLockWait();
         this.yieldToDdl = options.reliability().effectiveYieldToDdl();
         this.sessions = new SessionPool(source, lockWait, 2 * split.parallelism());
@@ -130,7 +137,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         Position start = null;
         if (options.forReplication()) {
             SlotSnapshot slot = ReplicationStart.begin(db, options.jobName(), names(options, database),
-                    options.selection(), options.resumingReplication());
+                    options.selection(), options.resumingReplication(), options.reliability().effectiveCaptureDdl());
             try {
                 snapshot = ExportedSnapshot.adopt(db, slot.snapshotId(), slot, options.reliability().effectiveLockWait());
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.Position.PgLsn;
+import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.core.spi.engine.ReplicationRequest;
@@ -52,17 +53,35 @@ final class CdcFixture implements AutoCloseable {
 
     /** Creates the databases, runs {@code ddl} on both sides, then the publication and slot. */
     static CdcFixture create(LocalPostgres pg, LocalPostgres dest, String... ddl) {
+        return create(pg, dest, false, ddl);
+    }
+
+    /** As {@link #create(LocalPostgres, LocalPostgres, String...)}, with the job's DDL capture installed before the slot. */
+    static CdcFixture createCapturing(LocalPostgres pg, LocalPostgres dest, String... ddl) {
+        return create(pg, dest, true, ddl);
+    }
+
+    private static CdcFixture create(LocalPostgres pg, LocalPostgres dest, boolean capture, String... ddl) {
         TestDatabase source = pg.freshDatabase();
         execute(dest.superuser(), "CREATE DATABASE " + Dialect.POSTGRESQL.quote(source.name()));
         DatabaseConnection destination = dest.superuser().withDatabase(source.name());
         source.execute(ddl);
         execute(destination, ddl);
         String job = "cdc-" + ProcessHandle.current().pid() + "-" + JOBS.incrementAndGet();
+        if (capture) {
+            try (Connection c = connect(source.connection())) {
+                DdlCapture.install(c, job, DdlCapture.names(ReplicationNames.of(null, job, source.name())));
+            } catch (SQLException e) {
+                throw new IllegalStateException("installing the DDL capture failed", e);
+            }
+        }
         source.execute("CREATE PUBLICATION " + Dialect.POSTGRESQL.quote(ReplicationNames.publication(job)) + " FOR ALL TABLES");
         String slot = ReplicationNames.slot(job, source.name());
         String lsn = (String) source.query("SELECT lsn::text FROM pg_create_logical_replication_slot("
                 + Dialect.POSTGRESQL.literal(slot) + ", 'pgoutput')").getFirst().getFirst();
-        var request = new ReplicationRequest(job, source.name(), pg.superuser(), dest.superuser(), PgLsn.parseLsn(lsn), Map.of());
+        var reliability = capture ? new ReliabilityConfig(null, null, null, null, null, null, null, true) : ReliabilityConfig.DEFAULT;
+        var request = new ReplicationRequest(job, source.name(), pg.superuser(), dest.superuser(), PgLsn.parseLsn(lsn), Map.of(),
+                reliability);
         return new CdcFixture(source, destination, job, request);
     }
 
@@ -76,9 +95,14 @@ final class CdcFixture implements AutoCloseable {
 
     /** Streams and applies everything the source has committed so far, then returns. */
     void catchUp() throws InterruptedException {
+        catchUp(new Recorder());
+    }
+
+    /** As {@link #catchUp()}, telling {@code recorder}. */
+    void catchUp(Recorder recorder) throws InterruptedException {
         try (PgReplication replication = open()) {
             replication.stopAt(replication.sourceHead());
-            replication.run(new Recorder());
+            replication.run(recorder);
         }
     }
 
@@ -191,6 +215,12 @@ final class CdcFixture implements AutoCloseable {
         final List<String> diverged = new CopyOnWriteArrayList<>();
         final AtomicReference<Duration> lastLag = new AtomicReference<>();
         final AtomicLong lagReports = new AtomicLong();
+        final List<String> notices = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void notice(String message) {
+            notices.add(message);
+        }
 
         @Override
         public void applied(Position position, Instant sourceCommitTime, Map<TableRef, Long> changed) {
