@@ -108,7 +108,6 @@ final class CatalogWatch implements AutoCloseable {
      */
     List<Object> poll(long now, long position) {
         List<Object> work = new ArrayList<>(dueDrops(position));
-        work.addAll(dueCopies(position));
         if (now < nextPoll) {
             return work;
         }
@@ -168,23 +167,25 @@ final class CatalogWatch implements AutoCloseable {
             return null;
         });
         work.addAll(dueDrops(position));
-        work.addAll(dueCopies(position));
         return work;
     }
 
     /**
-     * With DDL capture, a table copied again waits until the stream has passed its snapshot's position: the replayed
+     * With DDL capture, a table copied again waits until the stream reaches its snapshot's position: the replayed
      * statements before it bring the destination table to the snapshot's shape first, so the copy changes no column.
      * Until then the table's changes still apply (the copy replaces them), so a stream stopped before that position
-     * (a promotion) leaves nothing out.
+     * (a promotion) leaves nothing out. {@code next} is where the stream stands: the commit position of the
+     * transaction about to be delivered, or (between transactions) the server's WAL end. Every transaction committed
+     * before it was delivered and none after, so a copy whose position is at most {@code next} goes now, before
+     * that transaction: it holds exactly what was delivered.
      */
-    private List<Object> dueCopies(long position) {
+    List<Object> dueCopies(long next) {
         List<Object> due = new ArrayList<>();
         var it = copiesDue.iterator();
         while (it.hasNext()) {
             TableCopy copy = it.next();
             long at = copy.snapshot().start().value();
-            if (position >= at) {
+            if (next >= at) {
                 it.remove();
                 copiedAt.merge(copy.table(), at, Math::max);
                 due.add(copy);

@@ -131,6 +131,9 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
                         lastReached = serverEnd;
                         lastReachedAt = now;
                         position = Math.max(position, serverEnd);
+                        for (Object work : watch.dueCopies(serverEnd)) {
+                            handOver(work, out);
+                        }
                         out.put(new ChangeEvent.Reached<>(new PgLsn(serverEnd)));
                     }
                 }
@@ -205,6 +208,9 @@ final class PgChangeSource implements ChangeSource<PgLsn> {
     private void handle(PgOutputMessage message, Events<PgLsn> out) throws InterruptedException {
         switch (message) {
             case Begin b -> {
+                for (Object work : watch.dueCopies(b.commitLsn())) {
+                    handOver(work, out);
+                }
                 inTransaction = true;
                 commitLsn = b.commitLsn();
                 statementsSeen.clear();

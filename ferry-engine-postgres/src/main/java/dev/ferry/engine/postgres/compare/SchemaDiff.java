@@ -73,12 +73,16 @@ final class SchemaDiff {
         return type.equals("DEFAULT") || type.equals("SEQUENCE") && entry.sql().startsWith("ALTER TABLE ") || ferrys(entry);
     }
 
-    /** Whether the entry is of a publication Ferry made for replication (or its comment). */
+    /**
+     * Whether the entry is of a publication or a DDL-capture event trigger Ferry made for replication (both are named
+     * {@code ferry_...}), or a comment on one.
+     */
     static boolean ferrys(DumpEntry entry) {
         String type = entry.type();
-        return type.startsWith("PUBLICATION") && entry.key().name().startsWith(FERRY_PUBLICATION)
+        return (type.startsWith("PUBLICATION") || type.equals("EVENT TRIGGER")) && entry.key().name().startsWith(FERRY_PUBLICATION)
                 || (type.equals("COMMENT") || type.equals("SECURITY LABEL"))
-                        && entry.key().name().startsWith("PUBLICATION " + FERRY_PUBLICATION);
+                        && (entry.key().name().startsWith("PUBLICATION " + FERRY_PUBLICATION)
+                                || entry.key().name().startsWith("EVENT TRIGGER " + FERRY_PUBLICATION));
     }
 
     private static boolean same(DumpEntry se, DumpEntry de, Side source, Side destination, Set<EntryKey> sourceKeys) {
