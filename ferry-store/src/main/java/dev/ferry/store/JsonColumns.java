@@ -90,6 +90,9 @@ final class JsonColumns {
         if (config.captureDdl() != null) {
             node.put("captureDdl", config.captureDdl());
         }
+        if (config.keepDroppedColumns() != null) {
+            node.put("keepDroppedColumns", config.keepDroppedColumns());
+        }
         return write(node);
     }
 
@@ -104,11 +107,12 @@ final class JsonColumns {
             JsonNode connections = node.path("maxSourceConnections");
             JsonNode read = node.path("readBytesPerSecond");
             JsonNode capture = node.path("captureDdl");
+            JsonNode keep = node.path("keepDroppedColumns");
             return new ReliabilityConfig(duration(node, "faultBudget"), duration(node, "stallTimeout"),
                     yield.isBoolean() ? yield.booleanValue() : null, duration(node, "lockWait"),
                     divergence.isTextual() ? DivergencePolicy.valueOf(divergence.asText()) : null,
                     connections.isNumber() ? connections.intValue() : null, read.isNumber() ? read.longValue() : null,
-                    capture.isBoolean() ? capture.booleanValue() : null);
+                    capture.isBoolean() ? capture.booleanValue() : null, keep.isBoolean() ? keep.booleanValue() : null);
         } catch (IllegalArgumentException e) {
             throw unreadable(owner, e);
         }

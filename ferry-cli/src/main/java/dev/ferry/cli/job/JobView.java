@@ -112,6 +112,9 @@ public final class JobView {
         if (r.path("captureDdl").asBoolean(false)) {
             text.append(", DDL captured on the source");
         }
+        if (r.path("keepDroppedColumns").asBoolean(false)) {
+            text.append(", dropped columns kept");
+        }
         return text.toString();
     }
 

@@ -44,6 +44,11 @@ public final class ReliabilityOptions {
                     + "(needs a superuser) and replay it exactly on the destination")
     boolean captureDdl;
 
+    @Option(names = "--keep-dropped-columns",
+            description = "PostgreSQL, continuous jobs: a column the source drops during replication stays on the destination "
+                    + "(without NOT NULL) instead of being dropped there too")
+    boolean keepDroppedColumns;
+
     /** The settings the options name (checked now, so a typo fails before anything is created). */
     public ReliabilityConfig toConfig() {
         DivergencePolicy policy = null;
@@ -58,7 +63,7 @@ public final class ReliabilityOptions {
         return new ReliabilityConfig(ReliabilityConfig.parseDuration("--fault-budget", faultBudget),
                 ReliabilityConfig.parseDuration("--stall-timeout", stallTimeout), noYieldToDdl ? Boolean.FALSE : null,
                 ReliabilityConfig.parseDuration("--lock-wait", lockWait), policy, maxSourceConnections, maxReadRate,
-                captureDdl ? Boolean.TRUE : null);
+                captureDdl ? Boolean.TRUE : null, keepDroppedColumns ? Boolean.TRUE : null);
     }
 
     /** Writes the options that were given into a job body's {@code reliabilityConfig}. */
@@ -88,6 +93,9 @@ public final class ReliabilityOptions {
         }
         if (config.captureDdl() != null) {
             node.put("captureDdl", config.captureDdl());
+        }
+        if (config.keepDroppedColumns() != null) {
+            node.put("keepDroppedColumns", config.keepDroppedColumns());
         }
     }
 }

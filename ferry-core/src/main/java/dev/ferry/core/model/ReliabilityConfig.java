@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   <li>{@code captureDdl} (false): a continuous PostgreSQL job records each DDL statement on the source with an
  *       event trigger (which needs a superuser) and replays it on the destination at its place in the change
  *       stream, instead of inferring schema changes from the stream and the catalog.</li>
+ *   <li>{@code keepDroppedColumns} (false): a column the source drops while a PostgreSQL job replicates stays on the
+ *       destination (it only loses NOT NULL) instead of being dropped there too.</li>
  * </ul>
  */
 public record ReliabilityConfig(
@@ -38,7 +40,8 @@ public record ReliabilityConfig(
         DivergencePolicy onDivergence,
         Integer maxSourceConnections,
         Long readBytesPerSecond,
-        Boolean captureDdl) {
+        Boolean captureDdl,
+        Boolean keepDroppedColumns) {
 
     public static final ReliabilityConfig DEFAULT = new ReliabilityConfig(null, null, null, null, null, null, null, null);
 
@@ -63,7 +66,14 @@ public record ReliabilityConfig(
         }
     }
 
-    /** The settings without {@code captureDdl} (left unset). */
+    /** The settings without {@code keepDroppedColumns} (left unset). */
+    public ReliabilityConfig(Duration faultBudget, Duration stallTimeout, Boolean yieldToDdl, Duration lockWait,
+            DivergencePolicy onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl) {
+        this(faultBudget, stallTimeout, yieldToDdl, lockWait, onDivergence, maxSourceConnections, readBytesPerSecond,
+                captureDdl, null);
+    }
+
+    /** The settings without {@code captureDdl} and {@code keepDroppedColumns} (left unset). */
     public ReliabilityConfig(Duration faultBudget, Duration stallTimeout, Boolean yieldToDdl, Duration lockWait,
             DivergencePolicy onDivergence, Integer maxSourceConnections, Long readBytesPerSecond) {
         this(faultBudget, stallTimeout, yieldToDdl, lockWait, onDivergence, maxSourceConnections, readBytesPerSecond, null);
@@ -83,6 +93,10 @@ public record ReliabilityConfig(
 
     public boolean effectiveCaptureDdl() {
         return captureDdl != null && captureDdl;
+    }
+
+    public boolean effectiveKeepDroppedColumns() {
+        return keepDroppedColumns != null && keepDroppedColumns;
     }
 
     public Duration effectiveLockWait() {
@@ -106,7 +120,8 @@ public record ReliabilityConfig(
                 patch.onDivergence != null ? patch.onDivergence : onDivergence,
                 patch.maxSourceConnections != null ? patch.maxSourceConnections : maxSourceConnections,
                 patch.readBytesPerSecond != null ? patch.readBytesPerSecond : readBytesPerSecond,
-                patch.captureDdl != null ? patch.captureDdl : captureDdl);
+                patch.captureDdl != null ? patch.captureDdl : captureDdl,
+                patch.keepDroppedColumns != null ? patch.keepDroppedColumns : keepDroppedColumns);
     }
 
     /**

@@ -54,13 +54,14 @@ public record JobJson(
      * {@code 15m}, {@code 1h}. Unset fields take the defaults (and are answered with them).
      */
     public record ReliabilityJson(String faultBudget, String stallTimeout, Boolean yieldToDdl, String lockWait,
-            String onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl) {
+            String onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl,
+            Boolean keepDroppedColumns) {
 
         static ReliabilityJson of(ReliabilityConfig c) {
             return new ReliabilityJson(ReliabilityConfig.formatDuration(c.effectiveFaultBudget()),
                     ReliabilityConfig.formatDuration(c.effectiveStallTimeout()), c.effectiveYieldToDdl(),
                     ReliabilityConfig.formatDuration(c.effectiveLockWait()), c.effectiveOnDivergence().name(),
-                    c.maxSourceConnections(), c.readBytesPerSecond(), c.effectiveCaptureDdl());
+                    c.maxSourceConnections(), c.readBytesPerSecond(), c.effectiveCaptureDdl(), c.effectiveKeepDroppedColumns());
         }
 
         ReliabilityConfig toConfig() {
@@ -76,7 +77,7 @@ public record JobJson(
             return new ReliabilityConfig(ReliabilityConfig.parseDuration("faultBudget", faultBudget),
                     ReliabilityConfig.parseDuration("stallTimeout", stallTimeout), yieldToDdl,
                     ReliabilityConfig.parseDuration("lockWait", lockWait), policy, maxSourceConnections,
-                    readBytesPerSecond, captureDdl);
+                    readBytesPerSecond, captureDdl, keepDroppedColumns);
         }
     }
 

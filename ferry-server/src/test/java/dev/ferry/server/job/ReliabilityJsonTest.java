@@ -14,7 +14,16 @@ class ReliabilityJsonTest {
 
         assertThat(off.captureDdl()).isFalse();
         assertThat(on.captureDdl()).isTrue();
-        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, true).toConfig().captureDdl()).isTrue();
-        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null).toConfig().captureDdl()).isNull();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, true, null).toConfig().captureDdl()).isTrue();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, null).toConfig().captureDdl()).isNull();
+    }
+
+    @Test
+    void keepDroppedColumnsIsAnsweredWithItsDefaultAndReadBack() {
+        var kept = new ReliabilityConfig(null, null, null, null, null, null, null, null, true);
+        assertThat(JobJson.ReliabilityJson.of(ReliabilityConfig.DEFAULT).keepDroppedColumns()).isFalse();
+        assertThat(JobJson.ReliabilityJson.of(kept).keepDroppedColumns()).isTrue();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, true).toConfig()).isEqualTo(kept);
+        assertThat(ReliabilityConfig.DEFAULT.merge(kept).effectiveKeepDroppedColumns()).isTrue();
     }
 }

@@ -132,7 +132,7 @@ public final class PgReplication implements Replication {
             boolean capture = captureInstalled(sourceSql, listener);
             var sourceSettings = new PgChangeSource.Settings(request.jobName(), source, slot, publication,
                     request.reliability().effectiveStallTimeout(), clock, capture ? DdlCapture.names(names()) : null);
-            var shapes = new ShapeTracker(source, destination, false);
+            var shapes = new ShapeTracker(source, destination, request.reliability().effectiveKeepDroppedColumns());
             var watch = new CatalogWatch(new CatalogWatch.Settings(request.jobName(), source, destination, slot, publication,
                     new ObjectSelection(request.objects(), EngineKind.POSTGRESQL), tools, CATALOG_POLL_MILLIS, capture), shapes,
                     copiedAt());

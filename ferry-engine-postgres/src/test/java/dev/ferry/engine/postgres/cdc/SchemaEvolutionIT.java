@@ -91,6 +91,26 @@ class SchemaEvolutionIT {
     }
 
     @Test
+    void aJobThatKeepsDroppedColumnsKeepsThemWithoutNotNull() throws Exception {
+        try (var f = CdcFixture.create(pg, dest, "CREATE TABLE t (id int PRIMARY KEY, gone text NOT NULL, v int)")) {
+            f.source.execute("INSERT INTO t VALUES (1, 'kept', 1)", "ALTER TABLE t DROP COLUMN gone", "INSERT INTO t VALUES (2, 2)");
+            var r = f.request;
+            var keep = new dev.ferry.core.spi.engine.ReplicationRequest(r.jobName(), r.database(), r.source(), r.destination(),
+                    r.start(), r.copiedAt(), r.jobDatabases(), r.objects(),
+                    new dev.ferry.core.model.ReliabilityConfig(null, null, null, null, null, null, null, null, true),
+                    r.replicationObjects(), r.applyPartitions());
+            try (PgReplication replication = PgReplication.open(keep, java.time.Clock.systemUTC())) {
+                replication.stopAt(replication.sourceHead());
+                replication.run(new CdcFixture.Recorder());
+            }
+            assertThat(columns(f.destination, "t")).containsExactly(List.of("id", "integer"), List.of("gone", "text"),
+                    List.of("v", "integer"));
+            assertThat(CdcFixture.query(f.destination, "SELECT id, gone, v FROM t ORDER BY id"))
+                    .containsExactly(List.of(1, "kept", 1), java.util.Arrays.asList(2, null, 2));
+        }
+    }
+
+    @Test
     void aColumnDroppedAndAnotherAddedInItsPlaceStopsTheJobWithAClearMessage() throws Exception {
         try (var f = CdcFixture.create(pg, dest, "CREATE TABLE t (id int PRIMARY KEY, last text)")) {
             f.source.execute("INSERT INTO t VALUES (1, 'x')", "ALTER TABLE t DROP COLUMN last", "ALTER TABLE t ADD COLUMN first text",
