@@ -5,16 +5,12 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.ReplicationObjects;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,17 +264,8 @@ public final class DdlCapture {
         if (name.length() <= ReplicationNames.MAX_LENGTH) {
             return name;
         }
-        String hash = hash(base);
+        String hash = ReplicationNames.hash(base);
         int room = ReplicationNames.MAX_LENGTH - prefix.length() - suffix.length() - hash.length() - 1;
         return prefix + base.substring(0, room) + "_" + hash + suffix;
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -88,7 +88,8 @@ public final class ReplicationNames {
         return text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
-    private static String hash(String text) {
+    /** The first 8 hex digits of the text's SHA-256: short, stable names. */
+    static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 4);

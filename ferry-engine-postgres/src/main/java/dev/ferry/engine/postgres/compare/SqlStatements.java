@@ -37,6 +37,15 @@ final class SqlStatements {
      * quotes and comments, or -1.
      */
     static int lastTopLevel(String sql, String word) {
+        return topLevel(sql, word, false);
+    }
+
+    /** The index of the first occurrence of {@code word} outside quotes and comments, or -1. */
+    static int firstTopLevel(String sql, String word) {
+        return topLevel(sql, word, true);
+    }
+
+    private static int topLevel(String sql, String word, boolean first) {
         int found = -1;
         int i = 0;
         while (i < sql.length()) {
@@ -46,28 +55,14 @@ final class SqlStatements {
                 continue;
             }
             if (sql.startsWith(word, i)) {
+                if (first) {
+                    return i;
+                }
                 found = i;
             }
             i++;
         }
         return found;
-    }
-
-    /** The index of the first occurrence of {@code word} outside quotes and comments, or -1. */
-    static int firstTopLevel(String sql, String word) {
-        int i = 0;
-        while (i < sql.length()) {
-            int skipped = skipQuoted(sql, i);
-            if (skipped > i) {
-                i = skipped;
-                continue;
-            }
-            if (sql.startsWith(word, i)) {
-                return i;
-            }
-            i++;
-        }
-        return -1;
     }
 
     private static void add(List<String> statements, String statement) {
