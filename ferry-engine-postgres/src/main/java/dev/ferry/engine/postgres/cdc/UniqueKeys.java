@@ -19,7 +19,8 @@ import java.util.TreeSet;
 /**
  * Which destination tables have a unique index on other columns than the replica identity key: their changes stay in
  * one apply partition, in source order, because two rows' changes may then depend on each other (a value moved from
- * one row to another). Read from the destination's catalog once per table until the relation changes, on a session of
+ * one row to another). A table the destination does not have yet (copied in while changes stream) is treated alike
+ * until it is there. Read from the destination's catalog once per table until the relation changes, on a session of
  * its own opened at first use. Not thread-safe.
  */
 final class UniqueKeys implements AutoCloseable {
@@ -63,8 +64,12 @@ final class UniqueKeys implements AutoCloseable {
                         }
                     }
                 }
-                return false;
+                // A table being copied in meanwhile is not there yet: its changes stay together until it is known.
+                return ShapeTracker.exists(c, table) ? Boolean.FALSE : null;
             });
+            if (other == null) {
+                return true;
+            }
             known.put(table, other);
         }
         return other;
