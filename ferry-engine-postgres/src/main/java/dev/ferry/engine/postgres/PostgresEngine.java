@@ -17,6 +17,7 @@ import dev.ferry.engine.postgres.catalog.DatabaseLocale;
 import dev.ferry.engine.postgres.catalog.ServerCatalog;
 import dev.ferry.engine.postgres.catalog.UserObjects;
 import dev.ferry.engine.postgres.cdc.PgReplication;
+import dev.ferry.engine.postgres.cdc.QuietColumns;
 import dev.ferry.engine.postgres.cdc.ReplicationCleanup;
 import dev.ferry.engine.postgres.cdc.ReplicationFinisher;
 import dev.ferry.engine.postgres.check.DestinationChecks;
@@ -36,6 +37,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -319,8 +321,13 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public List<String> reconcileSchema(ReplicationRequest request) {
-        return new SchemaReconciler(tools).reconcile(request.source(), request.destination(),
-                request.database(), request.objects(), request.reliability().effectiveLockWait());
+        // Column changes of tables with no change since (no Relation message reached replication) come first.
+        List<String> actions = new ArrayList<>(QuietColumns.evolve(request.source().withDatabase(request.database()),
+                request.destination().withDatabase(request.database()), request.objects(),
+                request.reliability().effectiveKeepDroppedColumns()));
+        actions.addAll(new SchemaReconciler(tools).reconcile(request.source(), request.destination(),
+                request.database(), request.objects(), request.reliability().effectiveLockWait()));
+        return actions;
     }
 
     @Override

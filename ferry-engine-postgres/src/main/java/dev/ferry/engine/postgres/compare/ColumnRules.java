@@ -64,13 +64,20 @@ final class ColumnRules {
     private static void column(ColumnKey key, Map<Aspect, SchemaDifference.Column> aspects, Column source,
             Column destination, int major, List<Step> steps, List<Unreconcilable> out) {
         boolean blocked = false;
-        for (Aspect aspect : List.of(Aspect.PRESENCE, Aspect.TYPE, Aspect.COLLATION)) {
+        for (Aspect aspect : List.of(Aspect.PRESENCE, Aspect.TYPE)) {
             SchemaDifference.Column d = aspects.get(aspect);
             if (d != null) {
+                // Made at promotion before this plan, as change replication makes it (QuietColumns): nothing to run here.
                 blocked = true;
-                out.add(new Unreconcilable(d.object(), d.detail() + "; change replication adds, drops and retypes "
-                        + "columns, and this difference is still there"));
+                steps.add(new Step(d.object(), d.detail(), "evolved " + d.object() + " as change replication does",
+                        List.of()));
             }
+        }
+        SchemaDifference.Column collation = aspects.get(Aspect.COLLATION);
+        if (collation != null) {
+            blocked = true;
+            out.add(new Unreconcilable(collation.object(), collation.detail() + "; change replication adds, drops and "
+                    + "retypes columns but does not see a collation change"));
         }
         if (blocked || source == null || destination == null) {
             return;

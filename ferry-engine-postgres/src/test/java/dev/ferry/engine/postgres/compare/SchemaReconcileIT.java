@@ -194,24 +194,43 @@ class SchemaReconcileIT {
     }
 
     @Test
-    void aColumnTypeDifferenceCannotBeReconciledAndNothingChanges() {
+    void aCollationDifferenceCannotBeReconciledAndNothingChanges() {
         Pair p = pair(COMMON);
-        p.source().execute("ALTER TABLE " + ITEMS + " ALTER COLUMN qty TYPE bigint",
+        p.source().execute("ALTER TABLE " + ITEMS + " ALTER COLUMN \"Name\" TYPE text COLLATE \"C\"",
                 "CREATE INDEX \"new idx\" ON " + ITEMS + " (\"Name\")");
         String untouched = canonical(p.destination());
 
         assertThat(engine.schemaDifferences(p.request())).filteredOn(f -> f.severity() == Severity.ERROR).singleElement()
                 .satisfies(f -> {
                     assertThat(f.code()).isEqualTo(SchemaFindings.NOT_RECONCILABLE);
-                    assertThat(f.object()).isEqualTo(p.source().name() + ": column Odd \"Schema\".items.qty");
-                    assertThat(f.message()).contains("type is bigint on the source, integer on the destination");
+                    assertThat(f.object()).isEqualTo(p.source().name() + ": column Odd \"Schema\".items.Name");
+                    assertThat(f.message()).contains("collation");
                 });
         assertThatThrownBy(() -> engine.reconcileSchema(p.request())).isInstanceOfSatisfying(FerryException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
-            assertThat(e.getMessage()).contains("column Odd \"Schema\".items.qty: type is bigint on the source, integer on "
-                    + "the destination", "nothing was changed");
+            assertThat(e.getMessage()).contains("column Odd \"Schema\".items.Name", "nothing was changed");
         });
         assertThat(canonical(p.destination())).isEqualTo(untouched);
+    }
+
+    @Test
+    void columnsOfTablesWithoutLaterChangesEvolveAtPromotionAsReplicationWouldEvolveThem() {
+        Pair p = pair(COMMON);
+        p.source().execute("INSERT INTO " + ITEMS + " VALUES (1, 'a', 5, 1.5)");
+        execute(p.destination(), "INSERT INTO " + ITEMS + " VALUES (1, 'a', 5, 1.5)");
+        p.source().execute("ALTER TABLE " + ITEMS + " ALTER COLUMN qty TYPE bigint",
+                "ALTER TABLE " + ITEMS + " ADD COLUMN added timestamptz DEFAULT now()",
+                "ALTER TABLE " + ITEMS + " DROP COLUMN \"Name\"");
+
+        assertThat(engine.schemaDifferences(p.request())).noneMatch(f -> f.severity() == Severity.ERROR);
+        List<String> actions = engine.reconcileSchema(p.request());
+
+        assertThat(actions).anyMatch(a -> a.startsWith("evolved columns of Odd \"Schema\".items"));
+        assertThat(engine.schemaDifferences(p.request())).isEmpty();
+        assertThat(canonical(p.destination())).isEqualTo(canonical(p.source().connection()));
+        // The row that predates the column holds the value the source gave it then, not the destination's now().
+        assertThat(String.valueOf(value(p.destination(), "SELECT added::text FROM " + ITEMS)))
+                .isEqualTo(String.valueOf(value(p.source().connection(), "SELECT added::text FROM " + ITEMS)));
     }
 
     @Test
