@@ -159,7 +159,7 @@ final class CatalogWatch implements AutoCloseable {
                 if (!source.containsKey(table) && states.containsKey(table) && !dropped.contains(table)
                         && !dropsDue.containsKey(table)) {
                     if (head < 0) {
-                        head = SourceLog.currentWalLsn(sourceSql());
+                        head = SourceLog.currentWalLsn(sourceSql.get());
                     }
                     dropsDue.put(table, head);
                 }
@@ -273,7 +273,7 @@ final class CatalogWatch implements AutoCloseable {
 
     /** Whether the job's publication sends {@code table}'s changes (it publishes all tables, or lists this one). */
     private boolean published(TableRef table) throws SQLException {
-        try (PreparedStatement ps = sourceSql().prepareStatement("SELECT p.puballtables OR EXISTS (SELECT 1 FROM "
+        try (PreparedStatement ps = sourceSql.get().prepareStatement("SELECT p.puballtables OR EXISTS (SELECT 1 FROM "
                 + "pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_class t ON t.oid = r.prrelid JOIN pg_catalog.pg_namespace n "
                 + "ON n.oid = t.relnamespace WHERE r.prpubid = p.oid AND n.nspname = ? AND t.relname = ?) "
                 + "FROM pg_catalog.pg_publication p WHERE p.pubname = ?")) {
@@ -288,7 +288,7 @@ final class CatalogWatch implements AutoCloseable {
 
     /** Adds {@code table} to the job's publication unless it publishes all tables or has it already. */
     private void publish(TableRef table) throws SQLException {
-        Connection c = sourceSql();
+        Connection c = sourceSql.get();
         try (PreparedStatement ps = c.prepareStatement("SELECT p.puballtables OR EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel r "
                 + "JOIN pg_catalog.pg_class t ON t.oid = r.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
                 + "WHERE r.prpubid = p.oid AND n.nspname = ? AND t.relname = ?) FROM pg_catalog.pg_publication p WHERE p.pubname = ?")) {
@@ -320,7 +320,7 @@ final class CatalogWatch implements AutoCloseable {
     /** The selected tables of the source, parents first, with their storage (0 for a partitioned parent). */
     private Map<TableRef, Long> sourceTables() throws SQLException {
         Map<TableRef, Long> tables = new LinkedHashMap<>();
-        TableCatalog.storedTables(sourceSql()).forEach((table, facts) -> {
+        TableCatalog.storedTables(sourceSql.get()).forEach((table, facts) -> {
             if (selected(table)) {
                 tables.put(table, facts[0]);
             }
@@ -331,7 +331,7 @@ final class CatalogWatch implements AutoCloseable {
     /** The destination's tables the job's selection covers, Ferry's own left out. */
     private Set<TableRef> destinationTables() throws SQLException {
         Set<TableRef> tables = new HashSet<>();
-        for (TableRef table : TableCatalog.storedTables(destinationSql()).keySet()) {
+        for (TableRef table : TableCatalog.storedTables(destinationSql.get()).keySet()) {
             if (selected(table)) {
                 tables.add(table);
             }
@@ -340,15 +340,7 @@ final class CatalogWatch implements AutoCloseable {
     }
 
     private Map<TableRef, TableStates.State> destinationStates() throws SQLException {
-        return TableStates.read(destinationSql(), settings.job());
-    }
-
-    private Connection sourceSql() {
-        return sourceSql.get();
-    }
-
-    private Connection destinationSql() {
-        return destinationSql.get();
+        return TableStates.read(destinationSql.get(), settings.job());
     }
 
     @Override

@@ -156,7 +156,7 @@ final class ShapeTracker implements AutoCloseable {
             return known;
         }
         Optional<List<ColumnDefinition>> read = PgErrors.call(destination, "reading the columns of " + table, () -> {
-            Connection c = destinationSql();
+            Connection c = destinationSql.get();
             if (!exists(c, table)) {
                 return Optional.empty();
             }
@@ -184,7 +184,7 @@ final class ShapeTracker implements AutoCloseable {
             return known;
         }
         String name = PgErrors.call(source, "naming type " + oid, () -> {
-            try (PreparedStatement ps = sourceSql().prepareStatement("SELECT pg_catalog.format_type(?, ?)")) {
+            try (PreparedStatement ps = sourceSql.get().prepareStatement("SELECT pg_catalog.format_type(?, ?)")) {
                 ps.setLong(1, oid);
                 ps.setInt(2, modifier);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -221,7 +221,7 @@ final class ShapeTracker implements AutoCloseable {
                 ? "CASE WHEN a.atthasmissing THEN pg_catalog.quote_literal((a.attmissingval::text::text[])[1]) END"
                 : "NULL";
         Map<String, SourceAttribute> attributes = new HashMap<>();
-        try (PreparedStatement ps = sourceSql().prepareStatement("SELECT a.attname, a.attisdropped, "
+        try (PreparedStatement ps = sourceSql.get().prepareStatement("SELECT a.attname, a.attisdropped, "
                 + "pg_catalog.pg_get_expr(d.adbin, d.adrelid), " + existing + " FROM pg_catalog.pg_attribute a "
                 + "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 + "WHERE a.attrelid = ? AND a.attnum > 0 ORDER BY a.attnum")) {
@@ -239,14 +239,6 @@ final class ShapeTracker implements AutoCloseable {
             }
         }
         return attributes;
-    }
-
-    private Connection sourceSql() {
-        return sourceSql.get();
-    }
-
-    private Connection destinationSql() {
-        return destinationSql.get();
     }
 
     @Override
