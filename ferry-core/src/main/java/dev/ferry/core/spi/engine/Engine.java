@@ -252,6 +252,31 @@ public interface Engine {
     }
 
     /**
+     * Opens one server's side of validating {@code database}'s data (see
+     * {@link dev.ferry.core.spi.validate.DataValidation}), using at most {@code sessions} server sessions at once. The
+     * caller closes it. Engines that cannot validate throw {@code FAILED_PRECONDITION}.
+     */
+    default dev.ferry.core.spi.validate.DataValidation openValidation(DatabaseConnection server, String database,
+            int sessions) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Validating %s data is not available in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
+     * Every difference between the schema of {@code database} on the source and on the destination, within
+     * {@code objects} and apart from Ferry's own bookkeeping, as ERROR findings with the code
+     * {@link SchemaFindings#DIFFERENCE} ({@code SCHEMA_DIFFERENCE}), the object ({@code index public.i}, {@code column shop.t.c}) and
+     * what differs: columns (type, nullability, default, generation), constraints, indexes, views, routines,
+     * triggers, sequences (definitions, not values), extensions, ownership and grants where Ferry copies them.
+     * Reads only; may run the client tools; never holds a lock writers wait for beyond the engine's lock wait.
+     */
+    default List<Finding> validateSchema(DatabaseConnection source, DatabaseConnection destination, String database,
+            dev.ferry.core.model.ObjectsConfig objects) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Validating %s schemas is not available in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the
