@@ -10,6 +10,7 @@ import dev.ferry.control.registry.ProvisionerRegistry;
 import dev.ferry.control.runner.JobLocks;
 import dev.ferry.control.runner.LocalJobScheduler;
 import dev.ferry.control.runner.Runners;
+import dev.ferry.control.validate.ValidationService;
 import dev.ferry.control.verify.Verifier;
 import dev.ferry.store.Store;
 import java.time.Clock;
@@ -25,9 +26,11 @@ public final class ControlPlane implements AutoCloseable {
     private final Runners runners;
     private final TokenService tokens;
     private final SecretKeys secretKeys;
+    private final ValidationService validations;
 
     private ControlPlane(ProfileService profiles, JobService jobs, Operations operations, Runners runners,
-            Access access) {
+            Access access, ValidationService validations) {
+        this.validations = validations;
         this.profiles = profiles;
         this.jobs = jobs;
         this.operations = operations;
@@ -46,7 +49,9 @@ public final class ControlPlane implements AutoCloseable {
         var runners = new Runners(store, engines, new LocalJobScheduler(), locks, operations, clock);
         var jobs = new JobService(store, runners, new Verifier(store, engines), operations, profiles, locks, clock);
         var access = new Access(new TokenService(store, operations, clock), new SecretKeys(store, operations));
-        return new ControlPlane(profiles, jobs, operations, runners, access);
+        var validations = new ValidationService(store, engines, operations, job -> runners.replications().clock(job),
+                runners.replications().ledger(), clock);
+        return new ControlPlane(profiles, jobs, operations, runners, access, validations);
     }
 
     public ProfileService profiles() {
@@ -55,6 +60,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    /** Validations of jobs: data and schema compared between source and destination. */
+    public ValidationService validations() {
+        return validations;
     }
 
     public Operations operations() {
@@ -79,6 +89,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        validations.close();
         runners.close();
         jobs.close();
         profiles.close();

@@ -75,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
         router.add("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
         ProfileRoutes.register(router, control.profiles());
         JobRoutes.register(router, control.jobs(), clock);
+        dev.ferry.server.job.ValidationRoutes.register(router, control.validations());
         OperationRoutes.register(router, control, clock);
         dev.ferry.server.metrics.MetricsRoutes.register(router, control.jobs());
         TokenRoutes.register(router, control.tokens(), control.secretKeys(), clock);

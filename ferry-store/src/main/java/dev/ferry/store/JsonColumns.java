@@ -93,6 +93,15 @@ final class JsonColumns {
         if (config.keepDroppedColumns() != null) {
             node.put("keepDroppedColumns", config.keepDroppedColumns());
         }
+        if (config.validation() != null) {
+            node.put("validation", config.validation().name());
+        }
+        if (config.validateOnPromote() != null) {
+            node.put("validateOnPromote", config.validateOnPromote());
+        }
+        if (config.validationRowsPerSecond() != null) {
+            node.put("validationRowsPerSecond", config.validationRowsPerSecond());
+        }
         return write(node);
     }
 
@@ -108,11 +117,16 @@ final class JsonColumns {
             JsonNode read = node.path("readBytesPerSecond");
             JsonNode capture = node.path("captureDdl");
             JsonNode keep = node.path("keepDroppedColumns");
+            JsonNode validation = node.path("validation");
+            JsonNode onPromote = node.path("validateOnPromote");
+            JsonNode rate = node.path("validationRowsPerSecond");
             return new ReliabilityConfig(duration(node, "faultBudget"), duration(node, "stallTimeout"),
                     yield.isBoolean() ? yield.booleanValue() : null, duration(node, "lockWait"),
                     divergence.isTextual() ? DivergencePolicy.valueOf(divergence.asText()) : null,
                     connections.isNumber() ? connections.intValue() : null, read.isNumber() ? read.longValue() : null,
-                    capture.isBoolean() ? capture.booleanValue() : null, keep.isBoolean() ? keep.booleanValue() : null);
+                    capture.isBoolean() ? capture.booleanValue() : null, keep.isBoolean() ? keep.booleanValue() : null,
+                    validation.isTextual() ? dev.ferry.core.model.ValidationMode.valueOf(validation.asText()) : null,
+                    onPromote.isBoolean() ? onPromote.booleanValue() : null, rate.isNumber() ? rate.longValue() : null);
         } catch (IllegalArgumentException e) {
             throw unreadable(owner, e);
         }

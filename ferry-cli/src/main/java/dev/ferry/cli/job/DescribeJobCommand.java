@@ -50,6 +50,14 @@ public final class DescribeJobCommand extends FerryCall {
                     continuous ? "; %s rows applied by change replication".formatted(Units.count(progress.rowsApplied())) : "");
             JobView.objects(objects, continuous).print(out());
         }
+        JsonNode validations = client.get(path + "/validations").path("validations");
+        if (!validations.isEmpty()) {
+            JsonNode v = validations.get(0);
+            out().println();
+            out().printf("Latest validation: %s %s (%s), started %s: %s%n", v.path("id").asText(), v.path("status").asText(),
+                    v.path("mode").asText(), v.path("startTime").asText(), v.path("message").asText(""));
+            out().printf("  Details: ferry migration-jobs validations %s %s%n", name, v.path("id").asText());
+        }
         if (events > 0) {
             JsonNode latest = client.get(path + "/events?limit=" + Math.min(events, 1000)).path("events");
             out().println();

@@ -247,7 +247,7 @@ public final class JobView {
         return value.isMissingNode() || value.isNull() ? null : value.asText();
     }
 
-    private static String join(JsonNode array) {
+    static String join(JsonNode array) {
         List<String> items = new ArrayList<>();
         array.forEach(item -> items.add(item.asText()));
         return String.join(", ", items);

@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
             LaunchCommand.Restart.class,
             MigrationJobsCommand.Promote.class,
             VerifyJobCommand.class,
+            ValidateJobCommand.class,
+            ValidationsCommand.class,
             MigrationJobsCommand.Delete.class
         })
 public final class MigrationJobsCommand extends CommandGroup {
@@ -107,8 +109,14 @@ public final class MigrationJobsCommand extends CommandGroup {
         boolean waitForEnd;
 
         @Option(names = "--force",
-                description = "Stop replication where it is now instead of applying what the source committed until now")
+                description = "Stop replication where it is now instead of applying what the source committed until now; "
+                        + "with --validate, promote even when validation finds a difference (recorded in the job's events)")
         boolean force;
+
+        @Option(names = "--validate",
+                description = "Once everything is applied, validate the data before the destination is made writable; "
+                        + "refuse (the job replicates on) on any difference")
+        boolean validate;
 
         @Mixin
         ClientOptions options;
@@ -117,7 +125,20 @@ public final class MigrationJobsCommand extends CommandGroup {
         protected int run() throws InterruptedException {
             ApiClient client = options.client();
             String path = "/v1/migrationJobs/" + ApiClient.segment(name);
-            JsonNode op = OperationWaiter.requireSuccess(client.post(path + ":promote" + (force ? "?force=true" : ""), null));
+            String query = force && validate ? "?force=true&validate=true" : force ? "?force=true" : validate ? "?validate=true" : "";
+            JsonNode op = OperationWaiter.requireSuccess(client.post(path + ":promote" + query, null));
+            if (waitForEnd && validate) {
+                // A validating promotion may be refused: its operation says how it ended.
+                op = OperationWaiter.requireSuccess(new OperationWaiter(client, err(), Terminal.stderrIsTerminal()).await(op));
+                if (options.json()) {
+                    out().println(client.pretty(client.get(path)));
+                } else {
+                    out().printf("Migration job %s promoted after a clean validation%s%n", name,
+                            force ? " (or forced past its differences: see the job's events)" : "");
+                }
+                out().flush();
+                return ExitCodes.OK;
+            }
             if (!waitForEnd) {
                 if (options.json()) {
                     out().println(client.pretty(op));

@@ -49,6 +49,18 @@ public final class ReliabilityOptions {
                     + "(without NOT NULL) instead of being dropped there too")
     boolean keepDroppedColumns;
 
+    @Option(names = "--validation", paramLabel = "none|data|full",
+            description = "One-time jobs: validate the rows (data) or the rows and the schema (full) once the job completes (default none)")
+    String validation;
+
+    @Option(names = "--validate-on-promote",
+            description = "Continuous jobs: promotion validates the data before the destination is made writable, and refuses on a difference")
+    boolean validateOnPromote;
+
+    @Option(names = "--max-validation-rate", paramLabel = "ROWS_PER_SECOND",
+            description = "Cap on how fast validation hashes rows on each server (default: unthrottled)")
+    Long maxValidationRate;
+
     /** The settings the options name (checked now, so a typo fails before anything is created). */
     public ReliabilityConfig toConfig() {
         DivergencePolicy policy = null;
@@ -63,7 +75,9 @@ public final class ReliabilityOptions {
         return new ReliabilityConfig(ReliabilityConfig.parseDuration("--fault-budget", faultBudget),
                 ReliabilityConfig.parseDuration("--stall-timeout", stallTimeout), noYieldToDdl ? Boolean.FALSE : null,
                 ReliabilityConfig.parseDuration("--lock-wait", lockWait), policy, maxSourceConnections, maxReadRate,
-                captureDdl ? Boolean.TRUE : null, keepDroppedColumns ? Boolean.TRUE : null);
+                captureDdl ? Boolean.TRUE : null, keepDroppedColumns ? Boolean.TRUE : null,
+                dev.ferry.core.model.ValidationMode.parse("--validation", validation),
+                validateOnPromote ? Boolean.TRUE : null, maxValidationRate);
     }
 
     /** Writes the options that were given into a job body's {@code reliabilityConfig}. */
@@ -96,6 +110,15 @@ public final class ReliabilityOptions {
         }
         if (config.keepDroppedColumns() != null) {
             node.put("keepDroppedColumns", config.keepDroppedColumns());
+        }
+        if (config.validation() != null) {
+            node.put("validation", config.validation().name().toLowerCase(Locale.ROOT));
+        }
+        if (config.validateOnPromote() != null) {
+            node.put("validateOnPromote", config.validateOnPromote());
+        }
+        if (config.validationRowsPerSecond() != null) {
+            node.put("validationRowsPerSecond", config.validationRowsPerSecond());
         }
     }
 }

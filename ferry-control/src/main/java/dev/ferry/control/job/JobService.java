@@ -258,6 +258,15 @@ public final class JobService implements AutoCloseable {
      * The returned operation is done when the job is COMPLETED (or failed).
      */
     public Operation promote(String name, boolean force, String requestId) {
+        return promote(name, force, false, requestId);
+    }
+
+    /**
+     * {@link #promote(String, boolean, String)}; with {@code validate} (or the job's {@code validateOnPromote}), once
+     * replication applied everything the data is validated before the destination is made writable, and a difference
+     * refuses the promotion (the job replicates on) unless {@code force}, which records it in the job's events.
+     */
+    public Operation promote(String name, boolean force, boolean validate, String requestId) {
         return operations.once("promote", target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), Verb.PROMOTE);
@@ -273,11 +282,12 @@ public final class JobService implements AutoCloseable {
                                 .formatted(name, job.phase()));
             }
             Operation op = operations.begin("promote", target(name), requestId, "promoting");
-            runners.requestPromotion(name, force, op.name());
+            runners.requestPromotion(name, force, validate, op.name());
             store.updateJob(job.withStatus(JobLifecycle.entered(job.state(), Verb.PROMOTE), Phase.PROMOTE_IN_PROGRESS,
                     null, clock.instant()));
             store.appendEvent(name, clock.instant(), Severity.INFO,
-                    byCaller(force ? "Promotion requested (forced)" : "Promotion requested"));
+                    byCaller((force ? "Promotion requested (forced)" : "Promotion requested")
+                            + (validate || job.reliabilityConfig().effectiveValidateOnPromote() ? ", validating the data first" : "")));
             if (!runners.isRunning(name)) {
                 runners.start(name, null);
             }

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 final class ChangeReplication {
     static final String PROMOTE_FORCE = "promote/force";
     static final String PROMOTE_OPERATION = "promote/operation";
+    static final String PROMOTE_VALIDATE = "promote/validate";
     private static final Duration READY_LAG = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMillis(500);
     private static final Duration RETENTION_EVERY = Duration.ofSeconds(5);
@@ -48,13 +49,18 @@ final class ChangeReplication {
     private final Clock clock;
     private final Retrier retrier;
     private final SchemaReconciliation schema;
+    private final ReplicationBoard board;
+    private final PromotionGate gate;
 
-    ChangeReplication(Store store, JobSignals signals, Clock clock, Retrier retrier, SchemaReconciliation schema) {
+    ChangeReplication(Store store, JobSignals signals, Clock clock, Retrier retrier, SchemaReconciliation schema,
+            ReplicationBoard board, PromotionGate gate) {
         this.store = store;
         this.signals = signals;
         this.clock = clock;
         this.retrier = retrier;
         this.schema = schema;
+        this.board = board;
+        this.gate = gate;
     }
 
     void run(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
@@ -62,17 +68,37 @@ final class ChangeReplication {
         var builder = new ReplicationRequests(store);
         List<ReplicationRequest> requests = databases.stream()
                 .map(db -> builder.request(job, engine, db, databases, source, destination)).toList();
-        List<DatabaseStream> streams = new ArrayList<>();
         signals.event(Severity.INFO, startMessage(job, databases, Runtime.getRuntime().availableProcessors()));
         SchemaReconciliation.Watch schemaWatch = schema.watch(job, engine, requests, retrier, signals);
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor(); schemaWatch) {
+        try (schemaWatch) {
+            // A promotion that validates and finds a difference is refused: replication then streams on.
+            do {
+                stream(job, engine, source, requests, schemaWatch);
+            } while (gate.refuses(store.findJob(job.name()).orElse(job), engine, source, destination, signals));
+        }
+        // Replication stopped: the destination's schema takes what changed on the source besides tables and columns.
+        schemaWatch.reconcile();
+        for (ReplicationRequest request : requests) {
+            String subject = "promotion of " + request.database();
+            retrier.run(subject, signals.listener(subject), () -> engine.finishReplication(request));
+            signals.event(Severity.INFO, ("Promoted database %s: sequences synchronised, "
+                    + "replication slot, publication and bookkeeping removed").formatted(request.database()));
+        }
+    }
+
+    /** Streams every database until a promotion stopped them all. */
+    private void stream(MigrationJob job, Engine engine, DatabaseConnection source, List<ReplicationRequest> requests,
+            SchemaReconciliation.Watch schemaWatch) throws InterruptedException {
+        List<DatabaseStream> streams = new ArrayList<>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
                 for (ReplicationRequest request : requests) {
                     String subject = DatabaseStream.subject(request);
                     Replication replication = retrier.call(subject, signals.listener(subject),
                             () -> engine.openReplication(request));
-                    var stream = new DatabaseStream(request, replication, signals);
+                    var stream = new DatabaseStream(request, replication, signals, board.ledger(), job.name());
                     streams.add(stream);
+                    board.register(job.name(), stream);
                     // A transient fault ends run(); it runs again after a backoff, from the applied position, with
                     // new source and destination sessions, within the job's fault budget.
                     stream.future = executor.submit(() -> {
@@ -85,20 +111,13 @@ final class ChangeReplication {
                 }
                 watch(job, streams, new RetentionMeter(engine, source), schemaWatch);
             } finally {
+                board.ended(job.name());
                 streams.forEach(s -> s.future.cancel(true));
                 streams.forEach(s -> s.replication.close());
             }
         } finally {
             // After the executor closed: no replication thread reports any more.
             signals.pipelinesEnded();
-        }
-        // Replication stopped: the destination's schema takes what changed on the source besides tables and columns.
-        schemaWatch.reconcile();
-        for (ReplicationRequest request : requests) {
-            String subject = "promotion of " + request.database();
-            retrier.run(subject, signals.listener(subject), () -> engine.finishReplication(request));
-            signals.event(Severity.INFO, ("Promoted database %s: sequences synchronised, "
-                    + "replication slot, publication and bookkeeping removed").formatted(request.database()));
         }
     }
 
@@ -271,6 +290,11 @@ final class ChangeReplication {
         final ReplicationRequest request;
         final Replication replication;
         private final JobSignals signals;
+        private final dev.ferry.control.validate.ChunkLedger ledger;
+        private final String job;
+        private final Object progress = new Object();
+        private volatile Position appliedAt;
+        private volatile long caughtUpAt = Long.MIN_VALUE;
         private final Map<TableRef, Long> applied = new HashMap<>();
         private final java.util.Set<String> reported = new java.util.HashSet<>();
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -290,10 +314,40 @@ final class ChangeReplication {
             public void progressed() {}
         };
 
-        DatabaseStream(ReplicationRequest request, Replication replication, JobSignals signals) {
+        DatabaseStream(ReplicationRequest request, Replication replication, JobSignals signals,
+                dev.ferry.control.validate.ChunkLedger ledger, String job) {
             this.request = request;
             this.replication = replication;
             this.signals = signals;
+            this.ledger = ledger;
+            this.job = job;
+        }
+
+        @Override
+        public void changing(TableRef table, Object key) {
+            ledger.changed(job, request.database(), table, key);
+        }
+
+        /**
+         * Waits until everything up to {@code position} is applied, or replication reported itself idle and caught up
+         * after the call began; false after {@code timeout}.
+         */
+        boolean awaitApplied(Position position, Duration timeout) throws InterruptedException {
+            long began = System.nanoTime();
+            long deadline = began + timeout.toNanos();
+            synchronized (progress) {
+                while (true) {
+                    Position at = appliedAt;
+                    if (at != null && ReplicationBoard.compare(at, position) >= 0 || caughtUpAt - began > 0) {
+                        return true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                }
+            }
         }
 
         static String subject(ReplicationRequest request) {
@@ -330,6 +384,10 @@ final class ChangeReplication {
         @Override
         public void applied(Position position, java.time.Instant sourceCommitTime, Map<TableRef, Long> rows) {
             healthy.progressed();
+            appliedAt = position;
+            synchronized (progress) {
+                progress.notifyAll();
+            }
             lock.lock();
             try {
                 rows.forEach((t, n) -> applied.merge(t, n, Long::sum));
@@ -360,6 +418,12 @@ final class ChangeReplication {
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;
+            if (lagTime.isZero()) {
+                caughtUpAt = System.nanoTime();
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            }
         }
 
         @Override

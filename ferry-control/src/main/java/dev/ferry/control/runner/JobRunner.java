@@ -16,6 +16,7 @@ import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.Phase;
+import dev.ferry.core.model.ValidationMode;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.store.Store;
@@ -46,8 +47,11 @@ public final class JobRunner {
     /** How often a job's failure that the store could not record (its disk full) is tried again. */
     static final java.time.Duration RECORD_RETRY = java.time.Duration.ofSeconds(5);
 
+    private final ReplicationBoard board;
+
     public JobRunner(Store store, EngineRegistry engines, JobReporter reporter, HealthBoard health, Operations operations,
-            Clock clock) {
+            Clock clock, ReplicationBoard board) {
+        this.board = board;
         this.store = store;
         this.engines = engines;
         this.reporter = reporter;
@@ -82,6 +86,7 @@ public final class JobRunner {
                 } else {
                     wipe(job, engine, source, destination);
                 }
+                board.ledger().forget(jobName);
             }
             job = reporter.report(jobName, new RunnerEvent.Running());
             finish(operation, null, "job is running");
@@ -114,11 +119,16 @@ public final class JobRunner {
                     // replication moves it back to READY_FOR_PROMOTE once the lag is small.
                     job = reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
                 }
-                new ChangeReplication(store, signals, clock, retrier, new SchemaReconciliation(store, reporter, operations, clock))
+                new ChangeReplication(store, signals, clock, retrier, new SchemaReconciliation(store, reporter, operations, clock),
+                        board, new PromotionGate(store, reporter, operations, board.ledger(), clock))
                         .run(job, engine, source, destination, databases);
+                board.ledger().forget(jobName);
                 MigrationJob promoted = job;
                 retrier.run("restoring the destination", signals.listener("destination"),
                         () -> demotion.restore(promoted, engine, destination));
+            }
+            if (job.type() == JobType.ONE_TIME && job.reliabilityConfig().effectiveValidation() != ValidationMode.NONE) {
+                new AfterLoadValidation(store, clock).run(job, engine, source, destination, signals);
             }
             // The databases are the user's now: Ferry's ownership markers leave them.
             try {

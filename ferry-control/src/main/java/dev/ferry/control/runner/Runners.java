@@ -17,6 +17,7 @@ public final class Runners implements AutoCloseable {
     private final Clock clock;
     private final Operations operations;
     private final PipelineBoard pipelines;
+    private final ReplicationBoard replications = new ReplicationBoard();
 
     public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
             Clock clock) {
@@ -27,7 +28,7 @@ public final class Runners implements AutoCloseable {
         this.operations = operations;
         this.pipelines = new PipelineBoard(clock);
         this.runner = new JobRunner(store, engines, new JobReporter(store, locks, pipelines, clock),
-                new HealthBoard(store, clock), operations, clock);
+                new HealthBoard(store, clock), operations, clock, replications);
     }
 
     /** Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. */
@@ -106,10 +107,26 @@ public final class Runners implements AutoCloseable {
         return SchemaStatus.parseAll(store.checkpoints(job));
     }
 
+    /** The replications running on this server, for validation. */
+    public ReplicationBoard replications() {
+        return replications;
+    }
+
     /** Records that the user asked to promote the job, so its runner stops replication and finishes. */
     public void requestPromotion(String job, boolean force, String operation) {
+        requestPromotion(job, force, false, operation);
+    }
+
+    /**
+     * Records that the user asked to promote the job, so its runner stops replication and finishes; with
+     * {@code validate}, it validates the data first and refuses on a difference (unless {@code force}).
+     */
+    public void requestPromotion(String job, boolean force, boolean validate, String operation) {
         if (force) {
             store.putCheckpoint(job, ChangeReplication.PROMOTE_FORCE, "true");
+        }
+        if (validate) {
+            store.putCheckpoint(job, ChangeReplication.PROMOTE_VALIDATE, "true");
         }
         // A second promote (say, forced after a normal one) takes over: the first call's operation ends here.
         store.checkpoint(job, ChangeReplication.PROMOTE_OPERATION).ifPresent(previous -> operations.finish(previous, null,

@@ -176,24 +176,35 @@ final class SchemaReconciliation {
          * the job's lock so that a promote arriving meanwhile is either refused here or seen afterwards.
          */
         private void refuse(String reason) {
-            String message = ("Promotion of migration job %s refused: %s. The job keeps replicating; make the "
-                    + "destination match the source (or undo the change on the source), then promote again (or, if "
-                    + "replication has yet to apply the change, once it has)")
-                    .formatted(job.name(), reason);
-            reporter.locked(job.name(), () -> {
-                store.checkpoint(job.name(), ChangeReplication.PROMOTE_OPERATION).ifPresent(operation -> {
-                    operations.finish(operation, new JobError(ErrorCode.FAILED_PRECONDITION, message), message);
-                    store.deleteCheckpoint(job.name(), ChangeReplication.PROMOTE_OPERATION);
-                });
-                if (store.checkpoint(job.name(), ChangeReplication.PROMOTE_FORCE).isPresent()) {
-                    store.deleteCheckpoint(job.name(), ChangeReplication.PROMOTE_FORCE);
-                }
-                if (store.findJob(job.name()).map(j -> j.phase() == Phase.PROMOTE_IN_PROGRESS).orElse(false)) {
-                    reporter.report(job.name(), new RunnerEvent.PhaseEntered(Phase.CDC));
-                }
-            });
-            signals.event(Severity.WARNING, message);
-            log.atWarn().addKeyValue("job", job.name()).addKeyValue("reason", reason).log("promotion refused");
+            refusePromotion(store, reporter, operations, signals, job.name(), reason);
         }
+    }
+
+    /**
+     * Refuses the job's requested promotion for {@code reason}: its operation fails with FAILED_PRECONDITION, a forced
+     * or validating request is forgotten, and the job goes back to CDC, replicating on.
+     */
+    static void refusePromotion(Store store, JobReporter reporter, Operations operations, JobSignals signals, String job,
+            String reason) {
+        String message = ("Promotion of migration job %s refused: %s. The job keeps replicating; make the "
+                + "destination match the source (or undo the change on the source), then promote again (or, if "
+                + "replication has yet to apply the change, once it has)")
+                .formatted(job, reason);
+        reporter.locked(job, () -> {
+            store.checkpoint(job, ChangeReplication.PROMOTE_OPERATION).ifPresent(operation -> {
+                operations.finish(operation, new JobError(ErrorCode.FAILED_PRECONDITION, message), message);
+                store.deleteCheckpoint(job, ChangeReplication.PROMOTE_OPERATION);
+            });
+            for (String key : List.of(ChangeReplication.PROMOTE_FORCE, ChangeReplication.PROMOTE_VALIDATE)) {
+                if (store.checkpoint(job, key).isPresent()) {
+                    store.deleteCheckpoint(job, key);
+                }
+            }
+            if (store.findJob(job).map(j -> j.phase() == Phase.PROMOTE_IN_PROGRESS).orElse(false)) {
+                reporter.report(job, new RunnerEvent.PhaseEntered(Phase.CDC));
+            }
+        });
+        signals.event(Severity.WARNING, message);
+        log.atWarn().addKeyValue("job", job).addKeyValue("reason", reason).log("promotion refused");
     }
 }

@@ -425,6 +425,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         Mark<P> mark = Mark.at(b.end(), b.commitTime() != null ? b.commitTime() : appliedCommitTime);
         log.atInfo().addKeyValue("job", settings.job()).addKeyValue("barrier", b.what()).addKeyValue("position", b.end().text())
                 .log("applying a barrier alone");
+        listener.changing(null, null);
         sessions.get(0).barrier(b.work(), mark, partitionNumbers());
         lastEnd = b.end();
         lastCommitTime = mark.commitTime();
@@ -442,6 +443,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         }
         awaitInflight();
         log.atInfo().addKeyValue("job", settings.job()).addKeyValue("work", r.what()).log("applying repeatable work alone");
+        listener.changing(null, null);
         try {
             sessions.get(0).barrier(r.work(), Mark.at(lastEnd, lastCommitTime), List.of());
         } catch (RuntimeException e) {
@@ -481,6 +483,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         Mark<P> mark = new Mark<>(lastEnd, lastCommitTime, txn.txn(), ordinal);
         log.atDebug().addKeyValue("job", settings.job()).addKeyValue("barrier", what).addKeyValue("table", table)
                 .log("applying a change alone");
+        listener.changing(table, null);
         try {
             alone.apply(mark);
         } catch (RuntimeException e) {
@@ -816,6 +819,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         }
 
         void add(int p, C change) {
+            listener.changing(change.table(), change.keyChanged() ? null : change.key());
             shares.get(p).add(change);
             rowsByTable.merge(change.table(), 1L, Long::sum);
             rows++;

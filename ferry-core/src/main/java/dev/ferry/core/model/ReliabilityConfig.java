@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
  *       stream, instead of inferring schema changes from the stream and the catalog.</li>
  *   <li>{@code keepDroppedColumns} (false): a column the source drops while a PostgreSQL job replicates stays on the
  *       destination (it only loses NOT NULL) instead of being dropped there too.</li>
+ *   <li>{@code validation} (NONE): what a one-time job validates after it completes (see {@link ValidationMode});</li>
+ *   <li>{@code validateOnPromote} (false): promotion validates the data before the destination is made writable
+ *       and refuses on a difference, as {@code promote --validate} does;</li>
+ *   <li>{@code validationRowsPerSecond} (unset: unthrottled): a cap on how fast validation hashes rows, on each side.</li>
  * </ul>
  */
 public record ReliabilityConfig(
@@ -41,7 +45,10 @@ public record ReliabilityConfig(
         Integer maxSourceConnections,
         Long readBytesPerSecond,
         Boolean captureDdl,
-        Boolean keepDroppedColumns) {
+        Boolean keepDroppedColumns,
+        ValidationMode validation,
+        Boolean validateOnPromote,
+        Long validationRowsPerSecond) {
 
     public static final ReliabilityConfig DEFAULT = new ReliabilityConfig(null, null, null, null, null, null, null, null);
 
@@ -64,6 +71,19 @@ public record ReliabilityConfig(
                     "readBytesPerSecond %d is too small; use at least 1024 (or leave it unset for no throttle)"
                             .formatted(readBytesPerSecond));
         }
+        if (validationRowsPerSecond != null && validationRowsPerSecond < 1000) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "validationRowsPerSecond %d is too small; use at least 1000 (or leave it unset for no throttle)"
+                            .formatted(validationRowsPerSecond));
+        }
+    }
+
+    /** The settings without the validation ones (left unset). */
+    public ReliabilityConfig(Duration faultBudget, Duration stallTimeout, Boolean yieldToDdl, Duration lockWait,
+            DivergencePolicy onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl,
+            Boolean keepDroppedColumns) {
+        this(faultBudget, stallTimeout, yieldToDdl, lockWait, onDivergence, maxSourceConnections, readBytesPerSecond,
+                captureDdl, keepDroppedColumns, null, null, null);
     }
 
     /** The settings without {@code keepDroppedColumns} (left unset). */
@@ -99,6 +119,14 @@ public record ReliabilityConfig(
         return keepDroppedColumns != null && keepDroppedColumns;
     }
 
+    public ValidationMode effectiveValidation() {
+        return validation == null ? ValidationMode.NONE : validation;
+    }
+
+    public boolean effectiveValidateOnPromote() {
+        return validateOnPromote != null && validateOnPromote;
+    }
+
     public Duration effectiveLockWait() {
         return lockWait == null ? DEFAULT_LOCK_WAIT : lockWait;
     }
@@ -121,7 +149,10 @@ public record ReliabilityConfig(
                 patch.maxSourceConnections != null ? patch.maxSourceConnections : maxSourceConnections,
                 patch.readBytesPerSecond != null ? patch.readBytesPerSecond : readBytesPerSecond,
                 patch.captureDdl != null ? patch.captureDdl : captureDdl,
-                patch.keepDroppedColumns != null ? patch.keepDroppedColumns : keepDroppedColumns);
+                patch.keepDroppedColumns != null ? patch.keepDroppedColumns : keepDroppedColumns,
+                patch.validation != null ? patch.validation : validation,
+                patch.validateOnPromote != null ? patch.validateOnPromote : validateOnPromote,
+                patch.validationRowsPerSecond != null ? patch.validationRowsPerSecond : validationRowsPerSecond);
     }
 
     /**

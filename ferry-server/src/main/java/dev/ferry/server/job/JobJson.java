@@ -55,13 +55,15 @@ public record JobJson(
      */
     public record ReliabilityJson(String faultBudget, String stallTimeout, Boolean yieldToDdl, String lockWait,
             String onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl,
-            Boolean keepDroppedColumns) {
+            Boolean keepDroppedColumns, String validation, Boolean validateOnPromote, Long validationRowsPerSecond) {
 
         static ReliabilityJson of(ReliabilityConfig c) {
             return new ReliabilityJson(ReliabilityConfig.formatDuration(c.effectiveFaultBudget()),
                     ReliabilityConfig.formatDuration(c.effectiveStallTimeout()), c.effectiveYieldToDdl(),
                     ReliabilityConfig.formatDuration(c.effectiveLockWait()), c.effectiveOnDivergence().name(),
-                    c.maxSourceConnections(), c.readBytesPerSecond(), c.effectiveCaptureDdl(), c.effectiveKeepDroppedColumns());
+                    c.maxSourceConnections(), c.readBytesPerSecond(), c.effectiveCaptureDdl(), c.effectiveKeepDroppedColumns(),
+                    c.effectiveValidation().name().toLowerCase(Locale.ROOT), c.effectiveValidateOnPromote(),
+                    c.validationRowsPerSecond());
         }
 
         ReliabilityConfig toConfig() {
@@ -77,7 +79,9 @@ public record JobJson(
             return new ReliabilityConfig(ReliabilityConfig.parseDuration("faultBudget", faultBudget),
                     ReliabilityConfig.parseDuration("stallTimeout", stallTimeout), yieldToDdl,
                     ReliabilityConfig.parseDuration("lockWait", lockWait), policy, maxSourceConnections,
-                    readBytesPerSecond, captureDdl, keepDroppedColumns);
+                    readBytesPerSecond, captureDdl, keepDroppedColumns,
+                    dev.ferry.core.model.ValidationMode.parse("validation", validation), validateOnPromote,
+                    validationRowsPerSecond);
         }
     }
 

@@ -102,7 +102,8 @@ public final class JobRoutes {
     private Response promote(Request request) {
         String name = request.pathParam("name");
         request.optionalBody(VerbJson.class);
-        return answer(jobs.promote(name, request.queryFlag("force", false), request.query("requestId")), name);
+        return answer(jobs.promote(name, request.queryFlag("force", false), request.queryFlag("validate", false),
+                request.query("requestId")), name);
     }
 
     private Response verify(Request request) {

@@ -49,6 +49,15 @@ public interface ReplicationListener {
     default void notice(String message) {
     }
 
+    /**
+     * A change of {@code table}'s row with {@code key} (the engine's key of the row, see
+     * {@link dev.ferry.core.cdc.RowChange#key()}) is on its way to the destination. {@code key} null means any row of
+     * the table may change, {@code table} null any table of the database (schema work, a table copied again). Called
+     * on the pipeline's thread for every change: must be cheap.
+     */
+    default void changing(TableRef table, Object key) {
+    }
+
     /** About once a second while the change pipeline runs: its queue, rates, compaction and partitions. */
     default void pipeline(dev.ferry.core.cdc.PipelineStats stats) {
     }

@@ -1,0 +1,92 @@
+package dev.ferry.control.validate;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.ferry.core.model.Validation;
+import dev.ferry.store.Store;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A job's validations, kept with the job in its checkpoints (deleted with it) as JSON, the newest {@link #KEEP} of
+ * them. Thread-safe.
+ */
+public final class ValidationRecords {
+    /** The checkpoint key prefix of validations. */
+    public static final String PREFIX = "validation/";
+    /** How many validations a job keeps; older ones go when a new one starts. */
+    public static final int KEEP = 20;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(new SimpleModule().addSerializer(Instant.class, new JsonSerializer<>() {
+                @Override
+                public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+                    gen.writeString(value.toString());
+                }
+            }).addDeserializer(Instant.class, new JsonDeserializer<>() {
+                @Override
+                public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                    return Instant.parse(p.getValueAsString());
+                }
+            }))
+            .build();
+
+    private final Store store;
+
+    public ValidationRecords(Store store) {
+        this.store = store;
+    }
+
+    public void put(Validation v) {
+        try {
+            store.putCheckpoint(v.job(), PREFIX + v.id(), MAPPER.writeValueAsString(v));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("validation " + v.id() + " could not be written", e);
+        }
+    }
+
+    public Optional<Validation> get(String job, String id) {
+        return store.checkpoint(job, PREFIX + id).map(ValidationRecords::read);
+    }
+
+    /** The job's validations, newest first. */
+    public List<Validation> list(String job) {
+        return list(store.checkpoints(job));
+    }
+
+    static List<Validation> list(Map<String, String> checkpoints) {
+        return checkpoints.entrySet().stream().filter(e -> e.getKey().startsWith(PREFIX))
+                .map(e -> read(e.getValue()))
+                .sorted(Comparator.comparing(Validation::startTime).reversed()).toList();
+    }
+
+    /** Drops the oldest validations beyond the newest {@code KEEP - 1}, making room for one more. */
+    public void prune(String job) {
+        List<Validation> all = list(job);
+        for (Validation old : all.subList(Math.min(all.size(), KEEP - 1), all.size())) {
+            store.deleteCheckpoint(job, PREFIX + old.id());
+        }
+    }
+
+    private static Validation read(String json) {
+        try {
+            return MAPPER.readValue(json, Validation.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored validation could not be read", e);
+        }
+    }
+}
