@@ -95,7 +95,8 @@ class ChangeReplicationTest {
 
     @Test
     void pipelineReportsReachTheBoardUnderTheirDatabaseCaughtUpOnlyAfterAZeroLag() {
-        var stream = new ChangeReplication.DatabaseStream(request(job(PerformanceConfig.DEFAULT)), null, signals);
+        var stream = new ChangeReplication.DatabaseStream(request(job(PerformanceConfig.DEFAULT)), null, signals,
+                new dev.ferry.control.validate.ChunkLedger(), "job");
         var partition = new PipelineStats.Partition(0, "pg:0/16B3750", NOW.minusSeconds(2));
         var stats = PipelineBoardTest.stats(50, partition);
 
