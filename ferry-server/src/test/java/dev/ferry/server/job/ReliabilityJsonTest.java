@@ -14,8 +14,8 @@ class ReliabilityJsonTest {
 
         assertThat(off.captureDdl()).isFalse();
         assertThat(on.captureDdl()).isTrue();
-        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, true, null).toConfig().captureDdl()).isTrue();
-        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, null).toConfig().captureDdl()).isNull();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, true, null, null, null, null).toConfig().captureDdl()).isTrue();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, null, null, null, null).toConfig().captureDdl()).isNull();
     }
 
     @Test
@@ -23,7 +23,23 @@ class ReliabilityJsonTest {
         var kept = new ReliabilityConfig(null, null, null, null, null, null, null, null, true);
         assertThat(JobJson.ReliabilityJson.of(ReliabilityConfig.DEFAULT).keepDroppedColumns()).isFalse();
         assertThat(JobJson.ReliabilityJson.of(kept).keepDroppedColumns()).isTrue();
-        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, true).toConfig()).isEqualTo(kept);
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, true, null, null, null).toConfig()).isEqualTo(kept);
         assertThat(ReliabilityConfig.DEFAULT.merge(kept).effectiveKeepDroppedColumns()).isTrue();
+    }
+
+    @Test
+    void validationSettingsAreAnsweredWithTheirDefaultsAndReadBack() {
+        var set = new ReliabilityConfig(null, null, null, null, null, null, null, null, null,
+                dev.ferry.core.model.ValidationMode.DATA, true, 50_000L);
+        var answered = JobJson.ReliabilityJson.of(ReliabilityConfig.DEFAULT);
+        assertThat(answered.validation()).isEqualTo("none");
+        assertThat(answered.validateOnPromote()).isFalse();
+        assertThat(new JobJson.ReliabilityJson(null, null, null, null, null, null, null, null, null, "data", true, 50_000L)
+                .toConfig()).isEqualTo(set);
+        assertThat(ReliabilityConfig.DEFAULT.merge(set).effectiveValidateOnPromote()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JobJson.ReliabilityJson(null, null, null, null, null,
+                null, null, null, null, "everything", null, null).toConfig()).hasMessageContaining("none, data, schema or full");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ReliabilityConfig(null, null, null, null, null, null,
+                null, null, null, null, null, 10L)).hasMessageContaining("validationRowsPerSecond");
     }
 }
