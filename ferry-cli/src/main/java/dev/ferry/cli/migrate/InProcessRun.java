@@ -110,8 +110,20 @@ public final class InProcessRun {
             ComparisonView.table(comparison).print(out);
         }
         out.println(ComparisonView.summary(comparison));
+        boolean validated = true;
+        var validations = control.validations().list(job);
+        if (!validations.isEmpty()) {
+            // The job's validation setting validated the destination once the load was done.
+            var v = validations.getFirst();
+            validated = v.status() == dev.ferry.core.model.Validation.Status.CLEAN;
+            out.printf("Validation %s (%s): %s, %s; %,d rows at %,.0f rows/s%n", v.id(),
+                    v.mode().name().toLowerCase(java.util.Locale.ROOT), v.status(), v.message(), v.rows(), v.rowsPerSecond());
+            v.tableResults().stream().filter(t -> t.status() != dev.ferry.core.model.Validation.Status.CLEAN)
+                    .forEach(t -> out.printf("  %s: %s%s%n", t.name(), t.status(), t.note() == null ? "" : " (" + t.note() + ")"));
+            v.schemaFindings().forEach(f -> out.printf("  %s: %s%n", f.code(), f.message()));
+        }
         out.flush();
-        return comparison.stream().allMatch(TableComparison::matches) ? ExitCodes.OK : ExitCodes.FAILED;
+        return comparison.stream().allMatch(TableComparison::matches) && validated ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Runs a job that nobody resumes afterwards; a continuous one is promoted as soon as it caught up. */

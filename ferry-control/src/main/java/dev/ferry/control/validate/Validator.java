@@ -335,6 +335,12 @@ public final class Validator {
                     state.failed = true;
                 }
                 state.note(e.getMessage());
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("table", state.table).setCause(e).log("a validation range failed unexpectedly");
+                synchronized (state) {
+                    state.failed = true;
+                }
+                state.note("a range could not be compared: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 synchronized (state) {
