@@ -215,7 +215,7 @@ abstract class ValidationScenario {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() > 200);
             Result underLoad = ferry("migration-jobs", "validate", "follow", "--data-only", "--format", "json");
             assertThat(underLoad.exit()).as(underLoad.out() + underLoad.err()).isZero();
-            assertThat(underLoad.json().path("status").asText()).isEqualTo("CLEAN");
+            assertThat(underLoad.json().path("status").asText()).as(underLoad.out()).isEqualTo("CLEAN");
             long during = writes.get();
 
             onDestination(db, repairAudit(db, "tampered"));
@@ -223,7 +223,7 @@ abstract class ValidationScenario {
             assertThat(found.exit()).isEqualTo(1);
             assertThat(differences(table(found.json(), tableName(db, "audit")))).containsExactly("DIFFERENT id=7");
             assertThat(table(found.json(), tableName(db, "account")).path("status").asText())
-                    .as("no false difference under load").isEqualTo("CLEAN");
+                    .as("no false difference under load: %s", table(found.json(), tableName(db, "account"))).isEqualTo("CLEAN");
             assertThat(writes.get()).as("the writer kept writing through both validations").isGreaterThan(during);
         } finally {
             stop.set(true);

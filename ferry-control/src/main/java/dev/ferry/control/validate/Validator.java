@@ -62,7 +62,7 @@ public final class Validator {
      * What to validate. {@code tables} are the job's tables by database (already filtered); {@code replication} is
      * the running replication (null when nothing replicates); {@code ledger}, with {@code replication}, learns which
      * ranges are clean; {@code onlyPending} (a promotion) reads only the ranges the ledger does not know clean;
-     * {@code sequences} compares sequence values (after promotion).
+     * {@code sequences} compares sequence values (after promotion) with the schema (not in a DATA validation).
      */
     public record Request(MigrationJob job, DatabaseConnection source, DatabaseConnection destination,
             Map<String, List<TableRef>> tables, ValidationMode mode, ReplicationClock replication, ChunkLedger ledger,
@@ -165,7 +165,7 @@ public final class Validator {
                                 request.job().objectsConfig()));
                     }
                 }
-                if (request.sequences()) {
+                if (request.sequences() && request.mode() != ValidationMode.DATA) {
                     for (var e : request.tables().entrySet()) {
                         DataValidation[] s = sides(e.getKey());
                         schema.addAll(sequenceFindings(e.getKey(), s[0].sequences(e.getValue()), s[1].sequences(e.getValue())));
