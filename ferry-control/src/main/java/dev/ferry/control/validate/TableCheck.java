@@ -129,20 +129,22 @@ final class TableCheck {
         if (shape.keyed() && Math.max(h[0].rows(), h[1].rows()) > LEAF_ROWS && depth < 24) {
             List<KeyRange> parts = source.split(table, shape, range, SPLIT_PARTS);
             if (parts.size() > 1) {
-                for (KeyRange part : parts) {
-                    ChunkHash[] ph = hashBoth(part);
-                    if (ph == null) {
-                        found.note = waitedTooLong();
-                        return;
-                    }
-                    if (!same(ph)) {
-                        drill(part, ph, depth + 1, found);
+                List<ChunkHash[]> hashes = hashAll(parts);
+                if (hashes == null) {
+                    found.note = waitedTooLong();
+                    return;
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    if (!same(hashes.get(i))) {
+                        drill(parts.get(i), hashes.get(i), depth + 1, found);
                     }
                 }
                 return;
             }
         }
-        int limit = shape.keyed() ? Math.max(LEAF_ROWS, (int) Math.min(MAX_LISTED_ROWS, Math.max(h[0].rows(), h[1].rows())))
+        // Room for rows inserted meanwhile: under replication the range may grow between its hash and its listing.
+        int limit = shape.keyed()
+                ? (int) Math.min(MAX_LISTED_ROWS, Math.max(LEAF_ROWS, 2 * Math.max(h[0].rows(), h[1].rows()) + 1_000))
                 : MAX_LISTED_ROWS;
         List<RowHash> s = source.rows(table, shape, columns, range, limit + 1);
         if (!awaitApplied()) {
@@ -255,6 +257,34 @@ final class TableCheck {
         }
         throttle.spent(Math.max(s.rows(), d.rows()));
         return new ChunkHash[] {s, d};
+    }
+
+    /**
+     * {@link #hashBoth} of several ranges, the source's all read before one wait for replication (not one wait per
+     * range); null when replication did not get there in time.
+     */
+    private List<ChunkHash[]> hashAll(List<KeyRange> ranges) throws InterruptedException {
+        if (clock == null) {
+            List<ChunkHash[]> out = new ArrayList<>();
+            for (KeyRange r : ranges) {
+                out.add(hashBoth(r));
+            }
+            return out;
+        }
+        List<ChunkHash> s = new ArrayList<>();
+        for (KeyRange r : ranges) {
+            s.add(source.hash(table, shape, columns, r));
+        }
+        if (!awaitApplied()) {
+            return null;
+        }
+        List<ChunkHash[]> out = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            ChunkHash d = destination.hash(table, shape, columns, ranges.get(i));
+            throttle.spent(Math.max(s.get(i).rows(), d.rows()));
+            out.add(new ChunkHash[] {s.get(i), d});
+        }
+        return out;
     }
 
     private boolean awaitApplied() throws InterruptedException {
