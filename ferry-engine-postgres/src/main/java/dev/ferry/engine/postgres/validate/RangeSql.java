@@ -54,9 +54,10 @@ final class RangeSql {
             names.add("k" + i);
             casts.add("CAST(u.k" + i + " AS " + layout.type(key.get(i)) + ")");
         }
-        String arrays = names.stream().map(n -> "CAST(? AS pg_catalog.text[])").collect(Collectors.joining(", "));
+        String arrays = names.stream().map(n -> "pg_catalog.unnest(CAST(? AS pg_catalog.text[]))")
+                .collect(Collectors.joining(", "));
         return "SELECT " + keyText() + rowHash(columns) + "::pg_catalog.text FROM " + layout.from() + " WHERE "
-                + keyTuple() + " IN (SELECT " + String.join(", ", casts) + " FROM pg_catalog.unnest(" + arrays
+                + keyTuple() + " IN (SELECT " + String.join(", ", casts) + " FROM ROWS FROM (" + arrays
                 + ") AS u(" + String.join(", ", names) + "))";
     }
 
