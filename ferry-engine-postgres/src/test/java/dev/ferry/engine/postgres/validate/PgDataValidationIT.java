@@ -196,6 +196,18 @@ class PgDataValidationIT {
         }
     }
 
+    @Test
+    void aWrongPasswordIsRefusedWithoutShowingIt() {
+        var a = pg.freshDatabase();
+        var wrong = a.connection().withPassword(new dev.ferry.core.Secret("not-the-password-42"));
+        try (var v = engine.openValidation(wrong, a.name(), 1)) {
+            assertThatThrownBy(() -> v.shape(PAIRS)).isInstanceOfSatisfying(FerryException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+                assertThat(e.getMessage()).doesNotContain("not-the-password-42");
+            });
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"13", "17"})
     @Tag("network")
