@@ -73,37 +73,33 @@ public final class PgDataValidation implements DataValidation {
 
     @Override
     public ChunkHash hash(TableRef table, TableShape shape, List<String> columns, KeyRange range) {
-        TableLayout layout = existing(table);
+        TableLayout layout = existing(table, columns);
         RangeSql sql = new RangeSql(layout);
         String text = sql.hash(columns, range);
         return sessions.run("hashing range %s of table %s".formatted(range, table), c -> {
             // A bitmap heap scan reads the range's pages in order, with read-ahead, where an index scan reads them
             // one at a time: measured a third faster on tables larger than shared buffers.
             c.setAutoCommit(false);
+            ChunkHash hash;
             try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(text)) {
                 st.execute("SET LOCAL enable_indexscan = off");
                 new ChunkPlanner(layout, meter).bind(ps, range, 1);
-                ChunkHash hash;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     hash = new ChunkHash(rs.getLong(1), rs.getString(2));
                 }
-                c.commit();
-                meter.row(Long.toString(hash.rows()), hash.hash());
-                return hash;
-            } finally {
-                // After a failure the session is closed, not reused (ValidationSessions).
-                if (!c.isClosed()) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
             }
+            // On a failure the session is closed instead (ValidationSessions), which ends the transaction.
+            c.commit();
+            c.setAutoCommit(true);
+            meter.row(Long.toString(hash.rows()), hash.hash());
+            return hash;
         });
     }
 
     @Override
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, KeyRange range, int limit) {
-        TableLayout layout = existing(table);
+        TableLayout layout = existing(table, columns);
         String text = new RangeSql(layout).rows(columns, range);
         return sessions.run("reading row hashes of range %s of table %s".formatted(range, table), c -> {
             try (PreparedStatement ps = c.prepareStatement(text)) {
@@ -116,7 +112,7 @@ public final class PgDataValidation implements DataValidation {
 
     @Override
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, List<List<String>> keys) {
-        TableLayout layout = existing(table);
+        TableLayout layout = existing(table, columns);
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -197,6 +193,23 @@ public final class PgDataValidation implements DataValidation {
         // A table missing now may be created later: only what exists is remembered.
         read.ifPresent(l -> layouts.put(table, read));
         return read;
+    }
+
+    /** The layout of {@code table}, read again when it lacks one of {@code columns} (added since it was read). */
+    private TableLayout existing(TableRef table, List<String> columns) {
+        TableLayout layout = existing(table);
+        if (layout.types().keySet().containsAll(columns)) {
+            return layout;
+        }
+        layouts.remove(table);
+        TableLayout again = existing(table);
+        List<String> missing = columns.stream().filter(c -> !again.types().containsKey(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.NOT_FOUND,
+                    "Table %s in database %s on PostgreSQL at %s:%d has no column %s; validate the columns both sides have"
+                            .formatted(table, db.database(), db.host(), db.port(), String.join(", ", missing)));
+        }
+        return again;
     }
 
     private TableLayout existing(TableRef table) {

@@ -183,12 +183,16 @@ class PgDataValidationIT {
     }
 
     @Test
-    void aMissingTableHasNoShapeAndCannotBeHashed() {
+    void aMissingTableHasNoShapeAndMissingTablesOrColumnsAreNotFound() {
         var a = filled(pg);
         try (var v = open(a)) {
             TableShape shape = v.shape(PAIRS).orElseThrow();
             assertThat(v.shape(new TableRef("public", "nope"))).isEmpty();
             assertThatThrownBy(() -> v.hash(new TableRef("public", "nope"), shape, shape.columnNames(), KeyRange.ALL))
+                    .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            a.execute("ALTER TABLE public.pairs ADD COLUMN added int DEFAULT 1");
+            assertThat(v.hash(PAIRS, shape, List.of("a", "b", "added"), KeyRange.ALL).rows()).isEqualTo(3000);
+            assertThatThrownBy(() -> v.hash(PAIRS, shape, List.of("a", "never"), KeyRange.ALL))
                     .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
             a.execute("DROP TABLE public.pairs");
             assertThatThrownBy(() -> v.hash(PAIRS, shape, shape.columnNames(), KeyRange.ALL))
