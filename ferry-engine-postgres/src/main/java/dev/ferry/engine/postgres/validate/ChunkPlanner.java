@@ -71,6 +71,7 @@ final class ChunkPlanner {
     private List<KeyRange> walk(Connection c, long rowsPerChunk) throws SQLException {
         List<List<String>> cuts = new ArrayList<>();
         List<String> last = null;
+        // The statement from the last cut on: any bound of the key's width gives its text; the cut is bound below.
         try (PreparedStatement ps = c.prepareStatement(sql.keyAtOffset(new KeyRange(layout.key(), null)))) {
             PreparedStatement first = c.prepareStatement(sql.keyAtOffset(KeyRange.ALL));
             try (first) {

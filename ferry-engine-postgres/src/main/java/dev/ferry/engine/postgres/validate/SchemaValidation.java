@@ -38,8 +38,8 @@ public final class SchemaValidation {
     public static List<Finding> findings(SchemaComparison comparison) {
         return comparison.differences().stream().map(d -> new Finding(SchemaFindings.DIFFERENCE, Severity.ERROR,
                 "Database %s: %s %s".formatted(comparison.database(), d.object(), detail(d)),
-                "Make the destination's definition of %s match the source's (or undo the change on the source); while "
-                        + "replication runs, promotion reconciles the differences it can".formatted(d.object()),
+                ("Make the destination's definition of %s match the source's (or undo the change on the source); while "
+                        + "replication runs, promotion reconciles the differences it can").formatted(d.object()),
                 d.object())).toList();
     }
 
