@@ -227,10 +227,15 @@ class PgDataValidationIT {
                 Set<String> onB = new HashSet<>(vb.shape(t).orElseThrow().columnNames());
                 // As the caller does: the columns both sides have (13 lacks multiranges).
                 List<String> columns = sa.columnNames().stream().filter(onB::contains).toList();
-                for (KeyRange r : va.chunks(t, sa, 100)) {
+                List<KeyRange> chunks = va.chunks(t, sa, 100);
+                for (KeyRange r : chunks) {
                     assertThat(vb.hash(t, sa, columns, r)).as("%s %s", t, r).isEqualTo(va.hash(t, sa, columns, r));
                 }
+                assertThat(vb.chunks(t, sa, 100)).isEqualTo(chunks);
+                assertThat(vb.split(t, sa, chunks.get(chunks.size() / 2), 3))
+                        .isEqualTo(va.split(t, sa, chunks.get(chunks.size() / 2), 3));
             }
+            assertThat(vb.sequences(List.of())).isEqualTo(va.sequences(List.of()));
         }
     }
 
