@@ -80,6 +80,15 @@ class PgDataValidationIT {
             assertThat(va.chunks(ALL_TYPES, va.shape(ALL_TYPES).orElseThrow(), 100)).hasSizeGreaterThan(1);
             assertThat(va.chunks(PAIRS, va.shape(PAIRS).orElseThrow(), 100)).hasSizeGreaterThanOrEqualTo(30);
             assertThat(va.bytesRead()).isPositive();
+            for (TableRef t : List.of(ALL_TYPES, PAIRS, BAG)) {
+                TableShape shape = va.shape(t).orElseThrow();
+                KeyRange r = va.chunks(t, shape, 100).getFirst();
+                var sum = va.rows(t, shape, shape.columnNames(), r, 100_000).stream()
+                        .map(row -> new java.math.BigInteger(row.hash())).reduce(java.math.BigInteger.ZERO,
+                                java.math.BigInteger::add);
+                assertThat(sum.toString()).as("row hashes of %s add up to the range hash", t)
+                        .isEqualTo(va.hash(t, shape, shape.columnNames(), r).hash());
+            }
         }
     }
 
