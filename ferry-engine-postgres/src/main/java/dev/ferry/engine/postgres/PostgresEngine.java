@@ -331,6 +331,19 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public dev.ferry.core.spi.validate.DataValidation openValidation(DatabaseConnection server, String database,
+            int sessions) {
+        return dev.ferry.engine.postgres.validate.PgDataValidation.open(server, database, sessions);
+    }
+
+    @Override
+    public List<Finding> validateSchema(DatabaseConnection source, DatabaseConnection destination, String database,
+            dev.ferry.core.model.ObjectsConfig objects) {
+        return new dev.ferry.engine.postgres.validate.SchemaValidation(tools).validate(source, destination, database,
+                objects);
+    }
+
+    @Override
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {

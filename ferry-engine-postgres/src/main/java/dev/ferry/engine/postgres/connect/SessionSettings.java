@@ -83,6 +83,23 @@ public final class SessionSettings {
         }
     }
 
+    /**
+     * Settings of a validation session: the portable text forms ({@link #applyPortable}), money printed without
+     * the server's locale and names printed schema-qualified (search path {@code pg_catalog} only), so the text of
+     * every value is the same on any server of a supported major; read-only; and lock waits of at most
+     * {@code lockWait}, so a validation statement never queues long behind a DDL. Call outside any transaction block.
+     */
+    public static void applyValidation(Connection c, Duration lockWait) throws SQLException {
+        applyPortable(c);
+        try (Statement st = c.createStatement()) {
+            st.execute(String.join("; ", List.of(
+                    "SET lc_monetary = 'C'",
+                    "SET search_path = pg_catalog",
+                    "SET default_transaction_read_only = on",
+                    "SET lock_timeout = " + Math.max(1, lockWait.toMillis()))));
+        }
+    }
+
     /** Applies the portable settings to {@code c}; call outside any transaction block. */
     public static void applyPortable(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
