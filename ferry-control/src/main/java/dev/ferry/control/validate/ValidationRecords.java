@@ -82,6 +82,18 @@ public final class ValidationRecords {
         }
     }
 
+    /** Drops the job's validations that ended before {@code before}; returns how many. */
+    public int pruneBefore(String job, Instant before) {
+        int n = 0;
+        for (Validation v : list(job)) {
+            if (v.endTime() != null && v.endTime().isBefore(before)) {
+                store.deleteCheckpoint(job, PREFIX + v.id());
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static Validation read(String json) {
         try {
             return MAPPER.readValue(json, Validation.class);
