@@ -39,7 +39,7 @@ final class AfterLoadValidation {
         var records = new ValidationRecords(store);
         Validation start = new Validation("l" + Long.toString(clock.millis(), 36), job.name(), null,
                 job.reliabilityConfig().effectiveValidation(), null, Validation.Status.PENDING, "after the load",
-                clock.instant(), null, 0, 0, 0, List.of(), List.of());
+                clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
         records.prune(job.name());
         records.put(start);
         signals.event(Severity.INFO, "Validating the destination (%s) as the job's validation setting asks (validation %s)"

@@ -72,7 +72,7 @@ final class PromotionGate {
         String operation = store.checkpoint(job.name(), ChangeReplication.PROMOTE_OPERATION).orElse(null);
         String id = "p" + Long.toString(clock.millis(), 36);
         Validation start = new Validation(id, job.name(), operation, ValidationMode.DATA, null, Validation.Status.PENDING,
-                "promotion", clock.instant(), null, 0, 0, 0, List.of(), List.of());
+                "promotion", clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
         var records = new ValidationRecords(store);
         records.prune(job.name());
         records.put(start);

@@ -90,7 +90,7 @@ public final class ValidationService implements AutoCloseable {
             try {
                 Operation op = operations.begin("validate", "migrationJobs/" + name, requestId, "validating");
                 Validation start = new Validation(newId(), name, op.name(), mode, request.tables(), Validation.Status.PENDING,
-                        "starting", clock.instant(), null, 0, 0, 0, List.of(), List.of());
+                        "starting", clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
                 records.prune(name);
                 records.put(start);
                 operations.status(op.name(), "validation " + start.id() + " running");
@@ -231,12 +231,12 @@ public final class ValidationService implements AutoCloseable {
 
     static Validation withStatus(Validation v, Validation.Status status, String message) {
         return new Validation(v.id(), v.job(), v.operation(), v.mode(), v.tables(), status, message, v.startTime(),
-                java.time.Instant.now(), v.rows(), v.sourceBytes(), v.destinationBytes(), v.tableResults(), v.schemaFindings());
+                java.time.Instant.now(), v.rows(), v.sourceBytes(), v.destinationBytes(), v.dataMillis(), v.tableResults(), v.schemaFindings());
     }
 
     private static Validation withMessage(Validation v, String message) {
         return new Validation(v.id(), v.job(), v.operation(), v.mode(), v.tables(), v.status(), message, v.startTime(),
-                v.endTime(), v.rows(), v.sourceBytes(), v.destinationBytes(), v.tableResults(), v.schemaFindings());
+                v.endTime(), v.rows(), v.sourceBytes(), v.destinationBytes(), v.dataMillis(), v.tableResults(), v.schemaFindings());
     }
 
     @Override

@@ -147,6 +147,7 @@ public final class Validator {
         final Map<String, DataValidation[]> sides = new ConcurrentHashMap<>();
         final AtomicLong sourceBytes = new AtomicLong();
         final AtomicLong destinationBytes = new AtomicLong();
+        final AtomicLong dataMillis = new AtomicLong();
 
         Run(Validation start, Request request) {
             this.start = start;
@@ -157,7 +158,9 @@ public final class Validator {
         Validation execute() throws InterruptedException {
             try {
                 if (request.mode() != ValidationMode.SCHEMA) {
+                    long began = System.nanoTime();
                     data();
+                    dataMillis.set(Math.max(1, (System.nanoTime() - began) / 1_000_000));
                 }
                 if (request.mode() == ValidationMode.FULL || request.mode() == ValidationMode.SCHEMA) {
                     for (String db : request.tables().keySet()) {
@@ -372,7 +375,7 @@ public final class Validator {
             boolean finished = overall.done();
             return new Validation(start.id(), start.job(), start.operation(), start.mode(), start.tables(), overall,
                     message, start.startTime(), finished ? clock.instant() : null, rows, sourceBytes.get(),
-                    destinationBytes.get(), tables, findings);
+                    destinationBytes.get(), dataMillis.get(), tables, findings);
         }
     }
 

@@ -45,7 +45,7 @@ class ValidationRecordsTest {
         var table = new TableResult("shop", "public.orders", Validation.Status.DIFFERENT, 4, 4, 1000,
                 List.of(new RowDifference(RowDifference.Kind.MISSING, List.of("id=42"), 1)), 3, "a note");
         return new Validation(id, "j", "op-1", ValidationMode.FULL, "public.*", Validation.Status.DIFFERENT, "1 differs",
-                start, end, 1000, 2048, 4096, List.of(table),
+                start, end, 1000, 2048, 4096, 0, List.of(table),
                 List.of(new Finding("SCHEMA_DIFFERENCE", Severity.ERROR, "index public.i is missing", "create it", "index public.i")));
     }
 

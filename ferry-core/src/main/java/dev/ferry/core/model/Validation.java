@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One validation of a job's destination against its source: what it compared ({@code mode}, the {@code tables}
  * pattern or null for all), how it stands, each table's result with the differing rows by key, the schema differences,
- * and what it cost (rows hashed and bytes read on each side). Kept with the job; {@code endTime} is null while it
+ * and what it cost (rows hashed and bytes read on each side, and how long the rows took: {@code dataMillis}). Kept with the job; {@code endTime} is null while it
  * runs.
  */
 public record Validation(
@@ -23,6 +23,7 @@ public record Validation(
         long rows,
         long sourceBytes,
         long destinationBytes,
+        long dataMillis,
         List<TableResult> tableResults,
         List<Finding> schemaFindings) {
 
@@ -54,13 +55,13 @@ public record Validation(
         schemaFindings = List.copyOf(schemaFindings);
     }
 
-    /** Rows hashed per second on each side, over the time it ran (0 before it ends). */
+    /** Rows compared per second on each side while the rows were compared (0 before it ends). */
     public double rowsPerSecond() {
         if (endTime == null || startTime == null) {
             return 0;
         }
-        double seconds = Math.max(1, endTime.toEpochMilli() - startTime.toEpochMilli()) / 1000.0;
-        return rows / seconds;
+        long millis = dataMillis > 0 ? dataMillis : endTime.toEpochMilli() - startTime.toEpochMilli();
+        return rows / (Math.max(1, millis) / 1000.0);
     }
 
     /** Whether anything differs (tables or schema). */

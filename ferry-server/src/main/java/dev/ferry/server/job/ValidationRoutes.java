@@ -63,7 +63,7 @@ public final class ValidationRoutes {
     /** A validation as the API shows it. */
     public record ValidationJson(String id, String job, String operation, String mode, String tables, String status,
             String message, String startTime, String endTime, long rows, long sourceBytes, long destinationBytes,
-            long rowsPerSecond, List<TableJson> tableResults, List<ProgressJson.FindingJson> schemaFindings) {}
+            long dataMillis, long rowsPerSecond, List<TableJson> tableResults, List<ProgressJson.FindingJson> schemaFindings) {}
 
     /** One table: {@code name} is {@code database.schema.table} (or {@code database.table}). */
     public record TableJson(String name, String status, int chunks, int chunksDone, long rows,
@@ -75,7 +75,7 @@ public final class ValidationRoutes {
     static ValidationJson json(Validation v) {
         return new ValidationJson(v.id(), v.job(), v.operation(), v.mode().name().toLowerCase(Locale.ROOT), v.tables(),
                 v.status().name(), v.message(), Times.instant(v.startTime()), Times.instant(v.endTime()), v.rows(),
-                v.sourceBytes(), v.destinationBytes(), Math.round(v.rowsPerSecond()),
+                v.sourceBytes(), v.destinationBytes(), v.dataMillis(), Math.round(v.rowsPerSecond()),
                 v.tableResults().stream().map(t -> new TableJson(t.name(), t.status().name(), t.chunks(), t.chunksDone(),
                         t.rows(), t.differences().stream().map(d -> new DifferenceJson(d.kind().name(), d.key(), d.count()))
                                 .toList(), t.moreDifferences(), t.note())).toList(),
