@@ -194,6 +194,11 @@ public final class MySqlDataValidation implements DataValidation {
         });
     }
 
+    /**
+     * {@inheritDoc} Auto-increment counters as SHOW CREATE TABLE prints them (the counter itself, never a cached
+     * statistic); MariaDB sequences as their {@code next_not_cached_value}: the value the full load copies and the
+     * one the binary log carries, as values handed out from a session's cache are visible nowhere.
+     */
     @Override
     public Map<String, Long> sequences(List<TableRef> tables) {
         return sessions.run("read the sequences and auto-increment counters of database " + D.quote(database), c -> {
