@@ -83,7 +83,7 @@ public final class MySqlDataValidation implements DataValidation {
             return List.of(KeyRange.ALL);
         }
         long perChunk = Math.max(1, rowsPerChunk);
-        var planner = new ChunkPlanner(new ChunkSizing(perChunk, perChunk, Long.MAX_VALUE, MAX_CHUNKS));
+        var planner = new ChunkPlanner(new ChunkSizing(perChunk, perChunk, Long.MAX_VALUE, MAX_CHUNKS), Integer.MAX_VALUE);
         return sessions.run("plan the ranges of " + name(table), c -> {
             long estimate = Sql.queryOne(c, "SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                     + " AND TABLE_NAME = ?", rs -> rs.getLong(1), table.schema(), table.table()).orElseThrow(() -> missing(table));

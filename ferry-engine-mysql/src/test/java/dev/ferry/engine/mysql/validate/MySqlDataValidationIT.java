@@ -68,7 +68,7 @@ class MySqlDataValidationIT {
         """
         INSERT INTO ck (region, code, note)
         WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
-        SELECT CONCAT('r', i % 7), CONCAT('c ', i, 'ü'), IF(i = 500, 'a', CONCAT('note ', i)) FROM s""",
+        SELECT CONCAT('r', i % 7), CONCAT('c ', i, 'ü ', REPEAT('long key ', 5)), IF(i = 500, 'a', CONCAT('note ', i)) FROM s""",
         "CREATE TABLE bk (id VARBINARY(16) NOT NULL PRIMARY KEY, v INT)",
         """
         INSERT INTO bk WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
@@ -76,6 +76,42 @@ class MySqlDataValidationIT {
         "INSERT INTO bk VALUES (x'00', 0), (x'0000', -1), (x'FF', NULL)",
         "CREATE TABLE nokey (a INT, b VARCHAR(10))",
         "INSERT INTO nokey VALUES (1, 'dup'), (1, 'dup'), (1, 'dup'), (NULL, NULL), (NULL, ''), (NULL, 'NULL'), (2, 'x')",
+        """
+        CREATE TABLE all_types (
+          id INT PRIMARY KEY,
+          u8 TINYINT UNSIGNED, i8 TINYINT, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED, i24 MEDIUMINT,
+          u32 INT UNSIGNED, i32 INT, u64 BIGINT UNSIGNED, i64 BIGINT,
+          f FLOAT, d DOUBLE, dec65 DECIMAL(65,30), dec5 DECIMAL(5,2) UNSIGNED,
+          b1 BIT(1), b10 BIT(10), b64 BIT(64),
+          vc_utf8 VARCHAR(100) CHARACTER SET utf8mb4, vc_latin1 VARCHAR(100) CHARACTER SET latin1,
+          ch CHAR(10) CHARACTER SET utf8mb4, ch_latin1 CHAR(5) CHARACTER SET latin1,
+          bin BINARY(4), vbin VARBINARY(20), bl BLOB, tx TEXT CHARACTER SET utf8mb4, lt LONGTEXT CHARACTER SET latin1,
+          js JSON,
+          dt DATE, dtm DATETIME, dtm6 DATETIME(6), dtm3 DATETIME(3),
+          ts TIMESTAMP NULL DEFAULT NULL, ts6 TIMESTAMP(6) NULL DEFAULT NULL,
+          tm TIME, tm6 TIME(6), tm2 TIME(2), tm4 TIME(4), yr YEAR,
+          en ENUM('a','b','c'), st SET('x','y','z'),
+          gv INT AS (i32 * 2) VIRTUAL, gs VARCHAR(120) AS (CONCAT(vc_utf8, '!')) STORED
+        ) ENGINE=InnoDB""",
+        "INSERT INTO all_types (id, u8, i8, u16, u24, i24, u32, i32, u64, i64, f, d, dec65, dec5, b1, b10, b64, vc_utf8, vc_latin1,"
+                + " ch, ch_latin1, bin, vbin, bl, tx, lt, js, dt, dtm, dtm6, dtm3, ts, ts6, tm, tm6, tm2, tm4, yr, en, st) VALUES"
+                + " (1, 255, -128, 65535, 16777215, -8388608, 4294967295, -2147483648, 18446744073709551615,"
+                + " -9223372036854775808, 1234567, 2.2250738585072014E-308,"
+                + " '-12345678901234567890123456789012345.123456789012345678901234567890', 999.99,"
+                + " b'1', b'1010101010', b'1111111111111111111111111111111111111111111111111111111111111111',"
+                + " 'héllo 😀 世界', 'café', 'x', 'é', x'00ff', x'00ff00', x'000102fffe0a0d5c27',"
+                + " '🙂 text', 'ÿ latin', '{\"a\": [1, 2.5, \"x\"], \"b\": null}',"
+                + " '0000-00-00', '0000-00-00 00:00:00', '2024-02-29 23:59:59.999999', '1000-01-01 00:00:00.001',"
+                + " '1970-01-01 00:00:01', '2038-01-19 03:14:07.999999',"
+                + " '-838:59:59', '-12:34:56.789012', '-00:00:00.01', '-00:00:01.0001', 0, 'c', 'x,z'),"
+                + " (2, 0, 127, 0, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, -0.1, -1.5e300, 0.000000000000000000000000000001,"
+                + " 0.01, b'0', b'0', b'0', '', '', '', '', '', '', '', '', '', '[]',"
+                + " '2020-00-15', '2020-01-00 10:00:00', '9999-12-31 23:59:59.000001', '2000-01-01 00:00:00.000',"
+                + " '0000-00-00 00:00:00', '2000-02-29 12:00:00.5', '838:59:59', '00:00:00.000001', '12:00:00.99',"
+                + " '-100:00:00.5', 2155, 'a', ''),"
+                + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
         "CREATE SEQUENCE sq START WITH 100 INCREMENT BY 5",
         "DO NEXTVAL(sq)",
     };
@@ -122,7 +158,7 @@ class MySqlDataValidationIT {
         try (a; b) {
             DataValidation va = a.validation();
             DataValidation vb = b.validation();
-            for (String table : List.of("types", "ck", "bk", "nokey")) {
+            for (String table : List.of("types", "all_types", "ck", "bk", "nokey")) {
                 TableShape shape = a.shape(table);
                 assertThat(b.shape(table)).isEqualTo(shape);
                 List<KeyRange> chunks = va.chunks(a.t(table), shape, 100);
@@ -152,6 +188,8 @@ class MySqlDataValidationIT {
         Side a = side(source);
         Side b = side(destination);
         b.db().execute(
+                "SET SESSION sql_mode = ''",
+                "UPDATE all_types SET tm4 = '-00:00:01.0002' WHERE id = 1",
                 "UPDATE types SET dbl = 0.30000000000000004e0 + 1e-16 WHERE id = 2",
                 "UPDATE types SET vb = NULL WHERE id = 3",
                 "UPDATE ck SET note = 'A' WHERE note = 'a'",
@@ -165,6 +203,7 @@ class MySqlDataValidationIT {
             for (String table : List.of("types", "ck", "bk", "nokey")) {
                 assertThat(b.hash(table, KeyRange.ALL)).as(table).isNotEqualTo(a.hash(table, KeyRange.ALL));
             }
+            assertThat(differing(a.rows("all_types"), b.rows("all_types"))).containsExactly(List.of("1"));
             assertThat(differing(a.rows("types"), b.rows("types"))).containsExactlyInAnyOrder(
                     List.of("2"), List.of("3"));
             String caseChanged = a.db().query("SELECT region, code FROM ck WHERE note = 'a'").getFirst().toString();
