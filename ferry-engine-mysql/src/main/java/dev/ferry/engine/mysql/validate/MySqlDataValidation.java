@@ -217,7 +217,7 @@ public final class MySqlDataValidation implements DataValidation {
                 values.put("auto_increment " + t.schema() + "." + t.table(), m.find() ? Long.parseLong(m.group(1)) : 1L);
                 bytes.addAndGet(create.length());
             }
-            if (sessions.flavor("read the server version") == Flavor.MARIADB) {
+            if (sessions.flavor() == Flavor.MARIADB) {
                 for (String schema : schemas) {
                     for (String s : Sql.query(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                             + " AND TABLE_TYPE = 'SEQUENCE' ORDER BY TABLE_NAME", rs -> rs.getString(1), schema)) {

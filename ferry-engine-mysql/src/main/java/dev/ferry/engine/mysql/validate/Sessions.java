@@ -55,11 +55,8 @@ final class Sessions implements AutoCloseable {
         return server;
     }
 
-    /** The server's flavor (opens a session when none is open yet). */
-    Flavor flavor(String doing) {
-        if (flavor == null) {
-            run(doing, c -> flavor);
-        }
+    /** The server's flavor: known inside {@link #run}, where a session is open. */
+    Flavor flavor() {
         return flavor;
     }
 
