@@ -328,17 +328,13 @@ public final class MySqlDataValidation implements DataValidation {
     private RowHash rowHash(ResultSet rs, Table t) throws SQLException {
         int n = t.key().columns().size();
         List<String> key = keyOf(rs, t, 1);
-        String hash = rs.getString(n + 1);
-        bytes.addAndGet(hash.length() + 4);
-        return new RowHash(key, hash);
+        return new RowHash(key, rs.getString(n + 1));
     }
 
     private List<String> keyOf(ResultSet rs, Table t, int first) throws SQLException {
         List<String> key = new ArrayList<>(t.key().columns().size());
         for (int i = 0; i < t.key().columns().size(); i++) {
-            String v = rs.getString(first + i);
-            bytes.addAndGet(v.length() + 4);
-            key.add(v);
+            key.add(rs.getString(first + i));
         }
         return key;
     }
@@ -350,9 +346,15 @@ public final class MySqlDataValidation implements DataValidation {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
+                int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
                     out.add(mapper.map(rs));
-                    bytes.addAndGet(8);
+                    long received = 4; // about the row's packet header
+                    for (int i = 1; i <= columns; i++) {
+                        String v = rs.getString(i);
+                        received += v == null ? 1 : v.length() + 1;
+                    }
+                    bytes.addAndGet(received);
                 }
                 return out;
             }
@@ -389,8 +391,17 @@ public final class MySqlDataValidation implements DataValidation {
         }
         List<byte[]> out = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
-            out.add(key.columns().get(i).type() == KeyType.BINARY ? HEX.parseHex(values.get(i))
-                    : values.get(i).getBytes(StandardCharsets.UTF_8));
+            ChunkKey.Column column = key.columns().get(i);
+            String v = values.get(i);
+            try {
+                if (column.type() == KeyType.INTEGER || column.type() == KeyType.DECIMAL) {
+                    new java.math.BigDecimal(v);
+                }
+                out.add(column.type() == KeyType.BINARY ? HEX.parseHex(v) : v.getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT, "Key value %s is not a valid %s value of key column %s"
+                        .formatted(v, column.type(), D.quote(column.name())), e);
+            }
         }
         return out;
     }
