@@ -277,6 +277,58 @@ class MySqlDataValidationIT {
         }
     }
 
+    @Test
+    void thousandsOfCompositeKeysAreLookedUpInBatches() {
+        Side a = side(source);
+        try (a) {
+            DataValidation va = a.validation();
+            TableShape ck = a.shape("ck");
+            Map<List<String>, String> all = a.rows("ck");
+            assertThat(all).hasSize(1000);
+            List<List<String>> keys = new java.util.ArrayList<>(all.keySet());
+            keys.add(List.of("r1", "no such code"));
+            List<RowHash> found = va.rows(a.t("ck"), ck, ck.columnNames(), keys);
+            assertThat(found).hasSize(1000);
+            for (RowHash r : found) {
+                assertThat(r.hash()).isEqualTo(all.get(r.key()));
+            }
+        }
+    }
+
+    @Test
+    void aTableLockedByAnotherSessionFailsFastAndAMissingTableIsNotFound() throws Exception {
+        Side a = side(source);
+        try (a; java.sql.Connection locker = a.db().open(); java.sql.Statement s = locker.createStatement()) {
+            DataValidation va = a.validation();
+            TableShape bk = a.shape("bk");
+            s.execute("LOCK TABLES bk WRITE");
+            long start = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL))
+                    .isInstanceOf(dev.ferry.core.FerryException.class).hasMessageContaining("Lock wait timeout");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+            s.execute("UNLOCK TABLES");
+            assertThat(va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL).rows()).isEqualTo(1003);
+
+            a.db().execute("DROP TABLE bk");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL))
+                    .isInstanceOfSatisfying(dev.ferry.core.FerryException.class,
+                            e -> assertThat(e.code()).isEqualTo(dev.ferry.core.ErrorCode.NOT_FOUND));
+            assertThat(va.shape(a.t("bk"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsUnauthenticatedWithoutThePassword() {
+        TestDatabase db = source.freshDatabase();
+        var wrong = db.connection().withPassword(dev.ferry.core.Secret.of("wrong-pass-4711"));
+        try (DataValidation v = engine.openValidation(wrong, db.name(), 1)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.shape(new TableRef(db.name(), "t")))
+                    .isInstanceOfSatisfying(dev.ferry.core.FerryException.class,
+                            e -> assertThat(e.code()).isEqualTo(dev.ferry.core.ErrorCode.UNAUTHENTICATED))
+                    .hasMessageNotContaining("wrong-pass-4711");
+        }
+    }
+
     private static Map<String, Long> renamed(Map<String, Long> values, Side side) {
         Map<String, Long> out = new HashMap<>();
         values.forEach((k, v) -> out.put(k.replace(" " + side.db().name() + ".", " DB."), v));
