@@ -47,7 +47,7 @@ public final class MySqlDataValidation implements DataValidation {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     /** Keys per statement when rows are looked up by key. */
     static final int KEYS_PER_STATEMENT = 500;
-    private static final int MAX_CHUNKS = 1_000_000;
+    private static final int MAX_CHUNKS = 100_000;
     private static final Pattern AUTO_INCREMENT = Pattern.compile("\\)[^)]*\\bAUTO_INCREMENT=(\\d+)");
 
     private final Sessions sessions;
@@ -112,7 +112,7 @@ public final class MySqlDataValidation implements DataValidation {
             List<String> lower = range.from();
             while (bounds.size() < parts - 1) {
                 KeyRange rest = new KeyRange(lower, range.to());
-                // The first row of the next part: {@code step} rows after the current lower bound (or the range's start).
+                // The next part starts step rows after the current lower bound (or the range's first row).
                 RangePredicate w = predicate(t, rest);
                 String sql = "SELECT " + keyList(t) + " FROM " + from(table, t, rest) + " WHERE " + w.sql() + " ORDER BY "
                         + t.key().quotedList() + " LIMIT 1 OFFSET " + step;
@@ -358,17 +358,8 @@ public final class MySqlDataValidation implements DataValidation {
                 }
                 return out;
             }
-        } catch (SQLException e) {
-            if (e.getErrorCode() == NO_SUCH_TABLE) {
-                throw new FerryException(ErrorCode.NOT_FOUND, "A table of database %s on %s:%d does not exist (any more): %s"
-                        .formatted(D.quote(database), sessions.server().host(), sessions.server().port(),
-                                dev.ferry.engine.mysql.SqlErrors.serverMessage(e)), e);
-            }
-            throw e;
         }
     }
-
-    private static final int NO_SUCH_TABLE = 1146;
 
     private static RangePredicate predicate(Table t, KeyRange range) {
         if (range.all()) {

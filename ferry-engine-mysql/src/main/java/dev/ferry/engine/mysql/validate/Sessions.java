@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 final class Sessions implements AutoCloseable {
     /** How long a validation read waits for a table's metadata lock before giving up. */
     static final int LOCK_WAIT_SECONDS = 2;
+    private static final int NO_SUCH_TABLE = 1146;
 
     /** Work on one session. */
     @FunctionalInterface
@@ -76,6 +77,10 @@ final class Sessions implements AutoCloseable {
             healthy = true;
             return result;
         } catch (SQLException e) {
+            if (e.getErrorCode() == NO_SUCH_TABLE) {
+                throw new FerryException(ErrorCode.NOT_FOUND, "Cannot %s on MySQL/MariaDB at %s:%d: %s"
+                        .formatted(doing, server.host(), server.port(), SqlErrors.serverMessage(e)), e);
+            }
             throw SqlErrors.map(e, server, doing);
         } finally {
             give(c, healthy);
