@@ -253,9 +253,9 @@ public final class MySqlDataValidation implements DataValidation {
     private Optional<Table> read(Connection c, TableRef table) throws SQLException {
         Map<String, CanonicalRow.Col> columns = new LinkedHashMap<>();
         for (CanonicalRow.Col col : Sql.query(c, """
-                SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE = 'YES' FROM information_schema.COLUMNS
+                SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, CHARACTER_SET_NAME, IS_NULLABLE = 'YES' FROM information_schema.COLUMNS
                 WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION""",
-                rs -> new CanonicalRow.Col(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)),
+                rs -> new CanonicalRow.Col(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5)),
                 table.schema(), table.table())) {
             columns.put(col.name(), col);
         }

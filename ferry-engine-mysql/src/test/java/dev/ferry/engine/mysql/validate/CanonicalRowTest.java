@@ -12,6 +12,7 @@ class CanonicalRowTest {
         assertThat(CanonicalRow.value(col("b", "bit", true))).isEqualTo("CAST(`b` AS UNSIGNED)");
         assertThat(CanonicalRow.value(col("v", "varbinary", true))).isEqualTo("HEX(`v`)");
         assertThat(CanonicalRow.value(col("t", "varchar", true))).isEqualTo("CONVERT(`t` USING utf8mb4)");
+        assertThat(CanonicalRow.value(new CanonicalRow.Col("u", "varchar(5)", "varchar", "utf8mb4", true))).isEqualTo("`u`");
         assertThat(CanonicalRow.value(col("j", "json", true))).isEqualTo("CONVERT(CAST(`j` AS CHAR) USING utf8mb4)");
         assertThat(CanonicalRow.value(col("i", "int", false))).isEqualTo("`i`");
     }
@@ -30,6 +31,6 @@ class CanonicalRowTest {
     }
 
     private static CanonicalRow.Col col(String name, String type, boolean nullable) {
-        return new CanonicalRow.Col(name, type, type, nullable);
+        return new CanonicalRow.Col(name, type, type, "latin1", nullable);
     }
 }
