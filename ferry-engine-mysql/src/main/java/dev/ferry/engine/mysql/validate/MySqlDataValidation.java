@@ -78,7 +78,7 @@ public final class MySqlDataValidation implements DataValidation {
 
     @Override
     public List<KeyRange> chunks(TableRef table, TableShape shape, long rowsPerChunk) {
-        Table t = table(table);
+        Table t = table(table, shape);
         if (!shape.keyed() || t.key().isEmpty()) {
             return List.of(KeyRange.ALL);
         }
@@ -97,7 +97,7 @@ public final class MySqlDataValidation implements DataValidation {
 
     @Override
     public List<KeyRange> split(TableRef table, TableShape shape, KeyRange range, int parts) {
-        Table t = table(table);
+        Table t = table(table, shape);
         if (!shape.keyed() || t.key().isEmpty() || parts < 2) {
             return List.of(range);
         }
@@ -139,7 +139,7 @@ public final class MySqlDataValidation implements DataValidation {
 
     @Override
     public ChunkHash hash(TableRef table, TableShape shape, List<String> columns, KeyRange range) {
-        Table t = table(table);
+        Table t = table(table, shape);
         List<CanonicalRow.Col> cols = columns(table, t, columns);
         return sessions.run("hash a range of " + name(table), c -> {
             RangePredicate where = predicate(t, range);
@@ -150,7 +150,7 @@ public final class MySqlDataValidation implements DataValidation {
 
     @Override
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, KeyRange range, int limit) {
-        Table t = table(table);
+        Table t = table(table, shape);
         List<CanonicalRow.Col> cols = columns(table, t, columns);
         return sessions.run("read the row hashes of " + name(table), c -> {
             RangePredicate where = predicate(t, range);
@@ -163,7 +163,7 @@ public final class MySqlDataValidation implements DataValidation {
 
     @Override
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, List<List<String>> keys) {
-        Table t = table(table);
+        Table t = table(table, shape);
         if (t.key().isEmpty() || keys.isEmpty()) {
             return List.of();
         }
@@ -240,14 +240,35 @@ public final class MySqlDataValidation implements DataValidation {
         sessions.close();
     }
 
-    private Table table(TableRef table) {
+    /**
+     * The table as read here, keyed by {@code shape}'s key: the caller gives both servers the same shape (the
+     * source's), so that both read the same ranges and key values even where the destination's own key differs.
+     */
+    private Table table(TableRef table, TableShape shape) {
         Table t = tables.get(table);
-        if (t != null) {
+        if (t == null) {
+            t = sessions.run("read the columns of " + name(table), c -> read(c, table)).orElseThrow(() -> missing(table));
+            tables.put(table, t);
+        }
+        List<String> own = t.key().columns().stream().map(ChunkKey.Column::name).toList();
+        if (own.equals(shape.key())) {
             return t;
         }
-        Table read = sessions.run("read the columns of " + name(table), c -> read(c, table)).orElseThrow(() -> missing(table));
-        tables.put(table, read);
-        return read;
+        if (shape.key().isEmpty()) {
+            return new Table(t.columns(), ChunkKey.NONE, null);
+        }
+        List<ChunkKey.Column> key = new ArrayList<>();
+        for (String name : shape.key()) {
+            CanonicalRow.Col col = t.columns().get(name);
+            Optional<KeyType> type = col == null ? Optional.empty() : KeyType.of(col.dataType());
+            if (type.isEmpty()) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, "Key column %s of %s on %s:%d %s; compare the schemas first"
+                        .formatted(D.quote(name), name(table), sessions.server().host(), sessions.server().port(),
+                                col == null ? "does not exist" : "has a type that cannot bound ranges (" + col.columnType() + ")"));
+            }
+            key.add(new ChunkKey.Column(name, type.get()));
+        }
+        return new Table(t.columns(), new ChunkKey(key), null);
     }
 
     private Optional<Table> read(Connection c, TableRef table) throws SQLException {

@@ -278,6 +278,30 @@ class MySqlDataValidationIT {
     }
 
     @Test
+    void bothSidesReadByTheShapeTheyAreGivenEvenWhereTheDestinationsOwnKeyDiffers() {
+        Side a = side(source);
+        Side b = side(destination);
+        b.db().execute("ALTER TABLE ck DROP PRIMARY KEY");
+        try (a; b) {
+            DataValidation va = a.validation();
+            DataValidation vb = b.validation();
+            TableShape shape = a.shape("ck");
+            assertThat(b.shape("ck").key()).containsExactly("n");
+            for (KeyRange r : va.chunks(a.t("ck"), shape, 150)) {
+                assertThat(vb.hash(b.t("ck"), shape, shape.columnNames(), r)).as(r.toString())
+                        .isEqualTo(va.hash(a.t("ck"), shape, shape.columnNames(), r));
+            }
+            assertThat(vb.rows(b.t("ck"), shape, shape.columnNames(), KeyRange.ALL, 2000))
+                    .containsExactlyInAnyOrderElementsOf(va.rows(a.t("ck"), shape, shape.columnNames(), KeyRange.ALL, 2000));
+
+            TableShape keyless = new TableShape(shape.columns(), List.of());
+            assertThat(va.chunks(a.t("ck"), keyless, 150)).containsExactly(KeyRange.ALL);
+            assertThat(va.rows(a.t("ck"), keyless, keyless.columnNames(), KeyRange.ALL, 5))
+                    .hasSize(5).allSatisfy(r -> assertThat(r.key()).isEmpty());
+        }
+    }
+
+    @Test
     void thousandsOfCompositeKeysAreLookedUpInBatches() {
         Side a = side(source);
         try (a) {
