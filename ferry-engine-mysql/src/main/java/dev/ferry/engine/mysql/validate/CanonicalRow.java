@@ -13,10 +13,13 @@ import java.util.Locale;
  * digits), BIT as an unsigned number, binary strings and spatial values as hex, text as utf8mb4 whatever its
  * column's character set (converted unless it is utf8mb4 already), MySQL's JSON as the server prints its normalised form. The values are joined by
  * {@code CONCAT_WS} with a final field of {@code ISNULL} flags of the nullable columns, because {@code CONCAT_WS}
- * skips NULLs: NULL, {@code ''} and {@code 'NULL'} differ. The row hash is the first 64 bits of the text's SHA1;
- * hashing bytes makes it blind to collations, so {@code 'a'} and {@code 'A'} differ even where the column compares
- * them equal. A range's hash is the exact (DECIMAL) SUM of its row hashes: independent of order and counting
- * duplicates of keyless tables. Pure.
+ * skips NULLs: NULL, {@code ''} and {@code 'NULL'} differ. The row hash is 64 bits: the CRC32 of the text in the
+ * high half and the CRC32 of the text's SHA1 in the low half. The first catches every short burst of changed bytes,
+ * the second is a pseudo-random function of the whole text, so a different row collides with a chance of about
+ * 2^-64 (2^-32 at worst); extracting 64 bits of the SHA1 itself ({@code CONV(LEFT(SHA1(t), 16), 16, 10)}) measured
+ * half again slower. Hashing bytes makes it blind to collations, so {@code 'a'} and {@code 'A'} differ even where the
+ * column compares them equal. A range's hash is the exact (DECIMAL) SUM of its row hashes: independent of order and
+ * counting duplicates of keyless tables. Pure.
  */
 final class CanonicalRow {
     private static final Dialect D = Dialect.MYSQL;
@@ -65,14 +68,20 @@ final class CanonicalRow {
         return "CONCAT_WS('#', " + String.join(", ", parts) + ")";
     }
 
+    /** The row hash as an unsigned 64-bit number. */
+    static String rowValue(List<Col> columns) {
+        String text = text(columns);
+        return "((CRC32(" + text + ") << 32) | CRC32(SHA1(" + text + ")))";
+    }
+
     /** The row hash as 16 hex digits. */
     static String rowHash(List<Col> columns) {
-        return "LEFT(SHA1(" + text(columns) + "), 16)";
+        return "LPAD(HEX(" + rowValue(columns) + "), 16, '0')";
     }
 
     /** The SELECT list of a range hash: the row count and the exact sum of the 64-bit row hashes. */
     static String rangeHash(List<Col> columns) {
-        return "COUNT(*), CAST(COALESCE(SUM(CAST(CONV(" + rowHash(columns) + ", 16, 10) AS UNSIGNED)), 0) AS CHAR)";
+        return "COUNT(*), CAST(COALESCE(SUM(" + rowValue(columns) + "), 0) AS CHAR)";
     }
 
     /** The canonical text of a key column's value: hex for binary keys, the printed value otherwise. */

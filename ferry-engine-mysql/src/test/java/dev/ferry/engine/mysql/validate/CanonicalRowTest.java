@@ -25,9 +25,11 @@ class CanonicalRowTest {
     }
 
     @Test
-    void theRangeHashSumsSixtyFourBitsOfEachRowsSha1() {
-        assertThat(CanonicalRow.rangeHash(List.of(col("a", "int", false))))
-                .isEqualTo("COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(SHA1(CONCAT_WS('#', `a`)), 16), 16, 10) AS UNSIGNED)), 0) AS CHAR)");
+    void theRowHashIsSixtyFourBitsAndTheRangeHashTheirExactSum() {
+        List<CanonicalRow.Col> a = List.of(col("a", "int", false));
+        assertThat(CanonicalRow.rowValue(a)).isEqualTo("((CRC32(CONCAT_WS('#', `a`)) << 32) | CRC32(SHA1(CONCAT_WS('#', `a`))))");
+        assertThat(CanonicalRow.rowHash(a)).isEqualTo("LPAD(HEX(" + CanonicalRow.rowValue(a) + "), 16, '0')");
+        assertThat(CanonicalRow.rangeHash(a)).isEqualTo("COUNT(*), CAST(COALESCE(SUM(" + CanonicalRow.rowValue(a) + "), 0) AS CHAR)");
     }
 
     private static CanonicalRow.Col col(String name, String type, boolean nullable) {
