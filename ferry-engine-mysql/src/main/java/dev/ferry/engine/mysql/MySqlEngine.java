@@ -290,4 +290,15 @@ public final class MySqlEngine implements Engine {
         }
         return hashes;
     }
+
+    @Override
+    public dev.ferry.core.spi.validate.DataValidation openValidation(DatabaseConnection server, String database, int sessions) {
+        return dev.ferry.engine.mysql.validate.MySqlDataValidation.open(connector, server, database, sessions);
+    }
+
+    @Override
+    public List<Finding> validateSchema(DatabaseConnection source, DatabaseConnection destination, String database,
+            dev.ferry.core.model.ObjectsConfig objects) {
+        return dev.ferry.engine.mysql.validate.SchemaComparison.compare(connector, source, destination, database, objects);
+    }
 }

@@ -24,9 +24,19 @@ public final class ChunkPlanner {
     static final int MAX_BOUND_LENGTH = 40;
 
     private final ChunkSizing sizing;
+    private final int maxBoundLength;
 
     public ChunkPlanner(ChunkSizing sizing) {
+        this(sizing, MAX_BOUND_LENGTH);
+    }
+
+    /**
+     * A planner that skips sampled boundaries whose chunk-id text is longer than {@code maxBoundLength} (the copy
+     * keeps ids short enough for checkpoint keys; validation stores no ids and takes any boundary).
+     */
+    public ChunkPlanner(ChunkSizing sizing, int maxBoundLength) {
         this.sizing = sizing;
+        this.maxBoundLength = maxBoundLength;
     }
 
     /** The ranges of {@code table}, in key order. */
@@ -100,7 +110,7 @@ public final class ChunkPlanner {
                 break;
             }
             last = next;
-            if (KeyRange.encodedLength(next) <= MAX_BOUND_LENGTH) {
+            if (KeyRange.encodedLength(next) <= maxBoundLength) {
                 bounds.add(next);
             }
         }

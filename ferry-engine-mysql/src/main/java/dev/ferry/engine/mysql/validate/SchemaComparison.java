@@ -1,0 +1,428 @@
+package dev.ferry.engine.mysql.validate;
+
+import dev.ferry.core.Dialect;
+import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.model.EngineKind;
+import dev.ferry.core.model.Finding;
+import dev.ferry.core.model.ObjectSelection;
+import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.Severity;
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.SchemaFindings;
+import dev.ferry.engine.mysql.Flavor;
+import dev.ferry.engine.mysql.MySqlConnector;
+import dev.ferry.engine.mysql.ServerVersion;
+import dev.ferry.engine.mysql.Sql;
+import dev.ferry.engine.mysql.SqlErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Compares the schema of one database on two MySQL/MariaDB servers, object by object, from information_schema:
+ * tables, columns, indexes, constraints, views, routines, triggers, events and MariaDB sequences (definitions, not
+ * values), within the job's selection and apart from Ferry's own bookkeeping. Every object is read as named
+ * properties, normalised where servers of other versions print the same definition differently (integer display
+ * widths, quoting of defaults, {@code current_timestamp()}, whitespace); each object that is missing on one side or
+ * differs becomes one ERROR finding {@link SchemaFindings#DIFFERENCE}. Reads only, one short statement at a time with
+ * a short lock wait. Stateless.
+ */
+public final class SchemaComparison {
+    private static final Dialect D = Dialect.MYSQL;
+    /** Ferry's own objects on MySQL destinations (replication progress, ownership marker). */
+    private static final String FERRY_DATABASE = "ferry";
+    private static final Set<String> FERRY_TABLES = Set.of("replication_progress", "ownership");
+
+    private SchemaComparison() {}
+
+    /** The differences, sorted by object. */
+    public static List<Finding> compare(MySqlConnector connector, DatabaseConnection source, DatabaseConnection destination,
+            String database, ObjectsConfig objects) {
+        ObjectSelection selection = new ObjectSelection(objects, EngineKind.MYSQL);
+        Map<String, Map<String, String>> before = read(connector, source, database, selection);
+        Map<String, Map<String, String>> after = read(connector, destination, database, selection);
+        return differences(before, after);
+    }
+
+    /** One finding per object present on one side only or with differing properties. */
+    static List<Finding> differences(Map<String, Map<String, String>> source, Map<String, Map<String, String>> destination) {
+        List<Finding> findings = new ArrayList<>();
+        Set<String> names = new TreeSet<>(source.keySet());
+        names.addAll(destination.keySet());
+        for (String object : names) {
+            Map<String, String> s = source.get(object);
+            Map<String, String> d = destination.get(object);
+            if (d == null) {
+                findings.add(finding(object, object + " exists on the source but not on the destination",
+                        "Create " + object + " on the destination as on the source, or copy the database again"));
+            } else if (s == null) {
+                findings.add(finding(object, object + " exists on the destination but not on the source",
+                        "Drop " + object + " on the destination if nothing needs it there"));
+            } else {
+                List<String> differs = new ArrayList<>();
+                Set<String> properties = new TreeSet<>(s.keySet());
+                properties.addAll(d.keySet());
+                for (String p : properties) {
+                    String a = s.get(p);
+                    String b = d.get(p);
+                    if (!java.util.Objects.equals(a, b)) {
+                        differs.add("%s is %s on the source but %s on the destination".formatted(p, show(a), show(b)));
+                    }
+                }
+                if (!differs.isEmpty()) {
+                    findings.add(finding(object, object + " differs: " + String.join("; ", differs),
+                            "Change " + object + " on the destination to match the source"));
+                }
+            }
+        }
+        return findings;
+    }
+
+    private static String show(String value) {
+        if (value == null) {
+            return "absent";
+        }
+        String v = value.length() > 200 ? value.substring(0, 200) + "…" : value;
+        return "'" + v + "'";
+    }
+
+    private static Finding finding(String object, String message, String remedy) {
+        return new Finding(SchemaFindings.DIFFERENCE, Severity.ERROR, message, remedy, object);
+    }
+
+    private static Map<String, Map<String, String>> read(MySqlConnector connector, DatabaseConnection server, String database,
+            ObjectSelection selection) {
+        try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
+            Sql.execute(c, "SET SESSION lock_wait_timeout = " + Sessions.LOCK_WAIT_SECONDS);
+            Flavor flavor = ServerVersion.of(c).flavor();
+            return new Reader(c, database, selection, flavor).read();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, server, "read the schema of database " + D.quote(database));
+        }
+    }
+
+    /** Reads one server's objects of one database as properties by object name. */
+    private static final class Reader {
+        private final Connection c;
+        private final String db;
+        private final ObjectSelection selection;
+        private final Flavor flavor;
+        private final Map<String, Map<String, String>> objects = new TreeMap<>();
+
+        Reader(Connection c, String db, ObjectSelection selection, Flavor flavor) {
+            this.c = c;
+            this.db = db;
+            this.selection = selection;
+            this.flavor = flavor;
+        }
+
+        private boolean selected(String table) {
+            if (db.equals(FERRY_DATABASE) && FERRY_TABLES.contains(table)) {
+                return false;
+            }
+            return selection.includesTable(db, new TableRef(db, table));
+        }
+
+        private Map<String, String> object(String kind, String... name) {
+            return objects.computeIfAbsent(kind + " " + db + "." + String.join(".", name), k -> new TreeMap<>());
+        }
+
+        Map<String, Map<String, String>> read() throws SQLException {
+            tables();
+            columns();
+            indexes();
+            constraints();
+            views();
+            routines();
+            triggers();
+            events();
+            if (flavor == Flavor.MARIADB) {
+                sequences();
+            }
+            return objects;
+        }
+
+        private void tables() throws SQLException {
+            Sql.query(c, """
+                    SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
+                    FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            Map<String, String> t = object("table", rs.getString(1));
+                            t.put("type", rs.getString(2));
+                            t.put("engine", rs.getString(3));
+                            t.put("collation", rs.getString(4));
+                            t.put("options", createOptions(rs.getString(5)));
+                            t.put("comment", rs.getString(6));
+                        }
+                        return null;
+                    }, db);
+        }
+
+        private void columns() throws SQLException {
+            Sql.query(c, """
+                    SELECT c.TABLE_NAME, c.COLUMN_NAME, c.ORDINAL_POSITION, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA,
+                           c.GENERATION_EXPRESSION, c.CHARACTER_SET_NAME, c.COLLATION_NAME, c.COLUMN_COMMENT
+                    FROM information_schema.COLUMNS c
+                    JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+                    WHERE c.TABLE_SCHEMA = ? AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            Map<String, String> col = object("column", rs.getString(1), rs.getString(2));
+                            col.put("position", rs.getString(3));
+                            col.put("type", columnType(rs.getString(4)));
+                            col.put("nullable", rs.getString(5));
+                            col.put("default", columnDefault(rs.getString(6)));
+                            col.put("extra", extra(rs.getString(7)));
+                            col.put("generated as", whitespace(rs.getString(8)));
+                            col.put("character set", rs.getString(9));
+                            col.put("collation", rs.getString(10));
+                            col.put("comment", rs.getString(11));
+                        }
+                        return null;
+                    }, db);
+        }
+
+        private void indexes() throws SQLException {
+            Sql.query(c, """
+                    SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, INDEX_TYPE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_COMMENT
+                    FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?
+                    ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            Map<String, String> i = object("index", rs.getString(1), rs.getString(2));
+                            i.put("unique", rs.getInt(3) == 0 ? "yes" : "no");
+                            i.put("type", rs.getString(4));
+                            i.put("comment", rs.getString(8));
+                            String column = (rs.getString(5) == null ? "(expression)" : D.quote(rs.getString(5)))
+                                    + (rs.getString(6) == null ? "" : "(" + rs.getString(6) + ")")
+                                    + ("D".equals(rs.getString(7)) ? " DESC" : "");
+                            i.merge("columns", column, (a, b) -> a + ", " + b);
+                        }
+                        return null;
+                    }, db);
+        }
+
+        private void constraints() throws SQLException {
+            Sql.query(c, """
+                    SELECT TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE FROM information_schema.TABLE_CONSTRAINTS
+                    WHERE CONSTRAINT_SCHEMA = ? AND CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            object("constraint", rs.getString(1), rs.getString(2)).put("type", rs.getString(3));
+                        }
+                        return null;
+                    }, db);
+            Sql.query(c, """
+                    SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME,
+                           k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE
+                    FROM information_schema.KEY_COLUMN_USAGE k
+                    JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+                      ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+                    WHERE k.CONSTRAINT_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+                    ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            Map<String, String> fk = object("constraint", rs.getString(1), rs.getString(2));
+                            fk.merge("columns", D.quote(rs.getString(3)), (a, b) -> a + ", " + b);
+                            fk.put("references", D.quote(rs.getString(4), rs.getString(5)));
+                            fk.merge("referenced columns", D.quote(rs.getString(6)), (a, b) -> a + ", " + b);
+                            fk.put("on update", rs.getString(7));
+                            fk.put("on delete", rs.getString(8));
+                        }
+                        return null;
+                    }, db);
+            String checks = flavor == Flavor.MARIADB
+                    ? "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?"
+                    : """
+                    SELECT t.TABLE_NAME, k.CONSTRAINT_NAME, k.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS k
+                    JOIN information_schema.TABLE_CONSTRAINTS t
+                      ON t.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK'
+                    WHERE k.CONSTRAINT_SCHEMA = ?""";
+            try {
+                Sql.query(c, checks, rs -> {
+                    if (selected(rs.getString(1))) {
+                        Map<String, String> check = object("constraint", rs.getString(1), rs.getString(2));
+                        check.put("type", "CHECK");
+                        check.put("check", whitespace(rs.getString(3)));
+                    }
+                    return null;
+                }, db);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1109) { // no CHECK_CONSTRAINTS before MySQL 8.0.16: no checks to compare
+                    throw e;
+                }
+            }
+        }
+
+        private void views() throws SQLException {
+            Sql.query(c, """
+                    SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, DEFINER
+                    FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?""",
+                    rs -> {
+                        if (selected(rs.getString(1))) {
+                            Map<String, String> v = object("view", rs.getString(1));
+                            v.put("definition", whitespace(rs.getString(2)));
+                            v.put("check option", rs.getString(3));
+                            v.put("security", rs.getString(4));
+                            v.put("definer", rs.getString(5));
+                        }
+                        return null;
+                    }, db);
+        }
+
+        private void routines() throws SQLException {
+            Sql.query(c, """
+                    SELECT ROUTINE_TYPE, ROUTINE_NAME, ROUTINE_DEFINITION, DTD_IDENTIFIER, IS_DETERMINISTIC, SQL_DATA_ACCESS,
+                           SECURITY_TYPE, DEFINER, ROUTINE_COMMENT, SQL_MODE
+                    FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')""",
+                    rs -> {
+                        Map<String, String> r = object(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+                        r.put("body", whitespace(rs.getString(3)));
+                        r.put("returns", rs.getString(4) == null ? null : columnType(rs.getString(4)));
+                        r.put("deterministic", rs.getString(5));
+                        r.put("data access", rs.getString(6));
+                        r.put("security", rs.getString(7));
+                        r.put("definer", rs.getString(8));
+                        r.put("comment", rs.getString(9));
+                        r.put("sql mode", rs.getString(10));
+                        return null;
+                    }, db);
+            Sql.query(c, """
+                    SELECT ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER
+                    FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')
+                      AND ORDINAL_POSITION > 0
+                    ORDER BY ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION""",
+                    rs -> {
+                        Map<String, String> r = object(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+                        String p = (rs.getString(4) == null ? "" : rs.getString(4) + " ") + D.quote(rs.getString(5)) + " "
+                                + columnType(rs.getString(6));
+                        r.merge("parameters", p, (a, b) -> a + ", " + b);
+                        return null;
+                    }, db);
+        }
+
+        private void triggers() throws SQLException {
+            Sql.query(c, """
+                    SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, ACTION_ORDER,
+                           DEFINER, SQL_MODE
+                    FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?""",
+                    rs -> {
+                        if (selected(rs.getString(2))) {
+                            Map<String, String> t = object("trigger", rs.getString(1));
+                            t.put("table", rs.getString(2));
+                            t.put("timing", rs.getString(3));
+                            t.put("event", rs.getString(4));
+                            t.put("statement", whitespace(rs.getString(5)));
+                            t.put("order", rs.getString(6));
+                            t.put("definer", rs.getString(7));
+                            t.put("sql mode", rs.getString(8));
+                        }
+                        return null;
+                    }, db);
+        }
+
+        private void events() throws SQLException {
+            Sql.query(c, """
+                    SELECT EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, EXECUTE_AT, INTERVAL_VALUE, INTERVAL_FIELD, STARTS, ENDS,
+                           STATUS, ON_COMPLETION, DEFINER, EVENT_COMMENT, TIME_ZONE
+                    FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?""",
+                    rs -> {
+                        Map<String, String> e = object("event", rs.getString(1));
+                        e.put("body", whitespace(rs.getString(2)));
+                        e.put("type", rs.getString(3));
+                        e.put("at", rs.getString(4));
+                        e.put("every", rs.getString(5) == null ? null : rs.getString(5) + " " + rs.getString(6));
+                        e.put("starts", rs.getString(7));
+                        e.put("ends", rs.getString(8));
+                        e.put("status", rs.getString(9));
+                        e.put("on completion", rs.getString(10));
+                        e.put("definer", rs.getString(11));
+                        e.put("comment", rs.getString(12));
+                        e.put("time zone", rs.getString(13));
+                        return null;
+                    }, db);
+        }
+
+        private void sequences() throws SQLException {
+            for (String name : Sql.query(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                    + " AND TABLE_TYPE = 'SEQUENCE'", rs -> rs.getString(1), db)) {
+                if (!selected(name)) {
+                    continue;
+                }
+                Sql.query(c, "SELECT minimum_value, maximum_value, start_value, increment, cache_size, cycle_option FROM "
+                        + D.quote(db, name), rs -> {
+                            Map<String, String> s = object("sequence", name);
+                            s.put("minimum", rs.getString(1));
+                            s.put("maximum", rs.getString(2));
+                            s.put("start", rs.getString(3));
+                            s.put("increment", rs.getString(4));
+                            s.put("cache", rs.getString(5));
+                            s.put("cycle", rs.getString(6));
+                            return null;
+                        });
+            }
+        }
+    }
+
+    /** Whitespace runs as one space, trimmed; null stays null. */
+    static String whitespace(String s) {
+        return s == null ? null : s.strip().replaceAll("\\s+", " ");
+    }
+
+    /** MySQL 8.0.19+ prints integer types without their display width: compare without it. */
+    static String columnType(String type) {
+        if (type == null) {
+            return null;
+        }
+        return type.toLowerCase(java.util.Locale.ROOT).replaceAll("^(tinyint|smallint|mediumint|int|integer|bigint)\\(\\d+\\)", "$1");
+    }
+
+    /**
+     * MariaDB quotes text defaults and prints NULL as the word, MySQL prints them bare and NULL as no value;
+     * {@code current_timestamp()} against {@code CURRENT_TIMESTAMP}.
+     */
+    static String columnDefault(String value) {
+        if (value == null || value.equals("NULL")) {
+            return "NULL";
+        }
+        String v = value;
+        if (v.length() >= 2 && v.startsWith("'") && v.endsWith("'")) {
+            v = v.substring(1, v.length() - 1).replace("''", "'").replace("\\\\", "\\");
+        }
+        return currentTimestamp(v);
+    }
+
+    /** Lower case, without MySQL's DEFAULT_GENERATED marker, one spelling of current_timestamp. */
+    static String extra(String value) {
+        if (value == null) {
+            return "";
+        }
+        String v = value.toLowerCase(java.util.Locale.ROOT).replace("default_generated", "");
+        return whitespace(currentTimestamp(v));
+    }
+
+    private static String currentTimestamp(String v) {
+        return v.replaceAll("(?i)current_timestamp(\\(\\))?(?![(\\w])", "current_timestamp");
+    }
+
+    /** The options Ferry copies, sorted; without the partitioning marker and the counter-like ones. */
+    static String createOptions(String value) {
+        if (value == null || value.isBlank()) {
+            return "";
+        }
+        Set<String> options = new TreeSet<>();
+        for (String o : value.trim().split("\\s+")) {
+            String lower = o.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals("partitioned") && !lower.startsWith("auto_increment")) {
+                options.add(o);
+            }
+        }
+        return String.join(" ", options);
+    }
+}

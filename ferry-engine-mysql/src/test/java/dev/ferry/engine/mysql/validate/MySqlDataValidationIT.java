@@ -1,0 +1,368 @@
+package dev.ferry.engine.mysql.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Engine;
+import dev.ferry.core.spi.validate.ChunkHash;
+import dev.ferry.core.spi.validate.DataValidation;
+import dev.ferry.core.spi.validate.KeyRange;
+import dev.ferry.core.spi.validate.RowHash;
+import dev.ferry.core.spi.validate.TableShape;
+import dev.ferry.engine.mysql.MySqlEngine;
+import dev.ferry.testkit.LocalMariaDb;
+import dev.ferry.testkit.TestDatabase;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(180)
+class MySqlDataValidationIT {
+    @RegisterExtension
+    static final LocalMariaDb source = LocalMariaDb.shared();
+
+    @RegisterExtension
+    static final LocalMariaDb destination = LocalMariaDb.shared("destination");
+
+    private final Engine engine = new MySqlEngine(Clock.systemUTC());
+
+    /** Every value kind of the full load's fidelity tests, a composite text key, a binary key, a keyless table. */
+    private static final String[] SCHEMA = {
+        "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'",
+        """
+        CREATE TABLE types (
+          id BIGINT UNSIGNED PRIMARY KEY,
+          bl BLOB, lb LONGBLOB, js JSON,
+          b1 BIT(1), b9 BIT(9), b64 BIT(64),
+          d DECIMAL(65,30), ub BIGINT UNSIGNED, ti TINYINT, neg INT,
+          dt DATETIME(6), da DATE, ts TIMESTAMP(3) NULL, tm TIME(6), yr YEAR,
+          e ENUM('a','b c','ü'), s SET('x','y','z'),
+          f FLOAT, dbl DOUBLE, ch CHAR(5), bin BINARY(4), vb VARBINARY(10),
+          g INT AS (ti * 2) VIRTUAL,
+          gs VARCHAR(30) AS (CONCAT('x', id)) STORED,
+          lat VARCHAR(20) CHARACTER SET latin1
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""",
+        """
+        INSERT INTO types (id, bl, lb, js, b1, b9, b64, d, ub, ti, neg, dt, da, ts, tm, yr, e, s, f, dbl, ch, bin, vb, lat) VALUES
+        (18446744073709551615, x'00FF5C090A4E0D', REPEAT(x'00095C0A', 5000), '{"a": [1, 2, {"b": null}], "ü": "😀"}',
+         b'1', b'101010101', b'1111111111111111111111111111111111111111111111111111111111111111',
+         '12345678901234567890123456789012345.123456789012345678901234567890', 18446744073709551615, -128, -2147483648,
+         '0000-00-00 00:00:00', '0000-00-00', '2038-01-19 03:14:07.999', '-838:59:59.000000', 2155,
+         'b c', 'x,z', 1234567, 2.2250738585072014E-308, 'ab', x'00010203', x'', 'café'),
+        (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, NULL, NULL, NULL),
+        (2, '', '', '[]', b'0', b'0', 0, -0.000000000000000000000000000001, 0, 0, 0,
+         '1000-01-01 00:00:00.000001', '2024-02-29', '1970-01-01 00:00:01', '-00:00:00.500000', 1901,
+         'ü', '', 16777215, 0.1e0 + 0.2e0, '', x'00000000', x'5C4E', ''),
+        (3, 'N', 'NULL', '"\\\\N"', b'1', b'100000000', 1, 0.5, 1, 1, 1, '2020-01-01 12:00:00', '2020-01-01',
+         NULL, '12:30:00.123456', 0, 'a', 'x,y,z', 0.3333333, 1e0 / 3e0, 'tab\t', x'09090909', x'0A', 'NULL')""",
+        """
+        CREATE TABLE ck (region VARCHAR(10) NOT NULL, code VARCHAR(20) NOT NULL, note VARCHAR(20),
+          n INT AUTO_INCREMENT UNIQUE, PRIMARY KEY (region, code)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci""",
+        """
+        INSERT INTO ck (region, code, note)
+        WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
+        SELECT CONCAT('r', i % 7), CONCAT('c ', i, 'ü ', REPEAT('long key ', 5)), IF(i = 500, 'a', CONCAT('note ', i)) FROM s""",
+        "CREATE TABLE bk (id VARBINARY(16) NOT NULL PRIMARY KEY, v INT)",
+        """
+        INSERT INTO bk WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
+        SELECT UNHEX(MD5(i)), i FROM s""",
+        "INSERT INTO bk VALUES (x'00', 0), (x'0000', -1), (x'FF', NULL)",
+        "CREATE TABLE nokey (a INT, b VARCHAR(10))",
+        "INSERT INTO nokey VALUES (1, 'dup'), (1, 'dup'), (1, 'dup'), (NULL, NULL), (NULL, ''), (NULL, 'NULL'), (2, 'x')",
+        """
+        CREATE TABLE all_types (
+          id INT PRIMARY KEY,
+          u8 TINYINT UNSIGNED, i8 TINYINT, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED, i24 MEDIUMINT,
+          u32 INT UNSIGNED, i32 INT, u64 BIGINT UNSIGNED, i64 BIGINT,
+          f FLOAT, d DOUBLE, dec65 DECIMAL(65,30), dec5 DECIMAL(5,2) UNSIGNED,
+          b1 BIT(1), b10 BIT(10), b64 BIT(64),
+          vc_utf8 VARCHAR(100) CHARACTER SET utf8mb4, vc_latin1 VARCHAR(100) CHARACTER SET latin1,
+          ch CHAR(10) CHARACTER SET utf8mb4, ch_latin1 CHAR(5) CHARACTER SET latin1,
+          bin BINARY(4), vbin VARBINARY(20), bl BLOB, tx TEXT CHARACTER SET utf8mb4, lt LONGTEXT CHARACTER SET latin1,
+          js JSON,
+          dt DATE, dtm DATETIME, dtm6 DATETIME(6), dtm3 DATETIME(3),
+          ts TIMESTAMP NULL DEFAULT NULL, ts6 TIMESTAMP(6) NULL DEFAULT NULL,
+          tm TIME, tm6 TIME(6), tm2 TIME(2), tm4 TIME(4), yr YEAR,
+          en ENUM('a','b','c'), st SET('x','y','z'),
+          gv INT AS (i32 * 2) VIRTUAL, gs VARCHAR(120) AS (CONCAT(vc_utf8, '!')) STORED
+        ) ENGINE=InnoDB""",
+        "INSERT INTO all_types (id, u8, i8, u16, u24, i24, u32, i32, u64, i64, f, d, dec65, dec5, b1, b10, b64, vc_utf8, vc_latin1,"
+                + " ch, ch_latin1, bin, vbin, bl, tx, lt, js, dt, dtm, dtm6, dtm3, ts, ts6, tm, tm6, tm2, tm4, yr, en, st) VALUES"
+                + " (1, 255, -128, 65535, 16777215, -8388608, 4294967295, -2147483648, 18446744073709551615,"
+                + " -9223372036854775808, 1234567, 2.2250738585072014E-308,"
+                + " '-12345678901234567890123456789012345.123456789012345678901234567890', 999.99,"
+                + " b'1', b'1010101010', b'1111111111111111111111111111111111111111111111111111111111111111',"
+                + " 'héllo 😀 世界', 'café', 'x', 'é', x'00ff', x'00ff00', x'000102fffe0a0d5c27',"
+                + " '🙂 text', 'ÿ latin', '{\"a\": [1, 2.5, \"x\"], \"b\": null}',"
+                + " '0000-00-00', '0000-00-00 00:00:00', '2024-02-29 23:59:59.999999', '1000-01-01 00:00:00.001',"
+                + " '1970-01-01 00:00:01', '2038-01-19 03:14:07.999999',"
+                + " '-838:59:59', '-12:34:56.789012', '-00:00:00.01', '-00:00:01.0001', 0, 'c', 'x,z'),"
+                + " (2, 0, 127, 0, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, -0.1, -1.5e300, 0.000000000000000000000000000001,"
+                + " 0.01, b'0', b'0', b'0', '', '', '', '', '', '', '', '', '', '[]',"
+                + " '2020-00-15', '2020-01-00 10:00:00', '9999-12-31 23:59:59.000001', '2000-01-01 00:00:00.000',"
+                + " '0000-00-00 00:00:00', '2000-02-29 12:00:00.5', '838:59:59', '00:00:00.000001', '12:00:00.99',"
+                + " '-100:00:00.5', 2155, 'a', ''),"
+                + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "CREATE SEQUENCE sq START WITH 100 INCREMENT BY 5",
+        "DO NEXTVAL(sq)",
+    };
+
+    private record Side(TestDatabase db, DataValidation validation) implements AutoCloseable {
+        @Override
+        public void close() {
+            validation.close();
+        }
+
+        TableRef t(String table) {
+            return new TableRef(db.name(), table);
+        }
+
+        TableShape shape(String table) {
+            return validation.shape(t(table)).orElseThrow();
+        }
+
+        ChunkHash hash(String table, KeyRange range) {
+            TableShape s = shape(table);
+            return validation.hash(t(table), s, s.columnNames(), range);
+        }
+
+        Map<List<String>, String> rows(String table) {
+            TableShape s = shape(table);
+            Map<List<String>, String> out = new HashMap<>();
+            for (RowHash r : validation.rows(t(table), s, s.columnNames(), KeyRange.ALL, 100_000)) {
+                out.merge(r.key(), r.hash(), (a, b) -> a + "+" + b);
+            }
+            return out;
+        }
+    }
+
+    private Side side(LocalMariaDb server) {
+        TestDatabase db = server.freshDatabase();
+        db.execute(SCHEMA);
+        return new Side(db, engine.openValidation(db.connection(), db.name(), 2));
+    }
+
+    @Test
+    void equalDataHashesAlikeInEveryRangeAndChunksCoverTheTable() {
+        Side a = side(source);
+        Side b = side(destination);
+        try (a; b) {
+            DataValidation va = a.validation();
+            DataValidation vb = b.validation();
+            for (String table : List.of("types", "all_types", "ck", "bk", "nokey")) {
+                TableShape shape = a.shape(table);
+                assertThat(b.shape(table)).isEqualTo(shape);
+                List<KeyRange> chunks = va.chunks(a.t(table), shape, 100);
+                assertThat(chunks.getFirst().from()).isNull();
+                assertThat(chunks.getLast().to()).isNull();
+                long rows = 0;
+                for (KeyRange r : chunks) {
+                    ChunkHash h = a.hash(table, r);
+                    assertThat(b.hash(table, r)).as(table + " " + r).isEqualTo(h);
+                    rows += h.rows();
+                }
+                assertThat(rows).as(table).isEqualTo(a.db().queryLong("SELECT COUNT(*) FROM " + table));
+                assertThat(b.rows(table)).as(table).isEqualTo(a.rows(table));
+            }
+            assertThat(a.shape("ck").key()).containsExactly("region", "code");
+            assertThat(a.shape("bk").key()).containsExactly("id");
+            assertThat(a.shape("nokey").key()).isEmpty();
+            assertThat(va.chunks(a.t("ck"), a.shape("ck"), 100)).hasSizeGreaterThan(5);
+            assertThat(va.chunks(a.t("bk"), a.shape("bk"), 100)).hasSizeGreaterThan(5);
+            assertThat(va.shape(a.t("no_such_table"))).isEmpty();
+            assertThat(va.bytesRead()).isPositive();
+        }
+    }
+
+    @Test
+    void aChangedDeletedOrInsertedRowChangesTheHashAndRowsPinpointIt() {
+        Side a = side(source);
+        Side b = side(destination);
+        b.db().execute(
+                "SET SESSION sql_mode = ''",
+                "UPDATE all_types SET tm4 = '-00:00:01.0002' WHERE id = 1",
+                "UPDATE types SET dbl = 0.30000000000000004e0 + 1e-16 WHERE id = 2",
+                "UPDATE types SET vb = NULL WHERE id = 3",
+                "UPDATE ck SET note = 'A' WHERE note = 'a'",
+                "DELETE FROM bk WHERE id = x'0000'",
+                "INSERT INTO bk VALUES (x'0001', 5)",
+                "DELETE FROM nokey WHERE a = 1 LIMIT 1",
+                "UPDATE nokey SET b = NULL WHERE b = ''");
+        try (a; b) {
+            DataValidation va = a.validation();
+            DataValidation vb = b.validation();
+            for (String table : List.of("types", "ck", "bk", "nokey")) {
+                assertThat(b.hash(table, KeyRange.ALL)).as(table).isNotEqualTo(a.hash(table, KeyRange.ALL));
+            }
+            assertThat(differing(a.rows("all_types"), b.rows("all_types"))).containsExactly(List.of("1"));
+            assertThat(differing(a.rows("types"), b.rows("types"))).containsExactlyInAnyOrder(
+                    List.of("2"), List.of("3"));
+            String caseChanged = a.db().query("SELECT region, code FROM ck WHERE note = 'a'").getFirst().toString();
+            assertThat(differing(a.rows("ck"), b.rows("ck"))).singleElement().hasToString(caseChanged);
+            assertThat(differing(a.rows("bk"), b.rows("bk"))).containsExactlyInAnyOrder(List.of("0000"), List.of("0001"));
+            assertThat(va.rows(a.t("nokey"), a.shape("nokey"), a.shape("nokey").columnNames(), KeyRange.ALL, 100)).hasSize(7);
+            assertThat(vb.rows(b.t("nokey"), b.shape("nokey"), b.shape("nokey").columnNames(), KeyRange.ALL, 100)).hasSize(6);
+
+            // By key: the ones that exist, in any order; thousands in one call.
+            TableShape bk = a.shape("bk");
+            List<List<String>> keys = new java.util.ArrayList<>(a.rows("bk").keySet());
+            keys.add(List.of("0001"));
+            keys.add(List.of("ABCDEF"));
+            assertThat(va.rows(a.t("bk"), bk, bk.columnNames(), keys)).hasSize(1003);
+            assertThat(vb.rows(b.t("bk"), bk, bk.columnNames(), List.of(List.of("0000"), List.of("0001"), List.of("00"))))
+                    .extracting(RowHash::key).containsExactlyInAnyOrder(List.of("0001"), List.of("00"));
+            TableShape ck = a.shape("ck");
+            List<String> key = a.rows("ck").keySet().iterator().next();
+            assertThat(va.rows(a.t("ck"), ck, List.of("note"), List.of(key, List.of(key.get(0).toUpperCase(), key.get(1)))))
+                    .extracting(RowHash::key).containsExactly(key);
+        }
+    }
+
+    @Test
+    void splitCoversTheParentExactly() {
+        Side a = side(source);
+        try (a) {
+            DataValidation va = a.validation();
+            for (String table : List.of("ck", "bk")) {
+                TableShape shape = a.shape(table);
+                List<KeyRange> chunks = va.chunks(a.t(table), shape, 300);
+                assertThat(chunks).hasSizeGreaterThanOrEqualTo(3);
+                for (KeyRange parent : List.of(chunks.get(1), chunks.getFirst(), chunks.getLast(), KeyRange.ALL)) {
+                    List<KeyRange> parts = va.split(a.t(table), shape, parent, 4);
+                    assertThat(parts).as(table + " " + parent).hasSizeBetween(2, 4);
+                    assertThat(parts.getFirst().from()).isEqualTo(parent.from());
+                    assertThat(parts.getLast().to()).isEqualTo(parent.to());
+                    long rows = 0;
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (i > 0) {
+                            assertThat(parts.get(i).from()).isEqualTo(parts.get(i - 1).to());
+                        }
+                        rows += a.hash(table, parts.get(i)).rows();
+                    }
+                    assertThat(rows).isEqualTo(a.hash(table, parent).rows());
+                }
+            }
+            TableShape nokey = a.shape("nokey");
+            assertThat(va.split(a.t("nokey"), nokey, KeyRange.ALL, 4)).containsExactly(KeyRange.ALL);
+        }
+    }
+
+    @Test
+    void sequencesAndAutoIncrementCountersAreCompared() {
+        Side a = side(source);
+        Side b = side(destination);
+        try (a; b) {
+            DataValidation va = a.validation();
+            DataValidation vb = b.validation();
+            List<TableRef> ta = List.of(a.t("ck"), a.t("bk"));
+            Map<String, Long> before = renamed(va.sequences(ta), a);
+            // A multi-row INSERT reserves counter values in blocks: at least 1001 after 1000 rows.
+            assertThat(before.get("auto_increment DB.ck")).isGreaterThanOrEqualTo(1001L);
+            assertThat(before).containsKey("sequence DB.sq").doesNotContainKey("auto_increment DB.bk");
+            assertThat(renamed(vb.sequences(List.of(b.t("ck"), b.t("bk"))), b)).isEqualTo(before);
+
+            b.db().execute("INSERT INTO ck (region, code) VALUES ('x', 'y')", "DO SETVAL(sq, 9000)");
+            Map<String, Long> after = renamed(vb.sequences(List.of(b.t("ck"), b.t("bk"))), b);
+            assertThat(after.get("auto_increment DB.ck")).isGreaterThan(before.get("auto_increment DB.ck"));
+            assertThat(after.get("sequence DB.sq")).isNotEqualTo(before.get("sequence DB.sq"));
+        }
+    }
+
+    @Test
+    void bothSidesReadByTheShapeTheyAreGivenEvenWhereTheDestinationsOwnKeyDiffers() {
+        Side a = side(source);
+        Side b = side(destination);
+        b.db().execute("ALTER TABLE ck DROP PRIMARY KEY");
+        try (a; b) {
+            DataValidation va = a.validation();
+            DataValidation vb = b.validation();
+            TableShape shape = a.shape("ck");
+            assertThat(b.shape("ck").key()).containsExactly("n");
+            for (KeyRange r : va.chunks(a.t("ck"), shape, 150)) {
+                assertThat(vb.hash(b.t("ck"), shape, shape.columnNames(), r)).as(r.toString())
+                        .isEqualTo(va.hash(a.t("ck"), shape, shape.columnNames(), r));
+            }
+            assertThat(vb.rows(b.t("ck"), shape, shape.columnNames(), KeyRange.ALL, 2000))
+                    .containsExactlyInAnyOrderElementsOf(va.rows(a.t("ck"), shape, shape.columnNames(), KeyRange.ALL, 2000));
+
+            TableShape keyless = new TableShape(shape.columns(), List.of());
+            assertThat(va.chunks(a.t("ck"), keyless, 150)).containsExactly(KeyRange.ALL);
+            assertThat(va.rows(a.t("ck"), keyless, keyless.columnNames(), KeyRange.ALL, 5))
+                    .hasSize(5).allSatisfy(r -> assertThat(r.key()).isEmpty());
+        }
+    }
+
+    @Test
+    void thousandsOfCompositeKeysAreLookedUpInBatches() {
+        Side a = side(source);
+        try (a) {
+            DataValidation va = a.validation();
+            TableShape ck = a.shape("ck");
+            Map<List<String>, String> all = a.rows("ck");
+            assertThat(all).hasSize(1000);
+            List<List<String>> keys = new java.util.ArrayList<>(all.keySet());
+            keys.add(List.of("r1", "no such code"));
+            List<RowHash> found = va.rows(a.t("ck"), ck, ck.columnNames(), keys);
+            assertThat(found).hasSize(1000);
+            for (RowHash r : found) {
+                assertThat(r.hash()).isEqualTo(all.get(r.key()));
+            }
+        }
+    }
+
+    @Test
+    void aTableLockedByAnotherSessionFailsFastAndAMissingTableIsNotFound() throws Exception {
+        Side a = side(source);
+        try (a; java.sql.Connection locker = a.db().open(); java.sql.Statement s = locker.createStatement()) {
+            DataValidation va = a.validation();
+            TableShape bk = a.shape("bk");
+            s.execute("LOCK TABLES bk WRITE");
+            long start = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL))
+                    .isInstanceOf(dev.ferry.core.FerryException.class).hasMessageContaining("Lock wait timeout");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+            s.execute("UNLOCK TABLES");
+            assertThat(va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL).rows()).isEqualTo(1003);
+
+            a.db().execute("DROP TABLE bk");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> va.hash(a.t("bk"), bk, bk.columnNames(), KeyRange.ALL))
+                    .isInstanceOfSatisfying(dev.ferry.core.FerryException.class,
+                            e -> assertThat(e.code()).isEqualTo(dev.ferry.core.ErrorCode.NOT_FOUND));
+            assertThat(va.shape(a.t("bk"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsUnauthenticatedWithoutThePassword() {
+        TestDatabase db = source.freshDatabase();
+        var wrong = db.connection().withPassword(dev.ferry.core.Secret.of("wrong-pass-4711"));
+        try (DataValidation v = engine.openValidation(wrong, db.name(), 1)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.shape(new TableRef(db.name(), "t")))
+                    .isInstanceOfSatisfying(dev.ferry.core.FerryException.class,
+                            e -> assertThat(e.code()).isEqualTo(dev.ferry.core.ErrorCode.UNAUTHENTICATED))
+                    .hasMessageNotContaining("wrong-pass-4711");
+        }
+    }
+
+    private static Map<String, Long> renamed(Map<String, Long> values, Side side) {
+        Map<String, Long> out = new HashMap<>();
+        values.forEach((k, v) -> out.put(k.replace(" " + side.db().name() + ".", " DB."), v));
+        return out;
+    }
+
+    private static Set<List<String>> differing(Map<List<String>, String> a, Map<List<String>, String> b) {
+        Set<List<String>> keys = new HashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        keys.removeIf(k -> java.util.Objects.equals(a.get(k), b.get(k)));
+        return keys;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ferry.engine.mysql.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.model.Finding;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchemaComparisonTest {
+    @Test
+    void definitionsPrintedDifferentlyByOtherVersionsCompareEqual() {
+        assertThat(SchemaComparison.columnType("int(11) unsigned")).isEqualTo(SchemaComparison.columnType("int unsigned"));
+        assertThat(SchemaComparison.columnType("varchar(20)")).isEqualTo("varchar(20)");
+        assertThat(SchemaComparison.columnDefault("'it''s'")).isEqualTo(SchemaComparison.columnDefault("it's"));
+        assertThat(SchemaComparison.columnDefault(null)).isEqualTo(SchemaComparison.columnDefault("NULL"));
+        assertThat(SchemaComparison.columnDefault("current_timestamp()")).isEqualTo(SchemaComparison.columnDefault("CURRENT_TIMESTAMP"));
+        assertThat(SchemaComparison.columnDefault("current_timestamp(6)")).isEqualTo("current_timestamp(6)");
+        assertThat(SchemaComparison.extra("DEFAULT_GENERATED on update CURRENT_TIMESTAMP"))
+                .isEqualTo(SchemaComparison.extra("on update current_timestamp()"));
+        assertThat(SchemaComparison.whitespace(" select\n  1 ")).isEqualTo("select 1");
+        assertThat(SchemaComparison.createOptions("row_format=DYNAMIC partitioned")).isEqualTo("row_format=DYNAMIC");
+    }
+
+    @Test
+    void eachObjectMissingOrDifferingIsOneFinding() {
+        var findings = SchemaComparison.differences(
+                Map.of("column d.t.a", Map.of("default", "1", "type", "int"), "index d.t.i", Map.of("unique", "no")),
+                Map.of("column d.t.a", Map.of("default", "2", "type", "int"), "view d.v", Map.of("definition", "x")));
+
+        assertThat(findings).extracting(Finding::object).containsExactly("column d.t.a", "index d.t.i", "view d.v");
+        assertThat(findings.getFirst().message()).isEqualTo(
+                "column d.t.a differs: default is '1' on the source but '2' on the destination");
+        assertThat(findings.get(1).message()).contains("exists on the source but not on the destination");
+        assertThat(findings.get(2).message()).contains("exists on the destination but not on the source");
+    }
+}
