@@ -164,8 +164,8 @@ public final class Validator {
                 }
                 if (request.mode() == ValidationMode.FULL || request.mode() == ValidationMode.SCHEMA) {
                     for (String db : request.tables().keySet()) {
-                        schema.addAll(engine.validateSchema(request.source(), request.destination(), db,
-                                request.job().objectsConfig()));
+                        schema.addAll(beforePromotion(request.job(), engine.validateSchema(request.source(),
+                                request.destination(), db, request.job().objectsConfig())));
                     }
                 }
                 if (request.sequences() && request.mode() != ValidationMode.DATA) {
@@ -367,7 +367,8 @@ public final class Validator {
                 long different = tables.stream().filter(t -> t.status() == Status.DIFFERENT).count();
                 long failed = tables.stream().filter(t -> t.status() == Status.FAILED).count();
                 long inconclusive = tables.stream().filter(t -> t.status() == Status.INCONCLUSIVE).count();
-                overall = different > 0 || !findings.isEmpty() ? Status.DIFFERENT
+                boolean schemaDiffers = findings.stream().anyMatch(f -> f.severity() == Severity.ERROR);
+                overall = different > 0 || schemaDiffers ? Status.DIFFERENT
                         : failed > 0 ? Status.FAILED : inconclusive > 0 ? Status.INCONCLUSIVE : Status.CLEAN;
                 message = summary(tables, findings, different, failed, inconclusive);
             }
@@ -393,10 +394,32 @@ public final class Validator {
         if (failed > 0) {
             parts.add("%d could not be read".formatted(failed));
         }
-        if (!findings.isEmpty()) {
-            parts.add("%d schema difference(s)".formatted(findings.size()));
+        long errors = findings.stream().filter(f -> f.severity() == Severity.ERROR).count();
+        if (errors > 0) {
+            parts.add("%d schema difference(s)".formatted(errors));
+        }
+        if (errors < findings.size()) {
+            parts.add("%d schema warning(s)".formatted(findings.size() - errors));
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * A continuous job of an engine that creates triggers and events only at promotion (they would otherwise act again
+     * on replicated rows) lacks them until then: their absence is a WARNING that says so, not a difference.
+     */
+    List<Finding> beforePromotion(MigrationJob job, List<Finding> findings) {
+        if (!engine.createsTriggersAtPromotion() || job.type() != dev.ferry.core.model.JobType.CONTINUOUS
+                || job.state() == dev.ferry.core.model.JobState.COMPLETED) {
+            return findings;
+        }
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            boolean deferred = f.object() != null && (f.object().startsWith("trigger ") || f.object().startsWith("event "));
+            out.add(deferred ? new Finding(f.code(), Severity.WARNING,
+                    f.message() + "; a continuous job gets its triggers and events at promotion", f.remedy(), f.object()) : f);
+        }
+        return out;
     }
 
     /** Sequences and auto-increment counters whose values differ, or that exist on one side only. */

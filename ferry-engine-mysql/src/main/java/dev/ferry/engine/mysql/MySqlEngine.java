@@ -272,6 +272,11 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
+    public boolean createsTriggersAtPromotion() {
+        return true;
+    }
+
+    @Override
     public Map<TableRef, String> contentHashes(DatabaseConnection server, String database, List<TableRef> tables) {
         Map<TableRef, String> hashes = new LinkedHashMap<>();
         try (Connection c = connector.open(server, database, MySqlConnector.Role.SOURCE)) {

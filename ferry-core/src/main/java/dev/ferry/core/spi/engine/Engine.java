@@ -277,6 +277,14 @@ public interface Engine {
     }
 
     /**
+     * Whether a continuous job gets its triggers and events on the destination only at promotion (they would otherwise
+     * act again on the rows replication applies), so that their absence before then is expected.
+     */
+    default boolean createsTriggersAtPromotion() {
+        return false;
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the
