@@ -19,6 +19,7 @@ Options:
   --scale N                pgbench scale (default 30, i.e. 3 M rows in pgbench_accounts; --quick: 3)
   --sb-tables N            sysbench tables (default 4; --quick: 2)
   --sb-table-size N        rows per sysbench table (default 1000000; --quick: 100000)
+  --parallelism N          the job's parallelism: validation sessions per server (default: Ferry's default)
   --keep                   keep the work directory
 EOT
 }
@@ -29,6 +30,7 @@ SB_TABLES=""
 SB_TABLE_SIZE=""
 QUICK=0
 KEEP=0
+PARALLELISM=""
 ARGS=("$@")
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
         --scale) SCALE=$2; shift 2 ;;
         --sb-tables) SB_TABLES=$2; shift 2 ;;
         --sb-table-size) SB_TABLE_SIZE=$2; shift 2 ;;
+        --parallelism) PARALLELISM=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -136,7 +139,8 @@ ferry_cli connection-profiles create bench-src --ssl-mode disable "${PROFILE_ARG
     --password-file "$WORK/db-password" >&2
 ferry_cli connection-profiles create bench-dst --ssl-mode disable "${PROFILE_ARGS[@]}" --host 127.0.0.1 --port "$DST_PORT" \
     --password-file "$WORK/db-password" >&2
-ferry_cli migration-jobs create bench --type one-time --source bench-src --destination bench-dst --include "$DB" >&2
+ferry_cli migration-jobs create bench --type one-time --source bench-src --destination bench-dst --include "$DB" \
+    ${PARALLELISM:+--parallelism "$PARALLELISM"} >&2
 ferry_cli migration-jobs start bench --wait >&2
 
 step "Plain server-side hash scan of $TABLES on both servers at once ($ROWS rows per side)"

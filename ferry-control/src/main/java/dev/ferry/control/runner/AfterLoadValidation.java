@@ -44,7 +44,7 @@ final class AfterLoadValidation {
         records.put(start);
         signals.event(Severity.INFO, "Validating the destination (%s) as the job's validation setting asks (validation %s)"
                 .formatted(start.mode().name().toLowerCase(Locale.ROOT), start.id()));
-        int sessions = Math.max(1, Math.min(8, job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors())));
+        int sessions = Validator.sessions(job, Runtime.getRuntime().availableProcessors());
         Validation done = new Validator(engine, clock).run(start, new Validator.Request(job, source, destination, tables,
                 start.mode(), null, null, false, true, sessions, job.reliabilityConfig().validationRowsPerSecond()),
                 records::put);

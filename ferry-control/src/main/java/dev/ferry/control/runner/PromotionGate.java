@@ -80,7 +80,7 @@ final class PromotionGate {
                 + "%s): %d of %d range(s) validated during replication changed since and are read again, %d table(s) "
                 + "never validated clean are read whole; %d range(s) validated clean and unchanged are not read again")
                 .formatted(id, pending, planned, unknown, planned - pending));
-        int sessions = Math.max(1, Math.min(8, job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors())));
+        int sessions = Validator.sessions(job, Runtime.getRuntime().availableProcessors());
         Validation done = new Validator(engine, clock).run(start, new Validator.Request(job, source, destination, tables,
                 ValidationMode.DATA, null, ledger, true, false, sessions, job.reliabilityConfig().validationRowsPerSecond()),
                 records::put);

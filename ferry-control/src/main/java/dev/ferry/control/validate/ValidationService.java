@@ -211,7 +211,7 @@ public final class ValidationService implements AutoCloseable {
     }
 
     static int sessions(MigrationJob job) {
-        return Math.max(1, Math.min(8, job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors())));
+        return Validator.sessions(job, Runtime.getRuntime().availableProcessors());
     }
 
     private MigrationJob job(String name) {
