@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.ErrorCode;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -171,6 +173,42 @@ class PgDataValidationIT {
             b.execute("DELETE FROM public.bag WHERE ctid = (SELECT min(ctid) FROM public.bag WHERE v = 'v2' AND n = 2)",
                     "INSERT INTO public.bag VALUES ('v1', 1)");
             assertThat(vb.hash(BAG, shape, columns, KeyRange.ALL)).isEqualTo(ha);
+        }
+    }
+
+    @Test
+    void aDdlWaitingForALongHashGetsThroughAndTheHashIsReadAgain() throws Exception {
+        var a = pg.freshDatabase();
+        // Rows cheap to write and dear to hash (30 timestamps printed each), read by one process: about 5 s here.
+        String columns = IntStream.range(0, 30).mapToObj(i -> ", t" + i + " timestamptz").collect(Collectors.joining());
+        String values = IntStream.range(0, 30).mapToObj(i -> ", t").collect(Collectors.joining());
+        a.execute("CREATE UNLOGGED TABLE public.big (id int NOT NULL" + columns + ") WITH (parallel_workers = 0)",
+                "INSERT INTO public.big SELECT g" + values + " FROM (SELECT g, timestamptz '2020-01-01 00:00:00+00' "
+                        + "+ g * interval '1.5 s' AS t FROM generate_series(1, 1200000) AS g) AS s",
+                "VACUUM ANALYZE public.big");
+        TableRef big = new TableRef("public", "big");
+        try (var v = engine.openValidation(a.connection(), a.name(), 1)) {
+            TableShape shape = v.shape(big).orElseThrow();
+            long start = System.nanoTime();
+            ChunkHash expected = v.hash(big, shape, shape.columnNames(), KeyRange.ALL);
+            Duration alone = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(expected.rows()).isEqualTo(1_200_000);
+            assertThat(alone).as("one hash of the whole table takes long enough to wait for").isGreaterThan(Duration.ofSeconds(3));
+
+            var hashing = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> v.hash(big, shape, shape.columnNames(), KeyRange.ALL));
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.queryLong("SELECT count(*) FROM pg_stat_activity "
+                    + "WHERE state = 'active' AND query LIKE '%hashtextextended%' AND datname = current_database() "
+                    + "AND pid <> pg_backend_pid()") == 1);
+            long ddlStart = System.nanoTime();
+            a.execute("ALTER TABLE public.big ADD COLUMN added int");
+            Duration ddl = Duration.ofNanos(System.nanoTime() - ddlStart);
+            assertThat(hashing).as("the hash was still running when the DDL got through").isNotDone();
+            assertThat(ddl).as("the DDL waited at most about the lock wait, not for the %s hash", alone)
+                    .isLessThan(Duration.ofMillis(2_500));
+            assertThat(hashing.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+            org.slf4j.LoggerFactory.getLogger(PgDataValidationIT.class).atInfo().addKeyValue("hashMillis", alone.toMillis())
+                    .addKeyValue("ddlMillis", ddl.toMillis()).log("a DDL got through a running validation hash");
         }
     }
 
