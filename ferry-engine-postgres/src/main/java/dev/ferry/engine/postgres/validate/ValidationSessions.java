@@ -60,8 +60,8 @@ final class ValidationSessions implements AutoCloseable {
 
     /**
      * Runs {@code work} on a free session (waiting for one), translating a failure; {@code doing} names the work.
-     * Work that gave way to a session waiting for its lock ({@link YieldWatch}), or that waited for a lock longer
-     * than the lock wait, runs again after a pause (half a second, doubling up to {@link #MAX_PAUSE}) on a fresh
+     * Work that gave way to a session waiting for its lock ({@link YieldWatch}), or that then waited for a lock
+     * longer than the lock wait (the session given way to holds it), runs again after a pause (half a second, doubling up to {@link #MAX_PAUSE}) on a fresh
      * session, for at most {@link #MAX_YIELDING} in all; then it fails with {@code UNAVAILABLE}.
      */
     <T> T run(String doing, Work<T> work) {
@@ -71,6 +71,7 @@ final class ValidationSessions implements AutoCloseable {
             throw stopped(e);
         }
         try {
+            boolean yielded = false;
             long yieldingSince = 0;
             Duration pause = FIRST_PAUSE;
             for (int attempt = 1; ; attempt++) {
@@ -83,8 +84,9 @@ final class ValidationSessions implements AutoCloseable {
                     healthy = true;
                     return result;
                 } catch (SQLException e) {
+                    // A lock timeout after giving way: the statement given way to still holds the lock.
                     yieldedTo = running.yieldedTo() != null && cancelled(e) ? running.yieldedTo()
-                            : SessionSettings.isLockTimeout(e) ? "a session holding or queued for the table's lock" : null;
+                            : yielded && SessionSettings.isLockTimeout(e) ? "the session given way to" : null;
                     if (yieldedTo == null) {
                         throw ValidationErrors.translate(e, db, doing);
                     }
@@ -97,7 +99,8 @@ final class ValidationSessions implements AutoCloseable {
                     }
                 }
                 long now = System.nanoTime();
-                if (yieldingSince == 0) {
+                if (!yielded) {
+                    yielded = true;
                     yieldingSince = now;
                 }
                 if (Duration.ofNanos(now - yieldingSince).plus(pause).compareTo(MAX_YIELDING) > 0) {
