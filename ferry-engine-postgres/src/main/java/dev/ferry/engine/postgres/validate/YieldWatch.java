@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches, on one extra session, for sessions that wait for a lock a validation statement holds or waits for ahead
- * of them ({@code pg_blocking_pids} of every session waiting on a lock, matched against the backend pids of the
- * validation sessions running a statement): a range hash holds the ACCESS SHARE lock of its table, which an
+ * of them ({@code pg_blocking_pids} of every session with a lock not granted in {@code pg_locks}, matched against the
+ * backend pids of the validation sessions running a statement): a range hash holds the ACCESS SHARE lock of its table, which an
  * {@code ALTER TABLE} waits for, and every later statement on the table queues behind that DDL. The statement gives
  * way at once: it is marked {@linkplain Running#yieldedTo() yielded} and cancelled on the server
  * ({@code pg_cancel_backend}, which ends the statement and so its locks); the caller waits a little and runs it
@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class YieldWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(YieldWatch.class);
-    private static final String WAITERS = "SELECT a.pid, a.query, pg_catalog.pg_blocking_pids(a.pid) "
-            + "FROM pg_catalog.pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.pid <> pg_catalog.pg_backend_pid()";
+    /** From pg_locks, which every role may read (pg_stat_activity hides other roles' waits from a plain role). */
+    private static final String WAITERS = "SELECT w.pid, a.query, pg_catalog.pg_blocking_pids(w.pid) "
+            + "FROM (SELECT DISTINCT l.pid FROM pg_catalog.pg_locks l WHERE NOT l.granted AND l.pid IS NOT NULL "
+            + "AND l.pid <> pg_catalog.pg_backend_pid()) AS w LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = w.pid";
 
     /** A statement running on the validation session with backend {@code pid}. */
     static final class Running {
