@@ -28,8 +28,10 @@ public interface DataValidation extends AutoCloseable {
     /**
      * Contiguous key ranges of about {@code rowsPerChunk} rows each, in key order, together covering every possible
      * key (the first unbounded below, the last above), so a row inserted after the plan still falls in one. Read
-     * from the key's index without reading rows. One range ({@link KeyRange#ALL}) for a table without a key or with
-     * fewer rows than one chunk.
+     * from the key's index without reading rows. One range ({@link KeyRange#ALL}) for a table with fewer rows than one
+     * chunk, and for a table without a key unless the engine can cut it by content (ranges of an indexed column's
+     * values, which hold the same rows on every server with the same data, never ranges of where rows lie on disk);
+     * such ranges are read back only by the same engine.
      */
     List<KeyRange> chunks(TableRef table, TableShape shape, long rowsPerChunk);
 

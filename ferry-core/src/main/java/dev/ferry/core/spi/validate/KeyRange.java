@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Keys from {@code from} (inclusive) to {@code to} (exclusive), in the order of the table's key index; a null bound
  * is unbounded. Bounds hold one text value per key column, in the canonical text form the engine reads and binds
- * them in (never null values).
+ * them in (never null values); for a table without a key, whatever the engine that planned the range reads back.
  */
 public record KeyRange(List<String> from, List<String> to) {
     /** Every key. */

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -17,7 +18,8 @@ import java.util.OptionalLong;
  * between its smallest and largest value (as the full load does, {@link RangePlanner#keyRanges}), as many as the
  * planner's row estimate asks for; any other key by walking the index, one short statement per range, each
  * skipping a range's worth of keys. A range is split by numbering its rows in key order. The first range is open
- * below and the last above. Stateless; the caller owns the connection.
+ * below and the last above. A table without a key is cut by the values of an indexed column, if it has one
+ * ({@link #keylessChunks}). Stateless; the caller owns the connection.
  */
 final class ChunkPlanner {
     /** No table is cut into more ranges than this, however large. */
@@ -35,7 +37,7 @@ final class ChunkPlanner {
 
     List<KeyRange> chunks(Connection c, long rowsPerChunk) throws SQLException {
         if (layout.key().isEmpty()) {
-            return List.of(KeyRange.ALL);
+            return keylessChunks(c, rowsPerChunk);
         }
         return layout.integerKey() ? integerChunks(c, rowsPerChunk) : walk(c, rowsPerChunk);
     }
@@ -94,6 +96,70 @@ final class ChunkPlanner {
             }
         }
         return between(null, cuts, null);
+    }
+
+    /**
+     * A table without a key in ranges of the values of an indexed column ({@link #chunkColumn}), walking its index
+     * a range's worth of rows at a time: a range then holds the same rows on every server with the same data, so its
+     * hashes compare and its rows can be listed and compared as a multiset. One range when there is no such column
+     * or the table holds no more rows than one range. A value's duplicates all fall in one range.
+     */
+    private List<KeyRange> keylessChunks(Connection c, long rowsPerChunk) throws SQLException {
+        Optional<String> column = chunkColumn(c);
+        if (column.isEmpty()) {
+            return List.of(KeyRange.ALL);
+        }
+        String name = column.get();
+        List<List<String>> cuts = new ArrayList<>();
+        try (PreparedStatement first = c.prepareStatement(sql.columnAtOffset(name));
+                PreparedStatement next = c.prepareStatement(sql.columnAtOffsetAfter(name))) {
+            first.setLong(1, rowsPerChunk);
+            String cut = value(first);
+            while (cut != null && cuts.size() < MAX_CHUNKS - 1) {
+                cuts.add(List.of(name, cut));
+                // The cut's duplicates are in the range it starts; the next cut is past them.
+                next.setString(1, cut);
+                next.setLong(2, Math.max(0, rowsPerChunk - 1));
+                cut = value(next);
+            }
+        }
+        return between(null, cuts, null);
+    }
+
+    /**
+     * The column that cuts a table without a key: the first column of a valid btree index without a predicate, of a
+     * type whose order and text form are the same on every server (integers first, then dates and timestamps).
+     */
+    private Optional<String> chunkColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname
+                  FROM pg_catalog.pg_index i
+                  JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid
+                  JOIN pg_catalog.pg_am am ON am.oid = x.relam
+                  JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                 WHERE i.indrelid = CAST(? AS pg_catalog.regclass) AND i.indisvalid AND i.indpred IS NULL
+                   AND am.amname = 'btree' AND NOT a.attisdropped
+                   AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,
+                       'pg_catalog.int8'::pg_catalog.regtype, 'pg_catalog.date'::pg_catalog.regtype,
+                       'pg_catalog.timestamp'::pg_catalog.regtype, 'pg_catalog.timestamptz'::pg_catalog.regtype)
+                 ORDER BY a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,
+                       'pg_catalog.int8'::pg_catalog.regtype) DESC, x.relname
+                 LIMIT 1""")) {
+            ps.setString(1, Dialect.POSTGRESQL.quote(layout.table().schema(), layout.table().table()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private String value(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            meter.row(rs.getString(1));
+            return rs.getString(1);
+        }
     }
 
     /** Up to {@code parts} ranges covering {@code range} with about as many rows each. */

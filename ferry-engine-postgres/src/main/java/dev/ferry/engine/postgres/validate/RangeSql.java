@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * the record text prints every value in its type's output form, quotes what needs quoting and prints NULL as
  * nothing, so a NULL, an empty string and the text {@code NULL} hash differently. A range's hash is the sum of its
  * rows' hashes (order-independent, and duplicate rows count). Key bounds are bound as text and cast to the key
- * columns' types, and compared as a row, so the key's index serves the range. Pure.
+ * columns' types, and compared as a row, so the key's index serves the range. A table without a key is cut by the
+ * values of an indexed column instead ({@link #column(KeyRange)}). Pure.
  */
 final class RangeSql {
     private static final Dialect PG = Dialect.POSTGRESQL;
@@ -91,6 +92,17 @@ final class RangeSql {
 
     /** The values to bind for {@link #where(KeyRange)}, in order. */
     List<String> binds(KeyRange range) {
+        if (layout.key().isEmpty() && !range.all()) {
+            List<String> binds = new ArrayList<>();
+            column(range);
+            if (range.from() != null) {
+                binds.add(range.from().get(1));
+            }
+            if (range.to() != null) {
+                binds.add(range.to().get(1));
+            }
+            return binds;
+        }
         List<String> binds = new ArrayList<>();
         if (range.from() != null) {
             binds.addAll(checked(range.from()));
@@ -101,8 +113,25 @@ final class RangeSql {
         return binds;
     }
 
-    /** {@code WHERE} with a range's bounds ({@code ?} each key column), or nothing for every key. */
+    /**
+     * {@code WHERE} with a range's bounds ({@code ?} each key column), or nothing for every key. A range of a table
+     * without a key is one of a column's values ({@link #column(KeyRange)}); the first such range also holds the rows
+     * where the column is NULL.
+     */
     String where(KeyRange range) {
+        if (layout.key().isEmpty() && !range.all()) {
+            String column = column(range);
+            String c = PG.quote(column);
+            String bound = "CAST(? AS " + layout.type(column) + ")";
+            List<String> parts = new ArrayList<>();
+            if (range.from() != null) {
+                parts.add(c + " >= " + bound);
+            }
+            if (range.to() != null) {
+                parts.add(range.from() == null ? "(" + c + " < " + bound + " OR " + c + " IS NULL)" : c + " < " + bound);
+            }
+            return " WHERE " + String.join(" AND ", parts);
+        }
         List<String> parts = new ArrayList<>();
         if (range.from() != null) {
             parts.add(keyTuple() + " >= " + boundTuple());
@@ -111,6 +140,37 @@ final class RangeSql {
             parts.add(keyTuple() + " < " + boundTuple());
         }
         return parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts);
+    }
+
+    /**
+     * The column a range of a table without a key runs over: each bound of such a range is two values, the column's
+     * name and a value of it as text. Its rows are chosen by content, so the same range holds the same rows on every
+     * server that holds the same data, wherever they lie on disk.
+     */
+    String column(KeyRange range) {
+        List<String> any = range.from() != null ? range.from() : range.to();
+        for (List<String> bound : java.util.Arrays.asList(range.from(), range.to())) {
+            if (bound != null && (bound.size() != 2 || !bound.getFirst().equals(any.getFirst()))) {
+                throw new IllegalArgumentException("a range of table %s, which has no key, needs bounds of a column's name "
+                        + "and a value: %s".formatted(layout.table(), range));
+            }
+        }
+        layout.type(any.getFirst());
+        return any.getFirst();
+    }
+
+    /** The text of {@code column} in the row after the first {@code ?} rows where it is not NULL, in its order. */
+    String columnAtOffset(String column) {
+        String c = PG.quote(column);
+        return "SELECT " + c + "::pg_catalog.text FROM " + layout.from() + " WHERE " + c + " IS NOT NULL ORDER BY " + c
+                + " OFFSET ? LIMIT 1";
+    }
+
+    /** As {@link #columnAtOffset}, among the rows whose {@code column} is above the bound value. */
+    String columnAtOffsetAfter(String column) {
+        String c = PG.quote(column);
+        return "SELECT " + c + "::pg_catalog.text FROM " + layout.from() + " WHERE " + c + " > CAST(? AS "
+                + layout.type(column) + ") ORDER BY " + c + " OFFSET ? LIMIT 1";
     }
 
     private List<String> checked(List<String> bound) {

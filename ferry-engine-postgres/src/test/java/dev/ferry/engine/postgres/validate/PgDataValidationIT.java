@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.core.ErrorCode;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -171,6 +173,92 @@ class PgDataValidationIT {
             b.execute("DELETE FROM public.bag WHERE ctid = (SELECT min(ctid) FROM public.bag WHERE v = 'v2' AND n = 2)",
                     "INSERT INTO public.bag VALUES ('v1', 1)");
             assertThat(vb.hash(BAG, shape, columns, KeyRange.ALL)).isEqualTo(ha);
+        }
+    }
+
+    @Test
+    void aDdlWaitingForALongHashGetsThroughAndTheHashIsReadAgain() throws Exception {
+        var a = pg.freshDatabase();
+        // Rows cheap to write and dear to hash (30 timestamps printed each), read by one process: about 5 s here.
+        String columns = IntStream.range(0, 30).mapToObj(i -> ", t" + i + " timestamptz").collect(Collectors.joining());
+        String values = IntStream.range(0, 30).mapToObj(i -> ", t").collect(Collectors.joining());
+        a.execute("CREATE UNLOGGED TABLE public.big (id int NOT NULL" + columns + ") WITH (parallel_workers = 0)",
+                "INSERT INTO public.big SELECT g" + values + " FROM (SELECT g, timestamptz '2020-01-01 00:00:00+00' "
+                        + "+ g * interval '1.5 s' AS t FROM generate_series(1, 1200000) AS g) AS s",
+                "VACUUM ANALYZE public.big");
+        TableRef big = new TableRef("public", "big");
+        try (var v = engine.openValidation(a.connection(), a.name(), 1)) {
+            TableShape shape = v.shape(big).orElseThrow();
+            long start = System.nanoTime();
+            ChunkHash expected = v.hash(big, shape, shape.columnNames(), KeyRange.ALL);
+            Duration alone = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(expected.rows()).isEqualTo(1_200_000);
+            assertThat(alone).as("one hash of the whole table takes long enough to wait for").isGreaterThan(Duration.ofSeconds(3));
+
+            var hashing = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> v.hash(big, shape, shape.columnNames(), KeyRange.ALL));
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.queryLong("SELECT count(*) FROM pg_stat_activity "
+                    + "WHERE state = 'active' AND query LIKE '%hashtextextended%' AND datname = current_database() "
+                    + "AND pid <> pg_backend_pid()") == 1);
+            long ddlStart = System.nanoTime();
+            a.execute("ALTER TABLE public.big ADD COLUMN added int");
+            Duration ddl = Duration.ofNanos(System.nanoTime() - ddlStart);
+            assertThat(hashing).as("the hash was still running when the DDL got through").isNotDone();
+            assertThat(ddl).as("the DDL waited at most about the lock wait, not for the %s hash", alone)
+                    .isLessThan(Duration.ofMillis(2_500)).isLessThan(alone.dividedBy(2));
+            assertThat(hashing.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+            org.slf4j.LoggerFactory.getLogger(PgDataValidationIT.class).atInfo().addKeyValue("hashMillis", alone.toMillis())
+                    .addKeyValue("ddlMillis", ddl.toMillis()).log("a DDL got through a running validation hash");
+        }
+    }
+
+    @Test
+    void aLargeKeylessTableIsCutByAnIndexedColumnAndAChangedRowIsFoundInOneRange() {
+        TableRef events = new TableRef("public", "events");
+        var a = pg.freshDatabase();
+        var b = pg.freshDatabase();
+        for (var db : List.of(a, b)) {
+            // The same rows on both sides, written in opposite orders: they lie in different pages.
+            db.execute("CREATE TABLE public.events (n int, note text)", "CREATE INDEX events_n ON public.events (n)",
+                    "INSERT INTO public.events SELECT g / 3, 'e' || g FROM generate_series(1, 300000) AS g ORDER BY g "
+                            + (db == a ? "ASC" : "DESC"),
+                    "INSERT INTO public.events VALUES (NULL, 'no n'), (NULL, 'no n')", "ANALYZE public.events");
+        }
+        b.execute("UPDATE public.events SET note = 'changed' WHERE note = 'e150001'");
+        try (var va = open(a); var vb = open(b)) {
+            TableShape shape = va.shape(events).orElseThrow();
+            assertThat(shape.keyed()).isFalse();
+            List<String> columns = shape.columnNames();
+            List<KeyRange> chunks = va.chunks(events, shape, 50_000);
+            assertThat(chunks).hasSizeBetween(5, 8);
+            assertThat(chunks.getFirst().from()).isNull();
+            assertThat(chunks.getLast().to()).isNull();
+            assertThat(vb.chunks(events, shape, 50_000)).as("ranges follow the data, not where it lies").isEqualTo(chunks);
+            assertThat(va.split(events, shape, chunks.getFirst(), 4)).containsExactly(chunks.getFirst());
+
+            long rows = 0;
+            List<KeyRange> differing = new ArrayList<>();
+            for (KeyRange r : chunks) {
+                ChunkHash ha = va.hash(events, shape, columns, r);
+                rows += ha.rows();
+                if (!ha.equals(vb.hash(events, shape, columns, r))) {
+                    differing.add(r);
+                }
+            }
+            assertThat(rows).as("every row in one range, the NULLs too").isEqualTo(300_002);
+            assertThat(differing).hasSize(1);
+
+            KeyRange r = differing.getFirst();
+            List<String> onA = va.rows(events, shape, columns, r, 200_001).stream().map(RowHash::hash).toList();
+            List<String> onB = vb.rows(events, shape, columns, r, 200_001).stream().map(RowHash::hash).toList();
+            assertThat(onA).hasSizeLessThan(60_000).hasSameSizeAs(onB);
+            Map<String, Long> difference = new HashMap<>();
+            onA.forEach(h -> difference.merge(h, 1L, Long::sum));
+            onB.forEach(h -> difference.merge(h, -1L, Long::sum));
+            difference.values().removeIf(n -> n == 0);
+            assertThat(difference).as("one row only on each side").hasSize(2).containsValues(1L, -1L);
+            assertThat(va.rows(events, shape, List.of("note"), r, 200_001)).extracting(RowHash::key)
+                    .containsOnly(List.of());
         }
     }
 

@@ -36,6 +36,23 @@ class RangeSqlTest {
     }
 
     @Test
+    void aKeylessRangeRunsOverTheColumnItNamesAndTheFirstHoldsItsNulls() {
+        var first = new KeyRange(null, List.of("at", "2024-01-01 00:00:00+00"));
+        var middle = new KeyRange(List.of("at", "2024-01-01 00:00:00+00"), List.of("at", "2025-01-01 00:00:00+00"));
+
+        assertThat(new RangeSql(keyless).where(first))
+                .isEqualTo(" WHERE (\"at\" < CAST(? AS timestamp with time zone) OR \"at\" IS NULL)");
+        assertThat(new RangeSql(keyless).where(middle)).isEqualTo(" WHERE \"at\" >= CAST(? AS timestamp with time zone)"
+                + " AND \"at\" < CAST(? AS timestamp with time zone)");
+        assertThat(new RangeSql(keyless).binds(middle)).containsExactly("2024-01-01 00:00:00+00", "2025-01-01 00:00:00+00");
+        assertThat(new RangeSql(keyless).where(KeyRange.ALL)).isEmpty();
+        assertThatThrownBy(() -> new RangeSql(keyless).where(new KeyRange(List.of("at", "x"), List.of("v", "1"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RangeSql(keyless).where(new KeyRange(List.of("x"), null)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSingleKeyIsComparedAsAScalarAndOpenBoundsLeaveNoCondition() {
         assertThat(new RangeSql(partitioned).where(new KeyRange(null, List.of("x"))))
                 .isEqualTo(" WHERE \"at\" < CAST(? AS timestamp with time zone)");
