@@ -372,7 +372,7 @@ class MySqlDataValidationIT {
             Duration ddl = Duration.ofNanos(System.nanoTime() - ddlStart);
             assertThat(hashing).as("the hash was still running when the DDL got through").isNotDone();
             assertThat(ddl).as("the DDL waited at most about the lock wait, not for the %s hash", alone)
-                    .isLessThan(Duration.ofMillis(2_500));
+                    .isLessThan(Duration.ofMillis(2_500)).isLessThan(alone.dividedBy(2));
             assertThat(hashing.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
             LoggerFactory.getLogger(MySqlDataValidationIT.class).atInfo().addKeyValue("hashMillis", alone.toMillis())
                     .addKeyValue("ddlMillis", ddl.toMillis()).log("a DDL got through a running validation hash");
