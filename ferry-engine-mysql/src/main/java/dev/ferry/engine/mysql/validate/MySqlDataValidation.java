@@ -84,7 +84,7 @@ public final class MySqlDataValidation implements DataValidation {
         }
         long perChunk = Math.max(1, rowsPerChunk);
         var planner = new ChunkPlanner(new ChunkSizing(perChunk, perChunk, Long.MAX_VALUE, MAX_CHUNKS), Integer.MAX_VALUE);
-        return sessions.run("plan the ranges of " + name(table), c -> {
+        return sessions.run("plan the ranges of " + name(table), table, c -> {
             long estimate = Sql.queryOne(c, "SELECT COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
                     + " AND TABLE_NAME = ?", rs -> rs.getLong(1), table.schema(), table.table()).orElseThrow(() -> missing(table));
             List<KeyRange> ranges = new ArrayList<>();
@@ -101,7 +101,7 @@ public final class MySqlDataValidation implements DataValidation {
         if (!shape.keyed() || t.key().isEmpty() || parts < 2) {
             return List.of(range);
         }
-        return sessions.run("split a range of " + name(table), c -> {
+        return sessions.run("split a range of " + name(table), table, c -> {
             RangePredicate where = predicate(t, range);
             long rows = count(c, table, t, where);
             long step = (rows + parts - 1) / parts;
@@ -141,7 +141,7 @@ public final class MySqlDataValidation implements DataValidation {
     public ChunkHash hash(TableRef table, TableShape shape, List<String> columns, KeyRange range) {
         Table t = table(table, shape);
         List<CanonicalRow.Col> cols = columns(table, t, columns);
-        return sessions.run("hash a range of " + name(table), c -> {
+        return sessions.run("hash a range of " + name(table), table, c -> {
             RangePredicate where = predicate(t, range);
             String sql = "SELECT " + CanonicalRow.rangeHash(cols) + " FROM " + from(table, t, range) + " WHERE " + where.sql();
             return query(c, sql, where.params(), rs -> new ChunkHash(rs.getLong(1), rs.getString(2))).getFirst();
@@ -152,7 +152,7 @@ public final class MySqlDataValidation implements DataValidation {
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, KeyRange range, int limit) {
         Table t = table(table, shape);
         List<CanonicalRow.Col> cols = columns(table, t, columns);
-        return sessions.run("read the row hashes of " + name(table), c -> {
+        return sessions.run("read the row hashes of " + name(table), table, c -> {
             RangePredicate where = predicate(t, range);
             String sql = "SELECT " + (t.key().isEmpty() ? "" : keyList(t) + ", ") + CanonicalRow.rowHash(cols) + " FROM "
                     + from(table, t, range) + " WHERE " + where.sql()
@@ -171,7 +171,7 @@ public final class MySqlDataValidation implements DataValidation {
         int width = t.key().columns().size();
         String tuple = width == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(width, "?")) + ")";
         String keyColumns = width == 1 ? t.key().quotedList() : "(" + t.key().quotedList() + ")";
-        return sessions.run("read rows of " + name(table) + " by key", c -> {
+        return sessions.run("read rows of " + name(table) + " by key", table, c -> {
             List<RowHash> out = new ArrayList<>();
             for (int from = 0; from < keys.size(); from += KEYS_PER_STATEMENT) {
                 List<List<String>> batch = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_STATEMENT));

@@ -1,6 +1,7 @@
 package dev.ferry.engine.mysql.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
@@ -13,14 +14,18 @@ import dev.ferry.engine.mysql.MySqlEngine;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 @Timeout(180)
 class MySqlDataValidationIT {
@@ -338,6 +343,39 @@ class MySqlDataValidationIT {
                     .isInstanceOfSatisfying(dev.ferry.core.FerryException.class,
                             e -> assertThat(e.code()).isEqualTo(dev.ferry.core.ErrorCode.NOT_FOUND));
             assertThat(va.shape(a.t("bk"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aDdlWaitingForALongHashGetsThroughAndTheHashIsReadAgain() throws Exception {
+        TestDatabase db = source.freshDatabase();
+        // Rows cheap to write and dear to hash (ten timestamps printed each): about 5 s here.
+        db.execute("CREATE TABLE big (id INT PRIMARY KEY, v INT NOT NULL"
+                        + java.util.stream.IntStream.range(0, 10).mapToObj(i -> ", t" + i + " DATETIME(6)")
+                                .collect(java.util.stream.Collectors.joining()) + ") ENGINE=InnoDB",
+                "INSERT INTO big SELECT seq, seq % 1000" + ", t".repeat(10) + " FROM (SELECT seq, TIMESTAMP "
+                        + "'2020-01-01 00:00:00' + INTERVAL seq SECOND AS t FROM seq_1_to_2500000) AS s");
+        TableRef big = new TableRef(db.name(), "big");
+        try (DataValidation v = engine.openValidation(db.connection(), db.name(), 1)) {
+            TableShape shape = v.shape(big).orElseThrow();
+            long start = System.nanoTime();
+            ChunkHash expected = v.hash(big, shape, shape.columnNames(), KeyRange.ALL);
+            Duration alone = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(expected.rows()).isEqualTo(2_500_000);
+            assertThat(alone).as("one hash of the whole table takes long enough to wait for").isGreaterThan(Duration.ofSeconds(3));
+
+            var hashing = CompletableFuture.supplyAsync(() -> v.hash(big, shape, shape.columnNames(), KeyRange.ALL));
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                    + "WHERE DB = DATABASE() AND COMMAND = 'Query' AND INFO LIKE '%CRC32%' AND ID <> CONNECTION_ID()") == 1);
+            long ddlStart = System.nanoTime();
+            db.execute("ALTER TABLE big ADD COLUMN added INT");
+            Duration ddl = Duration.ofNanos(System.nanoTime() - ddlStart);
+            assertThat(hashing).as("the hash was still running when the DDL got through").isNotDone();
+            assertThat(ddl).as("the DDL waited at most about the lock wait, not for the %s hash", alone)
+                    .isLessThan(Duration.ofMillis(2_500)).isLessThan(alone.dividedBy(2));
+            assertThat(hashing.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
+            LoggerFactory.getLogger(MySqlDataValidationIT.class).atInfo().addKeyValue("hashMillis", alone.toMillis())
+                    .addKeyValue("ddlMillis", ddl.toMillis()).log("a DDL got through a running validation hash");
         }
     }
 
