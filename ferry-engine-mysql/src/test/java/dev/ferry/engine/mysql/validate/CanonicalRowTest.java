@@ -11,7 +11,7 @@ class CanonicalRowTest {
         assertThat(CanonicalRow.value(col("f", "float", true))).isEqualTo("(`f` * 1e0)");
         assertThat(CanonicalRow.value(col("b", "bit", true))).isEqualTo("CAST(`b` AS UNSIGNED)");
         assertThat(CanonicalRow.value(col("v", "varbinary", true))).isEqualTo("HEX(`v`)");
-        assertThat(CanonicalRow.value(col("t", "varchar", true))).isEqualTo("CONVERT(`t` USING utf8mb4)");
+        assertThat(CanonicalRow.value(col("t", "varchar", true))).isEqualTo("CAST(`t` AS BINARY)");
         assertThat(CanonicalRow.value(new CanonicalRow.Col("u", "varchar(5)", "varchar", "utf8mb4", true))).isEqualTo("`u`");
         assertThat(CanonicalRow.value(col("j", "json", true))).isEqualTo("CONVERT(CAST(`j` AS CHAR) USING utf8mb4)");
         assertThat(CanonicalRow.value(col("i", "int", false))).isEqualTo("`i`");
@@ -20,7 +20,7 @@ class CanonicalRowTest {
     @Test
     void nullableColumnsAddNullFlagsInTheGivenOrder() {
         assertThat(CanonicalRow.text(List.of(col("b", "int", true), col("a", "int", false), col("c", "text", true))))
-                .isEqualTo("CONCAT_WS('#', `b`, `a`, CONVERT(`c` USING utf8mb4), CONCAT(ISNULL(`b`), ISNULL(`c`)))");
+                .isEqualTo("CONCAT_WS('#', `b`, `a`, CAST(`c` AS BINARY), CONCAT(ISNULL(`b`), ISNULL(`c`)))");
         assertThat(CanonicalRow.text(List.of(col("a", "int", false)))).isEqualTo("CONCAT_WS('#', `a`)");
     }
 
