@@ -5,11 +5,7 @@ import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,31 +113,6 @@ class ValidationMariaDbIT extends ValidationScenario {
                 "INSERT INTO account (owner, balance) SELECT concat('o', seq), seq FROM seq_1_to_" + rows,
                 "INSERT INTO audit SELECT seq, concat('n', seq) FROM seq_1_to_1000");
         return bank;
-    }
-
-    @Override
-    Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes) {
-        return Thread.ofVirtual().start(() -> {
-            try (Connection c = bank.open();
-                    PreparedStatement insert = c.prepareStatement("INSERT INTO account (owner, balance) VALUES (?, ?)");
-                    PreparedStatement update = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?")) {
-                var random = ThreadLocalRandom.current();
-                while (!stop.get()) {
-                    if (random.nextInt(4) == 0) {
-                        insert.setString(1, "new");
-                        insert.setLong(2, random.nextLong(1000));
-                        insert.executeUpdate();
-                    } else {
-                        update.setLong(1, random.nextLong(100));
-                        update.setLong(2, 1 + random.nextLong(1000));
-                        update.executeUpdate();
-                    }
-                    writes.incrementAndGet();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     @Override

@@ -7,11 +7,7 @@ import dev.ferry.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,31 +103,6 @@ class ValidationPostgresIT extends ValidationScenario {
                 "INSERT INTO account (owner, balance) SELECT 'o' || g, g FROM generate_series(1, " + rows + ") g",
                 "INSERT INTO audit SELECT g, 'n' || g FROM generate_series(1, 1000) g");
         return bank;
-    }
-
-    @Override
-    Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes) {
-        return Thread.ofVirtual().start(() -> {
-            try (Connection c = bank.open();
-                    PreparedStatement insert = c.prepareStatement("INSERT INTO account (owner, balance) VALUES (?, ?)");
-                    PreparedStatement update = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?")) {
-                var random = ThreadLocalRandom.current();
-                while (!stop.get()) {
-                    if (random.nextInt(4) == 0) {
-                        insert.setString(1, "new");
-                        insert.setLong(2, random.nextLong(1000));
-                        insert.executeUpdate();
-                    } else {
-                        update.setLong(1, random.nextLong(100));
-                        update.setLong(2, 1 + random.nextLong(1000));
-                        update.executeUpdate();
-                    }
-                    writes.incrementAndGet();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     @Override

@@ -80,7 +80,29 @@ abstract class ValidationScenario {
     abstract TestDatabase bankSource(int rows) throws Exception;
 
     /** Writes to account until stopped: updates of ids 1..1000 and inserts past the end, never audit. */
-    abstract Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes);
+    static Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes) {
+        return Thread.ofVirtual().start(() -> {
+            try (java.sql.Connection c = bank.open();
+                    var insert = c.prepareStatement("INSERT INTO account (owner, balance) VALUES (?, ?)");
+                    var update = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?")) {
+                var random = java.util.concurrent.ThreadLocalRandom.current();
+                while (!stop.get()) {
+                    if (random.nextInt(4) == 0) {
+                        insert.setString(1, "new");
+                        insert.setLong(2, random.nextLong(1000));
+                        insert.executeUpdate();
+                    } else {
+                        update.setLong(1, random.nextLong(100));
+                        update.setLong(2, 1 + random.nextLong(1000));
+                        update.executeUpdate();
+                    }
+                    writes.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 
     /** Runs {@code statements} on the destination database as the superuser (the demoted destination lets it write). */
     abstract void onDestination(String database, String... statements) throws Exception;
