@@ -79,5 +79,12 @@ class OneTimeMariaDbMigrationIT {
         assertThat(ferry.control().jobs().compare("copy-maria")).hasSize(3).allSatisfy(c -> assertThat(c.matches()).isTrue());
         assertThat(ferry.control().jobs().events("copy-maria", 100))
                 .anySatisfy(e -> assertThat(e.message()).containsPattern("global read lock held for \\d+ ms"));
+        // Ferry issued ANALYZE TABLE for every copied table itself, and said so.
+        String analyzed = ferry.control().jobs().events("copy-maria", 100).stream().map(e -> e.message())
+                .filter(m -> m.startsWith("Analyzed the copied tables of " + shop.name())).findFirst().orElseThrow();
+        for (String table : List.of("customer", "order line", "no_pk")) {
+            assertThat(analyzed).contains("ANALYZE TABLE `" + shop.name() + "`.`" + table + "` in ");
+        }
+        assertThat(analyzed).doesNotContain("failed");
     }
 }

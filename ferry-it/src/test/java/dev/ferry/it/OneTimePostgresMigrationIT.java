@@ -99,6 +99,14 @@ class OneTimePostgresMigrationIT {
                 .isEqualTo(Sql.one(shop.connection(), shop.name(), "SELECT count(*) FROM sales.big_orders"));
         assertThat(Sql.one(destination.superuser(), shop.name(),
                 "SELECT count(*) FROM pg_indexes WHERE indexname = 'order_customer'")).isEqualTo("1");
+        // Ferry analyzed every copied table itself (last_analyze is a manual ANALYZE, never autovacuum's).
+        assertThat(Sql.column(destination.superuser(), shop.name(), "SELECT schemaname || '.' || relname || '=' || "
+                + "(last_analyze IS NOT NULL) FROM pg_stat_user_tables ORDER BY 1"))
+                .containsExactlyInAnyOrder("Odd Schema.we\"ird table=true", "sales.Order=true", "sales.customer=true");
+        assertThat(ferry.control().jobs().events("copy-shop", 100)).extracting(dev.ferry.core.model.JobEvent::message)
+                .anyMatch(m -> m.startsWith("Analyzed the copied tables of " + shop.name()))
+                .anyMatch(m -> m.matches("Time per phase of " + shop.name()
+                        + ": schema [0-9.]+s, data [0-9.]+s, indexes and constraints [0-9.]+s, analyze [0-9.]+s"));
     }
 
     @Test

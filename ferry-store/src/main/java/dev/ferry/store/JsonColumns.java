@@ -51,6 +51,9 @@ final class JsonColumns {
     static String performanceConfig(PerformanceConfig config) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("parallelism", config.parallelism());
+        if (config.analyze() != null) {
+            node.put("analyze", config.analyze());
+        }
         if (config.applyPartitions() != null) {
             node.put("applyPartitions", config.applyPartitions());
         }
@@ -62,9 +65,11 @@ final class JsonColumns {
         JsonNode node = parse(json, owner);
         JsonNode parallelism = node.path("parallelism");
         JsonNode applyPartitions = node.path("applyPartitions");
+        JsonNode analyze = node.path("analyze");
         try {
             return new PerformanceConfig(parallelism.isNumber() ? parallelism.intValue() : null,
-                    applyPartitions.isNumber() ? applyPartitions.intValue() : null);
+                    applyPartitions.isNumber() ? applyPartitions.intValue() : null,
+                    analyze.isBoolean() ? analyze.booleanValue() : null);
         } catch (FerryException e) {
             throw unreadable(owner, e);
         }

@@ -47,6 +47,10 @@ public final class CreateJobCommand extends FerryCall {
     @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
     Integer parallelism;
 
+    @Option(names = "--no-analyze",
+            description = "Leave the destination's planner statistics to the server: the full load does not analyze the tables it copied")
+    boolean noAnalyze;
+
     @Option(names = "--apply-partitions", paramLabel = "N", converter = Converters.ApplyPartitions.class,
             description = {"Continuous jobs: destination sessions that apply replicated changes in parallel, 1 to 64",
                     "(default: twice the server's cores, 2 to 8); read when replication starts"})
@@ -84,8 +88,11 @@ public final class CreateJobCommand extends FerryCall {
         include.forEach(in::add);
         ArrayNode out = objects.putArray("exclude");
         exclude.forEach(out::add);
-        if (parallelism != null || applyPartitions != null) {
+        if (parallelism != null || applyPartitions != null || noAnalyze) {
             ObjectNode performance = body.putObject("performanceConfig");
+            if (noAnalyze) {
+                performance.put("analyze", false);
+            }
             if (parallelism != null) {
                 performance.put("parallelism", parallelism);
             }

@@ -71,6 +71,10 @@ public final class MigrateCommand extends FerryCall {
     @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
     Integer parallelism;
 
+    @Option(names = "--no-analyze",
+            description = "Leave the destination's planner statistics to the server: the full load does not analyze the tables it copied")
+    boolean noAnalyze;
+
     @Option(names = "--apply-partitions", paramLabel = "N", converter = Converters.ApplyPartitions.class,
             description = "With --type continuous: destination sessions that apply changes in parallel, 1 to 64 (default: twice the cores, 2 to 8)")
     Integer applyPartitions;
@@ -97,7 +101,7 @@ public final class MigrateCommand extends FerryCall {
         if (applyPartitions != null && type != JobType.CONTINUOUS) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "--apply-partitions applies to --type continuous only");
         }
-        var performance = new PerformanceConfig(parallelism, applyPartitions);
+        var performance = new PerformanceConfig(parallelism, applyPartitions, noAnalyze ? Boolean.FALSE : null);
         reliability.toConfig();
         // a database named in the source URL is what the user means to move, unless --include says otherwise
         var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,

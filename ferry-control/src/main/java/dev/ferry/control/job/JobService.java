@@ -141,7 +141,8 @@ public final class JobService implements AutoCloseable {
             return current;
         }
         return new PerformanceConfig(patch.parallelism() != null ? patch.parallelism() : current.parallelism(),
-                patch.applyPartitions() != null ? patch.applyPartitions() : current.applyPartitions());
+                patch.applyPartitions() != null ? patch.applyPartitions() : current.applyPartitions(),
+                patch.analyze() != null ? patch.analyze() : current.analyze());
     }
 
     /**

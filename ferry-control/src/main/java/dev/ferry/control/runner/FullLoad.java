@@ -186,11 +186,14 @@ final class FullLoad {
             reporter.event(job.name(), Severity.INFO, "Copying database %s: %d tables (%d already copied)"
                     .formatted(database, tables.size(), tables.size() - remaining.size()));
             checkInterrupted(job);
+            var phases = new PhaseTimes();
             if (!done(job, schemaBefore)) {
+                phases.start("schema");
                 snapshot.copySchemaBefore(target);
                 store.putCheckpoint(job.name(), schemaBefore, DONE);
                 healthy.progressed();
             }
+            phases.start("data");
             var cost = SnapshotCostMeter.start(store, clock, job.name(), engine, source, database, names,
                     Duration.ofSeconds(5));
             try {
@@ -211,12 +214,54 @@ final class FullLoad {
             }
             checkInterrupted(job);
             if (!done(job, schemaAfter)) {
+                phases.start("indexes and constraints");
                 reporter.event(job.name(), Severity.INFO,
                         "Building indexes, constraints and the rest of the schema of %s".formatted(database));
                 snapshot.copySchemaAfter(target);
                 store.putCheckpoint(job.name(), schemaAfter, DONE);
                 healthy.progressed();
             }
+            String analyzed = stepKey(database, "analyze");
+            if (job.performanceConfig().effectiveAnalyze() && !done(job, analyzed)) {
+                phases.start("analyze");
+                List<String> lines = engine.analyze(destination, database, tables.stream().map(TableInfo::ref).toList(),
+                        parallelism);
+                store.putCheckpoint(job.name(), analyzed, DONE);
+                List<String> failed = lines.stream().filter(l -> !l.startsWith("analyzed") && !l.startsWith("ANALYZE TABLE")
+                        || l.contains(" failed: ")).toList();
+                reporter.event(job.name(), failed.isEmpty() ? Severity.INFO : Severity.WARNING,
+                        "Analyzed the copied tables of %s on the destination, so its planner starts with statistics: %s"
+                                .formatted(database, String.join("; ", lines)));
+            }
+            reporter.event(job.name(), Severity.INFO, "Time per phase of %s: %s".formatted(database, phases.end()));
+        }
+    }
+
+    /** How long each step of a database's load took, in the order they ran (steps already done earlier are absent). */
+    static final class PhaseTimes {
+        private final java.util.LinkedHashMap<String, Long> nanos = new java.util.LinkedHashMap<>();
+        private String current;
+        private long since;
+
+        void start(String phase) {
+            stop();
+            current = phase;
+            since = System.nanoTime();
+        }
+
+        private void stop() {
+            if (current != null) {
+                nanos.merge(current, System.nanoTime() - since, Long::sum);
+                current = null;
+            }
+        }
+
+        /** {@code schema 0.4s, data 5.1s, …}. */
+        String end() {
+            stop();
+            List<String> parts = new java.util.ArrayList<>();
+            nanos.forEach((phase, n) -> parts.add("%s %.1fs".formatted(phase, n / 1e9)));
+            return String.join(", ", parts);
         }
     }
 

@@ -6,14 +6,25 @@ import dev.ferry.core.FerryException;
 /**
  * How hard a job works. {@code parallelism} (the full load's copy sessions) null or 0 means "derive from the cores
  * available"; so does {@code applyPartitions} (the destination sessions that apply replicated changes in parallel).
+ * {@code analyze} (default true): the full load ends by gathering the planner's statistics of every table it copied
+ * on the destination, so the destination does not start on bad plans.
  */
-public record PerformanceConfig(Integer parallelism, Integer applyPartitions) {
+public record PerformanceConfig(Integer parallelism, Integer applyPartitions, Boolean analyze) {
     public static final PerformanceConfig DEFAULT = new PerformanceConfig(null, null);
     public static final int MAX_APPLY_PARTITIONS = 64;
 
     /** Only the full load's parallelism set. */
     public PerformanceConfig(Integer parallelism) {
         this(parallelism, null);
+    }
+
+    /** Parallelism and apply partitions; {@code analyze} left to its default. */
+    public PerformanceConfig(Integer parallelism, Integer applyPartitions) {
+        this(parallelism, applyPartitions, null);
+    }
+
+    public boolean effectiveAnalyze() {
+        return analyze == null || analyze;
     }
 
     public PerformanceConfig {

@@ -272,6 +272,12 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
+    public List<String> analyze(DatabaseConnection destination, String database, List<TableRef> tables, int parallelism)
+            throws InterruptedException {
+        return dev.ferry.engine.mysql.schema.Statistics.analyze(connector, destination, database, tables, parallelism);
+    }
+
+    @Override
     public boolean createsTriggersAtPromotion() {
         return true;
     }

@@ -344,6 +344,12 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public List<String> analyze(DatabaseConnection destination, String database, List<TableRef> tables, int parallelism)
+            throws InterruptedException {
+        return dev.ferry.engine.postgres.schema.Statistics.analyze(destination.withDatabase(database), tables, parallelism);
+    }
+
+    @Override
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {

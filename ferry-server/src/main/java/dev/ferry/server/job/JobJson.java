@@ -114,11 +114,12 @@ public record JobJson(
     /**
      * How hard the job works: {@code parallelism} (tables or ranges the full load copies at once) and {@code
      * applyPartitions} (destination sessions that apply replicated changes in parallel, 1 to 64; read when replication
-     * starts). Unset fields take defaults from the cores available and are answered unset.
+     * starts), and {@code analyze} (default true: the full load ends by gathering the planner's statistics of the
+     * tables it copied). Unset fields take defaults from the cores available and are answered unset.
      */
-    public record PerformanceJson(Integer parallelism, Integer applyPartitions) {
+    public record PerformanceJson(Integer parallelism, Integer applyPartitions, Boolean analyze) {
         static PerformanceJson of(PerformanceConfig c) {
-            return new PerformanceJson(c.parallelism(), c.applyPartitions());
+            return new PerformanceJson(c.parallelism(), c.applyPartitions(), c.analyze());
         }
 
         PerformanceConfig toConfig() {
@@ -127,7 +128,7 @@ public record JobJson(
                         + "use 1 to %d, or leave it out for the default (twice the cores, 2 to 8)")
                         .formatted(applyPartitions, PerformanceConfig.MAX_APPLY_PARTITIONS));
             }
-            return new PerformanceConfig(parallelism, applyPartitions);
+            return new PerformanceConfig(parallelism, applyPartitions, analyze);
         }
     }
 

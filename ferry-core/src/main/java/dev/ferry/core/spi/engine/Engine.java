@@ -285,6 +285,17 @@ public interface Engine {
     }
 
     /**
+     * Gathers the planner's statistics of {@code tables} of {@code database} on the destination after a full load
+     * (PostgreSQL {@code ANALYZE}, MySQL/MariaDB {@code ANALYZE TABLE}), up to {@code parallelism} tables at once, so
+     * that the destination does not start on plans made without statistics. Returns one line per table analyzed
+     * ({@code analyzed public.orders in 0.4s}). Idempotent; changes no data.
+     */
+    default List<String> analyze(DatabaseConnection destination, String database, List<TableRef> tables,
+            int parallelism) throws InterruptedException {
+        return List.of();
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the
