@@ -185,13 +185,7 @@ final class ChangeReplication {
                 } catch (TimeoutException e) {
                     // still streaming: the normal case
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
-                    if (e.getCause() instanceof InterruptedException cause) {
-                        throw cause;
-                    }
-                    throw new IllegalStateException("replication failed", e.getCause());
+                    throw failure(e);
                 }
             }
             recordProgress(job, streams);
@@ -234,6 +228,16 @@ final class ChangeReplication {
                     recordProgress(job, streams);
                     return;
                 }
+                // A stream that failed after this round's check ended it: its failure is the job's, not this.
+                for (DatabaseStream stream : streams) {
+                    try {
+                        stream.future.get();
+                    } catch (ExecutionException e) {
+                        throw failure(e);
+                    } catch (java.util.concurrent.CancellationException e) {
+                        // cancelled: no failure of its own
+                    }
+                }
                 throw new IllegalStateException("replication of job " + job.name() + " ended without promotion");
             }
             if (!promoting) {
@@ -248,6 +252,17 @@ final class ChangeReplication {
                 throw new InterruptedException("job " + job.name() + " interrupted");
             }
         }
+    }
+
+    /** What a replication thread's failure means for the job: its own exception where it has one. */
+    private static RuntimeException failure(ExecutionException e) throws InterruptedException {
+        if (e.getCause() instanceof RuntimeException cause) {
+            return cause;
+        }
+        if (e.getCause() instanceof InterruptedException cause) {
+            throw cause;
+        }
+        return new IllegalStateException("replication failed", e.getCause());
     }
 
     private static Duration maxLag(List<DatabaseStream> streams) {
