@@ -211,12 +211,33 @@ public final class ApiServer implements AutoCloseable {
     private Response route(HttpExchange exchange, String method, String path) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null && isOverLimit(length)) {
+            discard(exchange.getRequestBody());
             throw new HttpError(413, ErrorCode.INVALID_ARGUMENT, "The request body is larger than 1 MiB; send a smaller body");
         }
         Router.Match match = router.match(method, path);
         Request request = new Request(method, path, match.params(), exchange.getRequestURI().getRawQuery(),
                 exchange.getRequestBody(), json);
         return match.handler().handle(request);
+    }
+
+    /** Most of a refused body read and dropped, so the client, still sending it, receives the refusal. */
+    private static final long DISCARD_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Reads and drops up to {@link #DISCARD_LIMIT} of a body refused for its size: a connection closed while the client
+     * still writes is reset, and the client would see the reset rather than the answer. Beyond the limit the
+     * connection is simply closed.
+     */
+    private static void discard(java.io.InputStream body) {
+        try {
+            long left = DISCARD_LIMIT;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = body.read(buffer); n > 0 && left > 0; n = body.read(buffer)) {
+                left -= n;
+            }
+        } catch (java.io.IOException e) {
+            // the client went away: nothing to answer
+        }
     }
 
     private static boolean isOverLimit(String contentLength) {

@@ -37,7 +37,6 @@ class ApiServerIT {
     static Path home;
 
     private static final ObjectMapper mapper = new ObjectMapper();
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final AtomicInteger names = new AtomicInteger();
     private static final String FALLBACK_PASSWORD = "not-needed-but-secret-7f3a";
 
@@ -70,7 +69,12 @@ class ApiServerIT {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        // A client of its own per call: a pooled connection the server closed after an earlier answer would be
+        // reset under the next request, which says nothing about the API under test.
+        HttpResponse<String> response;
+        try (var client = HttpClient.newHttpClient()) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         JsonNode json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                 ? mapper.readTree(response.body()) : null;
         return new Answer(response.statusCode(), json, response.body());
