@@ -90,6 +90,8 @@ public final class Validator {
             done = run.snapshot(Status.FAILED, e.getMessage());
         } finally {
             reporter.shutdownNow();
+            // A report being written now must not land after the final one below (it would say RUNNING again).
+            reporter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
         }
         progress.accept(done);
         return done;
