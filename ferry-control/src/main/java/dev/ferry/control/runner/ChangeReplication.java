@@ -309,7 +309,7 @@ final class ChangeReplication {
         private final String job;
         private final Object progress = new Object();
         private volatile Position appliedAt;
-        private volatile long caughtUpAt = Long.MIN_VALUE;
+        private volatile Position caughtUpTo;
         private final Map<TableRef, Long> applied = new HashMap<>();
         private final java.util.Set<String> reported = new java.util.HashSet<>();
         private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -344,16 +344,18 @@ final class ChangeReplication {
         }
 
         /**
-         * Waits until everything up to {@code position} is applied, or replication reported itself idle and caught up
-         * after the call began; false after {@code timeout}.
+         * Waits until everything up to {@code position} is applied: a destination transaction recorded it, or the
+         * stream, idle with nothing left to apply, moved past it. Replication merely looking idle says nothing (the
+         * source may hold changes not yet sent). False after {@code timeout}.
          */
         boolean awaitApplied(Position position, Duration timeout) throws InterruptedException {
-            long began = System.nanoTime();
-            long deadline = began + timeout.toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             synchronized (progress) {
                 while (true) {
                     Position at = appliedAt;
-                    if (at != null && ReplicationBoard.compare(at, position) >= 0 || caughtUpAt - began > 0) {
+                    Position idle = caughtUpTo;
+                    if (at != null && ReplicationBoard.compare(at, position) >= 0
+                            || idle != null && ReplicationBoard.compare(idle, position) >= 0) {
                         return true;
                     }
                     long left = deadline - System.nanoTime();
@@ -433,11 +435,13 @@ final class ChangeReplication {
             lag = lagTime;
             lagBytes = bytes;
             lagKnown = true;
-            if (lagTime.isZero()) {
-                caughtUpAt = System.nanoTime();
-                synchronized (progress) {
-                    progress.notifyAll();
-                }
+        }
+
+        @Override
+        public void caughtUp(Position position) {
+            caughtUpTo = position;
+            synchronized (progress) {
+                progress.notifyAll();
             }
         }
 

@@ -119,4 +119,23 @@ class ChangeReplicationTest {
         signals.pipelinesEnded();
         assertThat(board.read("j")).isEmpty();
     }
+
+    @Test
+    void aWaitForAnAppliedPositionEndsOnlyWhenThatPositionIsAppliedOrPassedIdleNeverOnAZeroLagAlone() throws Exception {
+        var stream = new ChangeReplication.DatabaseStream(request(job(PerformanceConfig.DEFAULT)), null, signals,
+                new dev.ferry.control.validate.ChunkLedger(), "job");
+        var head = new dev.ferry.core.model.Position.PgLsn(0x2000);
+
+        // An idle-looking pipeline (zero lag) may not have heard of the source's latest changes yet.
+        stream.lag(Duration.ZERO, 0);
+        assertThat(stream.awaitApplied(head, Duration.ofMillis(50))).isFalse();
+        stream.applied(new dev.ferry.core.model.Position.PgLsn(0x1000), NOW, Map.of());
+        stream.caughtUp(new dev.ferry.core.model.Position.PgLsn(0x1fff));
+        assertThat(stream.awaitApplied(head, Duration.ofMillis(50))).isFalse();
+
+        stream.caughtUp(new dev.ferry.core.model.Position.PgLsn(0x2000));
+        assertThat(stream.awaitApplied(head, Duration.ofMillis(50))).isTrue();
+        stream.applied(new dev.ferry.core.model.Position.PgLsn(0x3000), NOW, Map.of());
+        assertThat(stream.awaitApplied(new dev.ferry.core.model.Position.PgLsn(0x3000), Duration.ofMillis(50))).isTrue();
+    }
 }

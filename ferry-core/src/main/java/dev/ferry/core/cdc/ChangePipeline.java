@@ -130,6 +130,8 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private Instant lastCommitTime;
     private Instant appliedCommitTime;
     private long lastIdleRecord;
+    /** The last idle position the source reported, until the changes before it are all applied and it is told. */
+    private P reached;
     private long skippedTransactions;
 
     private long rowsRead;
@@ -199,6 +201,9 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             }
             current = new Batch();
             lastEnd = from;
+            // Every partition applied what precedes the resume position: a source that stays idle from here on is
+            // caught up already.
+            listener.caughtUp(from);
             loop();
         } catch (Throwable e) {
             failure = e;
@@ -311,6 +316,10 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             while (!inflight.isEmpty() && (inflight.peekFirst().isDone() || stopRequested())) {
                 completeOldest();
             }
+            if (reached != null && txn == null && !current.hasWork() && inflight.isEmpty()) {
+                listener.caughtUp(reached);
+                reached = null;
+            }
             if (txn == null && !current.hasWork() && inflight.isEmpty() && stopRequested()) {
                 source.acknowledge(minDurable());
                 return;
@@ -360,6 +369,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 }
             }
             case Reached<P> r -> {
+                reached = r.position();
                 if (txn == null && !current.hasWork() && order.compare(r.position(), lastEnd) > 0
                         && (now - lastIdleRecord >= IDLE_RECORD_MILLIS || stopReachedBy(r.position()))) {
                     lastIdleRecord = now;

@@ -82,6 +82,47 @@ class ChangePipelineProperties {
         assertThat(dst.writes).isLessThan(w.rows / 2);
     }
 
+    @Property(tries = 30)
+    void caughtUpIsHeardOnlyOnceEveryChangeBeforeItIsApplied(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 4) int partitions, @ForAll @IntRange(min = 1, max = 40) int batchRows) throws Exception {
+        Workload w = Workload.random(new Random(seed), 40);
+        List<Map<String, Map<String, Integer>>> after = new ArrayList<>();
+        Map<String, Map<String, Integer>> model = new HashMap<>();
+        after.add(Map.of());
+        for (List<Chg> txn : w.txns) {
+            txn.forEach(c -> Destination.change(model, c));
+            after.add(new HashMap<>(model));
+        }
+        Destination dst = new Destination();
+        List<String> early = new ArrayList<>();
+        AtomicInteger heard = new AtomicInteger();
+        ReplicationListener listener = new Listener() {
+            @Override
+            public void caughtUp(dev.ferry.core.model.Position position) {
+                // Transaction t ends at 10t+5: the states after it and after every later one are fine.
+                long at = ((PgLsn) position).value();
+                if (at > 0) {
+                    heard.incrementAndGet();
+                }
+                int txn = at < 5 ? 0 : (int) ((at - 5) / 10) + 1;
+                synchronized (dst) {
+                    if (after.subList(txn, after.size()).stream().noneMatch(dst.rows::equals)) {
+                        early.add("caught up to " + at + " before the transactions before it were applied");
+                    }
+                }
+            }
+        };
+        ListSource source = new ListSource(w);
+        source.reached = true;
+        source.destination = dst;
+        new ChangePipeline<>(settings(partitions, batchRows, w.end()), ORDER, source,
+                dst.sinks(new AtomicInteger(), Integer.MAX_VALUE), Chg::merge, (now, l, oldest, busy, t, p) -> { }, listener).run();
+
+        assertThat(early).isEmpty();
+        assertThat(dst.rows).isEqualTo(w.model);
+        assertThat(heard.get()).as("an idle moment after the last transaction before the stop").isPositive();
+    }
+
     @Property(tries = 10)
     void aSecondInsertOfOneKeyFailsInSourceOrder(@ForAll @IntRange(min = 1, max = 3) int partitions) {
         Workload w = new Workload();
@@ -203,9 +244,13 @@ class ChangePipelineProperties {
         }
     }
 
-    /** Replays the workload from a position, as a source's log would, then waits for the pipeline to stop. */
+    /**
+     * Replays the workload from a position, as a source's log would, then waits for the pipeline to stop. With
+     * {@code reached}, an idle source's position follows each transaction but the last, once the pipeline took it all.
+     */
     static final class ListSource implements ChangeSource<PgLsn> {
         private final Workload w;
+        boolean reached;
 
         ListSource(Workload w) {
             this.w = w;
@@ -222,12 +267,29 @@ class ChangePipelineProperties {
                     out.put(new Row<>(c));
                 }
                 out.put(new Commit<>(new PgLsn(10L * t + 5), Instant.EPOCH.plusSeconds(t)));
+                if (reached && t + 1 < w.txns.size()) {
+                    out.flush();
+                    if (t % 4 == 0) {
+                        awaitCommitted(10L * t + 5);
+                    }
+                    out.put(new ChangeEvent.Reached<>(new PgLsn(10L * t + 6)));
+                }
             }
             out.flush();
             while (!out.done()) {
                 LockSupport.parkNanos(1_000_000);
             }
         }
+
+        /** An idle moment: waits (a second at most) until the destination committed up to {@code end}. */
+        private void awaitCommitted(long end) {
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < deadline && (destination == null || !destination.committed(end))) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        Destination destination;
 
         @Override
         public void acknowledge(PgLsn applied) {}
@@ -286,6 +348,10 @@ class ChangePipelineProperties {
                     }
                 }
             }
+        }
+
+        synchronized boolean committed(long end) {
+            return marks.values().stream().anyMatch(m -> m.applied().value() >= end);
         }
 
         ChangeSinks<PgLsn, Chg> sinks(AtomicInteger commits, int crashAfter) {

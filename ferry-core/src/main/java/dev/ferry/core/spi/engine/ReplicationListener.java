@@ -24,6 +24,14 @@ public interface ReplicationListener {
      */
     void lag(Duration lag, long bytes);
 
+    /**
+     * Between transactions with nothing left to apply: every source change before {@code position} is applied,
+     * although no destination transaction recorded it (an idle stream moved on). Never called for a position whose
+     * changes are still on their way.
+     */
+    default void caughtUp(Position position) {
+    }
+
     /** A change that cannot be applied faithfully and was counted, not applied (never silently dropped). */
     void unsupported(TableRef table, String what);
 
