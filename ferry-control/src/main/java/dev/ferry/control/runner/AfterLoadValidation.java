@@ -3,15 +3,12 @@ package dev.ferry.control.runner;
 import dev.ferry.control.validate.ValidationRecords;
 import dev.ferry.control.validate.Validator;
 import dev.ferry.core.model.DatabaseConnection;
-import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.model.Validation;
 import dev.ferry.store.Store;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,16 +29,12 @@ final class AfterLoadValidation {
 
     Validation run(MigrationJob job, dev.ferry.core.spi.engine.Engine engine, DatabaseConnection source,
             DatabaseConnection destination, JobSignals signals) throws InterruptedException {
-        Map<String, List<TableRef>> tables = new LinkedHashMap<>();
-        for (JobObject o : store.listObjects(job.name())) {
-            tables.computeIfAbsent(o.database(), d -> new ArrayList<>()).add(o.table());
-        }
         var records = new ValidationRecords(store);
+        Map<String, List<TableRef>> tables = records.tables(job.name(), null);
         Validation start = new Validation("l" + Long.toString(clock.millis(), 36), job.name(), null,
                 job.reliabilityConfig().effectiveValidation(), null, Validation.Status.PENDING, "after the load",
                 clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
-        records.prune(job.name());
-        records.put(start);
+        records.start(start);
         signals.event(Severity.INFO, "Validating the destination (%s) as the job's validation setting asks (validation %s)"
                 .formatted(start.mode().name().toLowerCase(Locale.ROOT), start.id()));
         int sessions = Validator.sessions(job, Runtime.getRuntime().availableProcessors());

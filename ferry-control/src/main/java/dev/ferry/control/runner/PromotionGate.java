@@ -5,7 +5,6 @@ import dev.ferry.control.validate.ChunkLedger;
 import dev.ferry.control.validate.ValidationRecords;
 import dev.ferry.control.validate.Validator;
 import dev.ferry.core.model.DatabaseConnection;
-import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.TableRef;
@@ -14,8 +13,6 @@ import dev.ferry.core.model.ValidationMode;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.store.Store;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -55,27 +52,27 @@ final class PromotionGate {
             return false;
         }
         boolean force = store.checkpoint(job.name(), ChangeReplication.PROMOTE_FORCE).isPresent();
-        Map<String, List<TableRef>> tables = new LinkedHashMap<>();
+        var records = new ValidationRecords(store);
+        Map<String, List<TableRef>> tables = records.tables(job.name(), null);
         int planned = 0;
         int pending = 0;
         int unknown = 0;
-        for (JobObject o : store.listObjects(job.name())) {
-            tables.computeIfAbsent(o.database(), d -> new ArrayList<>()).add(o.table());
-            ChunkLedger.Pending p = ledger.pending(job.name(), o.database(), o.table());
-            if (p == null) {
-                unknown++;
-            } else {
-                planned += p.ranges().size();
-                pending += p.count();
+        for (var database : tables.entrySet()) {
+            for (TableRef table : database.getValue()) {
+                ChunkLedger.Pending p = ledger.pending(job.name(), database.getKey(), table);
+                if (p == null) {
+                    unknown++;
+                } else {
+                    planned += p.ranges().size();
+                    pending += p.count();
+                }
             }
         }
         String operation = store.checkpoint(job.name(), ChangeReplication.PROMOTE_OPERATION).orElse(null);
         String id = "p" + Long.toString(clock.millis(), 36);
         Validation start = new Validation(id, job.name(), operation, ValidationMode.DATA, null, Validation.Status.PENDING,
                 "promotion", clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
-        var records = new ValidationRecords(store);
-        records.prune(job.name());
-        records.put(start);
+        records.start(start);
         signals.event(Severity.INFO, ("Promotion validates the data before the destination is made writable (validation "
                 + "%s): %d of %d range(s) validated during replication changed since and are read again, %d table(s) "
                 + "never validated clean are read whole; %d range(s) validated clean and unchanged are not read again")

@@ -11,14 +11,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.ferry.core.model.JobObject;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.core.model.Validation;
 import dev.ferry.store.Store;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A job's validations, kept with the job in its checkpoints (deleted with it) as JSON, the newest {@link #KEEP} of
@@ -72,6 +77,23 @@ public final class ValidationRecords {
         return checkpoints.entrySet().stream().filter(e -> e.getKey().startsWith(PREFIX))
                 .map(e -> read(e.getValue()))
                 .sorted(Comparator.comparing(Validation::startTime).reversed()).toList();
+    }
+
+    /** Keeps a validation that starts: makes room for it (see {@link #prune}) and writes it. */
+    public void start(Validation v) {
+        prune(v.job());
+        put(v);
+    }
+
+    /** The job's tables by database, in the store's order, those {@code wanted} (all when null). */
+    public Map<String, List<TableRef>> tables(String job, Predicate<JobObject> wanted) {
+        Map<String, List<TableRef>> out = new LinkedHashMap<>();
+        for (JobObject o : store.listObjects(job)) {
+            if (wanted == null || wanted.test(o)) {
+                out.computeIfAbsent(o.database(), d -> new ArrayList<>()).add(o.table());
+            }
+        }
+        return out;
     }
 
     /** Drops the oldest validations beyond the newest {@code KEEP - 1}, making room for one more. */

@@ -6,7 +6,6 @@ import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.JobError;
-import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
@@ -19,7 +18,6 @@ import dev.ferry.core.model.ValidationMode;
 import dev.ferry.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,8 +89,7 @@ public final class ValidationService implements AutoCloseable {
                 Operation op = operations.begin("validate", "migrationJobs/" + name, requestId, "validating");
                 Validation start = new Validation(newId(), name, op.name(), mode, request.tables(), Validation.Status.PENDING,
                         "starting", clock.instant(), null, 0, 0, 0, 0, List.of(), List.of());
-                records.prune(name);
-                records.put(start);
+                records.start(start);
                 operations.status(op.name(), "validation " + start.id() + " running");
                 background.submit(() -> execute(job, start, tables, op));
                 return operations.get(op.name());
@@ -136,7 +133,7 @@ public final class ValidationService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("job", name).setCause(e).log("validation failed");
             String message = e instanceof FerryException f ? f.getMessage() : "validation failed: " + e;
-            records.put(withStatus(start, Validation.Status.FAILED, message));
+            records.put(withStatus(start, Validation.Status.FAILED, message, this.clock.instant()));
             operations.finish(op.name(), new JobError(e instanceof FerryException f ? f.code() : ErrorCode.INTERNAL, message),
                     "validation " + start.id() + " failed");
         } finally {
@@ -176,15 +173,11 @@ public final class ValidationService implements AutoCloseable {
     /** The job's tables by database, those matching {@code patterns} (all when null). */
     Map<String, List<TableRef>> tables(MigrationJob job, String patterns) {
         List<Pattern> wanted = patterns == null || patterns.isBlank() ? null : globs(patterns);
-        Map<String, List<TableRef>> out = new LinkedHashMap<>();
-        for (JobObject o : store.listObjects(job.name())) {
+        return records.tables(job.name(), wanted == null ? null : o -> {
             String short_ = o.table().toString();
             String full = o.table().schema().equals(o.database()) ? short_ : o.database() + "." + short_;
-            if (wanted == null || wanted.stream().anyMatch(p -> p.matcher(short_).matches() || p.matcher(full).matches())) {
-                out.computeIfAbsent(o.database(), d -> new ArrayList<>()).add(o.table());
-            }
-        }
-        return out;
+            return wanted.stream().anyMatch(p -> p.matcher(short_).matches() || p.matcher(full).matches());
+        });
     }
 
     static List<Pattern> globs(String patterns) {
@@ -229,9 +222,9 @@ public final class ValidationService implements AutoCloseable {
                 java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36), 36);
     }
 
-    static Validation withStatus(Validation v, Validation.Status status, String message) {
+    static Validation withStatus(Validation v, Validation.Status status, String message, java.time.Instant end) {
         return new Validation(v.id(), v.job(), v.operation(), v.mode(), v.tables(), status, message, v.startTime(),
-                java.time.Instant.now(), v.rows(), v.sourceBytes(), v.destinationBytes(), v.dataMillis(), v.tableResults(), v.schemaFindings());
+                end, v.rows(), v.sourceBytes(), v.destinationBytes(), v.dataMillis(), v.tableResults(), v.schemaFindings());
     }
 
     private static Validation withMessage(Validation v, String message) {
