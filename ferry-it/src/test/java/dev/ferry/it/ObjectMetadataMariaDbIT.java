@@ -99,12 +99,7 @@ class ObjectMetadataMariaDbIT {
                 "routine p_ascii: SELECT 1 AS one | cp1250 | cp1250_general_ci | latin1_swedish_ci",
                 "trigger tr_latin1: SET NEW.s = 'Grüße' | latin1 | latin1_swedish_ci | utf8mb4_unicode_ci");
 
-        ferry.profile("src", db.connection());
-        ferry.profile("dst", destination.superuser());
-        ferry.job("objects", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
-        ferry.control().jobs().start("objects", false, null);
-        var job = ferry.awaitEnd("objects", Duration.ofSeconds(150));
-        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        migrate("objects", db.connection(), true);
 
         DatabaseConnection dst = destination.superuser();
         assertThat(metadata(dst, name)).isEqualTo(before);
@@ -141,7 +136,7 @@ class ObjectMetadataMariaDbIT {
         TestDatabase db = source.freshDatabase();
         String name = db.name();
         db.execute("CREATE TABLE with_stats (id INT PRIMARY KEY, a INT, b VARCHAR(10), c INT, KEY ka (a))",
-                "CREATE TABLE without_stats (id INT PRIMARY KEY, a INT)",
+                "CREATE TABLE without_stats (id INT PRIMARY KEY, a INT) STATS_PERSISTENT=0 STATS_AUTO_RECALC=0 STATS_SAMPLE_PAGES=25",
                 "INSERT INTO with_stats SELECT seq, seq % 10, concat('b', seq % 3), seq FROM seq_1_to_500",
                 "INSERT INTO without_stats SELECT seq, seq FROM seq_1_to_100",
                 "SET SESSION histogram_size = 50, SESSION histogram_type = 'JSON_HB'",
@@ -158,17 +153,17 @@ class ObjectMetadataMariaDbIT {
         DatabaseConnection src = db.connection();
         assertThat(Sql.one(src, name, columns)).contains(".a 10 JSON_HB", ".b 3 JSON_HB", ".c 0 -").doesNotContain("without_stats");
 
-        ferry.profile("src", src);
-        ferry.profile("dst", destination.superuser());
-        ferry.job("stats", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
-        ferry.control().jobs().start("stats", false, null);
-        var job = ferry.awaitEnd("stats", Duration.ofSeconds(150));
-        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        migrate("stats", src, true);
 
         DatabaseConnection dst = destination.superuser();
         assertThat(Sql.one(dst, name, columns)).isEqualTo(Sql.one(src, name, columns));
         assertThat(Sql.one(dst, name, indexes)).isEqualTo(Sql.one(src, name, indexes)).contains("with_stats.ka/1");
         assertThat(Sql.one(dst, name, tables)).isEqualTo("with_stats 500");
+        // InnoDB's own per-table statistics options are table options, copied with the table.
+        String options = "SELECT CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + name
+                + "' AND TABLE_NAME = 'without_stats'";
+        assertThat(Sql.one(dst, name, options)).isEqualTo(Sql.one(src, name, options))
+                .contains("stats_persistent=0", "stats_auto_recalc=0", "stats_sample_pages=25");
         String analyzed = ferry.control().jobs().events("stats", 100).stream().map(e -> e.message())
                 .filter(m -> m.startsWith("Analyzed the copied tables of " + name)).findFirst().orElseThrow();
         // JSON_HB sizes are the buckets each column got (a: 10 values, b: 3), so a and b are gathered apart.
@@ -185,17 +180,22 @@ class ObjectMetadataMariaDbIT {
         String name = db.name();
         db.execute("CREATE TABLE with_stats (id INT PRIMARY KEY, a INT)", "INSERT INTO with_stats SELECT seq, seq % 10 FROM seq_1_to_50",
                 "ANALYZE TABLE with_stats PERSISTENT FOR ALL");
-        ferry.profile("src", db.connection());
-        ferry.profile("dst", destination.superuser());
-        ferry.control().jobs().create(new JobRequest("quiet", null, null, JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
-                new PerformanceConfig(2, null, false)), null);
-        ferry.control().jobs().start("quiet", false, null);
-        var job = ferry.awaitEnd("quiet", Duration.ofSeconds(150));
-        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        migrate("quiet", db.connection(), false);
         assertThat(Sql.one(db.connection(), name, "SELECT COUNT(*) FROM mysql.column_stats WHERE db_name = '" + name + "'")).isEqualTo("2");
         assertThat(Sql.one(destination.superuser(), name, "SELECT COUNT(*) FROM mysql.column_stats WHERE db_name = '" + name + "'"))
                 .isEqualTo("0");
         assertThat(ferry.control().jobs().events("quiet", 100)).noneSatisfy(e -> assertThat(e.message()).startsWith("Analyzed"));
+    }
+
+    /** Runs a one-time job copying everything of {@code source} to the destination server, to its successful end. */
+    private void migrate(String job, DatabaseConnection source, boolean analyze) {
+        ferry.profile("src", source);
+        ferry.profile("dst", destination.superuser());
+        ferry.control().jobs().create(new JobRequest(job, null, null, JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
+                new PerformanceConfig(2, null, analyze)), null);
+        ferry.control().jobs().start(job, false, null);
+        var ended = ferry.awaitEnd(job, Duration.ofSeconds(150));
+        assertThat(ended.state()).as("error: %s", ended.error()).isEqualTo(JobState.COMPLETED);
     }
 
     /** Every view, routine, trigger and event with its definition and the settings it was created under, sorted. */

@@ -210,8 +210,15 @@ public final class SchemaWriter {
         String collation = o.collationConnection() == null ? baseline.collationConnection() : o.collationConnection();
         boolean alterDatabase = o.databaseCollation() != null && !o.databaseCollation().equalsIgnoreCase(baseline.databaseCollation());
         if (alterDatabase) {
-            run(c, "ALTER DATABASE " + D.quote(database) + " COLLATE " + D.quote(o.databaseCollation()),
-                    "set the collation of database %s to %s for %s".formatted(D.quote(database), o.databaseCollation(), o.describe()));
+            try {
+                Sql.execute(c, "ALTER DATABASE " + D.quote(database) + " COLLATE " + D.quote(o.databaseCollation()));
+            } catch (SQLException e) {
+                // A collation this server lacks (another kind or version of server): the object is still created.
+                alterDatabase = false;
+                log.atWarn().addKeyValue("database", database).addKeyValue("object", o.describe())
+                        .addKeyValue("collation", o.databaseCollation()).addKeyValue("reason", SqlErrors.serverMessage(e))
+                        .log("cannot set the database collation the object was created under; created under the database's own");
+            }
         }
         try {
             Sql.update(c, "SET SESSION sql_mode = ?", o.sqlMode() == null ? MySqlConnector.BASELINE_SQL_MODE : o.sqlMode());
