@@ -12,20 +12,16 @@ import dev.ferry.core.model.Finding;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.validate.SchemaComparison;
 import dev.ferry.testkit.LocalMariaDb;
+import dev.ferry.testkit.MariaDbClient;
 import dev.ferry.testkit.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +62,7 @@ class ObjectMetadataMariaDbIT {
         String name = db.name();
         // Objects made while the database's collation was utf8mb4_unicode_ci, then latin1_swedish_ci (which the
         // destination database is created with): routines, triggers and events keep the one they were made under.
-        client(db.connection(), name,
+        MariaDbClient.run(db.connection(), name, "latin1",
                 ascii("ALTER DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n"),
                 text(LATIN1, """
                         SET NAMES latin1;
@@ -228,27 +224,5 @@ class ObjectMetadataMariaDbIT {
 
     private static byte[] text(Charset charset, String s) {
         return s.getBytes(charset);
-    }
-
-    /** Runs the concatenated script parts through the mariadb client, which sends their bytes unchanged. */
-    private static void client(DatabaseConnection server, String database, byte[]... parts) throws Exception {
-        Path mariadb = Stream.of("/usr/bin/mariadb", "/usr/local/bin/mariadb", "/usr/bin/mysql").map(Path::of)
-                .filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError("no mariadb client installed"));
-        var script = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            script.write(part);
-        }
-        var pb = new ProcessBuilder(mariadb.toString(), "--no-defaults", "-h", server.host(), "-P", Integer.toString(server.port()),
-                "-u", server.username(), "--default-character-set=latin1", database).redirectErrorStream(true);
-        if (server.password() != null) {
-            pb.environment().put("MYSQL_PWD", server.password().reveal());
-        }
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write(script.toByteArray());
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("mariadb client: %s", output).isZero();
     }
 }

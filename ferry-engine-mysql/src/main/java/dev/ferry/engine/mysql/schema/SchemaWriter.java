@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.mysql.ClientText;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -226,7 +227,7 @@ public final class SchemaWriter {
                 Sql.update(c, "SET SESSION time_zone = ?", o.timeZone());
             }
             Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?", client, collation);
-            executeWithDefinerFallback(c, o, sentAsIs(client, o.ddl()) ? Sending.AS_IS : Sending.CONVERTED, baseline);
+            executeWithDefinerFallback(c, o, ClientText.sentAsIs(client, o.ddl()) ? Sending.AS_IS : Sending.CONVERTED, baseline);
         } finally {
             Sql.update(c, "SET SESSION sql_mode = ?", MySqlConnector.BASELINE_SQL_MODE);
             Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?",
@@ -241,12 +242,6 @@ public final class SchemaWriter {
 
     /** How a definition reaches the server: as the driver's UTF-8 text, or converted to character_set_client by the server. */
     private enum Sending { AS_IS, CONVERTED }
-
-    /** Whether the driver's UTF-8 bytes of {@code ddl} are the same text in character set {@code client}. */
-    static boolean sentAsIs(String client, String ddl) {
-        String cs = client.toLowerCase(java.util.Locale.ROOT);
-        return cs.equals("utf8mb4") || cs.equals("utf8mb3") || cs.equals("utf8") || ddl.chars().allMatch(ch -> ch < 0x80);
-    }
 
     private void executeWithDefinerFallback(Connection c, SourceObject o, Sending sending, Baseline baseline) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -274,9 +269,6 @@ public final class SchemaWriter {
                             .log("definer does not exist on the destination; create that user before the object is used");
                 }
             }
-            if (sending == Sending.CONVERTED) {
-                s.execute("SET @ferry_ddl = NULL");
-            }
         }
     }
 
@@ -290,10 +282,8 @@ public final class SchemaWriter {
             s.execute(ddl);
             return;
         }
-        s.execute("SET @ferry_ddl = _utf8mb4 X'" + java.util.HexFormat.of().formatHex(ddl.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                + "'");
         try {
-            s.execute("PREPARE ferry_ddl FROM @ferry_ddl");
+            ClientText.execute(s, ddl);
         } catch (SQLException e) {
             if (e.getErrorCode() != SqlErrors.UNSUPPORTED_PS) {
                 throw e;
@@ -305,10 +295,7 @@ public final class SchemaWriter {
                             + " character_set_client; object created with the session's own character set instead");
             Sql.update(c, "SET SESSION character_set_client = ?", baseline.characterSetClient());
             s.execute(ddl);
-            return;
         }
-        // Left prepared (the next PREPARE of the name replaces it): deallocating now would clear the warnings read after.
-        s.execute("EXECUTE ferry_ddl");
     }
 
     private void run(Connection c, String ddl, String doing) {
