@@ -224,7 +224,7 @@ final class FullLoad {
             String analyzed = stepKey(database, "analyze");
             if (job.performanceConfig().effectiveAnalyze() && !done(job, analyzed)) {
                 phases.start("analyze");
-                List<String> lines = engine.analyze(destination, database, tables.stream().map(TableInfo::ref).toList(),
+                List<String> lines = engine.analyze(source, destination, database, tables.stream().map(TableInfo::ref).toList(),
                         parallelism);
                 store.putCheckpoint(job.name(), analyzed, DONE);
                 List<String> failed = lines.stream().filter(l -> !l.startsWith("analyzed") && !l.startsWith("ANALYZE TABLE")

@@ -272,9 +272,9 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
-    public List<String> analyze(DatabaseConnection destination, String database, List<TableRef> tables, int parallelism)
-            throws InterruptedException {
-        return dev.ferry.engine.mysql.schema.Statistics.analyze(connector, destination, database, tables, parallelism);
+    public List<String> analyze(DatabaseConnection source, DatabaseConnection destination, String database, List<TableRef> tables,
+            int parallelism) throws InterruptedException {
+        return dev.ferry.engine.mysql.schema.Statistics.analyze(connector, source, destination, database, tables, parallelism);
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class SqlErrors {
     public static final int PROC_ACCESS_DENIED = 1370;
     public static final int DATABASE_EXISTS = 1007;
     public static final int NO_SUCH_USER = 1449;
+    /** ER_UNSUPPORTED_PS: this statement cannot be prepared on this server. */
+    public static final int UNSUPPORTED_PS = 1295;
     /** KILL of a session that has ended meanwhile. */
     public static final int NO_SUCH_THREAD = 1094;
 

@@ -370,8 +370,8 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
-    public List<String> analyze(DatabaseConnection destination, String database, List<TableRef> tables, int parallelism)
-            throws InterruptedException {
+    public List<String> analyze(DatabaseConnection source, DatabaseConnection destination, String database, List<TableRef> tables,
+            int parallelism) throws InterruptedException {
         return dev.ferry.engine.postgres.schema.Statistics.analyze(destination.withDatabase(database), tables, parallelism);
     }
 

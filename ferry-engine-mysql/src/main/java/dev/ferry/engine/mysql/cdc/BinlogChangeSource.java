@@ -234,6 +234,10 @@ final class BinlogChangeSource implements ChangeSource<BinlogPosition> {
         }
         Txn txn = state.txn();
         Optional<StatementReplay.Replay> ddl = standalone ? statements.replayable(q.getDatabase(), q.getSql(), txn) : Optional.empty();
+        if (q instanceof ClientQueryDeserializer.ClientQuery written) {
+            ddl = ddl.map(r -> r.writtenIn(written.clientCollation(), written.connectionCollation(),
+                    r.sql().equals(q.getSql()) ? written.sqlBytes() : null));
+        }
         if (ddl.isPresent()) {
             if (unsent == null) {
                 throw new IllegalStateException("binlog of job " + ctx.job() + " has a DDL statement at " + state.file() + ":"

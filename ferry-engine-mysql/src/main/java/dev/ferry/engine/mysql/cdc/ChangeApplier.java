@@ -10,6 +10,7 @@ import dev.ferry.core.cdc.RowChange.Op;
 import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
+import dev.ferry.engine.mysql.ClientText;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -100,6 +101,8 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     private long rowsNotFound;
     /** The statement shape of the last change queued, reused while changes come from the same rows event. */
     private Shape lastShape;
+    /** Character set and collation names by collation id, as the destination names them (null: unknown id). */
+    private final Map<Integer, String[]> collations = new java.util.HashMap<>();
     /** While {@link #applyNet} runs: a row that does not fit refuses the batch instead of diverging. */
     private boolean net;
     private boolean refused;
@@ -226,7 +229,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
         } catch (SQLException e) {
             throw applyFailed(e);
         }
-        ddl(ddl.sql(), ddl.useDatabase(), shared.replaying(end));
+        ddl(ddl, shared.replaying(end));
         try {
             writeMarks(mark, partitions);
             ProgressTable.clearPending(c, job, database, partitions);
@@ -259,16 +262,46 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     }
 
     /**
-     * Runs one DDL statement (its own implicit commit), in {@code useDatabase} unless that is null. When {@code replay}
-     * is true the statement may already have run before a crash, and errors saying so are logged, not raised.
+     * Runs one DDL statement (its own implicit commit), in its database unless that is null, under the
+     * character_set_client and collation_connection it was written in on the source (non-ASCII text in another character
+     * set than UTF-8 goes in its own bytes, see {@link ClientText}). When {@code replay} is true the statement may already
+     * have run before a crash, and errors saying so are logged, not raised.
      */
-    private void ddl(String sql, String useDatabase, boolean replay) {
+    private void ddl(StatementReplay.Replay ddl, boolean replay) {
+        String sql = ddl.sql();
+        String[] session = null;
         try {
             closeStatements();
-            if (useDatabase != null) {
-                Sql.execute(c, "USE " + Dialect.MYSQL.quote(useDatabase));
+            if (ddl.useDatabase() != null) {
+                Sql.execute(c, "USE " + Dialect.MYSQL.quote(ddl.useDatabase()));
             }
-            Sql.execute(c, sql);
+            String[] written = ddl.written() == null ? null : writtenIn(ddl.written());
+            if (written != null) {
+                session = Sql.queryOne(c, "SELECT @@SESSION.character_set_client, @@SESSION.collation_connection",
+                        rs -> new String[] {rs.getString(1), rs.getString(2)}).orElseThrow();
+                Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?", written[0], written[1]);
+            }
+            if (written == null || ClientText.sentAsIs(written[0], sql)) {
+                Sql.execute(c, sql);
+            } else {
+                try (java.sql.Statement s = c.createStatement()) {
+                    if (ddl.written().bytes() != null) {
+                        ClientText.execute(s, ddl.written().bytes());
+                    } else {
+                        ClientText.execute(s, sql);
+                    }
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != SqlErrors.UNSUPPORTED_PS) {
+                        throw e;
+                    }
+                    log.atWarn().addKeyValue("job", job).addKeyValue("statement", abbreviate(sql))
+                            .addKeyValue("characterSetClient", written[0])
+                            .log("the destination cannot prepare this DDL, so its non-ASCII text cannot be sent in the source's"
+                                    + " character_set_client; replayed in the session's own character set instead");
+                    Sql.update(c, "SET SESSION character_set_client = ?", session[0]);
+                    Sql.execute(c, sql);
+                }
+            }
         } catch (SQLException e) {
             if (replay && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.atWarn().addKeyValue("job", job).addKeyValue("statement", abbreviate(sql)).addKeyValue("reason", SqlErrors.serverMessage(e))
@@ -278,7 +311,30 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
                         + " %s:%d failed: %s (statement: %s); apply an equivalent change by hand and restart the job")
                         .formatted(database, destination.host(), destination.port(), SqlErrors.serverMessage(e), abbreviate(sql)), e);
             }
+        } finally {
+            if (session != null) {
+                try {
+                    Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?", session[0], session[1]);
+                } catch (SQLException e) {
+                    log.atWarn().addKeyValue("job", job).setCause(e).log("cannot restore the apply session's character set");
+                }
+            }
         }
+    }
+
+    /** The character set and collation names of the ids a statement was written under, as the destination names them; null if unknown. */
+    private String[] writtenIn(StatementReplay.Written w) throws SQLException {
+        String[] client = collation(w.clientCollation());
+        String[] connection = collation(w.connectionCollation());
+        return client == null || connection == null ? null : new String[] {client[0], connection[1]};
+    }
+
+    private String[] collation(int id) throws SQLException {
+        if (!collations.containsKey(id)) {
+            collations.put(id, Sql.queryOne(c, "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS WHERE ID = ?",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, id).orElse(null));
+        }
+        return collations.get(id);
     }
 
     @Override

@@ -16,7 +16,6 @@ import com.github.shyiko.mysql.binlog.event.deserialization.GtidTaggedEventDataD
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.MariadbGtidListEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
-import com.github.shyiko.mysql.binlog.event.deserialization.QueryEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.RotateEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.TableMapEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.UpdateRowsEventDataDeserializer;
@@ -42,7 +41,7 @@ final class ExactRowsDeserializers {
         Map<EventType, EventDataDeserializer<?>> byType = new EnumMap<>(EventType.class);
         byType.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
         byType.put(EventType.ROTATE, new RotateEventDataDeserializer());
-        byType.put(EventType.QUERY, new QueryEventDataDeserializer());
+        byType.put(EventType.QUERY, new ClientQueryDeserializer());
         byType.put(EventType.TABLE_MAP, new TableMapEventDataDeserializer());
         byType.put(EventType.XID, new XidEventDataDeserializer());
         byType.put(EventType.GTID, new GtidEventDataDeserializer());

@@ -32,13 +32,27 @@ import org.slf4j.LoggerFactory;
 final class StatementReplay {
     private static final Logger log = LoggerFactory.getLogger(StatementReplay.class);
 
-    /** A statement to run on the destination, after {@code USE useDatabase} when that is not null. */
-    record Replay(String sql, String useDatabase, DdlStatement statement) {
+    /**
+     * A statement to run on the destination, after {@code USE useDatabase} when that is not null, in the session
+     * character set it was written in when {@code written} is not null.
+     */
+    record Replay(String sql, String useDatabase, DdlStatement statement, Written written) {
+        /** This statement as written in a session with these collation ids ({@code bytes} null when {@code sql} was rewritten). */
+        Replay writtenIn(int clientCollation, int connectionCollation, byte[] bytes) {
+            return clientCollation < 0 ? this : new Replay(sql, useDatabase, statement, new Written(clientCollation, connectionCollation, bytes));
+        }
+
         @Override
         public String toString() {
             return ChangeApplier.abbreviate(sql);
         }
     }
+
+    /**
+     * The collation ids of the source session's character_set_client and collation_connection (-1: not said), and the
+     * statement's bytes in that character set (null when the statement was rewritten).
+     */
+    record Written(int clientCollation, int connectionCollation, byte[] bytes) {}
 
     private final ReplicationContext ctx;
     private final DestinationCatalog catalog;
@@ -119,9 +133,9 @@ final class StatementReplay {
                 notice(sql, "DDL cut down to the objects the job replicates: %s replayed; %s not touched".formatted(rewritten,
                         names(unselected)));
             }
-            return Optional.of(new Replay(rewritten, ours, s));
+            return Optional.of(new Replay(rewritten, ours, s, null));
         }
-        return Optional.of(new Replay(sql, s.kind() == Kind.DATABASE ? null : useDatabase(s, defaultDb, sql, txn), s));
+        return Optional.of(new Replay(sql, s.kind() == Kind.DATABASE ? null : useDatabase(s, defaultDb, sql, txn), s, null));
     }
 
     /** A statement that is not replayed: statement-based changes to the replicated database are reported. */

@@ -72,9 +72,9 @@ public final class SchemaReader {
                 continue;
             }
             var row = Sql.queryOne(c, "SHOW CREATE VIEW " + D.quote(database, name),
-                    rs -> new String[] {rs.getString(2), rs.getString(4)}).orElseThrow();
+                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(4)}).orElseThrow();
             views.add(new SourceObject(SourceObject.Kind.VIEW, name, required(row[0], "view", database, name),
-                    null, row[1], null));
+                    null, row[1], row[2], null, null));
         }
         return views;
     }
@@ -96,9 +96,9 @@ public final class SchemaReader {
                 continue;
             }
             var row = Sql.queryOne(c, "SHOW CREATE " + kind.name() + " " + D.quote(database, r[1]),
-                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(5)}).orElseThrow();
+                    SchemaReader::settings).orElseThrow();
             routines.add(new SourceObject(kind, r[1], required(row[1], r[0].toLowerCase(Locale.ROOT), database, r[1]),
-                    row[0], row[2], null));
+                    row[0], row[2], row[3], row[4], null));
         }
         return routines;
     }
@@ -114,9 +114,9 @@ public final class SchemaReader {
                 continue;
             }
             var row = Sql.queryOne(c, "SHOW CREATE TRIGGER " + D.quote(database, t[0]),
-                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(5)}).orElseThrow();
+                    SchemaReader::settings).orElseThrow();
             triggers.add(new SourceObject(SourceObject.Kind.TRIGGER, t[0], required(row[1], "trigger", database, t[0]),
-                    row[0], row[2], null));
+                    row[0], row[2], row[3], row[4], null));
         }
         return triggers;
     }
@@ -126,11 +126,20 @@ public final class SchemaReader {
         for (String name : Sql.query(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME",
                 rs -> rs.getString(1), database)) {
             var row = Sql.queryOne(c, "SHOW CREATE EVENT " + D.quote(database, name),
-                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(6)}).orElseThrow();
+                    rs -> new String[] {rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7)}).orElseThrow();
             events.add(new SourceObject(SourceObject.Kind.EVENT, name, required(row[2], "event", database, name),
-                    row[0], row[3], row[1]));
+                    row[0], row[3], row[4], row[5], row[1]));
         }
         return events;
+    }
+
+    /**
+     * SHOW CREATE PROCEDURE, FUNCTION and TRIGGER print the same columns from the second on: sql_mode, the
+     * statement, character_set_client, collation_connection and the database collation.
+     */
+    private static String[] settings(java.sql.ResultSet rs) throws SQLException {
+        return new String[] {rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)};
     }
 
     private static String showCreate(Connection c, String sql, int column, String what) throws SQLException {

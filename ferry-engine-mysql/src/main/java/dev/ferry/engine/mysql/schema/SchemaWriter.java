@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.engine.mysql.ClientText;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -118,13 +119,13 @@ public final class SchemaWriter {
                     run(c, TableDdl.alter(D.quote(t.ref().table()), t.ddl().foreignKeys()), "add the foreign keys of table " + t.ref());
                 }
             }
-            String collation = Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow();
+            Baseline baseline = baseline(c);
             for (SourceObject o : schema.routines()) {
-                create(c, o, collation);
+                create(c, o, baseline);
             }
-            createViews(c, schema.views(), collation);
+            createViews(c, schema.views(), baseline);
             if (triggersAndEvents) {
-                createTriggersAndEvents(c, schema, collation);
+                createTriggersAndEvents(c, schema, baseline);
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, destination, "finish the schema of database " + D.quote(database));
@@ -147,23 +148,23 @@ public final class SchemaWriter {
             SourceSchema missing = new SourceSchema(schema.database(), schema.tables(), schema.sequences(), schema.views(),
                     schema.routines(), schema.triggers().stream().filter(t -> !triggers.contains(t.name())).toList(),
                     schema.events().stream().filter(e -> !events.contains(e.name())).toList());
-            createTriggersAndEvents(c, missing, Sql.queryString(c, "SELECT @@SESSION.collation_connection").orElseThrow());
+            createTriggersAndEvents(c, missing, baseline(c));
         } catch (SQLException e) {
             throw SqlErrors.map(e, destination, "create the triggers and events of database " + D.quote(database));
         }
     }
 
-    private void createTriggersAndEvents(Connection c, SourceSchema schema, String collation) throws SQLException {
+    private void createTriggersAndEvents(Connection c, SourceSchema schema, Baseline baseline) throws SQLException {
         for (SourceObject o : schema.triggers()) {
-            create(c, o, collation);
+            create(c, o, baseline);
         }
         for (SourceObject o : schema.events()) {
-            create(c, o, collation);
+            create(c, o, baseline);
         }
     }
 
     /** Views may select from views: create what can be created, and retry the rest while that makes progress. */
-    private void createViews(Connection c, List<SourceObject> views, String collation) throws SQLException {
+    private void createViews(Connection c, List<SourceObject> views, Baseline baseline) throws SQLException {
         List<SourceObject> pending = new ArrayList<>(views);
         FerryException lastFailure = null;
         SourceObject lastFailed = null;
@@ -172,7 +173,7 @@ public final class SchemaWriter {
             progress = false;
             for (SourceObject v : List.copyOf(pending)) {
                 try {
-                    create(c, v, collation);
+                    create(c, v, baseline);
                     pending.remove(v);
                     progress = true;
                 } catch (FerryException e) {
@@ -188,30 +189,65 @@ public final class SchemaWriter {
         }
     }
 
+    /** The schema session's own character set, collation and database collation, restored after each object. */
+    private record Baseline(String characterSetClient, String collationConnection, String databaseCollation) {}
+
+    private static Baseline baseline(Connection c) throws SQLException {
+        return Sql.queryOne(c, "SELECT @@SESSION.character_set_client, @@SESSION.collation_connection, @@SESSION.collation_database",
+                rs -> new Baseline(rs.getString(1), rs.getString(2), rs.getString(3))).orElseThrow();
+    }
+
     /**
-     * Creates one object under its own SQL mode and collation. When the destination refuses the DEFINER (the
-     * user is missing, or setting another definer needs SUPER / SET USER), retries without it and warns.
+     * Creates one object under the session settings it was created under on the source, as mysqldump does: SQL mode,
+     * character_set_client, collation_connection, time zone (events), and for routines, triggers and events the
+     * database's default collation then (the database is altered to it for the CREATE and back). The driver always
+     * sends UTF-8: a definition with non-ASCII text under another character_set_client goes through a prepared
+     * statement made from a UTF-8 hex literal, which the server converts to that character set, so the object keeps
+     * the same text in the same bytes. When the destination refuses the DEFINER (the user is missing, or setting
+     * another definer needs SUPER / SET USER), retries without it and warns.
      */
-    private void create(Connection c, SourceObject o, String baselineCollation) throws SQLException {
-        Sql.update(c, "SET SESSION sql_mode = ?", o.sqlMode() == null ? MySqlConnector.BASELINE_SQL_MODE : o.sqlMode());
-        Sql.update(c, "SET SESSION collation_connection = ?", o.collationConnection() == null ? baselineCollation : o.collationConnection());
-        if (o.timeZone() != null) {
-            Sql.update(c, "SET SESSION time_zone = ?", o.timeZone());
+    private void create(Connection c, SourceObject o, Baseline baseline) throws SQLException {
+        String client = o.characterSetClient() == null ? baseline.characterSetClient() : o.characterSetClient();
+        String collation = o.collationConnection() == null ? baseline.collationConnection() : o.collationConnection();
+        boolean alterDatabase = o.databaseCollation() != null && !o.databaseCollation().equalsIgnoreCase(baseline.databaseCollation());
+        if (alterDatabase) {
+            try {
+                Sql.execute(c, "ALTER DATABASE " + D.quote(database) + " COLLATE " + D.quote(o.databaseCollation()));
+            } catch (SQLException e) {
+                // A collation this server lacks (another kind or version of server): the object is still created.
+                alterDatabase = false;
+                log.atWarn().addKeyValue("database", database).addKeyValue("object", o.describe())
+                        .addKeyValue("collation", o.databaseCollation()).addKeyValue("reason", SqlErrors.serverMessage(e))
+                        .log("cannot set the database collation the object was created under; created under the database's own");
+            }
         }
         try {
-            executeWithDefinerFallback(c, o);
+            Sql.update(c, "SET SESSION sql_mode = ?", o.sqlMode() == null ? MySqlConnector.BASELINE_SQL_MODE : o.sqlMode());
+            if (o.timeZone() != null) {
+                Sql.update(c, "SET SESSION time_zone = ?", o.timeZone());
+            }
+            Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?", client, collation);
+            executeWithDefinerFallback(c, o, ClientText.sentAsIs(client, o.ddl()) ? Sending.AS_IS : Sending.CONVERTED, baseline);
         } finally {
             Sql.update(c, "SET SESSION sql_mode = ?", MySqlConnector.BASELINE_SQL_MODE);
-            Sql.update(c, "SET SESSION collation_connection = ?", baselineCollation);
+            Sql.update(c, "SET SESSION character_set_client = ?, SESSION collation_connection = ?",
+                    baseline.characterSetClient(), baseline.collationConnection());
             Sql.execute(c, "SET SESSION time_zone = '+00:00'");
+            if (alterDatabase) {
+                run(c, "ALTER DATABASE " + D.quote(database) + " COLLATE " + D.quote(baseline.databaseCollation()),
+                        "set the collation of database %s back to %s".formatted(D.quote(database), baseline.databaseCollation()));
+            }
         }
     }
 
-    private void executeWithDefinerFallback(Connection c, SourceObject o) throws SQLException {
+    /** How a definition reaches the server: as the driver's UTF-8 text, or converted to character_set_client by the server. */
+    private enum Sending { AS_IS, CONVERTED }
+
+    private void executeWithDefinerFallback(Connection c, SourceObject o, Sending sending, Baseline baseline) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.setEscapeProcessing(false);
             try {
-                s.execute(o.ddl());
+                execute(c, s, o, o.ddl(), sending, baseline);
             } catch (SQLException e) {
                 boolean definerRefused = e.getErrorCode() == SqlErrors.NO_SUCH_USER || e.getErrorCode() == SqlErrors.SPECIFIC_ACCESS_DENIED;
                 if (!definerRefused || !Definers.hasDefiner(o.ddl())) {
@@ -221,7 +257,7 @@ public final class SchemaWriter {
                         .addKeyValue("reason", SqlErrors.serverMessage(e))
                         .log("destination refused the DEFINER; object created without it (definer = the Ferry user)");
                 try {
-                    s.execute(Definers.strip(o.ddl()));
+                    execute(c, s, o, Definers.strip(o.ddl()), sending, baseline);
                 } catch (SQLException retry) {
                     throw SqlErrors.map(retry, destination, "create " + o.describe() + " in " + D.quote(database));
                 }
@@ -233,6 +269,32 @@ public final class SchemaWriter {
                             .log("definer does not exist on the destination; create that user before the object is used");
                 }
             }
+        }
+    }
+
+    /**
+     * Runs {@code ddl} on {@code s}. CONVERTED: {@code PREPARE} from a variable holding the UTF-8 text converts it to
+     * character_set_client. A server that cannot prepare that statement (MySQL prepares no CREATE PROCEDURE, TRIGGER or
+     * EVENT) gets the text as is under the session's own character set instead, and a warning says so.
+     */
+    private void execute(Connection c, Statement s, SourceObject o, String ddl, Sending sending, Baseline baseline) throws SQLException {
+        if (sending == Sending.AS_IS) {
+            s.execute(ddl);
+            return;
+        }
+        try {
+            ClientText.execute(s, ddl);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != SqlErrors.UNSUPPORTED_PS) {
+                throw e;
+            }
+            String client = Sql.queryString(c, "SELECT @@SESSION.character_set_client").orElseThrow();
+            log.atWarn().addKeyValue("database", database).addKeyValue("object", o.describe())
+                    .addKeyValue("characterSetClient", client)
+                    .log("the destination cannot prepare this CREATE, so its non-ASCII text cannot be sent in the source's"
+                            + " character_set_client; object created with the session's own character set instead");
+            Sql.update(c, "SET SESSION character_set_client = ?", baseline.characterSetClient());
+            s.execute(ddl);
         }
     }
 

@@ -25,10 +25,11 @@ import java.util.TreeSet;
 
 /**
  * Compares the schema of one database on two MySQL/MariaDB servers, object by object, from information_schema:
- * tables, columns, indexes, constraints, views, routines, triggers, events and MariaDB sequences (definitions, not
+ * tables, columns, indexes, constraints, views, routines, triggers, events (with the character_set_client,
+ * collation_connection and database collation they were created under) and MariaDB sequences (definitions, not
  * values), within the job's selection and apart from Ferry's own bookkeeping. Every object is read as named
  * properties, normalised where servers of other versions print the same definition differently (integer display
- * widths, quoting of defaults, {@code current_timestamp()}, whitespace); each object that is missing on one side or
+ * widths, quoting of defaults, {@code current_timestamp()}, whitespace, {@code utf8} for {@code utf8mb3}); each object that is missing on one side or
  * differs becomes one ERROR finding {@link SchemaFindings#DIFFERENCE}. Reads only, one short statement at a time with
  * a short lock wait. Stateless.
  */
@@ -262,7 +263,8 @@ public final class SchemaComparison {
 
         private void views() throws SQLException {
             Sql.query(c, """
-                    SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, DEFINER
+                    SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE, DEFINER, CHARACTER_SET_CLIENT,
+                           COLLATION_CONNECTION
                     FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?""",
                     rs -> {
                         if (selected(rs.getString(1))) {
@@ -271,6 +273,7 @@ public final class SchemaComparison {
                             v.put("check option", rs.getString(3));
                             v.put("security", rs.getString(4));
                             v.put("definer", rs.getString(5));
+                            createdUnder(v, rs.getString(6), rs.getString(7), null);
                         }
                         return null;
                     }, db);
@@ -279,7 +282,8 @@ public final class SchemaComparison {
         private void routines() throws SQLException {
             Sql.query(c, """
                     SELECT ROUTINE_TYPE, ROUTINE_NAME, ROUTINE_DEFINITION, DTD_IDENTIFIER, IS_DETERMINISTIC, SQL_DATA_ACCESS,
-                           SECURITY_TYPE, DEFINER, ROUTINE_COMMENT, SQL_MODE
+                           SECURITY_TYPE, DEFINER, ROUTINE_COMMENT, SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION,
+                           DATABASE_COLLATION
                     FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')""",
                     rs -> {
                         Map<String, String> r = object(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
@@ -291,6 +295,7 @@ public final class SchemaComparison {
                         r.put("definer", rs.getString(8));
                         r.put("comment", rs.getString(9));
                         r.put("sql mode", rs.getString(10));
+                        createdUnder(r, rs.getString(11), rs.getString(12), rs.getString(13));
                         return null;
                     }, db);
             Sql.query(c, """
@@ -310,7 +315,7 @@ public final class SchemaComparison {
         private void triggers() throws SQLException {
             Sql.query(c, """
                     SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT, ACTION_ORDER,
-                           DEFINER, SQL_MODE
+                           DEFINER, SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION, DATABASE_COLLATION
                     FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?""",
                     rs -> {
                         if (selected(rs.getString(2))) {
@@ -322,6 +327,7 @@ public final class SchemaComparison {
                             t.put("order", rs.getString(6));
                             t.put("definer", rs.getString(7));
                             t.put("sql mode", rs.getString(8));
+                            createdUnder(t, rs.getString(9), rs.getString(10), rs.getString(11));
                         }
                         return null;
                     }, db);
@@ -330,7 +336,8 @@ public final class SchemaComparison {
         private void events() throws SQLException {
             Sql.query(c, """
                     SELECT EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, EXECUTE_AT, INTERVAL_VALUE, INTERVAL_FIELD, STARTS, ENDS,
-                           STATUS, ON_COMPLETION, DEFINER, EVENT_COMMENT, TIME_ZONE
+                           STATUS, ON_COMPLETION, DEFINER, EVENT_COMMENT, TIME_ZONE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION,
+                           DATABASE_COLLATION
                     FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?""",
                     rs -> {
                         Map<String, String> e = object("event", rs.getString(1));
@@ -345,8 +352,21 @@ public final class SchemaComparison {
                         e.put("definer", rs.getString(11));
                         e.put("comment", rs.getString(12));
                         e.put("time zone", rs.getString(13));
+                        createdUnder(e, rs.getString(14), rs.getString(15), rs.getString(16));
                         return null;
                     }, db);
+        }
+
+        /**
+         * The session settings an object was created under, which decide how its text and literals are read: the
+         * client character set, the connection collation and (routines, triggers, events) the database collation.
+         */
+        private static void createdUnder(Map<String, String> object, String client, String connection, String database) {
+            object.put("character_set_client", charsetName(client));
+            object.put("collation_connection", charsetName(connection));
+            if (database != null) {
+                object.put("database collation", charsetName(database));
+            }
         }
 
         private void sequences() throws SQLException {
@@ -368,6 +388,15 @@ public final class SchemaComparison {
                         });
             }
         }
+    }
+
+    /** {@code utf8} and {@code utf8_*} as the servers that call them {@code utf8mb3} print them. */
+    static String charsetName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.equals("utf8") ? "utf8mb3" : n.startsWith("utf8_") ? "utf8mb3_" + n.substring(5) : n;
     }
 
     /** Whitespace runs as one space, trimmed; null stays null. */

@@ -14,8 +14,10 @@ import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.MySqlEngine;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.testkit.LocalMariaDb;
+import dev.ferry.testkit.MariaDbClient;
 import dev.ferry.testkit.TestDatabase;
 import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -56,6 +58,28 @@ class DdlReplayIT {
                 + "' AND TABLE_NAME = 'a'")).isEqualTo(1);
         assertThat(listener.notices).anySatisfy(n -> assertThat(n).contains(other + ".payroll").contains("DROP TABLE"));
         assertThat(listener.notices).anySatisfy(n -> assertThat(n).contains(other + ".a").contains("RENAME TABLE"));
+    }
+
+    @Test
+    void viewsAndRoutinesAreReplayedInTheCharacterSetTheyWereWrittenIn() throws Exception {
+        var f = ReplicationFixture.create(source, destination);
+        BinlogPosition start = f.sourceHead();
+        MariaDbClient.run(f.source.connection(), f.database, "latin1",
+                "CREATE VIEW v_latin1 AS SELECT 'café' AS c;\nCREATE PROCEDURE p_latin1() SELECT 'Grüße' AS c;\n"
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;\nCREATE VIEW v_utf8 AS SELECT 'Zoë ☃' AS c;\n".getBytes(StandardCharsets.UTF_8));
+
+        MySqlReplicationIT.runToHead(f, f.open("charset-job", start));
+
+        String views = "SELECT CONCAT_WS(' | ', TABLE_NAME, VIEW_DEFINITION, CHARACTER_SET_CLIENT, COLLATION_CONNECTION)"
+                + " FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
+        String routines = "SELECT CONCAT_WS(' | ', ROUTINE_NAME, ROUTINE_DEFINITION, CHARACTER_SET_CLIENT, COLLATION_CONNECTION,"
+                + " DATABASE_COLLATION) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()";
+        assertThat(f.destinationStrings(views)).containsExactly("v_latin1 | select 'café' AS `c` | latin1 | latin1_swedish_ci",
+                "v_utf8 | select 'Zoë ☃' AS `c` | utf8mb4 | utf8mb4_unicode_ci");
+        assertThat(f.destinationStrings(routines)).singleElement().asString().startsWith("p_latin1 | SELECT 'Grüße' AS c | latin1 | latin1_swedish_ci");
+        assertThat(f.destinationStrings(routines)).isEqualTo(f.source.query(routines).stream().map(r -> r.getFirst().toString()).toList());
+        assertThat(f.destinationStrings("SELECT c FROM v_latin1")).containsExactly("café");
     }
 
     @Test

@@ -19,6 +19,10 @@ class SchemaComparisonTest {
                 .isEqualTo(SchemaComparison.extra("on update current_timestamp()"));
         assertThat(SchemaComparison.whitespace(" select\n  1 ")).isEqualTo("select 1");
         assertThat(SchemaComparison.createOptions("row_format=DYNAMIC partitioned")).isEqualTo("row_format=DYNAMIC");
+        assertThat(SchemaComparison.charsetName("utf8")).isEqualTo(SchemaComparison.charsetName("utf8mb3"));
+        assertThat(SchemaComparison.charsetName("utf8_general_ci")).isEqualTo("utf8mb3_general_ci");
+        assertThat(SchemaComparison.charsetName("utf8mb4_general_ci")).isEqualTo("utf8mb4_general_ci");
+        assertThat(SchemaComparison.charsetName("latin1")).isNotEqualTo(SchemaComparison.charsetName("utf8mb4"));
     }
 
     @Test
