@@ -46,8 +46,16 @@ public final class InProcessRun {
 
     /** Starts creating a profile; a managed instance keeps being created in the background. */
     public Operation createProfile(String name, String displayName, ConnectionSpec spec) {
+        return createProfile(name, displayName, spec, true);
+    }
+
+    /**
+     * Like {@link #createProfile(String, String, ConnectionSpec)}; without {@code probe}, a profile of an existing
+     * server is saved without connecting to it, for a job verified right afterwards (its verify connects).
+     */
+    public Operation createProfile(String name, String displayName, ConnectionSpec spec, boolean probe) {
         Operation op = control.profiles().create(new ProfileRequest(name, displayName, Map.of("created-by", "ferry-cli"), spec),
-                null);
+                null, probe);
         return failIfFailed(op);
     }
 
@@ -136,6 +144,7 @@ public final class InProcessRun {
         ProgressDisplay display = ProgressDisplay.forStderr(err, terminal);
         boolean announced = false;
         int signalsSeen = 0;
+        boolean idle = false;
         while (true) {
             MigrationJob job = control.jobs().get(name);
             Progress progress = Progress.of(job, control.jobs().objects(name), control.jobs().lag(name));
@@ -160,7 +169,13 @@ public final class InProcessRun {
                 signalsSeen = signals;
                 act(name, cutOver, job, signals, display);
             }
-            Thread.sleep(POLL.toMillis());
+            // Waiting for the runner rather than sleeping: the job's final state is read the moment it ends. A job
+            // that no runner works on (any more) is read again after a pause.
+            boolean wasIdle = idle;
+            idle = control.jobs().awaitIdle(name, POLL);
+            if (idle && wasIdle) {
+                Thread.sleep(POLL.toMillis());
+            }
         }
     }
 

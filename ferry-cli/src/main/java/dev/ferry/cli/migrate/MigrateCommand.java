@@ -138,8 +138,9 @@ public final class MigrateCommand extends FerryCall {
             String job = "migrate-" + id;
             err().printf("Migrating %s to %s%n", source.display(), destination.display());
             err().flush();
-            run.createProfile(sourceName, "migrate source", source);
-            run.createProfile(destinationName, "migrate destination", destination);
+            // the job's verify at its start connects to both sides: the profiles need no connection of their own
+            run.createProfile(sourceName, "migrate source", source, false);
+            run.createProfile(destinationName, "migrate destination", destination, false);
             wiring.control().jobs().create(new JobRequest(job, null, Map.of("created-by", "ferry-migrate"), type,
                     sourceName, destinationName, objects, performance, false, reliability.toConfig()), null);
             return run.run(job, promoteWhenReady, dir.temporary());

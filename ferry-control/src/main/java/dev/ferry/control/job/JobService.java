@@ -72,6 +72,14 @@ public final class JobService implements AutoCloseable {
         return store.listJobs();
     }
 
+    /**
+     * Waits until no runner of this process works on job {@code name}, at most {@code timeout}; returns whether none
+     * does. For a watcher in this process, which then sees the job's final state as soon as it is recorded.
+     */
+    public boolean awaitIdle(String name, java.time.Duration timeout) throws InterruptedException {
+        return runners.awaitIdle(name, timeout);
+    }
+
     public List<JobObject> objects(String name) {
         get(name);
         return store.listObjects(name);

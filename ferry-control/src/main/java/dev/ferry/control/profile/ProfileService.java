@@ -59,6 +59,15 @@ public final class ProfileService implements AutoCloseable {
     }
 
     public Operation create(ProfileRequest request, String requestId) {
+        return create(request, requestId, true);
+    }
+
+    /**
+     * Like {@link #create(ProfileRequest, String)}; without {@code probe}, a profile of an existing server is saved
+     * without connecting to it first, for a caller that verifies a job using it right away (the job's verify connects
+     * to both sides and says what is wrong), so that a one-command migration does not connect twice.
+     */
+    public Operation create(ProfileRequest request, String requestId, boolean probe) {
         if (request == null || request.spec() == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "A connection profile needs exactly one of postgresql, mysql or managedInstance");
@@ -72,7 +81,9 @@ public final class ProfileService implements AutoCloseable {
                         var profile = new ConnectionProfile(request.name(), request.displayName(), request.labels(),
                                 ProfileState.READY, connection, null, now, now);
                         requireNew(profile.name());
-                        engines.get(connection.engine()).probe(connection);
+                        if (probe) {
+                            engines.get(connection.engine()).probe(connection);
+                        }
                         store.insertProfile(profile);
                         log.atInfo().addKeyValue("profile", profile.name()).log("connection profile created");
                         yield operations.done("create", target(profile.name()), requestId, "connection profile created");

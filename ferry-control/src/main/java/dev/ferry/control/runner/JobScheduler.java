@@ -13,6 +13,12 @@ public interface JobScheduler extends AutoCloseable {
 
     boolean isRunning(String job);
 
+    /**
+     * Waits until no runner works on {@code job}, at most {@code timeout}; returns at once when none does. Returns
+     * whether none does. A watcher waits here instead of sleeping, so it sees a finished job the moment it ends.
+     */
+    boolean awaitIdle(String job, java.time.Duration timeout) throws InterruptedException;
+
     /** Interrupts every runner and waits briefly for them; jobs keep their recorded state. */
     @Override
     void close();

@@ -69,6 +69,12 @@ public final class LocalJobScheduler implements JobScheduler {
     }
 
     @Override
+    public boolean awaitIdle(String job, Duration timeout) throws InterruptedException {
+        Handle handle = running.get(job);
+        return handle == null || handle.done().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public void close() {
         List<Map.Entry<String, Handle>> all = List.copyOf(running.entrySet());
         all.forEach(e -> e.getValue().thread().interrupt());

@@ -40,6 +40,11 @@ public final class Runners implements AutoCloseable {
         return scheduler.isRunning(job);
     }
 
+    /** Waits until no runner works on {@code job}, at most {@code timeout}; see {@link JobScheduler#awaitIdle}. */
+    public boolean awaitIdle(String job, java.time.Duration timeout) throws InterruptedException {
+        return scheduler.awaitIdle(job, timeout);
+    }
+
     /** Interrupts the job's runner and waits for it to end (up to a minute). */
     public void interrupt(String job) {
         scheduler.cancel(job, 60);
