@@ -49,10 +49,10 @@ ferry_class_archive_create() {
     fi
     # The run fails at its first connection (nothing listens on port 1), after it has loaded what every
     # `ferry migrate` loads: the command line, logging, the store, the control plane, the engines and the drivers.
-    "$JAVA_HOME/bin/java" "${record[@]}" "$@" -jar "$jar" migrate \
+    # Without --home, as users run it: its throw-away home and log go to the temporary directory, here $work.
+    "$JAVA_HOME/bin/java" "${record[@]}" "$@" "-Djava.io.tmpdir=$work" -jar "$jar" migrate \
         --source 'postgresql://ferry@127.0.0.1:1/training?sslmode=disable' \
-        --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable' \
-        --home "$work/home" >"$work/training.log" 2>&1 </dev/null || true
+        --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable' >"$work/training.log" 2>&1 </dev/null || true
     if [ -s "$work/ferry.archive" ]; then
         mv -f "$work/ferry.archive" "$archive.$$" && mv -f "$archive.$$" "$archive"
     fi

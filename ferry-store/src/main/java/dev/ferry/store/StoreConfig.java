@@ -17,6 +17,9 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
     /** The H2 user when none is configured. */
     static final String DEFAULT_H2_USER = "ferry";
 
+    /** The JDBC URLs of {@link #inMemory} stores start with this. */
+    static final String IN_MEMORY_PREFIX = "jdbc:h2:mem:ferry-";
+
     public StoreConfig {
         if (home == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "A Ferry home directory is required for the store");
@@ -41,6 +44,20 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
     /** The embedded H2 store under {@code home}. */
     public static StoreConfig embedded(Path home) {
         return new StoreConfig(home, null, null, null);
+    }
+
+    /**
+     * An H2 store in this process's memory, with the key file under {@code home}: for a command whose state is thrown
+     * away when it ends (a {@code ferry migrate} without a home to keep). Nothing of it reaches the disk, and the
+     * schema is created directly, without Flyway's bookkeeping (see {@link Database}).
+     */
+    public static StoreConfig inMemory(Path home) {
+        return new StoreConfig(home, IN_MEMORY_PREFIX + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null);
+    }
+
+    /** Whether this is a store that lives in memory only. */
+    boolean inMemoryOnly() {
+        return jdbcUrl != null && jdbcUrl.startsWith(IN_MEMORY_PREFIX);
     }
 
     /** The directory holding the embedded H2 file (unused with an external URL). */

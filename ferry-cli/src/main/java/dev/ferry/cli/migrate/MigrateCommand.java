@@ -16,6 +16,7 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.PerformanceConfig;
+import dev.ferry.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,8 @@ public final class MigrateCommand extends FerryCall {
         boolean terminal = Terminal.stderrIsTerminal();
         try (Interruption interruption = Interruption.install(err());
                 TempHome dir = kept == null ? TempHome.fresh() : TempHome.kept(kept);
-                Wiring wiring = Wiring.open(dir.path())) {
+                // state nobody reads afterwards stays in memory; a home to keep gets the store on disk
+                Wiring wiring = Wiring.open(dir.temporary() ? StoreConfig.inMemory(dir.path()) : StoreConfig.embedded(dir.path()))) {
             var run = new InProcessRun(wiring.control(), out(), err(), terminal, interruption);
             String id = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
             String sourceName = "src-" + id;
