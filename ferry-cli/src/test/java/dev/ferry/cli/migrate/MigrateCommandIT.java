@@ -28,15 +28,52 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code ferry migrate --type continuous --promote-when-ready} in this JVM, while a writer changes the
- * source during the initial copy: the command exits 0 and both sides end up identical.
+ * {@code ferry migrate} in this JVM. One-time: a small database arrives whole and the command exits 0; an
+ * unreachable source is still named as such (the job's verify reports it, the profiles do not connect). Continuous
+ * with {@code --promote-when-ready}, while a writer changes the source during the initial copy: the command exits 0
+ * and both sides end up identical.
  */
-class ContinuousMigrateIT {
+class MigrateCommandIT {
     @RegisterExtension
     static final LocalPostgres pg = LocalPostgres.shared();
 
     @RegisterExtension
     static final LocalPostgres destination = LocalPostgres.shared("destination");
+
+    @Test
+    @Timeout(120)
+    void oneTimeMigrationOfAOneRowDatabaseExitsZeroWithTheRowOnTheDestination() throws Exception {
+        TestDatabase small = pg.freshDatabase();
+        small.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'one')");
+
+        Result result = ferry("migrate", "--source", url(small.connection(), small.name()),
+                "--destination", url(destination.superuser(), "postgres"));
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains("completed in").contains("All 1 tables have the same row count on both sides.");
+        assertThat(one(destination.superuser().withDatabase(small.name()), "SELECT id || ':' || v FROM t")).isEqualTo("1:one");
+    }
+
+    @Test
+    @Timeout(120)
+    void anUnreachableSourceIsNamedAndNothingIsCreatedOnTheDestination() throws Exception {
+        TestDatabase small = pg.freshDatabase();
+        String database = small.name() + "_gone";
+        DatabaseConnection nowhere = small.connection().withAddress("127.0.0.1", unusedPort());
+
+        Result result = ferry("migrate", "--source", url(nowhere, database), "--destination", url(destination.superuser(), "postgres"));
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).contains("CONNECTION_FAILURE").contains("Cannot reach PostgreSQL at " + nowhere.host() + ":" + nowhere.port());
+        assertThat(one(destination.superuser(), "SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")).isEqualTo("0");
+    }
+
+    /** A port on loopback where nothing listens: one the system handed out and that was closed again. */
+    private static int unusedPort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
 
     @Test
     @Timeout(300)
