@@ -37,7 +37,7 @@ public record PgTools(Path pgDump, Path psql, int major, String version) {
         Path psql = Optional.of(pgDump.resolveSibling("psql")).filter(Files::isExecutable).or(() -> onPath("psql"))
                 .orElseThrow(() -> new FerryException(ErrorCode.FAILED_PRECONDITION,
                         "psql was not found next to %s or on the PATH; install the PostgreSQL client tools".formatted(pgDump)));
-        String text = versionOf(pgDump);
+        String text = cachedVersionOf(pgDump);
         Matcher m = VERSION.matcher(text);
         if (!m.find()) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
@@ -99,6 +99,32 @@ public record PgTools(Path pgDump, Path psql, int major, String version) {
         }
         return Stream.of(path.split(File.pathSeparator)).filter(dir -> !dir.isEmpty())
                 .map(dir -> Path.of(dir, program)).filter(Files::isExecutable).findFirst();
+    }
+
+    /** What {@code --version} printed, by program and the size and time of its file: a replaced binary is asked again. */
+    private static final java.util.Map<String, String> VERSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code program --version}, run once per binary: a job looks the tools up at each step (verify, snapshot, schema),
+     * and each run is a process start.
+     */
+    static String cachedVersionOf(Path program) {
+        String key;
+        try {
+            var attributes = Files.readAttributes(program, java.nio.file.attribute.BasicFileAttributes.class);
+            key = program.toAbsolutePath() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return versionOf(program);
+        }
+        String known = VERSIONS.get(key);
+        if (known != null) {
+            return known;
+        }
+        String text = versionOf(program);
+        if (VERSION.matcher(text).find()) {
+            VERSIONS.put(key, text);
+        }
+        return text;
     }
 
     private static String versionOf(Path program) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PgToolsTest {
     @Test
@@ -34,5 +37,21 @@ class PgToolsTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
                     assertThat(e.getMessage()).contains("15.20").contains("PostgreSQL 16").contains("install");
                 });
+    }
+
+    @Test
+    void asksEachBinaryItsVersionOnceUntilTheBinaryChanges(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        Path program = dir.resolve("pg_dump");
+        Files.writeString(program, "#!/bin/sh\necho run >> '" + runs + "'\necho 'pg_dump (PostgreSQL) 15.4'\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(PgTools.cachedVersionOf(program)).contains("15.4");
+        assertThat(PgTools.cachedVersionOf(program)).contains("15.4");
+        assertThat(Files.readAllLines(runs)).hasSize(1);
+
+        Files.writeString(program, "#!/bin/sh\necho run >> '" + runs + "'\necho 'pg_dump (PostgreSQL) 16.1 (upgraded)'\n");
+        assertThat(PgTools.cachedVersionOf(program)).contains("16.1");
+        assertThat(Files.readAllLines(runs)).hasSize(2);
     }
 }
