@@ -32,15 +32,25 @@ final class MavenArtifacts {
     private static final Duration JAR_TIMEOUT = Duration.ofMinutes(5);
 
     private final URI repository;
-    private final HttpClient http;
+    /**
+     * Made at the first download: a client loads the trusted CAs and starts a selector thread, which every start of
+     * Ferry would pay for, though few ever download server binaries.
+     */
+    private HttpClient http;
 
     MavenArtifacts(URI repository) {
         String base = repository.toString();
         this.repository = URI.create(base.endsWith("/") ? base : base + "/");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return http;
     }
 
     URI repository() {
@@ -95,7 +105,7 @@ final class MavenArtifacts {
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            HttpResponse<T> response = http.send(request, handler);
+            HttpResponse<T> response = http().send(request, handler);
             if (response.statusCode() != 200) {
                 if (response.body() instanceof InputStream in) {
                     in.close();
