@@ -31,7 +31,8 @@ Options:
   --keep                        keep the work directory (servers are still stopped)
   -h, --help                    this help
 
-Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default -Xms32m -Xmx384m as in ./ferry).
+Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default those ./ferry gives a one-time migration:
+             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC).
 Needs: mariadbd, mariadb-install-db, mariadb, mariadb-dump, mariadb-admin, mydumper/myloader, sysbench,
        /usr/bin/time (GNU time).
 EOF
@@ -311,7 +312,7 @@ REPORT_CONTEXT="Ferry vs mydumper+myloader vs mariadb-dump|mariadb, full load, $
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Threads: $JOBS (ferry --parallelism, mydumper/myloader --threads; mariadb-dump is single-threaded)
 - Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
-$DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:--Xms32m -Xmx384m} -jar ferry.jar" || echo "unavailable")), $(mydumper --version 2>&1 | head -n 1), $(mariadb-dump --version | head -n 1)
+$DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(mydumper --version 2>&1 | head -n 1), $(mariadb-dump --version | head -n 1)
 - Both servers: innodb_buffer_pool_size=1G, innodb_log_file_size=1G, max_allowed_packet=256M, local_infile=1, innodb_flush_log_at_trx_commit=1 (default); source log_bin (ROW, FULL)
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."
 write_report "$TOOLS" "mydumper+myloader:0.6" 512

@@ -29,7 +29,8 @@ Options:
   --keep                        keep the work directory (clusters are still stopped)
   -h, --help                    this help
 
-Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default -Xms32m -Xmx384m as in ./ferry),
+Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default those ./ferry gives a one-time migration:
+             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC),
              PGCOPYDB_EXTRA (extra arguments for pgcopydb clone, e.g. "--split-tables-larger-than 200MB").
 Needs: PostgreSQL 15 server binaries in /usr/lib/postgresql/15/bin, pgcopydb, /usr/bin/time (GNU time).
 EOF
@@ -288,7 +289,7 @@ REPORT_CONTEXT="Ferry vs pgcopydb vs pg_dump/pg_restore, full load, PostgreSQL $
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Parallelism: $JOBS (ferry --parallelism, pgcopydb --table-jobs/--index-jobs, pg_dump/pg_restore -j)
 - Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
-$DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:--Xms32m -Xmx384m} -jar ferry.jar" || echo "unavailable")), $(pgcopydb --version 2>&1 | grep -o 'pgcopydb version [^ ]*' | head -n 1), pg_dump -Fd -Z $PGDUMP_Z
+$DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(pgcopydb --version 2>&1 | grep -o 'pgcopydb version [^ ]*' | head -n 1), pg_dump -Fd -Z $PGDUMP_Z
 - Both clusters: shared_buffers=512MB, maintenance_work_mem=512MB, max_wal_size=4GB, checkpoint_timeout=30min, fsync on; source wal_level=logical
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."
 write_report "$TOOLS" "pgcopydb:0.75,pg_dump/pg_restore:0.6" 512

@@ -363,6 +363,7 @@ ferry_prepare() {
         sleep 10
         waited=$((waited + 10))
     done
+    FERRY_ONE_RUN_OPTS="-Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
     log "checking that '$REPO_DIR/ferry migrate --help' works (may build Ferry first)"
     if ! out=$("$REPO_DIR/ferry" migrate --help 2>&1); then
         FERRY_UNAVAILABLE="'./ferry migrate --help' failed: $(printf '%s' "$out" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ')"
@@ -375,7 +376,7 @@ ferry_prepare() {
     mkdir -p "$dest"
     cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
     cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
-    # The same JVM options as the ./ferry launcher.
-    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:--Xms32m -Xmx384m} -jar '$dest/ferry.jar'"
+    # The same JVM options as the ./ferry launcher gives a one-time migration.
+    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
     log "Ferry ready: $FERRY_CMD"
 }
