@@ -32,7 +32,7 @@ Options:
   -h, --help                    this help
 
 Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default those ./ferry gives a one-time migration:
-             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC).
+             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1).
 Needs: mariadbd, mariadb-install-db, mariadb, mariadb-dump, mariadb-admin, mydumper/myloader, sysbench,
        /usr/bin/time (GNU time).
 EOF
@@ -227,7 +227,7 @@ run_tool() {
             log "[$dataset] ferry migrate --parallelism $JOBS"
             measure "$dataset-ferry" \
                 "$FERRY_CMD migrate --source 'mariadb://root:$PW@127.0.0.1:$SRC_PORT/$db?sslmode=disable' \
-                 --destination 'mariadb://root:$PW@127.0.0.1:$DST_PORT/$db?sslmode=disable' --parallelism $JOBS --home '$dir/home'" || true
+                 --destination 'mariadb://root:$PW@127.0.0.1:$DST_PORT/$db?sslmode=disable' --parallelism $JOBS" || true
             ;;
         mydumper)
             local rows_opt=""

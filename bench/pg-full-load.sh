@@ -30,7 +30,7 @@ Options:
   -h, --help                    this help
 
 Environment: FERRY_JAVA_OPTS (JVM options for Ferry, default those ./ferry gives a one-time migration:
-             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC),
+             -Xms32m -Xmx384m -XX:TieredStopAtLevel=1),
              PGCOPYDB_EXTRA (extra arguments for pgcopydb clone, e.g. "--split-tables-larger-than 200MB").
 Needs: PostgreSQL 15 server binaries in /usr/lib/postgresql/15/bin, pgcopydb, /usr/bin/time (GNU time).
 EOF
@@ -214,7 +214,7 @@ run_tool() {
             mkdir -p "$dir"
             log "[$dataset] ferry migrate --parallelism $JOBS"
             measure "$dataset-ferry" \
-                "$FERRY_CMD migrate --source '$src' --destination '$dst' --parallelism $JOBS --home '$dir/home'" || true
+                "$FERRY_CMD migrate --source '$src' --destination '$dst' --parallelism $JOBS" || true
             ;;
         pgcopydb)
             log "[$dataset] pgcopydb clone --table-jobs $JOBS --index-jobs $JOBS ${PGCOPYDB_EXTRA:-}"

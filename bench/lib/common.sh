@@ -363,7 +363,7 @@ ferry_prepare() {
         sleep 10
         waited=$((waited + 10))
     done
-    FERRY_ONE_RUN_OPTS="-Xms32m -Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+    FERRY_ONE_RUN_OPTS="-Xms32m -Xmx384m -XX:TieredStopAtLevel=1"
     log "checking that '$REPO_DIR/ferry migrate --help' works (may build Ferry first)"
     if ! out=$("$REPO_DIR/ferry" migrate --help 2>&1); then
         FERRY_UNAVAILABLE="'./ferry migrate --help' failed: $(printf '%s' "$out" | grep -v '^\s*$' | tail -n 3 | tr '\n' ' ')"
@@ -376,7 +376,15 @@ ferry_prepare() {
     mkdir -p "$dest"
     cp "$REPO_DIR/ferry-cli/target/ferry.jar" "$dest/"
     cp -r "$REPO_DIR/ferry-cli/target/lib" "$dest/"
-    # The same JVM options as the ./ferry launcher gives a one-time migration.
-    FERRY_CMD="'$JAVA_HOME/bin/java' ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
+    # The same JVM options as the ./ferry launcher gives a one-time migration, and a class archive of the copy made
+    # as the launcher's build makes one (an archive records the jar's path).
+    # shellcheck source=SCRIPTDIR/../../scripts/class-archive.sh
+    . "$REPO_DIR/scripts/class-archive.sh"
+    # shellcheck disable=SC2086 # the JVM options are words
+    ferry_class_archive_create "$dest/ferry.jar" ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS}
+    ferry_class_archive_options "$dest/ferry.jar"
+    local archive_opts=""
+    [ "${#FERRY_ARCHIVE_OPTS[@]}" -gt 0 ] && archive_opts=$(printf "%q " "${FERRY_ARCHIVE_OPTS[@]}")
+    FERRY_CMD="'$JAVA_HOME/bin/java' $archive_opts${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
     log "Ferry ready: $FERRY_CMD"
 }
