@@ -106,7 +106,7 @@ class MariaDbProvisioningIT {
         assertThatThrownBy(() -> provisioner.create(spec))
                 .isInstanceOfSatisfying(FerryException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
-                .hasMessageContaining("MariaDB 5.1 was asked for");
+                .hasMessageContaining("No MariaDB 5.1 server binaries");
     }
 
     @Test
