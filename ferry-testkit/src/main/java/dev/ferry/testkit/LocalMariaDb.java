@@ -28,18 +28,26 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
 
     private final ServerHandle server;
 
-    private LocalMariaDb(String name) {
-        this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, null, null, FLAGS, null));
+    private LocalMariaDb(String name, String version) {
+        this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, version, null, FLAGS, null));
     }
 
     /** The JVM's default MariaDB server. */
     public static LocalMariaDb shared() {
-        return new LocalMariaDb("mariadb");
+        return new LocalMariaDb("mariadb", null);
     }
 
     /** A separate server per {@code key}, such as {@code "destination"}. */
     public static LocalMariaDb shared(String key) {
-        return new LocalMariaDb(TestServers.instanceName("mariadb", key));
+        return new LocalMariaDb(TestServers.instanceName("mariadb", key), null);
+    }
+
+    /**
+     * A server of another release, such as {@code "11.4.5"}: the machine's server when its version matches, else the
+     * release's binaries from Maven Central (the jar kept in the local Maven repository, unpacked once per machine).
+     */
+    public static LocalMariaDb sharedVersion(String version) {
+        return new LocalMariaDb(TestServers.instanceName("mariadb-v", version), version);
     }
 
     /** The superuser {@code root} with its password, no database. */
