@@ -28,18 +28,20 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
 
     private final ServerHandle server;
 
-    private LocalMariaDb(String name, String version) {
-        this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, version, null, FLAGS, null));
+    private LocalMariaDb(String name, String version, Map<String, String> settings) {
+        var flags = new java.util.HashMap<>(FLAGS);
+        flags.putAll(settings);
+        this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, version, null, flags, null));
     }
 
     /** The JVM's default MariaDB server. */
     public static LocalMariaDb shared() {
-        return new LocalMariaDb("mariadb", null);
+        return new LocalMariaDb("mariadb", null, Map.of());
     }
 
     /** A separate server per {@code key}, such as {@code "destination"}. */
     public static LocalMariaDb shared(String key) {
-        return new LocalMariaDb(TestServers.instanceName("mariadb", key), null);
+        return new LocalMariaDb(TestServers.instanceName("mariadb", key), null, Map.of());
     }
 
     /**
@@ -47,7 +49,15 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
      * release's binaries from Maven Central (the jar kept in the local Maven repository, unpacked once per machine).
      */
     public static LocalMariaDb sharedVersion(String version) {
-        return new LocalMariaDb(TestServers.instanceName("mariadb-v", version), version);
+        return sharedVersion(version, Map.of());
+    }
+
+    /**
+     * {@link #sharedVersion(String)} with server settings besides the test defaults, such as the character set
+     * defaults a distribution's configuration gives; one server per version, so the first caller's settings hold.
+     */
+    public static LocalMariaDb sharedVersion(String version, Map<String, String> settings) {
+        return new LocalMariaDb(TestServers.instanceName("mariadb-v", version), version, settings);
     }
 
     /** The superuser {@code root} with its password, no database. */
