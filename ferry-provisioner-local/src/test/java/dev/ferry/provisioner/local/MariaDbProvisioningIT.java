@@ -106,7 +106,7 @@ class MariaDbProvisioningIT {
         assertThatThrownBy(() -> provisioner.create(spec))
                 .isInstanceOfSatisfying(FerryException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILED_PRECONDITION))
-                .hasMessageContaining("No MariaDB 5.1 server binaries");
+                .hasMessageContaining("MariaDB 5.1 was asked for");
     }
 
     @Test

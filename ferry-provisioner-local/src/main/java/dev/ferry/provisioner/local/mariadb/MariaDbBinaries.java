@@ -36,9 +36,26 @@ final class MariaDbBinaries {
         if (system.isPresent() && matches(version(system.get()), version.strip())) {
             return system.get();
         }
+        if (!initialisable(version.strip())) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("MariaDB %s was asked for, but Ferry provisions MariaDB "
+                    + "10.4 and later (it sets the root password in mysql.global_priv while installing); install that "
+                    + "server yourself and give Ferry a connection profile to it").formatted(version.strip()));
+        }
         Path base = releases.baseDir(version.strip());
         return baseServer(base).orElseThrow(() -> new FerryException(ErrorCode.FAILED_PRECONDITION,
                 "%s holds no bin/mariadbd; delete it so that it is unpacked again".formatted(base)));
+    }
+
+    /** Whether Ferry can install release {@code version} ("10.4" and later): false for "10.2.11", "5.5". */
+    static boolean initialisable(String version) {
+        var numbers = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(numbers[0]);
+            int minor = numbers.length > 1 ? Integer.parseInt(numbers[1]) : Integer.MAX_VALUE;
+            return major > 10 || major == 10 && minor >= 4;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean matches(String installed, String asked) {
