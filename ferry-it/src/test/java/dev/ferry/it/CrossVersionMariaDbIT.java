@@ -198,10 +198,12 @@ class CrossVersionMariaDbIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > 500);
         stop.set(true);
         writer.join();
+        // The source's last transaction changes a sequence only, which replication does not carry.
+        bank.execute("DO NEXTVAL(tickets)");
 
         ferry.control().jobs().promote("follow", false, true, null);
         // Promotion validates first and completes only when that is clean.
-        await().atMost(Duration.ofSeconds(300)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
             var validations = ferry.control().validations().list("follow");
             return !validations.isEmpty() && validations.getFirst().status().done();
         });
