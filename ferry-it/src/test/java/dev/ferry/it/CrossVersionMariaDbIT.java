@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ferry.control.validate.ValidationService;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Finding;
+import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ObjectsConfig;
@@ -204,6 +205,8 @@ class CrossVersionMariaDbIT {
         ferry.control().jobs().promote("follow", false, true, null);
         // Promotion validates first and completes only when that is clean.
         await().atMost(Duration.ofSeconds(120)).until(() -> {
+            assertThat(ferry.control().jobs().events("follow", 100)).extracting(JobEvent::message)
+                    .noneMatch(m -> m.contains("refused"));
             var validations = ferry.control().validations().list("follow");
             return !validations.isEmpty() && validations.getFirst().status().done();
         });
