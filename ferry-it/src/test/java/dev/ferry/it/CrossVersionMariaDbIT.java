@@ -204,12 +204,17 @@ class CrossVersionMariaDbIT {
 
         ferry.control().jobs().promote("follow", false, true, null);
         // Promotion validates first and completes only when that is clean.
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            assertThat(ferry.control().jobs().events("follow", 100)).extracting(JobEvent::message)
-                    .noneMatch(m -> m.contains("refused"));
-            var validations = ferry.control().validations().list("follow");
-            return !validations.isEmpty() && validations.getFirst().status().done();
-        });
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                assertThat(ferry.control().jobs().events("follow", 100)).extracting(JobEvent::message)
+                        .noneMatch(m -> m.contains("refused"));
+                var validations = ferry.control().validations().list("follow");
+                return !validations.isEmpty() && validations.getFirst().status().done();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("promotion did not get to its validation: job %s, events %s".formatted(
+                    ferry.control().jobs().get("follow"), ferry.control().jobs().events("follow", 20)), e);
+        }
         Validation atPromotion = ferry.control().validations().list("follow").getFirst();
         assertThat(atPromotion.status()).as("%s", atPromotion).isEqualTo(Validation.Status.CLEAN);
         var job = ferry.awaitJob("follow", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(300));
