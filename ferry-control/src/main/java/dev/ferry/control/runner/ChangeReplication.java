@@ -245,7 +245,7 @@ final class ChangeReplication {
                         ? Phase.READY_FOR_PROMOTE : Phase.CDC;
                 if (wanted != phase) {
                     phase = wanted;
-                    signals.report(new RunnerEvent.PhaseEntered(wanted));
+                    signals.phaseByLag(wanted);
                 }
             }
             if (Thread.currentThread().isInterrupted()) {

@@ -16,6 +16,7 @@ import dev.ferry.provisioner.local.instance.InstanceRecord;
 import dev.ferry.provisioner.local.instance.Readiness;
 import dev.ferry.provisioner.local.instance.ServerDriver;
 import dev.ferry.provisioner.local.mariadb.MariaDbDriver;
+import dev.ferry.provisioner.local.mariadb.MariaDbReleases;
 import dev.ferry.provisioner.local.postgres.PostgresBinaries;
 import dev.ferry.provisioner.local.postgres.PostgresDriver;
 import dev.ferry.provisioner.local.postgres.ZonkyBinaries;
@@ -69,7 +70,8 @@ public final class LocalProvisioner implements Provisioner {
         var zonky = new ZonkyBinaries(settings.cacheDir(), settings.mavenRepository());
         drivers.put(EngineKind.POSTGRESQL,
                 new PostgresDriver(new PostgresBinaries(Path.of("/usr/lib/postgresql"), zonky), readiness));
-        drivers.put(EngineKind.MYSQL, new MariaDbDriver(readiness));
+        drivers.put(EngineKind.MYSQL, new MariaDbDriver(readiness, new MariaDbReleases(settings.cacheDir(),
+                MariaDbReleases.defaultLocalRepository(), settings.mavenRepository())));
     }
 
     public LocalSettings settings() {

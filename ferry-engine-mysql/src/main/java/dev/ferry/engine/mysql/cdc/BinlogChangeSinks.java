@@ -30,9 +30,15 @@ final class BinlogChangeSinks implements ChangeSinks<BinlogPosition, BinlogChang
     static final class Shared {
         private final BinlogPosition start;
         private final AtomicReference<BinlogPosition> pendingDdl = new AtomicReference<>();
+        private volatile String collationDefaults;
 
         Shared(BinlogPosition start) {
             this.start = start;
+        }
+
+        /** The source's {@link CollationDefaults}, for the apply sessions' DDL; null when not known. */
+        String collationDefaults() {
+            return collationDefaults;
         }
 
         BinlogPosition start() {
@@ -102,6 +108,11 @@ final class BinlogChangeSinks implements ChangeSinks<BinlogPosition, BinlogChang
             });
         }
         return marks;
+    }
+
+    /** Gives the apply sessions opened from now on the source's {@link CollationDefaults}. */
+    void collationDefaults(String mapping) {
+        shared.collationDefaults = mapping;
     }
 
     /** The recorded rows of every partition, read now. */

@@ -11,6 +11,7 @@ import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.BinlogPosition;
 import dev.ferry.engine.mysql.ClientText;
+import dev.ferry.engine.mysql.CollationDefaults;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -128,6 +129,10 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
         Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION);
         try {
             Sql.execute(c, "SET SESSION foreign_key_checks = 0, SESSION unique_checks = 1");
+            if (shared.collationDefaults() != null) {
+                // Replayed DDL that names a character set without a collation gets the collation it got on the source.
+                CollationDefaults.apply(c, shared.collationDefaults());
+            }
             boolean unlogged = false;
             try {
                 Sql.execute(c, "SET SESSION sql_log_bin = 0");

@@ -13,6 +13,7 @@ import dev.ferry.core.spi.engine.Replication;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.core.spi.engine.ReplicationRequest;
 import dev.ferry.engine.mysql.Flavor;
+import dev.ferry.engine.mysql.CollationDefaults;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.ServerVersion;
 import dev.ferry.engine.mysql.Sql;
@@ -94,6 +95,7 @@ public final class MySqlReplication implements Replication {
             version = ServerVersion.of(sourceSql);
             serverId = ServerIds.of(job, database, Sql.queryLong(sourceSql, "SELECT @@GLOBAL.server_id"));
             checkSource(sourceSql, from);
+            sinks.collationDefaults(CollationDefaults.of(sourceSql));
         } catch (SQLException e) {
             throw SqlErrors.map(e, source, "read the source's replication settings");
         }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Completes a promotion of one database after replication stopped: every destination table's AUTO_INCREMENT
- * counter is raised to at least the source's, and the progress rows of all the job's apply partitions (then the
+ * counter and every MariaDB sequence (whose values replication does not carry) is raised to at least the source's,
+ * and the progress rows of all the job's apply partitions (then the
  * table and the {@code ferry} database when empty) leave the destination. The binary log needs nothing dropped on the
  * source. Idempotent. Stateless.
  */
@@ -31,10 +32,12 @@ public final class ReplicationFinisher {
         DatabaseConnection source = request.source();
         DatabaseConnection destination = request.destination();
         Map<String, BigInteger> wanted;
+        Map<String, SequenceState> wantedSequences;
         try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
             wanted = counters(c, request.database());
+            wantedSequences = sequences(c, request.database());
         } catch (SQLException e) {
-            throw SqlErrors.map(e, source, "read the AUTO_INCREMENT counters of database " + Dialect.MYSQL.quote(request.database()));
+            throw SqlErrors.map(e, source, "read the AUTO_INCREMENT counters and sequences of database " + Dialect.MYSQL.quote(request.database()));
         }
         try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
             Map<String, BigInteger> current = counters(c, request.database());
@@ -48,12 +51,22 @@ public final class ReplicationFinisher {
                     raised++;
                 }
             }
+            Map<String, SequenceState> currentSequences = sequences(c, request.database());
+            for (Map.Entry<String, SequenceState> e : wantedSequences.entrySet()) {
+                SequenceState have = currentSequences.get(e.getKey());
+                if (have != null && have.behind(e.getValue())) {
+                    // As the full load does: the next value the source has neither handed out nor cached.
+                    Sql.execute(c, "ALTER SEQUENCE " + Dialect.MYSQL.quote(request.database(), e.getKey()) + " RESTART WITH "
+                            + e.getValue().next());
+                    raised++;
+                }
+            }
             createDeferredObjects(request, connector);
             String removed = ProgressTable.remove(c, request.jobName(), request.database());
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
-                    .addKeyValue("counters", raised).addKeyValue("bookkeeping", removed).log("destination AUTO_INCREMENT counters synchronised");
+                    .addKeyValue("counters", raised).addKeyValue("bookkeeping", removed).log("destination AUTO_INCREMENT counters and sequences synchronised");
         } catch (SQLException e) {
-            throw SqlErrors.map(e, destination, "set AUTO_INCREMENT counters and remove replication bookkeeping in database "
+            throw SqlErrors.map(e, destination, "set AUTO_INCREMENT counters and sequences and remove replication bookkeeping in database "
                     + Dialect.MYSQL.quote(request.database()));
         }
     }
@@ -69,6 +82,29 @@ public final class ReplicationFinisher {
                 + " AND TABLE_TYPE = 'BASE TABLE' AND AUTO_INCREMENT IS NOT NULL", rs -> counters.put(rs.getString(1),
                 new BigInteger(rs.getString(2))), database);
         return counters;
+    }
+
+    /** Where a sequence stands: the next value it has neither handed out nor cached, and its step. */
+    record SequenceState(BigInteger next, BigInteger increment) {
+        /** Whether this sequence has not yet got as far as {@code other}, in the direction it counts. */
+        boolean behind(SequenceState other) {
+            int compared = next.compareTo(other.next);
+            return increment.signum() < 0 ? compared > 0 : compared < 0;
+        }
+    }
+
+    /** The state of each MariaDB sequence of {@code database}; none on MySQL. */
+    static Map<String, SequenceState> sequences(Connection c, String database) throws SQLException {
+        Map<String, SequenceState> values = new LinkedHashMap<>();
+        if (ServerVersion.of(c).flavor() != Flavor.MARIADB) {
+            return values;
+        }
+        for (String name : Sql.query(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_TYPE = 'SEQUENCE'", rs -> rs.getString(1), database)) {
+            Sql.query(c, "SELECT next_not_cached_value, increment FROM " + Dialect.MYSQL.quote(database, name),
+                    rs -> values.put(name, new SequenceState(new BigInteger(rs.getString(1)), new BigInteger(rs.getString(2)))));
+        }
+        return values;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.check;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Finding;
+import dev.ferry.engine.mysql.CollationDefaults;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
@@ -30,8 +31,12 @@ public final class DestinationCheck {
 
     public List<Finding> check(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
         List<Defined> defined;
+        String sourceCollations;
+        List<String> textParameters;
         try (Connection c = connector.open(source, null, MySqlConnector.Role.SOURCE)) {
             defined = definedObjects(c, databases);
+            sourceCollations = CollationDefaults.of(c);
+            textParameters = textParameters(c, databases);
         } catch (SQLException e) {
             throw SqlErrors.map(e, source, "read the definers of the source's views, routines, triggers and events");
         }
@@ -43,7 +48,10 @@ public final class DestinationCheck {
             int functionsAndTriggers = (int) defined.stream().filter(d -> d.kind().equals("function") || d.kind().equals("trigger")).count();
             var facts = new DestinationFacts(destination.host() + ":" + destination.port(), vars[0], vars[1], vars[2],
                     Accounts.grants(c), Accounts.current(c).sql(), missing, checked, functionsAndTriggers);
-            return DestinationFindings.evaluate(facts);
+            List<Finding> findings = new ArrayList<>(DestinationFindings.evaluate(facts));
+            CollationDefaultsFinding.evaluate(facts.server(), sourceCollations, CollationDefaults.of(c), textParameters)
+                    .ifPresent(findings::add);
+            return findings;
         } catch (SQLException e) {
             throw SqlErrors.map(e, destination, "check the destination's settings and accounts");
         }
@@ -60,6 +68,20 @@ public final class DestinationCheck {
                     UNION ALL SELECT 'trigger', TRIGGER_NAME, DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
                     UNION ALL SELECT 'event', EVENT_NAME, DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?""",
                     row, db, db, db, db));
+        }
+        return all;
+    }
+
+    /** The source's routine parameters of a text type, as {@code `db`.`routine`.name charset}. */
+    private static List<String> textParameters(Connection c, List<String> databases) throws SQLException {
+        List<String> all = new ArrayList<>();
+        for (String db : databases) {
+            all.addAll(Sql.query(c, """
+                    SELECT SPECIFIC_NAME, PARAMETER_NAME, CHARACTER_SET_NAME FROM information_schema.PARAMETERS
+                    WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0 AND CHARACTER_SET_NAME IS NOT NULL
+                    ORDER BY SPECIFIC_NAME, ORDINAL_POSITION""",
+                    rs -> Dialect.MYSQL.quote(db, rs.getString(1)) + "." + rs.getString(2) + " "
+                            + rs.getString(3).toLowerCase(java.util.Locale.ROOT), db));
         }
         return all;
     }

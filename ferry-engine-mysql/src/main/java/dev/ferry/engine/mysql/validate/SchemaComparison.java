@@ -298,15 +298,24 @@ public final class SchemaComparison {
                         createdUnder(r, rs.getString(11), rs.getString(12), rs.getString(13));
                         return null;
                     }, db);
+            // The collation of each text parameter and result: a character set named without one gets the server's
+            // default for it, which MariaDB 11.4's packages changed (utf8mb4_uca1400_ai_ci).
             Sql.query(c, """
-                    SELECT ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER
+                    SELECT ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION, PARAMETER_MODE, PARAMETER_NAME, DTD_IDENTIFIER,
+                           COLLATION_NAME
                     FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')
-                      AND ORDINAL_POSITION > 0
                     ORDER BY ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION""",
                     rs -> {
                         Map<String, String> r = object(rs.getString(1).toLowerCase(java.util.Locale.ROOT), rs.getString(2));
+                        String collation = rs.getString(7) == null ? "" : " COLLATE " + rs.getString(7);
+                        if (rs.getInt(3) == 0) {
+                            if (!collation.isEmpty()) {
+                                r.put("returns collation", rs.getString(7));
+                            }
+                            return null;
+                        }
                         String p = (rs.getString(4) == null ? "" : rs.getString(4) + " ") + D.quote(rs.getString(5)) + " "
-                                + columnType(rs.getString(6));
+                                + columnType(rs.getString(6)) + collation;
                         r.merge("parameters", p, (a, b) -> a + ", " + b);
                         return null;
                     }, db);

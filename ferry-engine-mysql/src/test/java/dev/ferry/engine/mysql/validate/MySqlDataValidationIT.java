@@ -13,6 +13,9 @@ import dev.ferry.core.spi.validate.TableShape;
 import dev.ferry.engine.mysql.MySqlEngine;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,88 +41,15 @@ class MySqlDataValidationIT {
     private final Engine engine = new MySqlEngine(Clock.systemUTC());
 
     /** Every value kind of the full load's fidelity tests, a composite text key, a binary key, a keyless table. */
-    private static final String[] SCHEMA = {
-        "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'",
-        """
-        CREATE TABLE types (
-          id BIGINT UNSIGNED PRIMARY KEY,
-          bl BLOB, lb LONGBLOB, js JSON,
-          b1 BIT(1), b9 BIT(9), b64 BIT(64),
-          d DECIMAL(65,30), ub BIGINT UNSIGNED, ti TINYINT, neg INT,
-          dt DATETIME(6), da DATE, ts TIMESTAMP(3) NULL, tm TIME(6), yr YEAR,
-          e ENUM('a','b c','ü'), s SET('x','y','z'),
-          f FLOAT, dbl DOUBLE, ch CHAR(5), bin BINARY(4), vb VARBINARY(10),
-          g INT AS (ti * 2) VIRTUAL,
-          gs VARCHAR(30) AS (CONCAT('x', id)) STORED,
-          lat VARCHAR(20) CHARACTER SET latin1
-        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""",
-        """
-        INSERT INTO types (id, bl, lb, js, b1, b9, b64, d, ub, ti, neg, dt, da, ts, tm, yr, e, s, f, dbl, ch, bin, vb, lat) VALUES
-        (18446744073709551615, x'00FF5C090A4E0D', REPEAT(x'00095C0A', 5000), '{"a": [1, 2, {"b": null}], "ü": "😀"}',
-         b'1', b'101010101', b'1111111111111111111111111111111111111111111111111111111111111111',
-         '12345678901234567890123456789012345.123456789012345678901234567890', 18446744073709551615, -128, -2147483648,
-         '0000-00-00 00:00:00', '0000-00-00', '2038-01-19 03:14:07.999', '-838:59:59.000000', 2155,
-         'b c', 'x,z', 1234567, 2.2250738585072014E-308, 'ab', x'00010203', x'', 'café'),
-        (1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL),
-        (2, '', '', '[]', b'0', b'0', 0, -0.000000000000000000000000000001, 0, 0, 0,
-         '1000-01-01 00:00:00.000001', '2024-02-29', '1970-01-01 00:00:01', '-00:00:00.500000', 1901,
-         'ü', '', 16777215, 0.1e0 + 0.2e0, '', x'00000000', x'5C4E', ''),
-        (3, 'N', 'NULL', '"\\\\N"', b'1', b'100000000', 1, 0.5, 1, 1, 1, '2020-01-01 12:00:00', '2020-01-01',
-         NULL, '12:30:00.123456', 0, 'a', 'x,y,z', 0.3333333, 1e0 / 3e0, 'tab\t', x'09090909', x'0A', 'NULL')""",
-        """
-        CREATE TABLE ck (region VARCHAR(10) NOT NULL, code VARCHAR(20) NOT NULL, note VARCHAR(20),
-          n INT AUTO_INCREMENT UNIQUE, PRIMARY KEY (region, code)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci""",
-        """
-        INSERT INTO ck (region, code, note)
-        WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
-        SELECT CONCAT('r', i % 7), CONCAT('c ', i, 'ü ', REPEAT('long key ', 5)), IF(i = 500, 'a', CONCAT('note ', i)) FROM s""",
-        "CREATE TABLE bk (id VARBINARY(16) NOT NULL PRIMARY KEY, v INT)",
-        """
-        INSERT INTO bk WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000)
-        SELECT UNHEX(MD5(i)), i FROM s""",
-        "INSERT INTO bk VALUES (x'00', 0), (x'0000', -1), (x'FF', NULL)",
-        "CREATE TABLE nokey (a INT, b VARCHAR(10))",
-        "INSERT INTO nokey VALUES (1, 'dup'), (1, 'dup'), (1, 'dup'), (NULL, NULL), (NULL, ''), (NULL, 'NULL'), (2, 'x')",
-        """
-        CREATE TABLE all_types (
-          id INT PRIMARY KEY,
-          u8 TINYINT UNSIGNED, i8 TINYINT, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED, i24 MEDIUMINT,
-          u32 INT UNSIGNED, i32 INT, u64 BIGINT UNSIGNED, i64 BIGINT,
-          f FLOAT, d DOUBLE, dec65 DECIMAL(65,30), dec5 DECIMAL(5,2) UNSIGNED,
-          b1 BIT(1), b10 BIT(10), b64 BIT(64),
-          vc_utf8 VARCHAR(100) CHARACTER SET utf8mb4, vc_latin1 VARCHAR(100) CHARACTER SET latin1,
-          ch CHAR(10) CHARACTER SET utf8mb4, ch_latin1 CHAR(5) CHARACTER SET latin1,
-          bin BINARY(4), vbin VARBINARY(20), bl BLOB, tx TEXT CHARACTER SET utf8mb4, lt LONGTEXT CHARACTER SET latin1,
-          js JSON,
-          dt DATE, dtm DATETIME, dtm6 DATETIME(6), dtm3 DATETIME(3),
-          ts TIMESTAMP NULL DEFAULT NULL, ts6 TIMESTAMP(6) NULL DEFAULT NULL,
-          tm TIME, tm6 TIME(6), tm2 TIME(2), tm4 TIME(4), yr YEAR,
-          en ENUM('a','b','c'), st SET('x','y','z'),
-          gv INT AS (i32 * 2) VIRTUAL, gs VARCHAR(120) AS (CONCAT(vc_utf8, '!')) STORED
-        ) ENGINE=InnoDB""",
-        "INSERT INTO all_types (id, u8, i8, u16, u24, i24, u32, i32, u64, i64, f, d, dec65, dec5, b1, b10, b64, vc_utf8, vc_latin1,"
-                + " ch, ch_latin1, bin, vbin, bl, tx, lt, js, dt, dtm, dtm6, dtm3, ts, ts6, tm, tm6, tm2, tm4, yr, en, st) VALUES"
-                + " (1, 255, -128, 65535, 16777215, -8388608, 4294967295, -2147483648, 18446744073709551615,"
-                + " -9223372036854775808, 1234567, 2.2250738585072014E-308,"
-                + " '-12345678901234567890123456789012345.123456789012345678901234567890', 999.99,"
-                + " b'1', b'1010101010', b'1111111111111111111111111111111111111111111111111111111111111111',"
-                + " 'héllo 😀 世界', 'café', 'x', 'é', x'00ff', x'00ff00', x'000102fffe0a0d5c27',"
-                + " '🙂 text', 'ÿ latin', '{\"a\": [1, 2.5, \"x\"], \"b\": null}',"
-                + " '0000-00-00', '0000-00-00 00:00:00', '2024-02-29 23:59:59.999999', '1000-01-01 00:00:00.001',"
-                + " '1970-01-01 00:00:01', '2038-01-19 03:14:07.999999',"
-                + " '-838:59:59', '-12:34:56.789012', '-00:00:00.01', '-00:00:01.0001', 0, 'c', 'x,z'),"
-                + " (2, 0, 127, 0, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, -0.1, -1.5e300, 0.000000000000000000000000000001,"
-                + " 0.01, b'0', b'0', b'0', '', '', '', '', '', '', '', '', '', '[]',"
-                + " '2020-00-15', '2020-01-00 10:00:00', '9999-12-31 23:59:59.000001', '2000-01-01 00:00:00.000',"
-                + " '0000-00-00 00:00:00', '2000-02-29 12:00:00.5', '838:59:59', '00:00:00.000001', '12:00:00.99',"
-                + " '-100:00:00.5', 2155, 'a', ''),"
-                + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "CREATE SEQUENCE sq START WITH 100 INCREMENT BY 5",
-        "DO NEXTVAL(sq)",
-    };
+    private static final String[] SCHEMA = resource("validation-types.sql").split(";\n");
+
+    private static String resource(String name) {
+        try (InputStream in = MySqlDataValidationIT.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(name, e);
+        }
+    }
 
     private record Side(TestDatabase db, DataValidation validation) implements AutoCloseable {
         @Override

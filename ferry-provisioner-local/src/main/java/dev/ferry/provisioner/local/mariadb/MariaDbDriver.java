@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs MariaDB servers: {@code mariadb-install-db}, which sets the root password during its bootstrap, then
+ * Runs MariaDB servers, the machine's or a release's base directory ({@link MariaDbReleases}, run with
+ * {@code --basedir}): {@code mariadb-install-db}, which sets the root password during its bootstrap, then
  * {@code mariadbd} as a child process in its own session (so it outlives Ferry) with a minimal environment,
  * output appended to the server log. Stopping sends SIGTERM and waits.
  */
@@ -38,9 +39,11 @@ public final class MariaDbDriver implements ServerDriver {
     private static final Logger log = LoggerFactory.getLogger(MariaDbDriver.class);
 
     private final Readiness readiness;
+    private final MariaDbReleases releases;
 
-    public MariaDbDriver(Readiness readiness) {
+    public MariaDbDriver(Readiness readiness, MariaDbReleases releases) {
         this.readiness = readiness;
+        this.releases = releases;
     }
 
     @Override
@@ -55,7 +58,7 @@ public final class MariaDbDriver implements ServerDriver {
 
     @Override
     public Path binaries(String version) {
-        return MariaDbBinaries.server(version);
+        return MariaDbBinaries.server(version, releases);
     }
 
     @Override
@@ -77,8 +80,11 @@ public final class MariaDbDriver implements ServerDriver {
     public void initialize(InstanceRecord instance, Secret password) {
         try (PrivateDirectory work = PrivateDirectory.create()) {
             Path rootSql = work.write("root.sql", rootPasswordSql(password));
-            var argv = new ArrayList<>(List.of(MariaDbBinaries.installTool().toString(), "--no-defaults",
-                    "--datadir=" + instance.dataDir(), "--tmpdir=" + instance.runDir(),
+            Optional<Path> base = MariaDbBinaries.baseDirOf(instance.binaries());
+            Path tool = base.flatMap(MariaDbBinaries::baseInstallTool).orElseGet(MariaDbBinaries::installTool);
+            var argv = new ArrayList<>(List.of(tool.toString(), "--no-defaults"));
+            base.ifPresent(dir -> argv.add("--basedir=" + dir));
+            argv.addAll(List.of("--datadir=" + instance.dataDir(), "--tmpdir=" + instance.runDir(),
                     "--auth-root-authentication-method=normal", "--skip-test-db",
                     "--extra-file=" + rootSql));
             if (instance.runAs().switchesUser()) {

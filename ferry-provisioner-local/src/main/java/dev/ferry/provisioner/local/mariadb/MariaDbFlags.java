@@ -44,7 +44,7 @@ public final class MariaDbFlags {
             // logging levels
             "log_warnings", "long_query_time",
             // behaviour
-            "character_set_server", "collation_server", "default_time_zone", "sql_mode", "lower_case_table_names",
+            "character_set_server", "collation_server", "character_set_collations", "default_time_zone", "sql_mode", "lower_case_table_names",
             "explicit_defaults_for_timestamp", "local_infile", "performance_schema", "transaction_isolation",
             "default_storage_engine"),
             Map.of("log_bin", new ValueRule(value -> value.isEmpty() || BASE_NAME.matcher(value).matches(),

@@ -27,7 +27,10 @@ final class MariaDbOptions {
     static List<String> serverArgs(InstanceRecord instance) {
         var argv = new ArrayList<>(List.of(
                 instance.binaries().toString(),
-                "--no-defaults",
+                "--no-defaults"));
+        // A release's base directory holds its messages, character sets and plugins; the machine's server knows its own.
+        MariaDbBinaries.baseDirOf(instance.binaries()).ifPresent(base -> argv.add("--basedir=" + base));
+        argv.addAll(List.of(
                 "--datadir=" + instance.dataDir(),
                 "--port=" + instance.port(),
                 "--bind-address=127.0.0.1",

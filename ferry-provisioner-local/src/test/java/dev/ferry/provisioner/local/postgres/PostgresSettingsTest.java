@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.provisioner.local.release.MavenArtifacts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.ferry.provisioner.local.postgres;
+package dev.ferry.provisioner.local.release;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * repository's SHA-1. Throws {@link IOException} when the repository cannot be reached or answers badly;
  * callers turn that into advice.
  */
-final class MavenArtifacts {
+public final class MavenArtifacts {
     private static final Pattern VERSION = Pattern.compile("<version>([^<]+)</version>");
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration JAR_TIMEOUT = Duration.ofMinutes(5);
@@ -38,7 +38,7 @@ final class MavenArtifacts {
      */
     private HttpClient http;
 
-    MavenArtifacts(URI repository) {
+    public MavenArtifacts(URI repository) {
         String base = repository.toString();
         this.repository = URI.create(base.endsWith("/") ? base : base + "/");
     }
@@ -53,12 +53,12 @@ final class MavenArtifacts {
         return http;
     }
 
-    URI repository() {
+    public URI repository() {
         return repository;
     }
 
     /** The newest version of {@code group:artifact} whose text starts with {@code prefix}. */
-    Optional<String> newestVersion(String group, String artifact, String prefix) throws IOException {
+    public Optional<String> newestVersion(String group, String artifact, String prefix) throws IOException {
         String metadata = fetchText(artifactUri(group, artifact, "maven-metadata.xml"), METADATA_TIMEOUT);
         var versions = new ArrayList<String>();
         var matcher = VERSION.matcher(metadata);
@@ -72,7 +72,7 @@ final class MavenArtifacts {
     }
 
     /** Downloads the jar of {@code group:artifact:version} to {@code target} (atomically) after checking its SHA-1. */
-    void downloadJar(String group, String artifact, String version, Path target) throws IOException {
+    public void downloadJar(String group, String artifact, String version, Path target) throws IOException {
         String file = "%s/%s-%s.jar".formatted(version, artifact, version);
         String expected = fetchText(artifactUri(group, artifact, file + ".sha1"), METADATA_TIMEOUT)
                 .strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
@@ -128,7 +128,7 @@ final class MavenArtifacts {
     }
 
     /** The numbers in a version such as {@code 13.1.0-1}: [13, 1, 0, 1]. */
-    static List<Integer> numbers(String version) {
+    public static List<Integer> numbers(String version) {
         var parts = new ArrayList<Integer>();
         for (String part : version.split("[.-]")) {
             parts.add(part.matches("\\d{1,9}") ? Integer.parseInt(part) : 0);
@@ -136,7 +136,7 @@ final class MavenArtifacts {
         return parts;
     }
 
-    static int compare(List<Integer> a, List<Integer> b) {
+    public static int compare(List<Integer> a, List<Integer> b) {
         for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
             int x = i < a.size() ? a.get(i) : -1;
             int y = i < b.size() ? b.get(i) : -1;
