@@ -5,6 +5,7 @@ import dev.ferry.core.fault.Retrier;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.MigrationJob;
+import dev.ferry.core.model.ObjectState;
 import dev.ferry.core.model.Phase;
 import dev.ferry.core.model.Position;
 import dev.ferry.core.model.Severity;
@@ -294,6 +295,11 @@ final class ChangeReplication {
                     store.upsertObject(new JobObject(o.job(), o.database(), o.table(), o.state(), Phase.CDC,
                             o.rowsEstimated(), o.bytesEstimated(), o.rowsCopied(), o.bytesCopied(),
                             o.rowsApplied() + applied.getValue(), o.error(), clock.instant()));
+                } else {
+                    // A table created on the source while the job replicates: it is the job's from now on (listed,
+                    // validated), with nothing copied by the full load.
+                    store.upsertObject(new JobObject(job.name(), stream.request.database(), applied.getKey(),
+                            ObjectState.COPIED, Phase.CDC, 0, 0, 0, 0, applied.getValue(), null, clock.instant()));
                 }
             }
         }
