@@ -303,13 +303,38 @@ final class Database implements AutoCloseable {
     }
 
     private void shutdownH2() {
-        String password = config.password() == null ? "" : config.password().reveal();
-        try (Connection connection = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password);
-                Statement statement = connection.createStatement()) {
-            statement.execute("SHUTDOWN");
+        try {
+            shutdownH2("SHUTDOWN");
         } catch (SQLException e) {
-            log.atWarn().addKeyValue("store", display()).setCause(e)
-                    .log("could not shut down the embedded store cleanly; it is released when this process exits");
+            // A store that failed a write (a full disk) may fail its clean shutdown too; closing it without writing
+            // more still releases its file, so this process or the next can open it again.
+            try {
+                shutdownH2("SHUTDOWN IMMEDIATELY");
+                log.atWarn().addKeyValue("store", display()).addKeyValue("error", e.getMessage())
+                        .log("the embedded store could not shut down cleanly and was closed at once; what was committed is kept");
+            } catch (SQLException again) {
+                log.atWarn().addKeyValue("store", display()).setCause(again)
+                        .log("could not shut down the embedded store; it is released when this process exits");
+            }
+        }
+    }
+
+    private void shutdownH2(String statement) throws SQLException {
+        String password = config.password() == null ? "" : config.password().reveal();
+        // After a failed write H2 closes the database by itself, and that close may still hold the file for a moment
+        // while the pool's last connection goes: then the shutdown's connection finds the file locked; it waits for it.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try (Connection connection = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password);
+                    Statement st = connection.createStatement()) {
+                st.execute(statement);
+                return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+            }
         }
     }
 }
