@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault trials of a continuous job (issue 10): while pgbench (pg) or sysbench (my) writes to the source, N random
+# Fault trials of a continuous job: while pgbench (pg) or sysbench (my) writes to the source, N random
 # faults hit the job during its full load and its change replication: source restarts (fast and immediate), a
 # destination restart, 20 s without network, refused connections, stalled traffic (the stall timeout must find
 # it) and SIGKILL of the Ferry server. Ferry reaches both servers through fault proxies (dev.ferry.testkit

@@ -58,9 +58,14 @@ if [ "$ENGINE" = both ]; then
     out=$(mktemp)
     bash "$self" "${ARGS[@]}" --engine pg | tee -a "$out"
     bash "$self" "${ARGS[@]}" --engine mysql | tee -a "$out"
-    echo
-    echo "Summary (rows/s; ratio = Ferry's validation / plain server-side hash scan, same tables, same run):"
-    grep '^RESULT' "$out" | cut -d' ' -f2- | column -t
+    results="$(dirname "$self")/results/validate-$(date +%Y%m%d-%H%M%S).txt"
+    mkdir -p "$(dirname "$results")"
+    {
+        echo "validate.sh ${ARGS[*]} on $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "Summary (rows/s; ratio = Ferry's validation / plain server-side hash scan, same tables, same run):"
+        grep '^RESULT' "$out" | cut -d' ' -f2- | column -t
+    } | tee "$results"
+    echo "(kept in $results)"
     rm -f "$out"
     exit 0
 fi

@@ -23,23 +23,48 @@ public final class Converters {
         }
     }
 
-    /** {@code --apply-partitions}: a whole number from 1 to {@value PerformanceConfig#MAX_APPLY_PARTITIONS}. */
-    public static final class ApplyPartitions implements CommandLine.ITypeConverter<Integer> {
+    /**
+     * A whole number in a range: {@code what} names the unit in the messages ("apply partitions"), {@code fallback}
+     * says what leaving the option out gives.
+     */
+    abstract static class WholeNumber implements CommandLine.ITypeConverter<Integer> {
+        private final int max;
+        private final String what;
+        private final String fallback;
+
+        WholeNumber(int max, String what, String fallback) {
+            this.max = max;
+            this.what = what;
+            this.fallback = fallback;
+        }
+
         @Override
         public Integer convert(String value) {
-            int partitions;
+            int number;
             try {
-                partitions = Integer.parseInt(value.trim());
+                number = Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'%s' is not a number of apply partitions; use 1 to %d".formatted(value, PerformanceConfig.MAX_APPLY_PARTITIONS));
+                throw new CommandLine.TypeConversionException("'%s' is not a number of %s; use 1 to %d".formatted(value, what, max));
             }
-            if (partitions < 1 || partitions > PerformanceConfig.MAX_APPLY_PARTITIONS) {
-                throw new CommandLine.TypeConversionException(("%d apply partitions are not possible; use 1 to %d, or leave "
-                        + "the option out for the default (twice the cores, 2 to 8)")
-                        .formatted(partitions, PerformanceConfig.MAX_APPLY_PARTITIONS));
+            if (number < 1 || number > max) {
+                throw new CommandLine.TypeConversionException("%d %s are not possible; use 1 to %d, or leave the option out for the default (%s)"
+                        .formatted(number, what, max, fallback));
             }
-            return partitions;
+            return number;
+        }
+    }
+
+    /** {@code --apply-partitions}: a whole number from 1 to {@value PerformanceConfig#MAX_APPLY_PARTITIONS}. */
+    public static final class ApplyPartitions extends WholeNumber {
+        public ApplyPartitions() {
+            super(PerformanceConfig.MAX_APPLY_PARTITIONS, "apply partitions", "twice the cores, 2 to 8");
+        }
+    }
+
+    /** {@code --parallelism}: a whole number from 1 to {@value PerformanceConfig#MAX_PARALLELISM}. */
+    public static final class Parallelism extends WholeNumber {
+        public Parallelism() {
+            super(PerformanceConfig.MAX_PARALLELISM, "copy sessions", "from the cores available");
         }
     }
 

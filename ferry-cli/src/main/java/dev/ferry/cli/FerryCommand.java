@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.cli.access.SecretsCommand;
+import dev.ferry.cli.apply.ApplyCommand;
+import dev.ferry.cli.apply.ExportCommand;
 import dev.ferry.cli.access.TokensCommand;
 import dev.ferry.cli.demo.DemoCommand;
 import dev.ferry.cli.job.MigrationJobsCommand;
@@ -10,6 +12,7 @@ import dev.ferry.cli.profile.ConnectionProfilesCommand;
 import dev.ferry.cli.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ferry", versionProvider = FerryCommand.Version.class,
@@ -25,14 +28,22 @@ import picocli.CommandLine.Option;
             MigrationJobsCommand.class,
             OperationsCommand.class,
             TokensCommand.class,
+            dev.ferry.cli.node.NodesCommand.class,
+            dev.ferry.cli.source.SourceLimitsCommand.class,
             SecretsCommand.class,
             MigrateCommand.class,
+            ApplyCommand.class,
+            ExportCommand.class,
             DemoCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FerryCommand extends CommandGroup {
     @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit")
     boolean version;
+
+    @Mixin
+    final GlobalOptions globals = new GlobalOptions();
 
     /** The version from the jar's manifest; "development" when run from classes. */
     public static final class Version implements CommandLine.IVersionProvider {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ferry's home directory: {@code --home}, else {@code FERRY_HOME}, else {@code ~/.ferry}. It holds the
+ * Ferry's home directory: {@code --home}, else {@code FERRY_HOME}, else {@code $HOME/.ferry}. It holds the
  * key file, the store, the admin token and the logs, so it is made owner-only however it was created;
  * the one exception is a home holding managed instances run by another OS user (Ferry as root runs
  * them as {@code postgres} / {@code mysql}), which must stay traversable ({@code rwx--x--x}) for them:
@@ -25,14 +25,24 @@ public final class Homes {
     private Homes() {}
 
     public static Path resolve(Path option) {
+        return resolve(option, System.getenv(), System.getProperty("user.home"));
+    }
+
+    /**
+     * {@code option}, else {@code FERRY_HOME} of {@code env}, else {@code .ferry} under {@code HOME} of {@code env}, as
+     * shells and other tools read it ({@code HOME=/tmp/x ferry demo} writes under /tmp/x); {@code accountHome} (the
+     * JVM's {@code user.home}, the account's home in the password database) only when HOME is not set.
+     */
+    static Path resolve(Path option, java.util.Map<String, String> env, String accountHome) {
         if (option != null) {
             return option.toAbsolutePath().normalize();
         }
-        String env = System.getenv("FERRY_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath().normalize();
+        String ferryHome = env.get("FERRY_HOME");
+        if (ferryHome != null && !ferryHome.isBlank()) {
+            return Path.of(ferryHome).toAbsolutePath().normalize();
         }
-        return Path.of(System.getProperty("user.home"), ".ferry");
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : accountHome, ".ferry").toAbsolutePath().normalize();
     }
 
     /** Creates the directory if needed, makes it owner-only (see the class comment) and returns it. */

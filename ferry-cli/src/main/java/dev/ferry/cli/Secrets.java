@@ -14,13 +14,23 @@ public final class Secrets {
 
     /** The value of environment variable {@code name}; null when {@code name} is null. */
     public static Secret fromEnv(String name, String option) {
+        return fromEnv(name, option, System.getenv());
+    }
+
+    /** The value of {@code name} in {@code env}; refused when it is not set or empty (an empty password is a mistake). */
+    static Secret fromEnv(String name, String option, java.util.Map<String, String> env) {
         if (name == null) {
             return null;
         }
-        String value = System.getenv(name);
+        String value = env.get(name);
         if (value == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "%s names environment variable %s, which is not set; export it first".formatted(option, name));
+        }
+        if (value.isEmpty()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "%s names environment variable %s, which is empty; set it to the password (export %s=...)"
+                            .formatted(option, name, name));
         }
         return new Secret(value);
     }
@@ -34,7 +44,12 @@ public final class Secrets {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             int newline = text.indexOf('\n');
             String first = newline >= 0 ? text.substring(0, newline) : text;
-            return new Secret(first.endsWith("\r") ? first.substring(0, first.length() - 1) : first);
+            String password = first.endsWith("\r") ? first.substring(0, first.length() - 1) : first;
+            if (password.isEmpty()) {
+                throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                        "%s: the first line of %s is empty; write the password on it".formatted(option, file));
+            }
+            return new Secret(password);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT,
                     "%s: cannot read %s; check the path and its permissions".formatted(option, file), e);

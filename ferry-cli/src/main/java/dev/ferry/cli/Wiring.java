@@ -27,11 +27,31 @@ public final class Wiring implements AutoCloseable {
     }
 
     public static Wiring open(StoreConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * Wires a server; on a store several servers may share (PostgreSQL), {@code node} (this server's name, address,
+     * lease timeout and capacity) makes it one node among them, each job running on the node holding its lease.
+     * {@code node} is ignored with the embedded store, where one server runs every job.
+     */
+    public static Wiring open(StoreConfig config, dev.ferry.control.runner.JobLeases.Settings node) {
+        return open(config, node, dev.ferry.control.runner.SourceBudget.Settings.UNBOUNDED);
+    }
+
+    /**
+     * Wires a server as {@link #open(StoreConfig, dev.ferry.control.runner.JobLeases.Settings)} whose jobs reserve their
+     * source connections within {@code budget} (this server's name and its bound on them) before they start.
+     */
+    public static Wiring open(StoreConfig config, dev.ferry.control.runner.JobLeases.Settings node,
+            dev.ferry.control.runner.SourceBudget.Settings budget) {
         Homes.create(config.home());
-        Store store = JdbcStore.open(config);
+        JdbcStore store = JdbcStore.open(config);
         try {
+            var cluster = node == null || !config.shared() ? null
+                    : new dev.ferry.control.runner.Runners.Cluster(node, store.openSidePool("ferry-leases", 5));
             var control = ControlPlane.wire(store, EngineRegistry.load(), ProvisionerRegistry.load(config.home()),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), cluster, budget);
             return new Wiring(config.home(), store, control);
         } catch (RuntimeException e) {
             store.close();

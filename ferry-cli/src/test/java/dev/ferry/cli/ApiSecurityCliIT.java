@@ -9,8 +9,6 @@ import dev.ferry.server.ApiServer;
 import dev.ferry.server.ServerConfig;
 import dev.ferry.testkit.tls.KeytoolCertificate;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,9 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** Issue 11 from the CLI's side: tokens, roles, HTTPS with a verified certificate, and where the local token may go. */
+/** Secure by default, from the CLI's side: tokens, roles, HTTPS with a verified certificate, and where the local token may go. */
 @Timeout(120)
 class ApiSecurityCliIT {
     @TempDir
@@ -57,26 +54,19 @@ class ApiSecurityCliIT {
         wiring.close();
     }
 
-    record Result(int exit, String out, String err) {}
 
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun ferry(String... args) {
+        return CliRun.ferry(args);
     }
 
-    private static Result local(String... args) {
+    private static CliRun local(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--server", plain.uri().toString(), "--home", wiring.home().toString()));
         return ferry(all.toArray(String[]::new));
     }
 
     /** The CLI as a process of its own, with {@code FERRY_TOKEN} set and no home to fall back on. */
-    private static Result withFerryToken(String token, String... args) throws IOException, InterruptedException {
+    private static CliRun withFerryToken(String token, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Main"));
         command.addAll(List.of(args));
@@ -87,20 +77,20 @@ class ApiSecurityCliIT {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), out, err);
+        return new CliRun(process.exitValue(), out, err);
     }
 
     @Test
     void anAdminCreatesListsAndRevokesTokensAndANewTokenIsPrintedOnce() {
-        Result created = local("tokens", "create", "reporting", "--role", "viewer", "--expires-in", "30d");
+        CliRun created = local("tokens", "create", "reporting", "--role", "viewer", "--expires-in", "30d");
 
         assertThat(created.exit()).as(created.err()).isZero();
         String token = created.out().strip();
         assertThat(token).startsWith("ferry_");
         assertThat(created.err()).contains("shown only this once");
-        Result listed = local("tokens", "list");
+        CliRun listed = local("tokens", "list");
         assertThat(listed.out()).containsPattern("reporting\\s+viewer").doesNotContain(token);
-        Result revoked = local("tokens", "revoke", "reporting");
+        CliRun revoked = local("tokens", "revoke", "reporting");
         assertThat(revoked.exit()).as(revoked.err()).isZero();
         assertThat(local("tokens", "list").out()).doesNotContain("reporting");
     }
@@ -109,8 +99,8 @@ class ApiSecurityCliIT {
     void ferryTokenIsSentAndAViewerMayReadButNotWrite() throws Exception {
         String viewer = wiring.control().tokens().create("cli-viewer", Role.VIEWER, null, null).secret();
 
-        Result read = withFerryToken(viewer, "connection-profiles", "list");
-        Result write = withFerryToken(viewer, "tokens", "create", "sneaky", "--role", "admin");
+        CliRun read = withFerryToken(viewer, "connection-profiles", "list");
+        CliRun write = withFerryToken(viewer, "tokens", "create", "sneaky", "--role", "admin");
 
         assertThat(read.exit()).as(read.err()).isZero();
         assertThat(write.exit()).isEqualTo(1);
@@ -120,7 +110,7 @@ class ApiSecurityCliIT {
 
     @Test
     void withoutATokenTheCliSaysWhereToGetOne() {
-        Result result = ferry("connection-profiles", "list", "--server", plain.uri().toString(),
+        CliRun result = ferry("connection-profiles", "list", "--server", plain.uri().toString(),
                 "--home", dir.resolve("no-such-home").toString());
 
         assertThat(result.exit()).isEqualTo(1);
@@ -137,8 +127,8 @@ class ApiSecurityCliIT {
             String remote = "http://" + external.getHostAddress() + ":" + everywhere.port();
             String loopback = "http://127.0.0.1:" + everywhere.port();
 
-            Result viaRemote = ferry("connection-profiles", "list", "--server", remote, "--home", wiring.home().toString());
-            Result viaLoopback = ferry("connection-profiles", "list", "--server", loopback, "--home", wiring.home().toString());
+            CliRun viaRemote = ferry("connection-profiles", "list", "--server", remote, "--home", wiring.home().toString());
+            CliRun viaLoopback = ferry("connection-profiles", "list", "--server", loopback, "--home", wiring.home().toString());
 
             assertThat(viaRemote.exit()).isEqualTo(1);
             assertThat(viaRemote.err()).contains("needs an API token");
@@ -152,18 +142,18 @@ class ApiSecurityCliIT {
         String home = wiring.home().toString();
         KeytoolCertificate stranger = KeytoolCertificate.create(dir.resolve("other"), "stranger", "localhost", "127.0.0.1");
 
-        Result verified = ferry("connection-profiles", "list", "--server", url, "--home", home,
+        CliRun verified = ferry("connection-profiles", "list", "--server", url, "--home", home,
                 "--ca-cert", certificate.certificate().toString());
-        Result byName = ferry("connection-profiles", "list", "--server", "https://localhost:" + https.port(), "--home", home,
+        CliRun byName = ferry("connection-profiles", "list", "--server", "https://localhost:" + https.port(), "--home", home,
                 "--ca-cert", certificate.certificate().toString());
-        Result systemCas = ferry("connection-profiles", "list", "--server", url, "--home", home);
-        Result wrongCa = ferry("connection-profiles", "list", "--server", url, "--home", home,
+        CliRun systemCas = ferry("connection-profiles", "list", "--server", url, "--home", home);
+        CliRun wrongCa = ferry("connection-profiles", "list", "--server", url, "--home", home,
                 "--ca-cert", stranger.certificate().toString());
 
         assertThat(url).startsWith("https://");
         assertThat(verified.exit()).as(verified.err()).isZero();
         assertThat(byName.exit()).as(byName.err()).isZero();
-        for (Result refused : List.of(systemCas, wrongCa)) {
+        for (CliRun refused : List.of(systemCas, wrongCa)) {
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("Cannot verify the TLS certificate").contains("--ca-cert");
         }
@@ -176,7 +166,7 @@ class ApiSecurityCliIT {
                 new ServerConfig.Tls(elsewhere.certificate(), elsewhere.privateKey())), wiring.control())) {
             misnamed.start();
 
-            Result result = ferry("connection-profiles", "list", "--server", misnamed.uri().toString(),
+            CliRun result = ferry("connection-profiles", "list", "--server", misnamed.uri().toString(),
                     "--home", wiring.home().toString(), "--ca-cert", elsewhere.certificate().toString());
 
             assertThat(result.exit()).isEqualTo(1);

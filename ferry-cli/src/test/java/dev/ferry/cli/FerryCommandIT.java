@@ -10,8 +10,6 @@ import dev.ferry.server.ApiServer;
 import dev.ferry.server.ServerConfig;
 import dev.ferry.testkit.LocalPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 @Timeout(120)
 class FerryCommandIT {
@@ -55,19 +52,12 @@ class FerryCommandIT {
         wiring.close();
     }
 
-    record Result(int exit, String out, String err) {}
 
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun ferry(String... args) {
+        return CliRun.ferry(args);
     }
 
-    private static Result client(String... args) {
+    private static CliRun client(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--server");
         all.add(server.uri().toString());
@@ -84,7 +74,7 @@ class FerryCommandIT {
     private static String createProfile() {
         String name = "cli-" + names.incrementAndGet();
         DatabaseConnection superuser = pg.superuser();
-        Result created = client("connection-profiles", "create", name, "--engine", "postgresql",
+        CliRun created = client("connection-profiles", "create", name, "--engine", "postgresql",
                 "--host", superuser.host(), "--port", String.valueOf(superuser.port()),
                 "--username", superuser.username(), "--password-file", passwordFile.toString(), "--label", "team=data");
         assertThat(created.exit()).as(created.err()).isZero();
@@ -96,9 +86,9 @@ class FerryCommandIT {
     void createsAProfileThenListsAndDescribesIt() throws IOException {
         String name = createProfile();
 
-        Result list = client("connection-profiles", "list");
-        Result json = client("connection-profiles", "describe", name, "--format", "json");
-        Result table = client("connection-profiles", "describe", name);
+        CliRun list = client("connection-profiles", "list");
+        CliRun json = client("connection-profiles", "describe", name, "--format", "json");
+        CliRun table = client("connection-profiles", "describe", name);
 
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains("NAME").containsPattern(name + "\\s+postgresql\\s+existing\\s+\\S+\\s+READY");
@@ -108,8 +98,25 @@ class FerryCommandIT {
         assertThat(profile.path("postgresql").path("passwordSet").asBoolean()).isTrue();
         assertThat(profile.path("labels").path("team").asText()).isEqualTo("data");
         assertThat(table.out()).contains("Password:").contains("set (never shown)");
-        for (Result result : List.of(list, json, table)) {
+        for (CliRun result : List.of(list, json, table)) {
             assertThat(result.out() + result.err()).doesNotContain(password());
+        }
+    }
+
+    @Test
+    void globalOptionsWorkBeforeBetweenAndAfterTheSubcommands() throws IOException {
+        String name = createProfile();
+        String url = server.uri().toString();
+        String home = wiring.home().toString();
+
+        CliRun first = ferry("--server", url, "--home", home, "--format", "json", "connection-profiles", "list");
+        CliRun between = ferry("connection-profiles", "--server", url, "--format", "json", "list", "--home", home);
+        CliRun last = ferry("connection-profiles", "list", "--server", url, "--home", home, "--format", "json");
+
+        for (CliRun result : List.of(first, between, last)) {
+            assertThat(result.exit()).as(result.err()).isZero();
+            JsonNode profiles = new ObjectMapper().readTree(result.out()).path("connectionProfiles");
+            assertThat(profiles.findValuesAsText("name")).contains(name);
         }
     }
 
@@ -120,7 +127,7 @@ class FerryCommandIT {
         Path keyFile = wiring.home().resolve("secret.key");
         String keysBefore = Files.readString(keyFile);
 
-        Result rotated = client("secrets", "rotate-key");
+        CliRun rotated = client("secrets", "rotate-key");
 
         assertThat(rotated.exit()).as(rotated.err()).isZero();
         assertThat(rotated.out()).contains("Key rotated").contains("old key is retired");
@@ -130,13 +137,13 @@ class FerryCommandIT {
             assertThat(connection.password().reveal()).isEqualTo(password());
             dev.ferry.control.registry.EngineRegistry.load().get(connection.engine()).probe(connection);
         }
-        Result described = client("connection-profiles", "describe", first);
+        CliRun described = client("connection-profiles", "describe", first);
         assertThat(described.exit()).as(described.err()).isZero();
     }
 
     @Test
     void describingAnUnknownProfileExitsWith2() {
-        Result result = client("connection-profiles", "describe", "no-such-profile");
+        CliRun result = client("connection-profiles", "describe", "no-such-profile");
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("Error: Connection profile no-such-profile not found");
@@ -150,7 +157,7 @@ class FerryCommandIT {
         }
         String url = "http://127.0.0.1:" + port;
 
-        Result result = ferry("connection-profiles", "list", "--server", url);
+        CliRun result = ferry("connection-profiles", "list", "--server", url);
 
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err()).contains("No Ferry server answers at " + url + "; start one with: ferry server");
@@ -158,7 +165,7 @@ class FerryCommandIT {
 
     @Test
     void aBadOptionValueIsAUsageErrorWithExitCode2() {
-        Result result = client("connection-profiles", "create", "x", "--engine", "oracle", "--host", "h", "--username", "u");
+        CliRun result = client("connection-profiles", "create", "x", "--engine", "oracle", "--host", "h", "--username", "u");
 
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("Unknown engine 'oracle'");
@@ -170,10 +177,10 @@ class FerryCommandIT {
         String destination = createProfile();
         String job = "cli-job-" + names.incrementAndGet();
 
-        Result created = client("migration-jobs", "create", job, "--type", "one-time", "--source", source,
+        CliRun created = client("migration-jobs", "create", job, "--type", "one-time", "--source", source,
                 "--destination", destination, "--include", "nothing-here");
-        Result list = client("migration-jobs", "list");
-        Result stop = client("migration-jobs", "stop", job);
+        CliRun list = client("migration-jobs", "list");
+        CliRun stop = client("migration-jobs", "stop", job);
 
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("Created migration job " + job);
@@ -188,10 +195,10 @@ class FerryCommandIT {
         String destination = createProfile();
         String job = "cli-job-" + names.incrementAndGet();
 
-        Result created = client("migration-jobs", "create", job, "--type", "continuous", "--source", source,
+        CliRun created = client("migration-jobs", "create", job, "--type", "continuous", "--source", source,
                 "--destination", destination, "--include", "nothing-here", "--apply-partitions", "3");
-        Result described = client("migration-jobs", "describe", job);
-        Result json = client("migration-jobs", "describe", job, "--format", "json");
+        CliRun described = client("migration-jobs", "describe", job);
+        CliRun json = client("migration-jobs", "describe", job, "--format", "json");
 
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(described.out()).containsPattern("Apply partitions:\\s+3\\n").doesNotContain("Pipeline of");
@@ -203,12 +210,12 @@ class FerryCommandIT {
     void describesTheOperationOfACreate() throws IOException {
         String name = "cli-" + names.incrementAndGet();
         DatabaseConnection superuser = pg.superuser();
-        Result created = client("connection-profiles", "create", name, "--engine", "postgresql", "--host", superuser.host(),
+        CliRun created = client("connection-profiles", "create", name, "--engine", "postgresql", "--host", superuser.host(),
                 "--port", String.valueOf(superuser.port()), "--username", superuser.username(),
                 "--password-file", passwordFile.toString(), "--format", "json");
         String operation = new ObjectMapper().readTree(created.out()).path("name").asText();
 
-        Result described = client("operations", "describe", operation);
+        CliRun described = client("operations", "describe", operation);
 
         assertThat(described.exit()).isZero();
         assertThat(described.out()).contains("Verb:").contains("create").contains("Target:").contains(name)

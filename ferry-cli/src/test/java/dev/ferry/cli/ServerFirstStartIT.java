@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Issue 11: what {@code ferry server} does to its home at first start, as a real process. */
+/** Secure by default: what {@code ferry server} does to its home at first start, as a real process. */
 @Timeout(120)
 class ServerFirstStartIT {
     @TempDir

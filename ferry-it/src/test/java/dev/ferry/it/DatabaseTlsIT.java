@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 11: real PostgreSQL and MariaDB servers with TLS, their certificates made by this test (through a CA of
+ * Secure by default: real PostgreSQL and MariaDB servers with TLS, their certificates made by this test (through a CA of
  * its own home), reached through Ferry's own connection code: verified TLS works; a wrong CA, a wrong host name
  * and a server without TLS fail saying which, without falling back; a client certificate logs in.
  */

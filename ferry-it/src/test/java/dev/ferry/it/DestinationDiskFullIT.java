@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 10, disk full on the destination: the destination database lives in a tablespace on a small disk of its
+ * Do no harm, disk full on the destination: the destination database lives in a tablespace on a small disk of its
  * own (a 30 MB tmpfs), so the copy of a bigger table, or the changes replicated later, fill it. The job must stay
  * RUNNING with health PAUSED and an event naming the full disk, retrying by itself; once the disk grows it
  * carries on and ends with the destination equal to the source. Needs root (mount); skipped otherwise.

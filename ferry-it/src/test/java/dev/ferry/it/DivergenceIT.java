@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, "never diverge silently", through the job runner: a row deleted on the destination behind Ferry's back
+ * Do no harm, "never diverge silently", through the job runner: a row deleted on the destination behind Ferry's back
  * and then updated on the source fails a continuous job with DIVERGED, or, with onDivergence: RECORD, leaves a
  * WARNING event and the job running to an identical destination.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Issue 10, "never destroy what Ferry did not create", on MariaDB. */
+/** Do no harm, "never destroy what Ferry did not create", on MariaDB. */
 class DoNoHarmMariaDbIT {
     @RegisterExtension
     static final LocalMariaDb source = LocalMariaDb.shared();

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, "never destroy what Ferry did not create" and "never hold WAL forever", on PostgreSQL: each test
+ * Do no harm, "never destroy what Ferry did not create" and "never hold WAL forever", on PostgreSQL: each test
  * reproduces a defect of the code before that issue.
  */
 class DoNoHarmPostgresIT {

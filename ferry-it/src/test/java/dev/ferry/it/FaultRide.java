@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives a running continuous job through faults for the fault ITs (issue 10): watches the job's state and
+ * Drives a running continuous job through faults for the fault ITs: watches the job's state and
  * health all along (any state but RUNNING before the promotion is a violation), injects one fault at a time and
  * waits until the job is healthy again, then promotes and compares both sides with the engine's row counts and
  * content hashes.

@@ -74,7 +74,7 @@ abstract class FaultsContract {
     }
 
     /** Inserts, updates and deletes until told to stop, reconnecting after the source's restarts. */
-    private static Thread writer(TestDatabase db, AtomicBoolean stop, AtomicLong writes) {
+    static Thread writer(TestDatabase db, AtomicBoolean stop, AtomicLong writes) {
         return Thread.ofVirtual().name("writer").start(() -> {
             while (!stop.get()) {
                 try (Connection c = db.open();

@@ -98,8 +98,17 @@ final class InProcessFerry implements AutoCloseable {
     }
 
     MigrationJob awaitJob(String name, Set<JobState> states, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(200))
-                .until(() -> states.contains(control.jobs().get(name).state()));
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(() -> states.contains(control.jobs().get(name).state()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // What the job did meanwhile says why it never got there.
+            StringBuilder story = new StringBuilder();
+            control.jobs().events(name, 40).forEach(ev -> story.append("\n  ").append(ev.time()).append(' ')
+                    .append(ev.severity()).append(' ').append(ev.message()));
+            throw new AssertionError("job %s not in %s after %s: %s; its last events:%s".formatted(name, states, timeout,
+                    control.jobs().get(name), story), e);
+        }
         return control.jobs().get(name);
     }
 

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.cli.client.AdminTokenFile;
 import dev.ferry.cli.client.ApiClient;
-import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.LocalPostgres;
 import dev.ferry.testkit.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,23 +66,6 @@ class KillDuringFullLoadIT {
         return ApiClient.of("http://127.0.0.1:" + port, token, null);
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void profile(ApiClient client, String name, DatabaseConnection c, String database) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        ObjectNode conn = body.putObject(c.engine().id());
-        conn.put("host", c.host()).put("port", c.port()).put("username", c.username())
-                .put("password", c.password().reveal());
-        if (database != null) {
-            conn.put("database", database);
-        }
-        client.post("/v1/connectionProfiles?connectionProfileId=" + name, body);
-    }
-
     private void killAndResume(ApiClient first, String job, int port) throws Exception {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("type", "ONE_TIME").put("source", "src").put("destination", "dst");
@@ -129,10 +110,10 @@ class KillDuringFullLoadIT {
         bigTables(db, "INSERT INTO small SELECT g, 'v' || g FROM generate_series(1, 10) g");
         db.execute("INSERT INTO big SELECT g, repeat(md5(g::text), 5), g / 3.0 FROM generate_series(1, 1200000) g",
                 "INSERT INTO big_no_key SELECT repeat(md5(g::text), 5), g FROM generate_series(1, 800000) g");
-        int port = freePort();
+        int port = FerryNodes.freePort();
         ApiClient client = startServer(port);
-        profile(client, "src", db.connection(), db.name());
-        profile(client, "dst", pgDestination.superuser(), null);
+        FerryNodes.profile(client, "src", db.connection(), db.name());
+        FerryNodes.profile(client, "dst", pgDestination.superuser(), null);
 
         killAndResume(client, "killed-pg", port);
 
@@ -149,10 +130,10 @@ class KillDuringFullLoadIT {
         bigTables(db, "INSERT INTO small SELECT seq, concat('v', seq) FROM seq_1_to_10");
         db.execute("INSERT INTO big SELECT seq, repeat(md5(seq), 5), seq / 3 FROM seq_1_to_1000000",
                 "INSERT INTO big_no_key SELECT repeat(md5(seq), 5), seq FROM seq_1_to_600000");
-        int port = freePort();
+        int port = FerryNodes.freePort();
         ApiClient client = startServer(port);
-        profile(client, "src", db.connection(), db.name());
-        profile(client, "dst", mariaDestination.superuser(), null);
+        FerryNodes.profile(client, "src", db.connection(), db.name());
+        FerryNodes.profile(client, "dst", mariaDestination.superuser(), null);
 
         killAndResume(client, "killed-maria", port);
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, disk full on a MariaDB destination: the destination database's directory is a link to a small disk
+ * Do no harm, disk full on a MariaDB destination: the destination database's directory is a link to a small disk
  * of its own (a 30 MB tmpfs), so the copy of a bigger table fills it. The job stays RUNNING with health PAUSED,
  * retrying by itself; once the disk grows it completes with the destination equal to the source. Needs root
  * (mount); skipped otherwise.

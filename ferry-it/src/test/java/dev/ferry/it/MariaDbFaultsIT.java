@@ -6,7 +6,7 @@ import dev.ferry.testkit.Shutdown;
 import dev.ferry.testkit.TestDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Issue 10, ride through faults, on MariaDB: see {@link FaultsContract}. */
+/** Do no harm, ride through faults, on MariaDB: see {@link FaultsContract}. */
 class MariaDbFaultsIT extends FaultsContract {
     @RegisterExtension
     static final LocalMariaDb source = LocalMariaDb.shared("faults-source");

@@ -6,6 +6,7 @@ import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.engine.mysql.validate.SchemaComparison;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.time.Duration;
@@ -41,6 +42,64 @@ class OneTimeMariaDbMigrationIT {
                 var rs = s.executeQuery("CHECKSUM TABLE `" + table + "` EXTENDED")) {
             rs.next();
             return List.of(rs.getString(2), Sql.one(server, database, "SELECT COUNT(*) FROM `" + table + "`"));
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void aNewManagedInstanceIsGivenTheAccountsAndPrivilegesTheDatabaseUses() throws Exception {
+        TestDatabase shop = source.freshDatabase();
+        String app = shop.name() + "_app";
+        String report = shop.name() + "_report";
+        shop.execute("CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(40), secret VARCHAR(40))",
+                "INSERT INTO customer SELECT seq, concat('c', seq), md5(seq) FROM seq_1_to_100",
+                "CREATE USER '%s'@'%%' IDENTIFIED BY 'app-secret'".formatted(app),
+                "CREATE USER '%s'@'localhost' IDENTIFIED BY 'report-secret'".formatted(report),
+                "GRANT SELECT, INSERT, UPDATE ON `%s`.* TO '%s'@'%%'".formatted(shop.name(), app),
+                "GRANT SELECT (id, name) ON `%s`.customer TO '%s'@'localhost'".formatted(shop.name(), report),
+                "CREATE DEFINER = '%s'@'%%' SQL SECURITY DEFINER VIEW names AS SELECT id, name FROM customer".formatted(app));
+        try {
+            ferry.profile("src", shop.connection());
+            var create = ferry.control().profiles().create(new dev.ferry.control.profile.ProfileRequest("managed-dst", null,
+                    java.util.Map.of(), new dev.ferry.core.model.ManagedInstance(dev.ferry.core.model.EngineKind.MYSQL, "10.11",
+                            null, java.util.Map.of(), null, "local", null)), null);
+            assertThat(ferry.awaitOperation(create, Duration.ofSeconds(120)).error()).isNull();
+            DatabaseConnection managed = ferry.control().profiles().get("managed-dst").connection();
+            ferry.job("to-managed", JobType.ONE_TIME, "src", "managed-dst", ObjectsConfig.ALL);
+
+            ferry.control().jobs().start("to-managed", false, null);
+            var job = ferry.awaitEnd("to-managed", Duration.ofSeconds(150));
+
+            assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+            assertThat(Sql.column(managed, "mysql", ("SELECT concat(User, '@', Host, ' ', JSON_VALUE(Priv, '$.account_locked'), "
+                    + "' ', coalesce(JSON_VALUE(Priv, '$.authentication_string'), '') = '') FROM mysql.global_priv "
+                    + "WHERE User LIKE '%s\\_%%' ORDER BY 1").formatted(shop.name())))
+                    .as("the accounts exist, locked and without a password")
+                    .containsExactly(app + "@% 1 1", report + "@localhost 1 1");
+            String grants = ("SELECT concat(GRANTEE, ' ', PRIVILEGE_TYPE, ' ', coalesce(TABLE_NAME, '*'), ' ', "
+                    + "coalesce(COLUMN_NAME, '*')) FROM (SELECT GRANTEE, PRIVILEGE_TYPE, NULL TABLE_NAME, NULL COLUMN_NAME "
+                    + "FROM information_schema.SCHEMA_PRIVILEGES WHERE TABLE_SCHEMA = '%1$s' UNION ALL "
+                    + "SELECT GRANTEE, PRIVILEGE_TYPE, TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMN_PRIVILEGES "
+                    + "WHERE TABLE_SCHEMA = '%1$s') p ORDER BY 1").formatted(shop.name());
+            assertThat(Sql.column(managed, "mysql", grants)).hasSize(5).isEqualTo(Sql.column(shop.connection(), "mysql", grants));
+            assertThat(Sql.one(managed, shop.name(), "SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_NAME = 'names'"))
+                    .isEqualTo(app + "@%");
+            assertThat(ferry.control().jobs().events("to-managed", 200)).extracting(dev.ferry.core.model.JobEvent::message)
+                    .contains("Created account %s@%% (locked, no password yet)".formatted(app));
+            // Schema validation compares the copied privileges: equal ones are clean, a revoked one is a finding.
+            var connector = new dev.ferry.engine.mysql.MySqlConnector();
+            assertThat(SchemaComparison.compare(connector, shop.connection(), managed, shop.name(), ObjectsConfig.ALL)).isEmpty();
+            Sql.execute(managed, shop.name(), "REVOKE UPDATE ON `%s`.* FROM '%s'@'%%'".formatted(shop.name(), app));
+            Sql.execute(managed, shop.name(), "REVOKE SELECT (name) ON `%s`.customer FROM '%s'@'localhost'".formatted(shop.name(), report));
+            assertThat(SchemaComparison.compare(connector, shop.connection(), managed, shop.name(), ObjectsConfig.ALL))
+                    .extracting(f -> f.object() + ": " + f.message()).containsExactly(
+                            "privileges of %s@%% on %s.*: privileges of %1$s@%% on %2$s.* differs: privileges is 'INSERT, SELECT, "
+                                    .formatted(app, shop.name()) + "UPDATE' on the source but 'INSERT, SELECT' on the destination",
+                            "privileges of %s@localhost on %s.customer.name: privileges of %1$s@localhost on %2$s.customer.name "
+                                    .formatted(report, shop.name()) + "are granted on the source but not on the destination");
+            ferry.control().jobs().delete("to-managed", true, null);
+        } finally {
+            shop.execute("DROP USER IF EXISTS '%s'@'%%'".formatted(app), "DROP USER IF EXISTS '%s'@'localhost'".formatted(report));
         }
     }
 

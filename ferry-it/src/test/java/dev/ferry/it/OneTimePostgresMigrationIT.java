@@ -114,6 +114,30 @@ class OneTimePostgresMigrationIT {
     void oneTimeJobCopiesIntoANewManagedInstanceThatForceDeleteRemoves() throws Exception {
         TestDatabase shop = pg.freshDatabase();
         fillShop(shop);
+        // The application's roles: a managed instance is given them, so ownership and privileges carry over.
+        String r = shop.name();
+        shop.execute("CREATE ROLE %1$s_owner NOLOGIN CREATEDB".formatted(r),
+                "CREATE ROLE %1$s_readers NOLOGIN".formatted(r),
+                "CREATE ROLE %1$s_app LOGIN PASSWORD 'app-secret' CONNECTION LIMIT 5 IN ROLE %1$s_readers".formatted(r),
+                "CREATE ROLE %1$s_admin SUPERUSER LOGIN".formatted(r),
+                "ALTER TABLE sales.customer OWNER TO %1$s_owner".formatted(r),
+                "ALTER VIEW sales.big_orders OWNER TO %1$s_admin".formatted(r),
+                "GRANT USAGE ON SCHEMA sales TO %1$s_readers".formatted(r),
+                "GRANT SELECT ON sales.customer TO %1$s_readers".formatted(r),
+                "GRANT INSERT, UPDATE (note) ON sales.\"Order\" TO %1$s_app".formatted(r));
+        try {
+            copiesIntoANewManagedInstance(shop);
+        } finally {
+            for (String role : java.util.List.of("owner", "readers", "app", "admin")) {
+                shop.execute("REASSIGN OWNED BY %1$s_%2$s TO CURRENT_USER".formatted(r, role),
+                        "DROP OWNED BY %1$s_%2$s".formatted(r, role));
+            }
+            Sql.execute(shop.connection(), "postgres", "DROP ROLE %1$s_app, %1$s_readers, %1$s_owner, %1$s_admin".formatted(r));
+        }
+    }
+
+    private void copiesIntoANewManagedInstance(TestDatabase shop) throws Exception {
+        String r = shop.name();
         ferry.profile("src", shop.connection());
         var create = ferry.control().profiles().create(new ProfileRequest("managed-dst", null, Map.of("env", "test"),
                 new ManagedInstance(EngineKind.POSTGRESQL, "15", null, Map.of(), null, "local", null)), null);
@@ -127,6 +151,28 @@ class OneTimePostgresMigrationIT {
 
         assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
         assertSameTables(shop.connection(), managed, shop.name());
+        assertThat(Sql.column(managed, "postgres", ("SELECT rolname || ':' || rolcanlogin || ':' || rolsuper || ':' "
+                + "|| rolcreatedb || ':' || rolconnlimit || ':' || (rolpassword IS NULL) FROM pg_authid "
+                + "WHERE rolname LIKE '%s\\_%%' ORDER BY 1").formatted(r)))
+                .as("roles created without passwords, a superuser as a plain role")
+                .containsExactly(r + "_admin:true:false:false:-1:true", r + "_app:true:false:false:5:true",
+                        r + "_owner:false:false:true:-1:true", r + "_readers:false:false:false:-1:true");
+        assertThat(Sql.one(managed, "postgres", "SELECT pg_has_role('%1$s_app', '%1$s_readers', 'MEMBER')".formatted(r)))
+                .isEqualTo("t");
+        String owners = "SELECT c.relname || '=' || pg_get_userbyid(c.relowner) || ' ' || coalesce(c.relacl::text, '-') "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sales' "
+                + "AND c.relkind IN ('r', 'v') ORDER BY 1";
+        assertThat(Sql.column(managed, shop.name(), owners)).as("owners and privileges carried over")
+                .isEqualTo(Sql.column(shop.connection(), shop.name(), owners))
+                .anyMatch(line -> line.startsWith("customer=" + r + "_owner "));
+        String columnGrants = "SELECT attname || ' ' || attacl::text FROM pg_attribute "
+                + "WHERE attrelid = 'sales.\"Order\"'::regclass AND attacl IS NOT NULL";
+        assertThat(Sql.column(managed, shop.name(), columnGrants)).hasSize(1)
+                .isEqualTo(Sql.column(shop.connection(), shop.name(), columnGrants));
+        assertThat(ferry.control().jobs().events("to-managed", 200)).extracting(dev.ferry.core.model.JobEvent::message)
+                .contains("Created role %s_app (login, no password yet)".formatted(r), "Granted role %1$s_readers to %1$s_app".formatted(r),
+                        "Created role %s_admin (login, no password yet); it is a superuser on the source, created without SUPERUSER"
+                                .formatted(r));
 
         ferry.control().jobs().delete("to-managed", true, null);
         assertThatThrownBy(() -> ferry.control().profiles().get("managed-dst"))

@@ -6,7 +6,7 @@ import dev.ferry.testkit.Shutdown;
 import dev.ferry.testkit.TestDatabase;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Issue 10, ride through faults, on PostgreSQL: see {@link FaultsContract}. */
+/** Do no harm, ride through faults, on PostgreSQL: see {@link FaultsContract}. */
 class PostgresFaultsIT extends FaultsContract {
     @RegisterExtension
     static final LocalPostgres source = LocalPostgres.shared("faults-source");

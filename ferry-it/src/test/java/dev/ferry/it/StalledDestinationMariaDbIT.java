@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, stalls on MariaDB: a destination that stops taking bytes in the middle of a LOAD DATA (a stalled
+ * Do no harm, stalls on MariaDB: a destination that stops taking bytes in the middle of a LOAD DATA (a stalled
  * network, a hung server) blocks the driver's writes, which have no socket timeout. The job must notice within its
  * stall timeout (it shows RECONNECTING instead of hanging), stay RUNNING, and complete equal once traffic flows.
  */

@@ -3,6 +3,7 @@ package dev.ferry.it;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ValidationScenario} on MariaDB, with the types the MariaDB migration tests use. */
+/**
+ * {@link ValidationScenario} on MariaDB: every value kind of the MySQL engine's fidelity and validation tests (with a
+ * keyless table and a sequence), the types the MariaDB migration tests use, and a sequence as the counter.
+ */
 @Timeout(600)
 class ValidationMariaDbIT extends ValidationScenario {
     @RegisterExtension
@@ -21,6 +25,10 @@ class ValidationMariaDbIT extends ValidationScenario {
 
     @RegisterExtension
     static final LocalMariaDb destination = LocalMariaDb.shared("destination");
+
+    /** The MySQL engine's every-type database: the fidelity tests' value kinds, composite, binary and no keys, a sequence. */
+    private static final Path TYPES = Path.of(
+            "../ferry-engine-mysql/src/test/resources/dev/ferry/engine/mysql/validate/validation-types.sql");
 
     @TempDir
     Path dir;
@@ -45,9 +53,15 @@ class ValidationMariaDbIT extends ValidationScenario {
         continuousJobValidatesCleanUnderLoadFindsAnInjectedDifferenceAndGatesPromotion();
     }
 
+    @Test
+    void forcedPromotion() throws Exception {
+        forcedPromotionPromotesATamperedDestinationAndSaysSo();
+    }
+
     @Override
-    TestDatabase typedSource() {
+    TestDatabase typedSource() throws Exception {
         TestDatabase shop = source.freshDatabase();
+        shop.execute(Files.readString(TYPES).split(";\n"));
         shop.execute(
                 "CREATE TABLE customer (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(80) CHARACTER SET utf8mb4, "
                         + "city VARCHAR(40) CHARACTER SET latin1, born DATE, photo BLOB, meta JSON, ratio DOUBLE, "
@@ -72,13 +86,13 @@ class ValidationMariaDbIT extends ValidationScenario {
                 "CREATE TABLE t_insert (id INT PRIMARY KEY, v VARCHAR(20))",
                 "CREATE TABLE t_default (id INT PRIMARY KEY, v VARCHAR(20) DEFAULT 'a')",
                 "CREATE TABLE t_index (id INT PRIMARY KEY, v VARCHAR(20), KEY t_index_v (v))",
-                "CREATE TABLE t_counter (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
+                "CREATE SEQUENCE s_counter",
+                "DO SETVAL(s_counter, 42)",
                 "INSERT INTO t_update SELECT seq, concat('v', seq) FROM seq_1_to_5000",
                 "INSERT INTO t_delete SELECT seq, concat('v', seq) FROM seq_1_to_5000",
                 "INSERT INTO t_insert SELECT seq, concat('v', seq) FROM seq_1_to_5000",
                 "INSERT INTO t_default SELECT seq, concat('v', seq) FROM seq_1_to_100",
-                "INSERT INTO t_index SELECT seq, concat('v', seq) FROM seq_1_to_100",
-                "INSERT INTO t_counter (v) SELECT seq FROM seq_1_to_42");
+                "INSERT INTO t_index SELECT seq, concat('v', seq) FROM seq_1_to_100");
         return shop;
     }
 
@@ -91,7 +105,7 @@ class ValidationMariaDbIT extends ValidationScenario {
     List<String> tamper() {
         return List.of("UPDATE t_update SET v = 'changed' WHERE id = 42", "DELETE FROM t_delete WHERE id = 4242",
                 "INSERT INTO t_insert VALUES (9999, 'new')", "ALTER TABLE t_default ALTER v SET DEFAULT 'b'",
-                "DROP INDEX t_index_v ON t_index", "ALTER TABLE t_counter AUTO_INCREMENT = 500");
+                "DROP INDEX t_index_v ON t_index", "SELECT SETVAL(s_counter, 500)");
     }
 
     @Override
@@ -101,7 +115,7 @@ class ValidationMariaDbIT extends ValidationScenario {
 
     @Override
     String counterName() {
-        return "t_counter";
+        return "s_counter";
     }
 
     @Override

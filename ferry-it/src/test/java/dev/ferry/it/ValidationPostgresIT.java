@@ -50,6 +50,11 @@ class ValidationPostgresIT extends ValidationScenario {
         continuousJobValidatesCleanUnderLoadFindsAnInjectedDifferenceAndGatesPromotion();
     }
 
+    @Test
+    void forcedPromotion() throws Exception {
+        forcedPromotionPromotesATamperedDestinationAndSaysSo();
+    }
+
     @Override
     TestDatabase typedSource() throws Exception {
         TestDatabase source = pg.freshDatabase();

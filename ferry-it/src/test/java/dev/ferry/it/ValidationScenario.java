@@ -41,7 +41,9 @@ import picocli.CommandLine;
  * inserted, a column default changed, an index dropped, a counter moved, each in another table) exits 1 and names each
  * table, each differing row's key and each schema difference; a continuous job validates clean under write load,
  * then finds a difference injected on the destination; {@code promote --validate} refuses the tampered destination,
- * and once repaired promotes it, reading again only the ranges changed since the last validation.
+ * and so does a plain {@code promote} of a job created with {@code --validate-on-promote} (FAILED_PRECONDITION), and
+ * once repaired promotes it, reading again only the ranges changed since the last validation; {@code promote
+ * --validate --force} promotes a tampered destination and says so in the job's events.
  */
 abstract class ValidationScenario {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +83,16 @@ abstract class ValidationScenario {
 
     /** Writes to account until stopped: updates of ids 1..1000 and inserts past the end, never audit. */
     static Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes) {
+        return writer(bank, stop, writes, 1000);
+    }
+
+    /**
+     * As {@link #writer(TestDatabase, AtomicBoolean, AtomicLong)}, updating accounts 1 to {@code span}. Validation under
+     * load spreads the updates wider: a row written several times within one re-check (read the source, wait for
+     * replication, read the destination, read the source again) can only be reported INCONCLUSIVE, never clean, and a
+     * tight loop over 1,000 hot rows on a loaded machine made that common rather than the exception.
+     */
+    static Thread writer(TestDatabase bank, AtomicBoolean stop, AtomicLong writes, long span) {
         return Thread.ofVirtual().start(() -> {
             try (java.sql.Connection c = bank.open();
                     var insert = c.prepareStatement("INSERT INTO account (owner, balance) VALUES (?, ?)");
@@ -93,7 +105,7 @@ abstract class ValidationScenario {
                         insert.executeUpdate();
                     } else {
                         update.setLong(1, random.nextLong(100));
-                        update.setLong(2, 1 + random.nextLong(1000));
+                        update.setLong(2, 1 + random.nextLong(span));
                         update.executeUpdate();
                     }
                     writes.incrementAndGet();
@@ -207,6 +219,11 @@ abstract class ValidationScenario {
         v.path("schemaFindings").forEach(f -> findings.add(f.path("object").asText() + ": " + f.path("message").asText()));
         assertThat(findings).as("schema findings").anyMatch(f -> f.contains("t_default"))
                 .anyMatch(f -> f.contains("t_index_v")).anyMatch(f -> f.contains(counterName()));
+        // The moved counter is a sequence whose value is compared, the job being completed.
+        assertThat(v.path("schemaFindings")).as("schema findings").anySatisfy(f -> {
+            assertThat(f.path("code").asText()).isEqualTo("SEQUENCE_DIFFERENCE");
+            assertThat(f.path("object").asText()).startsWith("sequence ").contains(counterName());
+        });
         // Every other table compared clean.
         assertThat(StreamSupport.stream(v.path("tableResults").spliterator(), false)
                 .filter(t -> !t.path("status").asText().equals("CLEAN")).map(t -> t.path("name").asText()).toList())
@@ -226,13 +243,16 @@ abstract class ValidationScenario {
         TestDatabase bank = bankSource(400_000);
         String db = bank.name();
         profiles(bank);
-        wiring.control().jobs().create(new JobRequest("follow", null, null, JobType.CONTINUOUS, "src", "dst",
-                ObjectsConfig.ALL, new PerformanceConfig(2)), null);
+        // Created as a user would, with the setting that makes every promotion validate first.
+        Result created = ferry("migration-jobs", "create", "follow", "--type", "continuous", "--source", "src",
+                "--destination", "dst", "--parallelism", "2", "--validate-on-promote");
+        assertThat(created.exit()).as(created.err()).isZero();
         wiring.control().jobs().start("follow", false, null);
         awaitJob("follow", j -> j.phase() == Phase.CDC || j.phase() == Phase.READY_FOR_PROMOTE, Duration.ofSeconds(240));
         var stop = new AtomicBoolean();
         var writes = new AtomicLong();
-        Thread writer = writer(bank, stop, writes);
+        // Updates spread over 20,000 accounts: still within the first range of 100,000, so the re-checks stay in one place.
+        Thread writer = writer(bank, stop, writes, 20_000);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() > 200);
             Result underLoad = ferry("migration-jobs", "validate", "follow", "--data-only", "--format", "json");
@@ -258,6 +278,21 @@ abstract class ValidationScenario {
         awaitJob("follow", j -> j.phase() == Phase.CDC || j.phase() == Phase.READY_FOR_PROMOTE, Duration.ofSeconds(60));
         assertThat(wiring.control().jobs().get("follow").state()).isEqualTo(JobState.RUNNING);
 
+        // A plain promotion validates too (the job's validateOnPromote): refused, its operation FAILED_PRECONDITION.
+        Result plain = ferry("migration-jobs", "promote", "follow", "--wait");
+        assertThat(plain.exit()).as(plain.out()).isEqualTo(1);
+        assertThat(plain.err()).contains("refused", tableName(db, "audit"));
+        String operation = wiring.control().operations().list(50).stream()
+                .filter(o -> o.verb().equals("promote") && o.target().endsWith("/follow")).findFirst().orElseThrow().name();
+        Result described = ferry("operations", "describe", operation, "--format", "json");
+        assertThat(described.exit()).as(described.err()).isZero();
+        JsonNode refusal = described.json();
+        assertThat(refusal.path("done").asBoolean()).as(refusal.toString()).isTrue();
+        assertThat(refusal.path("error").path("code").asText()).as(refusal.toString()).isEqualTo("FAILED_PRECONDITION");
+        assertThat(refusal.path("error").path("message").asText()).contains("refused", tableName(db, "audit"));
+        awaitJob("follow", j -> j.phase() == Phase.CDC || j.phase() == Phase.READY_FOR_PROMOTE, Duration.ofSeconds(60));
+        assertThat(wiring.control().jobs().get("follow").state()).isEqualTo(JobState.RUNNING);
+
         onDestination(db, repairAudit(db, null));
         Result repaired = ferry("migration-jobs", "validate", "follow", "--data-only", "--format", "json");
         assertThat(repaired.exit()).as(repaired.out()).isZero();
@@ -268,7 +303,8 @@ abstract class ValidationScenario {
         MigrationJob job = awaitJob("follow", j -> j.state() == JobState.COMPLETED, Duration.ofSeconds(60));
         assertThat(job.state()).isEqualTo(JobState.COMPLETED);
         List<String> events = wiring.control().jobs().events("follow", 200).stream().map(JobEvent::message).toList();
-        String gate = events.stream().filter(m -> m.startsWith("Promotion validates the data")).findFirst().orElseThrow();
+        // Events come oldest first: the last gate is the promotion's that went through (the refused ones came before).
+        String gate = events.stream().filter(m -> m.startsWith("Promotion validates the data")).reduce((a, b) -> b).orElseThrow();
         var counts = java.util.regex.Pattern.compile("(\\d+) of (\\d+) range\\(s\\)").matcher(gate);
         assertThat(counts.find()).as(gate).isTrue();
         int pending = Integer.parseInt(counts.group(1));
@@ -277,5 +313,29 @@ abstract class ValidationScenario {
         assertThat(pending).as(gate).isPositive().isLessThan(planned);
         assertThat(events).anyMatch(m -> m.startsWith("Promotion validation") && m.contains("is clean"));
         assertThat(EnumSet.of(JobState.COMPLETED)).contains(job.state());
+    }
+
+    /**
+     * {@code promote --validate --force} promotes a tampered destination and records, in the job's events, that it
+     * was forced past the validation's difference.
+     */
+    void forcedPromotionPromotesATamperedDestinationAndSaysSo() throws Exception {
+        TestDatabase bank = bankSource(2_000);
+        String db = bank.name();
+        profiles(bank);
+        wiring.control().jobs().create(new JobRequest("forced", null, null, JobType.CONTINUOUS, "src", "dst",
+                ObjectsConfig.ALL, new PerformanceConfig(2)), null);
+        wiring.control().jobs().start("forced", false, null);
+        awaitJob("forced", j -> j.phase() == Phase.CDC || j.phase() == Phase.READY_FOR_PROMOTE, Duration.ofSeconds(240));
+        onDestination(db, repairAudit(db, "tampered"));
+
+        Result forced = ferry("migration-jobs", "promote", "forced", "--validate", "--force", "--wait");
+        assertThat(forced.exit()).as(forced.err() + forced.out()).isZero();
+        MigrationJob job = awaitJob("forced", j -> j.state() == JobState.COMPLETED, Duration.ofSeconds(60));
+        assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(wiring.control().jobs().events("forced", 200)).filteredOn(e -> e.severity() == dev.ferry.core.model.Severity.WARNING)
+                .extracting(JobEvent::message).anySatisfy(m -> assertThat(m)
+                        .startsWith("Promotion forced past validation").contains("different", tableName(db, "audit")));
+        assertThat(Sql.one(destination(), db, "SELECT note FROM audit WHERE id = 7")).isEqualTo("tampered");
     }
 }

@@ -9,13 +9,17 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.ferry.control.ControlPlane;
 import dev.ferry.control.access.Caller;
 import dev.ferry.control.access.CurrentCaller;
+import dev.ferry.control.access.Sessions;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.server.access.AccessPolicy;
 import dev.ferry.server.access.BrowserGuard;
 import dev.ferry.server.access.HostNames;
 import dev.ferry.server.access.TlsContext;
+import dev.ferry.server.access.SessionRoutes;
 import dev.ferry.server.access.TokenRoutes;
+import dev.ferry.server.console.ConsoleRoutes;
+import dev.ferry.server.http.Asset;
 import dev.ferry.server.http.ErrorBody;
 import dev.ferry.server.http.HttpError;
 import dev.ferry.server.http.Json;
@@ -23,6 +27,7 @@ import dev.ferry.server.http.Request;
 import dev.ferry.server.http.Response;
 import dev.ferry.server.http.Router;
 import dev.ferry.server.job.JobRoutes;
+import dev.ferry.server.openapi.OpenApiRoutes;
 import dev.ferry.server.operation.OperationRoutes;
 import dev.ferry.server.profile.ProfileRoutes;
 import java.io.IOException;
@@ -38,9 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ferry's REST API on the JDK's HTTP(S) server, one virtual thread per request. Every request passes
- * the {@link BrowserGuard} (Host, Origin, Content-Type), then, unless it is {@code /healthz}, the
- * {@link AccessPolicy} (bearer token and role); the handler runs with the caller bound as the
+ * Ferry's REST API and web console on the JDK's HTTP(S) server, one virtual thread per request. Every request
+ * passes the {@link BrowserGuard} (Host, Origin, Content-Type), then, unless it is open to anyone ({@code /healthz},
+ * the console's sign-in page, signing in and out), the {@link AccessPolicy} (bearer token or session, and role);
+ * a browser without a session that asks for the console is sent to its sign-in page; the handler runs with the caller bound as the
  * {@link CurrentCaller}. Handlers call the control plane; this class turns what they throw into
  * {@code {code, message}} answers: a {@link FerryException} with its code's HTTP status, anything else
  * as 500 with the stack trace logged. Every answer carries the usual security headers. Start once,
@@ -65,20 +71,32 @@ public final class ApiServer implements AutoCloseable {
     /** With the clock that measures running jobs' durations. */
     public ApiServer(ServerConfig config, ControlPlane control, Clock clock) {
         this.config = config;
-        this.router = routes(control, json, clock);
-        this.access = new AccessPolicy(control.tokens());
+        Sessions sessions = new Sessions(control.tokens(), clock);
+        this.router = routes(control, json, clock, sessions, "https".equals(config.scheme()));
+        ConsoleRoutes.register(router);
+        this.access = new AccessPolicy(control.tokens(), sessions);
     }
 
-    /** Every route of the API. */
+    /** Every route of the API, with console sessions of their own and cookies for plain HTTP (to list the routes). */
     static Router routes(ControlPlane control, Json json, Clock clock) {
+        return routes(control, json, clock, new Sessions(control.tokens(), clock), false);
+    }
+
+    /** Every route of the API; {@code secureCookie}: the console's session cookie is sent over HTTPS only. */
+    static Router routes(ControlPlane control, Json json, Clock clock, Sessions sessions, boolean secureCookie) {
         Router router = new Router();
         router.add("GET", "/healthz", request -> Response.ok(Map.of("status", "ok")));
         ProfileRoutes.register(router, control.profiles());
         JobRoutes.register(router, control.jobs(), clock);
+        dev.ferry.server.declare.DeclarationRoutes.register(router, control.profiles(), control.jobs(), clock);
         dev.ferry.server.job.ValidationRoutes.register(router, control.validations());
         OperationRoutes.register(router, control, clock);
-        dev.ferry.server.metrics.MetricsRoutes.register(router, control.jobs());
+        dev.ferry.server.metrics.MetricsRoutes.register(router, control.jobs(), control.nodes());
         TokenRoutes.register(router, control.tokens(), control.secretKeys(), clock);
+        dev.ferry.server.node.NodeRoutes.register(router, control.nodes());
+        dev.ferry.server.source.SourceLimitRoutes.register(router, control.sourceLimits());
+        OpenApiRoutes.register(router, json);
+        SessionRoutes.register(router, sessions, secureCookie);
         return router;
     }
 
@@ -163,10 +181,15 @@ public final class ApiServer implements AutoCloseable {
             if (response.status() == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
             }
+            response.headers().forEach(exchange.getResponseHeaders()::set);
             byte[] bytes;
             if (response.body() instanceof dev.ferry.server.http.PlainText text) {
                 bytes = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            } else if (response.body() instanceof Asset asset) {
+                bytes = asset.bytes();
+                exchange.getResponseHeaders().set("Content-Type", asset.contentType());
+                exchange.getResponseHeaders().set("Content-Security-Policy", CONSOLE_POLICY);
             } else {
                 bytes = json.write(response.body());
                 exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -184,6 +207,10 @@ public final class ApiServer implements AutoCloseable {
         log.atDebug().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("status", response.status())
                 .addKeyValue("ms", (System.nanoTime() - started) / 1_000_000).log("request served");
     }
+
+    /** What the console's pages may load: the server's own scripts and styles, and calls to the server only. */
+    private static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     private void securityHeaders(Headers headers) {
         headers.set("X-Content-Type-Options", "nosniff");
@@ -204,7 +231,15 @@ public final class ApiServer implements AutoCloseable {
         if (AccessPolicy.isOpen(method, path)) {
             return route(exchange, method, path);
         }
-        Caller caller = access.admit(method, path, headers);
+        Caller caller;
+        try {
+            caller = access.admit(method, path, headers);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED && ConsoleRoutes.isPage(method, path)) {
+                return Response.seeOther(ConsoleRoutes.SIGN_IN);
+            }
+            throw e;
+        }
         return CurrentCaller.as(caller, () -> route(exchange, method, path));
     }
 
@@ -216,7 +251,7 @@ public final class ApiServer implements AutoCloseable {
         }
         Router.Match match = router.match(method, path);
         Request request = new Request(method, path, match.params(), exchange.getRequestURI().getRawQuery(),
-                exchange.getRequestBody(), json);
+                exchange.getRequestBody(), json, exchange.getRequestHeaders()::getFirst);
         return match.handler().handle(request);
     }
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 11: who may call the API, and from where. Every refusal changes nothing. */
+/** Secure by default: who may call the API, and from where. Every refusal changes nothing. */
 @Timeout(120)
 class ApiAccessIT {
     @RegisterExtension

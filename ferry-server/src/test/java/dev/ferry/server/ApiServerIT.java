@@ -275,10 +275,71 @@ class ApiServerIT {
 
     @Test
     void servesMetricsInThePrometheusTextFormat() throws Exception {
+        String job = newName("metrics");
+        var created = call("POST", "/v1/migrationJobs?migrationJobId=" + job,
+                "{\"type\":\"ONE_TIME\",\"source\":\"%s\",\"destination\":\"%s\",\"objectsConfig\":{\"include\":[\"nothing\"]}}"
+                        .formatted(createProfile(), createProfile()));
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+
         var answer = call("GET", "/metrics", null);
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.text()).contains("# TYPE ferry_job_state gauge").contains("# TYPE ferry_job_lag_seconds gauge")
-                .contains("# TYPE ferry_cdc_rows_applied_total counter").contains("# TYPE ferry_cdc_partition_lag_seconds gauge");
+        assertThat(answer.text()).contains("# TYPE ferry_jobs gauge").contains("# TYPE ferry_job_state gauge")
+                .contains("ferry_job_state{job=\"%s\",state=\"NOT_STARTED\"} 1.0".formatted(job))
+                .contains("ferry_job_state{job=\"%s\",state=\"RUNNING\"} 0.0".formatted(job))
+                .contains("# TYPE ferry_rows_copied_total counter")
+                .contains("ferry_rows_copied_total{job=\"%s\"} 0.0".formatted(job));
+    }
+
+    private static String profileBody(String displayName) throws IOException {
+        return ((ObjectNode) mapper.readTree(profileBody())).put("displayName", displayName).toString();
+    }
+
+    private static String declaredJob(String type, String source, String destination) {
+        ObjectNode body = mapper.createObjectNode().put("type", type).put("source", source).put("destination", destination)
+                .put("desiredState", "stopped");
+        body.putObject("objectsConfig").putArray("include").add("nothing-here");
+        return body.toString();
+    }
+
+    @Test
+    void putPlansCreatesLeavesAloneAndUpdatesAProfileToMatch() throws Exception {
+        String name = newName("put");
+        Answer planned = call("PUT", "/v1/connectionProfiles/" + name + "?validateOnly=true", profileBody("First"));
+        assertThat(planned.status()).as(planned.text()).isEqualTo(200);
+        assertThat(planned.body().path("plan").path("action").asText()).isEqualTo("CREATE");
+        assertThat(call("GET", "/v1/connectionProfiles/" + name, null).status()).isEqualTo(404);
+
+        Answer created = call("PUT", "/v1/connectionProfiles/" + name, profileBody("First"));
+        Answer same = call("PUT", "/v1/connectionProfiles/" + name + "?validateOnly=true", profileBody("First"));
+        Answer renamed = call("PUT", "/v1/connectionProfiles/" + name, profileBody("Second"));
+
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        assertThat(created.body().path("response").path("postgresql").path("passwordSet").asBoolean()).isTrue();
+        assertThat(same.body().path("plan").path("action").asText()).isEqualTo("UNCHANGED");
+        assertThat(renamed.body().path("metadata").path("statusMessage").asText()).isEqualTo("connection profile updated");
+        assertThat(renamed.body().path("response").path("displayName").asText()).isEqualTo("Second");
+        for (Answer answer : new Answer[] {planned, created, same, renamed}) {
+            assertThat(answer.text()).doesNotContain(password());
+        }
+    }
+
+    @Test
+    void aRefusedPutAnswersItsReasonAndChangesNothing() throws Exception {
+        String source = createProfile();
+        String destination = createProfile();
+        String job = newName("put-job");
+        Answer created = call("PUT", "/v1/migrationJobs/" + job, declaredJob("ONE_TIME", source, destination));
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+
+        Answer plan = call("PUT", "/v1/migrationJobs/" + job + "?validateOnly=true", declaredJob("CONTINUOUS", source, destination));
+        Answer refused = call("PUT", "/v1/migrationJobs/" + job, declaredJob("CONTINUOUS", source, destination));
+
+        assertThat(plan.body().path("plan").path("action").asText()).isEqualTo("REFUSED");
+        assertThat(plan.body().path("plan").path("changes").get(0).path("field").asText()).isEqualTo("type");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().path("code").asText()).isEqualTo("FAILED_PRECONDITION");
+        assertThat(refused.body().path("message").asText()).contains("type cannot change after the job is created");
+        assertThat(call("GET", "/v1/migrationJobs/" + job, null).body().path("type").asText()).isEqualTo("ONE_TIME");
     }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 11 through the API: managed-instance flags outside the allowlist, hosts that are not host names or
+ * Secure by default, through the API: managed-instance flags outside the allowlist, hosts that are not host names or
  * addresses, and host changes without the password are refused with 400 and change nothing; with the password,
  * the new host gets the new password only.
  */

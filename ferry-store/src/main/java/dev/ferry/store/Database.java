@@ -242,12 +242,13 @@ final class Database implements AutoCloseable {
 
     private void migrate() {
         try {
-            var result = Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:" + SCRIPTS)
                     .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+                    .load();
+            refuseNewerSchema(flyway);
+            var result = flyway.migrate();
             log.atInfo().addKeyValue("store", display()).addKeyValue("schemaVersion",
                             result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion)
                     .addKeyValue("migrationsApplied", result.migrationsExecuted).log("metadata store ready");
@@ -258,21 +259,56 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource startPool(StoreConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("ferry-store");
-        hikari.setJdbcUrl(config.effectiveUrl());
-        hikari.setUsername(config.effectiveUser());
-        hikari.setPassword(config.password() == null ? "" : config.password().reveal());
-        hikari.setAutoCommit(false);
-        hikari.setMaximumPoolSize(8);
-        hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(10_000);
+    /** A further pool to the same store, which the caller closes (see {@link JdbcStore#openSidePool}). */
+    HikariDataSource openSidePool(String name, int size) {
+        HikariConfig hikari = poolConfig(config, name);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(0);
         try {
             return new HikariDataSource(hikari);
         } catch (HikariPool.PoolInitializationException e) {
             throw openFailure(config, e);
         }
+    }
+
+    /**
+     * Several servers may share a store, and a newer one migrates it first (migrations only ever add, so the servers
+     * of the previous version go on working). A server older than the store's schema does not start, though: it
+     * would not know what the newer columns and tables mean. Flyway itself would ignore the newer migrations.
+     */
+    private void refuseNewerSchema(Flyway flyway) {
+        var future = java.util.Arrays.stream(flyway.info().applied())
+                .filter(m -> m.getState().name().startsWith("FUTURE_"))
+                .map(m -> m.getVersion().getVersion())
+                .toList();
+        if (!future.isEmpty()) {
+            var known = SchemaScripts.list(SCRIPTS).getLast().version();
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("The metadata store %s has schema version %s, newer "
+                    + "than this Ferry knows (%s): a newer Ferry upgraded it. Run this server with that Ferry version or a "
+                    + "newer one").formatted(display(), future.getLast(), known));
+        }
+    }
+
+    private static HikariDataSource startPool(StoreConfig config) {
+        HikariConfig hikari = poolConfig(config, "ferry-store");
+        hikari.setMaximumPoolSize(8);
+        hikari.setMinimumIdle(1);
+        try {
+            return new HikariDataSource(hikari);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw openFailure(config, e);
+        }
+    }
+
+    private static HikariConfig poolConfig(StoreConfig config, String name) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(config.effectiveUrl());
+        hikari.setUsername(config.effectiveUser());
+        hikari.setPassword(config.password() == null ? "" : config.password().reveal());
+        hikari.setAutoCommit(false);
+        hikari.setConnectionTimeout(10_000);
+        return hikari;
     }
 
     private static FerryException openFailure(StoreConfig config, RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.model.ApiToken;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.JobEvent;
+import dev.ferry.core.model.LagSample;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.Operation;
@@ -29,6 +30,7 @@ public final class JdbcStore implements Store {
     private final ObjectTable objects;
     private final OperationTable operations = new OperationTable();
     private final EventTable events = new EventTable();
+    private final LagHistoryTable lagHistory = new LagHistoryTable();
     private final CheckpointTable checkpoints;
     private final TokenTable tokens = new TokenTable();
     private final SecretBox secrets;
@@ -38,6 +40,11 @@ public final class JdbcStore implements Store {
 
     private final InstallationTable installation = new InstallationTable();
     private volatile String installationId;
+    private final ClusterTable cluster;
+    private final SourceBudgetTable budgets;
+    private final KeyCheckTable keyCheck = new KeyCheckTable();
+    /** In a {@link #fenced} view, the lease its writes of that job are fenced by; null in the store itself. */
+    private final dev.ferry.core.model.JobLease lease;
 
     private JdbcStore(Database database, SecretBox secrets) {
         this.database = database;
@@ -45,6 +52,139 @@ public final class JdbcStore implements Store {
         this.profiles = new ProfileTable(new SpecCodec(secrets));
         this.objects = new ObjectTable(database.dialect());
         this.checkpoints = new CheckpointTable(database.dialect());
+        this.cluster = new ClusterTable(database.dialect());
+        this.budgets = new SourceBudgetTable(database.dialect());
+        this.lease = null;
+    }
+
+    private JdbcStore(JdbcStore base, dev.ferry.core.model.JobLease lease) {
+        this.database = base.database;
+        this.secrets = base.secrets;
+        this.profiles = base.profiles;
+        this.objects = base.objects;
+        this.checkpoints = base.checkpoints;
+        this.cluster = base.cluster;
+        this.budgets = base.budgets;
+        this.installationId = base.installationId;
+        this.lease = lease;
+    }
+
+    @Override
+    public Store fenced(dev.ferry.core.model.JobLease lease) {
+        Objects.requireNonNull(lease, "lease");
+        return new JdbcStore(this, lease);
+    }
+
+    @Override
+    public dev.ferry.core.spi.engine.Fence fence() {
+        if (lease == null) {
+            return dev.ferry.core.spi.engine.Fence.NONE;
+        }
+        var held = lease;
+        return new dev.ferry.core.spi.engine.Fence() {
+            @Override
+            public long epoch() {
+                return held.epoch();
+            }
+
+            @Override
+            public void check() {
+                database.run("checking the lease of migration job " + held.job(), c -> cluster.fence(c, held));
+            }
+
+            @Override
+            public String toString() {
+                return "lease of " + held.job() + " by " + held.node() + " at epoch " + held.epoch();
+            }
+        };
+    }
+
+    /** In a fenced view, refuses (before anything is written) a write of the leased job under a superseded lease. */
+    private void fence(java.sql.Connection c, String job) throws java.sql.SQLException {
+        if (lease != null && lease.job().equals(job)) {
+            cluster.fence(c, lease);
+        }
+    }
+
+    @Override
+    public void heartbeatNode(dev.ferry.core.model.ClusterNode node) {
+        database.run("renewing node " + node.name(), c -> cluster.heartbeat(c, node));
+    }
+
+    @Override
+    public void removeNode(String name) {
+        database.run("removing node " + name, c -> cluster.remove(c, name));
+    }
+
+    @Override
+    public void recordInstanceNode(String profile, String node) {
+        database.run("recording the node of managed instance " + profile, c -> cluster.recordInstanceNode(c, profile, node));
+    }
+
+    @Override
+    public Optional<String> instanceNode(String profile) {
+        return database.inTransaction("reading the node of managed instance " + profile, c -> cluster.instanceNode(c, profile));
+    }
+
+    @Override
+    public boolean requestNodeDrain(String name, boolean drain) {
+        return database.inTransaction((drain ? "draining node " : "undraining node ") + name,
+                c -> cluster.requestDrain(c, name, drain));
+    }
+
+    @Override
+    public List<dev.ferry.core.model.ClusterNode> listNodes() {
+        return database.inTransaction("listing nodes", cluster::nodes);
+    }
+
+    @Override
+    public List<dev.ferry.core.model.JobLease> listLeases() {
+        return database.inTransaction("listing job leases", cluster::leases);
+    }
+
+    @Override
+    public List<dev.ferry.core.model.SourceLimit> listSourceLimits() {
+        return database.inTransaction("listing source limits", budgets::limits);
+    }
+
+    @Override
+    public void putSourceLimit(dev.ferry.core.model.SourceLimit limit) {
+        database.run("setting the limit of source server " + limit.server(), c -> budgets.putLimit(c, limit));
+    }
+
+    @Override
+    public boolean deleteSourceLimit(String server) {
+        return database.inTransaction("removing the limit of source server " + server, c -> budgets.deleteLimit(c, server));
+    }
+
+    @Override
+    public List<dev.ferry.core.model.SourceReservation> listSourceReservations() {
+        return database.inTransaction("listing source reservations", budgets::reservations);
+    }
+
+    @Override
+    public Optional<dev.ferry.core.model.SourceReservation.Shortfall> reserveSource(
+            dev.ferry.core.model.SourceReservation wanted, Integer nodeMax) {
+        return database.inTransaction("reserving source connections for migration job " + wanted.job(),
+                c -> budgets.reserve(c, wanted, nodeMax, java.time.Instant.now()));
+    }
+
+    @Override
+    public void releaseSource(String job, String node, long epoch) {
+        database.run("releasing the source connections of migration job " + job, c -> budgets.release(c, job, node, epoch));
+    }
+
+    @Override
+    public int releaseUnleasedSources() {
+        return database.inTransaction("releasing the source connections of earlier runs", budgets::releaseUnleased);
+    }
+
+    /**
+     * A small connection pool of its own to this store, for a scheduler library that needs a {@link javax.sql.DataSource}
+     * (job leases and their heartbeats). The caller closes it; closing it does not close the store.
+     */
+    public com.zaxxer.hikari.HikariDataSource openSidePool(String name, int size) {
+        return database.openSidePool(name, size);
     }
 
     /**
@@ -56,15 +196,43 @@ public final class JdbcStore implements Store {
      */
     public static JdbcStore open(StoreConfig config) {
         Objects.requireNonNull(config, "config");
-        SecretBox secrets = SecretBox.open(config.keyFile());
+        SecretBox secrets = config.secretKey() != null ? SecretBox.ofKey(config.secretKey(), StoreConfig.SECRET_KEY_VARIABLE)
+                : config.secretKeyFile() != null ? SecretBox.openShared(config.secretKeyFile()) : SecretBox.open(config.keyFile());
         JdbcStore store = new JdbcStore(Database.open(config), secrets);
         try {
+            if (config.shared()) {
+                store.requireSameKey(config);
+            }
             store.resealStaleSecrets(false);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         return store;
+    }
+
+    /**
+     * On a shared store, refuses to go on when this server's keys do not hold the key the store's secrets are sealed
+     * with, as the first server to open the store recorded it (by its id, never the key); the first one records its own.
+     */
+    private void requireSameKey(StoreConfig config) {
+        String mine = secrets.activeKeyId();
+        String recorded = database.inTransaction("reading the secret key check", keyCheck::find).orElseGet(() -> {
+            try {
+                database.run("recording the secret key check", c -> keyCheck.create(c, mine, java.time.Instant.now()));
+                return mine;
+            } catch (FerryException e) {
+                // Another server sharing the store recorded its key first: check against theirs.
+                return database.inTransaction("reading the secret key check", keyCheck::find).orElseThrow(() -> e);
+            }
+        });
+        if (!secrets.keyIds().contains(recorded)) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("This server's secret key (id %s, from the %s) is not "
+                    + "the key the other servers sharing the store %s use (id %s): it could not open their secrets. Give "
+                    + "every server the same key: the same --secret-key-file, the same %s, or a copy of the first server's "
+                    + "HOME/secret.key").formatted(mine, config.secretKeySource(), config.display(), recorded,
+                    StoreConfig.SECRET_KEY_VARIABLE));
+        }
     }
 
     /**
@@ -76,6 +244,9 @@ public final class JdbcStore implements Store {
     public String rotateSecretKey() {
         String id = secrets.rotate();
         resealStaleSecrets(true);
+        if (database.inTransaction("reading the secret key check", keyCheck::find).isPresent()) {
+            database.run("recording the rotated secret key", c -> keyCheck.update(c, id, java.time.Instant.now()));
+        }
         secrets.retireInactiveKeys();
         return id;
     }
@@ -153,7 +324,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public void updateJob(MigrationJob job) {
-        database.run("updating migration job " + job.name(), c -> jobs.update(c, job));
+        database.run("updating migration job " + job.name(), c -> {
+            fence(c, job.name());
+            jobs.update(c, job);
+        });
     }
 
     @Override
@@ -171,6 +345,7 @@ public final class JdbcStore implements Store {
         database.run("deleting migration job " + name, c -> {
             objects.deleteAll(c, name);
             events.deleteAll(c, name);
+            lagHistory.deleteAll(c, name);
             checkpoints.deleteAll(c, name);
             jobs.delete(c, name);
         });
@@ -179,7 +354,10 @@ public final class JdbcStore implements Store {
     @Override
     public void upsertObject(JobObject object) {
         database.run("recording progress of %s in migration job %s".formatted(object.id(), object.job()),
-                c -> objects.upsert(c, object));
+                c -> {
+                    fence(c, object.job());
+                    objects.upsert(c, object);
+                });
     }
 
     @Override
@@ -189,7 +367,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public void deleteObjects(String job) {
-        database.run("deleting objects of migration job " + job, c -> objects.deleteAll(c, job));
+        database.run("deleting objects of migration job " + job, c -> {
+            fence(c, job);
+            objects.deleteAll(c, job);
+        });
     }
 
     @Override
@@ -212,6 +393,16 @@ public final class JdbcStore implements Store {
         Objects.requireNonNull(requestId, "requestId");
         return database.inTransaction("looking up the operation of request " + requestId,
                 c -> operations.findByRequest(c, requestId, verb, target));
+    }
+
+    @Override
+    public boolean claimRequest(String requestId, String verb, String target, Instant time) {
+        return database.inTransaction("claiming request " + requestId, c -> operations.claim(c, requestId, verb, target, time));
+    }
+
+    @Override
+    public void releaseRequest(String requestId, String verb, String target) {
+        database.run("releasing request " + requestId, c -> operations.unclaim(c, requestId, verb, target));
     }
 
     @Override
@@ -249,10 +440,42 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void appendLagSample(String job, LagSample sample) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(sample, "sample");
+        database.run("recording the lag of migration job " + job, c -> lagHistory.append(c, job, sample));
+    }
+
+    @Override
+    public List<LagSample> listLagSamples(String job, Instant since, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        return database.inTransaction("reading the lag history of migration job " + job,
+                c -> lagHistory.since(c, job, since, limit));
+    }
+
+    @Override
+    public int pruneLagSamples(Instant before) {
+        return database.inTransaction("pruning old lag samples", c -> lagHistory.prune(c, before));
+    }
+
+    @Override
+    public List<Operation> listOperations(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        return database.inTransaction("listing operations", c -> operations.newest(c, limit));
+    }
+
+    @Override
     public void putCheckpoint(String job, String key, String value) {
         Objects.requireNonNull(value, "value");
         database.run("saving checkpoint %s of migration job %s".formatted(key, job),
-                c -> checkpoints.put(c, job, key, value));
+                c -> {
+                    fence(c, job);
+                    checkpoints.put(c, job, key, value);
+                });
     }
 
     @Override
@@ -269,6 +492,7 @@ public final class JdbcStore implements Store {
     @Override
     public void deleteCheckpoint(String job, String key) {
         database.run("deleting checkpoint %s of migration job %s".formatted(key, job), c -> {
+            fence(c, job);
             if (!checkpoints.delete(c, job, key)) {
                 throw StoreErrors.notFound("Checkpoint", "%s of migration job %s".formatted(key, job));
             }
@@ -277,7 +501,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public void deleteCheckpoints(String job) {
-        database.run("deleting checkpoints of migration job " + job, c -> checkpoints.deleteAll(c, job));
+        database.run("deleting checkpoints of migration job " + job, c -> {
+            fence(c, job);
+            checkpoints.deleteAll(c, job);
+        });
     }
 
     @Override
@@ -299,13 +526,16 @@ public final class JdbcStore implements Store {
         return id;
     }
 
+    /** Closes the store; a {@link #fenced} view leaves it open (the store's owner closes it). */
     @Override
     public void close() {
-        database.close();
+        if (lease == null) {
+            database.close();
+        }
     }
 
     @Override
     public String toString() {
-        return "JdbcStore[" + database.display() + "]";
+        return "JdbcStore[" + database.display() + (lease == null ? "" : ", fenced by " + lease) + "]";
     }
 }

@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Rows of {@code operations}; at most one per (request id, verb, target) when a request id is given. */
@@ -64,17 +66,33 @@ final class OperationTable {
         }
     }
 
+    /** The newest {@code limit} operations, newest first. */
+    List<Operation> newest(Connection c, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM operations ORDER BY create_time DESC, name FETCH FIRST ? ROWS ONLY")) {
+            s.setInt(1, limit);
+            try (ResultSet rows = s.executeQuery()) {
+                List<Operation> found = new ArrayList<>();
+                while (rows.next()) {
+                    found.add(read(rows));
+                }
+                return found;
+            }
+        }
+    }
+
     private static Optional<Operation> first(PreparedStatement s) throws SQLException {
         try (ResultSet rows = s.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            String name = rows.getString("name");
-            return Optional.of(new Operation(name, rows.getString("verb"), rows.getString("target"),
-                    rows.getBoolean("done"), JsonColumns.error(rows.getString("error"), "operation " + name),
-                    rows.getString("status_message"), rows.getString("request_id"),
-                    Columns.time(rows, "create_time"), Columns.time(rows, "end_time"), rows.getString("created_by")));
+            return rows.next() ? Optional.of(read(rows)) : Optional.empty();
         }
+    }
+
+    private static Operation read(ResultSet rows) throws SQLException {
+        String name = rows.getString("name");
+        return new Operation(name, rows.getString("verb"), rows.getString("target"),
+                rows.getBoolean("done"), JsonColumns.error(rows.getString("error"), "operation " + name),
+                rows.getString("status_message"), rows.getString("request_id"),
+                Columns.time(rows, "create_time"), Columns.time(rows, "end_time"), rows.getString("created_by"));
     }
 
     /** Binds every column but the name, in {@link #COLUMNS} order, from parameter {@code first}. */
@@ -91,8 +109,40 @@ final class OperationTable {
         s.setString(i, op.createdBy());
     }
 
-    /** Deletes finished operations that ended before {@code before}. */
+    /** Claims a request id for one verb on one target; false when it was claimed already (here or by another server). */
+    boolean claim(Connection c, String requestId, String verb, String target, Instant time) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO request_claims (request_id, verb, target, claim_time) VALUES (?, ?, ?, ?)")) {
+            s.setString(1, requestId);
+            s.setString(2, verb);
+            s.setString(3, target);
+            Columns.setTime(s, 4, time);
+            s.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (StoreErrors.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    void unclaim(Connection c, String requestId, String verb, String target) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM request_claims WHERE request_id = ? AND verb = ? AND target = ?")) {
+            s.setString(1, requestId);
+            s.setString(2, verb);
+            s.setString(3, target);
+            s.executeUpdate();
+        }
+    }
+
+    /** Deletes finished operations that ended before {@code before}, and request claims made before it. */
     int prune(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM request_claims WHERE claim_time < ?")) {
+            Columns.setTime(s, 1, before);
+            s.executeUpdate();
+        }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM operations WHERE done AND end_time < ?")) {
             Columns.setTime(s, 1, before);
             return s.executeUpdate();

@@ -11,8 +11,14 @@ import java.util.Locale;
  * by default, the H2 store). {@code jdbcUrl} null means the embedded H2 file at
  * {@code home/store/ferry}; otherwise a {@code jdbc:postgresql:} (or {@code jdbc:h2:}) URL.
  * {@code username} and {@code password} may be null (H2 then uses user {@code ferry} and no password).
+ * {@code secretKeyFile} (a key file every node sharing the store reads) or {@code secretKey} (one base64 key from the
+ * environment) replace the key file under the home; both null means {@code home/secret.key}.
  */
-public record StoreConfig(Path home, String jdbcUrl, String username, Secret password) {
+public record StoreConfig(Path home, String jdbcUrl, String username, Secret password, Path secretKeyFile,
+        Secret secretKey) {
+
+    /** The environment variable that may hold the secret key, base64. */
+    public static final String SECRET_KEY_VARIABLE = "FERRY_SECRET_KEY";
 
     /** The H2 user when none is configured. */
     static final String DEFAULT_H2_USER = "ferry";
@@ -39,6 +45,20 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
         if (username != null && username.isBlank()) {
             username = null;
         }
+        if (secretKeyFile != null && secretKey != null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("Give the secret key one way: --secret-key-file or the "
+                    + "environment variable %s, not both").formatted(SECRET_KEY_VARIABLE));
+        }
+    }
+
+    /** A store whose secrets are sealed with the key in {@code home/secret.key}. */
+    public StoreConfig(Path home, String jdbcUrl, String username, Secret password) {
+        this(home, jdbcUrl, username, password, null, null);
+    }
+
+    /** The same store, its secrets sealed with the key in {@code file} or given as {@code key} (either may be null). */
+    public StoreConfig withSecretKey(Path file, Secret key) {
+        return new StoreConfig(home, jdbcUrl, username, password, file == null ? null : file.toAbsolutePath().normalize(), key);
     }
 
     /** The embedded H2 store under {@code home}. */
@@ -55,6 +75,11 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
         return new StoreConfig(home, IN_MEMORY_PREFIX + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null);
     }
 
+    /** Whether several Ferry servers may share this store (a PostgreSQL store), and must then coordinate. */
+    public boolean shared() {
+        return dialect() == SqlDialect.POSTGRESQL;
+    }
+
     /** Whether this is a store that lives in memory only. */
     boolean inMemoryOnly() {
         return jdbcUrl != null && jdbcUrl.startsWith(IN_MEMORY_PREFIX);
@@ -65,9 +90,14 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
         return home.resolve("store");
     }
 
-    /** The key file that encrypts secrets at rest. */
+    /** The key file that encrypts secrets at rest (unused when the key is given in the environment). */
     public Path keyFile() {
-        return home.resolve("secret.key");
+        return secretKeyFile != null ? secretKeyFile : home.resolve("secret.key");
+    }
+
+    /** Where the secret key comes from, for messages: the key file or the environment variable. */
+    public String secretKeySource() {
+        return secretKey != null ? "environment variable " + SECRET_KEY_VARIABLE : "key file " + keyFile();
     }
 
     SqlDialect dialect() {
@@ -110,6 +140,7 @@ public record StoreConfig(Path home, String jdbcUrl, String username, Secret pas
 
     @Override
     public String toString() {
-        return "StoreConfig[home=%s, store=%s, username=%s]".formatted(home, display(), username);
+        return "StoreConfig[home=%s, store=%s, username=%s, secretKey=%s]".formatted(home, display(), username,
+                secretKeySource());
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 10: Ferry's home on a full disk. Writing to the embedded store then fails with a clear error that names
+ * Do no harm: Ferry's home on a full disk. Writing to the embedded store then fails with a clear error that names
  * the full disk, and nothing is corrupt: once there is space again, the same store takes writes again (no restart
  * needed), and it opens afterwards with everything committed before. Needs root (a tmpfs of its own); skipped otherwise.
  */

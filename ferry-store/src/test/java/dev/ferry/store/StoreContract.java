@@ -15,6 +15,7 @@ import dev.ferry.core.model.TlsOptions;
 import dev.ferry.core.model.JobError;
 import dev.ferry.core.model.JobEvent;
 import dev.ferry.core.model.JobObject;
+import dev.ferry.core.model.LagSample;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.ManagedInstance;
@@ -29,12 +30,15 @@ import dev.ferry.core.model.Phase;
 import dev.ferry.core.model.ProfileState;
 import dev.ferry.core.model.Severity;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.model.JobLease;
+import dev.ferry.core.spi.engine.Fence;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +85,34 @@ abstract class StoreContract {
     void reopen() {
         store.close();
         store = JdbcStore.open(config);
+    }
+
+    // ---- fencing
+
+    @Test
+    void aFencedViewsFencePassesWhileItsLeaseIsCurrentAndRefusesOnceTheLeaseMoved() throws SQLException {
+        assertThat(store.fence()).isSameAs(Fence.NONE);
+        sql("INSERT INTO job_leases (task_name, task_instance, execution_time, picked, picked_by, last_heartbeat, version) "
+                + "VALUES ('ferry-job', 'j', CURRENT_TIMESTAMP, TRUE, 'node-a', CURRENT_TIMESTAMP, 3)");
+        Fence fence = store.fenced(new JobLease("j", "node-a", 3, T0)).fence();
+        assertThat(fence.epoch()).isEqualTo(3);
+        fence.check();
+
+        sql("UPDATE job_leases SET picked_by = 'node-b', version = 4 WHERE task_instance = 'j'");
+        assertThatThrownBy(fence::check).satisfies(e -> assertThat(LeaseLost.in(e)).isTrue())
+                .hasMessageContaining("node node-b holds it now with epoch 4");
+        // A destination's refusal of a commit under an older epoch is a lost lease too, wherever it is wrapped.
+        assertThat(LeaseLost.in(new IllegalStateException("apply failed", Fence.refused("j", 3, "ferry.replication_progress"))))
+                .isTrue();
+        assertThat(LeaseLost.in(new FerryException(ErrorCode.FAILED_PRECONDITION, "Replication slot s is in use"))).isFalse();
+    }
+
+    /** Runs {@code statement} on the store's database, around the store. */
+    void sql(String statement) throws SQLException {
+        String password = config.password() == null ? "" : config.password().reveal();
+        try (Connection c = DriverManager.getConnection(config.effectiveUrl(), config.effectiveUser(), password)) {
+            c.createStatement().execute(statement);
+        }
     }
 
     // ---- installation identity
@@ -290,6 +322,34 @@ abstract class StoreContract {
         assertThat(removed).isEqualTo(4);
         assertThat(store.listEvents("busy", 100)).extracting(JobEvent::message).containsExactly("new 2", "new 3", "new 4");
         assertThat(store.listEvents("quiet", 100)).extracting(JobEvent::message).containsExactly("kept");
+    }
+
+    @Test
+    void lagSamplesAreReadOldestFirstSinceATimeAndPrunedByAge() {
+        store.insertJob(job("cdc"));
+        store.appendLagSample("cdc", new LagSample(T0, Duration.ofMillis(1500), 4096));
+        store.appendLagSample("cdc", new LagSample(T1, Duration.ofSeconds(3), 100));
+        store.appendLagSample("cdc", new LagSample(T2, Duration.ZERO, 0));
+
+        assertThat(store.listLagSamples("cdc", T1, 100)).containsExactly(
+                new LagSample(T1, Duration.ofSeconds(3), 100), new LagSample(T2, Duration.ZERO, 0));
+        assertThat(store.listLagSamples("cdc", T0, 1)).containsExactly(new LagSample(T2, Duration.ZERO, 0));
+        assertThat(store.listLagSamples("other", T0, 100)).isEmpty();
+
+        assertThat(store.pruneLagSamples(T1)).isEqualTo(1);
+        assertThat(store.listLagSamples("cdc", T0, 100)).hasSize(2);
+        store.deleteJob("cdc");
+        assertThat(store.listLagSamples("cdc", T0, 100)).isEmpty();
+    }
+
+    @Test
+    void operationsAreListedNewestFirst() {
+        store.insertOperation(new Operation("op-a", "start", "migrationJobs/a", true, null, null, null, T0, T0));
+        store.insertOperation(new Operation("op-c", "stop", "migrationJobs/a", false, null, null, null, T2, null));
+        store.insertOperation(new Operation("op-b", "create", "connectionProfiles/p", true, null, null, null, T1, T1));
+
+        assertThat(store.listOperations(10)).extracting(Operation::name).containsExactly("op-c", "op-b", "op-a");
+        assertThat(store.listOperations(1)).extracting(Operation::name).containsExactly("op-c");
     }
 
     @Test
@@ -750,5 +810,44 @@ abstract class StoreContract {
                 return rows.getString(1);
             }
         }
+    }
+
+    // ---- source connection budgets
+
+    @Test
+    void sourceReservationsStayWithinTheNodeBudgetAndTheServerCap() {
+        store.putSourceLimit(new dev.ferry.core.model.SourceLimit("DB1.internal:5432", 10, T0));
+        var server = "db1.internal:5432";
+
+        assertThat(store.reserveSource(new dev.ferry.core.model.SourceReservation("a", "n1", server, 6, 0), 8)).isEmpty();
+        var overNode = store.reserveSource(new dev.ferry.core.model.SourceReservation("b", "n1", server, 3, 0), 8);
+        var overServer = store.reserveSource(new dev.ferry.core.model.SourceReservation("c", "n2", server, 5, 0), null);
+
+        assertThat(overNode).contains(new dev.ferry.core.model.SourceReservation.Shortfall(
+                dev.ferry.core.model.SourceReservation.Scope.NODE, "n1", 6, 8));
+        assertThat(overServer).contains(new dev.ferry.core.model.SourceReservation.Shortfall(
+                dev.ferry.core.model.SourceReservation.Scope.SERVER, server, 6, 10));
+        assertThat(store.reserveSource(new dev.ferry.core.model.SourceReservation("d", "n2", "db2:5432", 50, 0), null))
+                .as("a server without a cap").isEmpty();
+        assertThat(store.listSourceReservations()).extracting(dev.ferry.core.model.SourceReservation::job)
+                .containsExactly("a", "d");
+
+        store.releaseSource("a", "n1", 0);
+
+        assertThat(store.reserveSource(new dev.ferry.core.model.SourceReservation("c", "n2", server, 5, 0), null)).isEmpty();
+        assertThat(store.releaseUnleasedSources()).isEqualTo(2);
+        assertThat(store.listSourceReservations()).isEmpty();
+        assertThat(store.listSourceLimits()).extracting(dev.ferry.core.model.SourceLimit::server).containsExactly(server);
+        assertThat(store.deleteSourceLimit(server)).isTrue();
+        assertThat(store.listSourceLimits()).isEmpty();
+    }
+
+    @Test
+    void aSourceReservationUnderALeaseNoNodeHoldsLapses() {
+        var leased = new dev.ferry.core.model.SourceReservation("a", "n1", "db1:5432", 4, 7);
+
+        assertThat(store.reserveSource(leased, null)).isEmpty();
+
+        assertThat(store.listSourceReservations()).as("job_leases holds no lease of job a at epoch 7").isEmpty();
     }
 }

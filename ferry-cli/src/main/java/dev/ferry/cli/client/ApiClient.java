@@ -97,6 +97,10 @@ public final class ApiClient {
         return send(request(path).POST(publisher(body)));
     }
 
+    public JsonNode put(String path, JsonNode body) {
+        return send(request(path).PUT(publisher(body)));
+    }
+
     public JsonNode patch(String path, JsonNode body) {
         return send(request(path).method("PATCH", publisher(body)));
     }

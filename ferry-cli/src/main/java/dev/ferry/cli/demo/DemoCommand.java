@@ -1,6 +1,7 @@
 package dev.ferry.cli.demo;
 
 import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.GlobalOptions;
 import dev.ferry.cli.Homes;
 import dev.ferry.cli.LogSetup;
 import dev.ferry.cli.Wiring;
@@ -20,9 +21,6 @@ import picocli.CommandLine.Option;
                 + "migrate it to a new instance and compare both sides.",
                 "Runs in this process (no server needed); the two instances keep running afterwards."})
 public final class DemoCommand extends FerryCall {
-    @Option(names = "--home", paramLabel = "DIR", description = "Ferry's home (default: env FERRY_HOME, else ~/.ferry)")
-    Path home;
-
     @Option(names = "--rows", paramLabel = "N", description = "About how many rows the sample database holds in total (default: ${DEFAULT-VALUE})")
     int rows = 300_000;
 
@@ -31,7 +29,7 @@ public final class DemoCommand extends FerryCall {
         if (rows < 1_000 || rows > 50_000_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows must be from 1000 to 50000000");
         }
-        Path dir = Homes.create(Homes.resolve(home));
+        Path dir = Homes.create(Homes.resolve(GlobalOptions.of(spec).home()));
         Path logFile = dir.resolve("logs").resolve("demo.log");
         LogSetup.toFile(logFile);
         boolean terminal = Terminal.stderrIsTerminal();
@@ -81,7 +79,7 @@ public final class DemoCommand extends FerryCall {
         out().printf("Their generated passwords are in %s (readable only by you);%n", credentials);
         out().println("ferry connection-profiles describe never shows passwords.");
         out().printf("Explore the job through the API: ferry server%s, then ferry migration-jobs describe %s%n",
-                home == null ? "" : " --home " + dir, DemoInstances.JOB);
+                GlobalOptions.of(spec).home() == null ? "" : " --home " + dir, DemoInstances.JOB);
         out().flush();
     }
 }

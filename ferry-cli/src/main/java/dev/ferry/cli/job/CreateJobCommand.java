@@ -44,7 +44,8 @@ public final class CreateJobCommand extends FerryCall {
     @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave matching objects out, same patterns (repeatable)")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
+    @Option(names = "--parallelism", paramLabel = "N", converter = Converters.Parallelism.class,
+            description = "Tables or ranges copied at once, 1 to 256 (default: from the cores available)")
     Integer parallelism;
 
     @Option(names = "--no-analyze",

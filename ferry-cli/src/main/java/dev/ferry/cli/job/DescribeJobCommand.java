@@ -35,6 +35,7 @@ public final class DescribeJobCommand extends FerryCall {
         }
         JsonNode objects = client.get(path + "/objects").path("objects");
         JobView.describe(job).print(out());
+        printManagedDestination(client, job.path("destination").asText());
         String pipeline = JobView.pipeline(job);
         if (!pipeline.isEmpty()) {
             out().println();
@@ -66,5 +67,20 @@ public final class DescribeJobCommand extends FerryCall {
         }
         out().flush();
         return ExitCodes.OK;
+    }
+
+    /** A destination Ferry created: how to connect to it, and how to set the password to do so. */
+    private void printManagedDestination(ApiClient client, String destination) {
+        JsonNode profile;
+        try {
+            profile = client.get("/v1/connectionProfiles/" + ApiClient.segment(destination));
+        } catch (dev.ferry.core.FerryException e) {
+            return; // the profile is gone (the job describes what it can without it)
+        }
+        String url = dev.ferry.cli.profile.ProfileView.connectionString(profile);
+        if (url != null) {
+            out().printf("Destination %s is a managed instance; connect with: %s%n", destination, url);
+            out().printf("  Set its superuser password with: %s%n", dev.ferry.cli.profile.ProfileView.setPasswordHint(destination));
+        }
     }
 }

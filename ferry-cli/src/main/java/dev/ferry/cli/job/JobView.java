@@ -37,8 +37,11 @@ public final class JobView {
                 .add("Apply partitions", applyPartitions(j))
                 .add("State", text(j, "state"))
                 .add("Phase", text(j, "phase"))
+                .add("Waiting", text(j, "waiting"))
                 .add("Lag", lag(j.path("lag")))
                 .add("Health", health(j.path("health")))
+                .add("Node", lease(j.path("lease")))
+                .add("Runs only on", text(j.path("placement"), "message"))
                 .add("Reliability", reliability(j.path("reliabilityConfig")))
                 .add("Source retention", retention(j.path("sourceRetention")))
                 .add("Schema", schema(j.path("schema")))
@@ -48,6 +51,19 @@ public final class JobView {
                 .add("Started", text(j, "startTime"))
                 .add("Ended", text(j, "endTime"))
                 .add("Duration", text(j, "duration"));
+    }
+
+    /**
+     * With several servers on one store: {@code node-b (lease epoch 4, expires 2026-…)}; null when no node holds the
+     * job's lease (or the store is the embedded one).
+     */
+    static String lease(JsonNode lease) {
+        if (lease.isMissingNode() || lease.isNull()) {
+            return null;
+        }
+        String expires = text(lease, "expireTime");
+        return "%s (lease epoch %d%s)".formatted(lease.path("node").asText(), lease.path("epoch").asLong(),
+                expires == null ? "" : ", expires " + expires + " unless renewed");
     }
 
     /**

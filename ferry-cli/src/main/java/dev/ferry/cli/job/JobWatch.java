@@ -34,7 +34,17 @@ final class JobWatch {
 
     /** With {@code untilEnd}, a replicating job is followed too (a promotion in progress), until it settles. */
     int watch(String name, boolean untilEnd) throws InterruptedException {
+        return watch(name, untilEnd, null);
+    }
+
+    /**
+     * As {@link #watch(String, boolean)}, and ends as soon as {@code operation} (the promotion's, or null) ends with an
+     * error: a refused promotion leaves the job replicating, so the job alone would never settle.
+     */
+    int watch(String name, boolean untilEnd, JsonNode operation) throws InterruptedException {
         String path = "/v1/migrationJobs/" + ApiClient.segment(name);
+        String operationPath = operation == null || operation.path("done").asBoolean()
+                ? null : "/v1/operations/" + ApiClient.segment(operation.path("name").asText());
         while (true) {
             JsonNode job = client.get(path);
             JsonNode objects = client.get(path + "/objects").path("objects");
@@ -72,6 +82,20 @@ final class JobWatch {
                         return ExitCodes.OK;
                     }
                     display.update(progress);
+                    if (operationPath != null) {
+                        JsonNode op = client.get(operationPath);
+                        JsonNode error = op.path("error");
+                        if (op.path("done").asBoolean() && !error.isMissingNode() && !error.isNull()) {
+                            display.finish(progress);
+                            err.printf("Promotion of migration job %s ended without promoting (%s): %s%n", name,
+                                    error.path("code").asText(), error.path("message").asText("no reason recorded"));
+                            err.flush();
+                            return ExitCodes.FAILED;
+                        }
+                        if (op.path("done").asBoolean()) {
+                            operationPath = null;
+                        }
+                    }
                 }
             }
             Thread.sleep(POLL.toMillis());

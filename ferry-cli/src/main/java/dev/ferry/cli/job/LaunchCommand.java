@@ -32,11 +32,15 @@ public abstract class LaunchCommand extends FerryCall {
 
     abstract String verb();
 
+    /** The body of the verb's call, for a verb with options of its own. */
+    com.fasterxml.jackson.databind.node.ObjectNode body() {
+        return JsonNodeFactory.instance.objectNode().put("skipValidation", skipValidation);
+    }
+
     @Override
     protected int run() throws InterruptedException {
         ApiClient client = options.client();
-        var body = JsonNodeFactory.instance.objectNode().put("skipValidation", skipValidation);
-        JsonNode op = client.post("/v1/migrationJobs/" + ApiClient.segment(name) + ":" + verb(), body);
+        JsonNode op = client.post("/v1/migrationJobs/" + ApiClient.segment(name) + ":" + verb(), body());
         OperationWaiter.requireSuccess(op);
         if (options.json() && !waitForEnd) {
             out().println(client.pretty(op));
@@ -77,11 +81,21 @@ public abstract class LaunchCommand extends FerryCall {
         }
     }
 
-    @Command(name = "restart", description = "Restart a stopped or failed job from the beginning (the destination is cleared).")
+    @Command(name = "restart", description = "Restart a stopped or failed job from the beginning (the destination is cleared), "
+            + "or with --failed-objects-only copy again only the tables not copied yet.")
     public static final class Restart extends LaunchCommand {
+        @Option(names = "--failed-objects-only",
+                description = "Keep every table the job copied completely; copy again only those that failed or were not copied yet")
+        boolean failedObjectsOnly;
+
         @Override
         String verb() {
             return "restart";
+        }
+
+        @Override
+        com.fasterxml.jackson.databind.node.ObjectNode body() {
+            return super.body().put("failedObjectsOnly", failedObjectsOnly);
         }
     }
 }

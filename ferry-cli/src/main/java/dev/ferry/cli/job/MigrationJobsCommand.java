@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
             LaunchCommand.Resume.class,
             LaunchCommand.Restart.class,
             MigrationJobsCommand.Promote.class,
+            MigrationJobsCommand.DemoteDestination.class,
             VerifyJobCommand.class,
             ValidateJobCommand.class,
             ValidationsCommand.class,
@@ -64,7 +65,8 @@ public final class MigrationJobsCommand extends CommandGroup {
 
         abstract JsonNode send(ApiClient client, String path);
 
-        abstract String done();
+        /** What happened, for people: the rest of "Migration job NAME...", from the finished operation {@code op}. */
+        abstract String done(JsonNode op);
 
         @Override
         protected int run() throws InterruptedException {
@@ -77,7 +79,7 @@ public final class MigrationJobsCommand extends CommandGroup {
             }
             OperationWaiter.requireSuccess(op);
             if (!options.json()) {
-                out().printf("Migration job %s %s%n", name, done());
+                out().printf("Migration job %s%s%n", name, done(op));
                 out().flush();
             }
             return ExitCodes.OK;
@@ -92,15 +94,15 @@ public final class MigrationJobsCommand extends CommandGroup {
         }
 
         @Override
-        String done() {
-            return "stopped; continue it with: ferry migration-jobs resume " + name;
+        String done(JsonNode op) {
+            return " stopped; continue it with: ferry migration-jobs resume " + name;
         }
     }
 
     @Command(name = "promote", sortOptions = false,
             description = {"Cut over a continuous job: apply everything the source committed until now, stop replication,",
                     "synchronise sequences and make the destination writable. Exits 0 once requested; with --wait,",
-                    "follows the promotion and exits 0 when the job is COMPLETED, 1 when it failed."})
+                    "follows the promotion and exits 0 when the job is COMPLETED, 1 when it failed or validation refused it."})
     public static final class Promote extends FerryCall {
         @Parameters(index = "0", paramLabel = "NAME", description = "Job name")
         String name;
@@ -127,7 +129,10 @@ public final class MigrationJobsCommand extends CommandGroup {
             String path = "/v1/migrationJobs/" + ApiClient.segment(name);
             String query = force && validate ? "?force=true&validate=true" : force ? "?force=true" : validate ? "?validate=true" : "";
             JsonNode op = OperationWaiter.requireSuccess(client.post(path + ":promote" + query, null));
-            if (waitForEnd && validate) {
+            // The job's validateOnPromote validates (and may refuse) a plain promotion too.
+            boolean validating = validate || waitForEnd
+                    && client.get(path).path("reliabilityConfig").path("validateOnPromote").asBoolean(false);
+            if (waitForEnd && validating) {
                 // A validating promotion may be refused: its operation says how it ended.
                 op = OperationWaiter.requireSuccess(new OperationWaiter(client, err(), Terminal.stderrIsTerminal()).await(op));
                 if (options.json()) {
@@ -151,12 +156,27 @@ public final class MigrationJobsCommand extends CommandGroup {
             }
             boolean terminal = Terminal.stderrIsTerminal();
             PrintWriter watchOut = options.json() ? new PrintWriter(Writer.nullWriter()) : out();
-            int exit = new JobWatch(client, watchOut, err(), ProgressDisplay.forStderr(err(), terminal)).watch(name, true);
+            int exit = new JobWatch(client, watchOut, err(), ProgressDisplay.forStderr(err(), terminal)).watch(name, true, op);
             if (options.json()) {
                 out().println(client.pretty(client.get(path)));
                 out().flush();
             }
             return exit;
+        }
+    }
+
+    @Command(name = "demote-destination",
+            description = "Make an existing destination's databases read-only for all but Ferry before the job starts "
+                    + "(a continuous job does it after its full load; promote and delete undo it).")
+    public static final class DemoteDestination extends SimpleVerb {
+        @Override
+        JsonNode send(ApiClient client, String path) {
+            return client.post(path + ":demoteDestination", null);
+        }
+
+        @Override
+        String done(JsonNode op) {
+            return ": " + op.path("metadata").path("statusMessage").asText("destination demoted");
         }
     }
 
@@ -171,8 +191,8 @@ public final class MigrationJobsCommand extends CommandGroup {
         }
 
         @Override
-        String done() {
-            return "deleted";
+        String done(JsonNode op) {
+            return " deleted";
         }
     }
 }

@@ -12,7 +12,7 @@ public final class ComparisonView {
     public static Table table(List<TableComparison> comparisons) {
         Table table = Table.of("TABLE", ">SOURCE ROWS", ">DESTINATION ROWS", "MATCH");
         for (TableComparison c : comparisons) {
-            table.row(c.database() + "." + c.table().schema() + "." + c.table().table(), Units.count(c.sourceRows()),
+            table.row(c.table().nameIn(c.database()), Units.count(c.sourceRows()),
                     Units.count(c.destinationRows()), c.matches() ? "yes" : "NO");
         }
         return table;

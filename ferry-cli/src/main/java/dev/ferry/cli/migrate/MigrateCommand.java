@@ -69,7 +69,8 @@ public final class MigrateCommand extends FerryCall {
     @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave matching objects out (repeatable)")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--parallelism", paramLabel = "N", description = "Tables or ranges copied at once (default: from the cores available)")
+    @Option(names = "--parallelism", paramLabel = "N", converter = Converters.Parallelism.class,
+            description = "Tables or ranges copied at once, 1 to 256 (default: from the cores available)")
     Integer parallelism;
 
     @Option(names = "--no-analyze",
@@ -82,10 +83,6 @@ public final class MigrateCommand extends FerryCall {
 
     @picocli.CommandLine.Mixin
     dev.ferry.cli.job.ReliabilityOptions reliability = new dev.ferry.cli.job.ReliabilityOptions();
-
-    @Option(names = "--home", paramLabel = "DIR",
-            description = "Keep Ferry's state (store, logs) in this directory (default: a temporary directory deleted afterwards)")
-    Path home;
 
     @Override
     protected int run() throws InterruptedException {
@@ -107,7 +104,9 @@ public final class MigrateCommand extends FerryCall {
         // a database named in the source URL is what the user means to move, unless --include says otherwise
         var objects = new ObjectsConfig(include.isEmpty() && source.database() != null ? List.of(source.database()) : include,
                 exclude);
+        destination = serverOf(destination, objects);
         // logging is set before any class with a logger loads (see LogSetup)
+        Path home = dev.ferry.cli.GlobalOptions.of(spec).home();
         Path kept = home == null ? null : Homes.create(home.toAbsolutePath().normalize());
         Path logFile = kept != null ? kept.resolve("logs").resolve("migrate.log") : temporaryLog();
         LogSetup.toFile(logFile);
@@ -147,6 +146,17 @@ public final class MigrateCommand extends FerryCall {
                     sourceName, destinationName, objects, performance, false, reliability.toConfig()), null);
             return run.run(job, promoteWhenReady, dir.temporary());
         }
+    }
+
+    /**
+     * A destination URL that names a database being moved says where it goes, not where to connect (it may not exist
+     * yet): Ferry connects to the server's maintenance database (PostgreSQL's postgres, none on MySQL/MariaDB) and the
+     * full load creates the database there. Another database in the URL stays the one to connect to.
+     */
+    static DatabaseConnection serverOf(DatabaseConnection destination, ObjectsConfig objects) {
+        String database = destination.database();
+        boolean moved = database != null && objects.include().stream().anyMatch(database::equals);
+        return moved ? destination.withDatabase(null) : destination;
     }
 
     /** Without --home the log lives outside the throw-away home, so a failure can still be read. */

@@ -11,4 +11,17 @@ public final class ConnectHint {
         }
         return "mariadb -h %s -P %d -u %s -p%s".formatted(host, port, username, database == null ? "" : " " + database);
     }
+
+    /**
+     * A connection string without password: {@code postgresql://postgres@127.0.0.1:5433/postgres} (the maintenance
+     * database when {@code database} is null) or {@code mysql://root@127.0.0.1:3307/}.
+     */
+    public static String url(String engine, String host, int port, String username, String database) {
+        String user = java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        String at = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        if ("postgresql".equals(engine)) {
+            return "postgresql://%s@%s:%d/%s".formatted(user, at, port, database == null ? "postgres" : database);
+        }
+        return "mysql://%s@%s:%d/%s".formatted(user, at, port, database == null ? "" : database);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.CommandGroup;
 import dev.ferry.cli.ExitCodes;
 import dev.ferry.cli.FerryCall;
+import dev.ferry.cli.Secrets;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.ClientOptions;
 import dev.ferry.cli.client.OperationWaiter;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
             CreateProfileCommand.class,
             ConnectionProfilesCommand.List.class,
             ConnectionProfilesCommand.Describe.class,
+            ConnectionProfilesCommand.SetRootPassword.class,
             ConnectionProfilesCommand.Delete.class
         })
 public final class ConnectionProfilesCommand extends CommandGroup {
@@ -62,6 +64,50 @@ public final class ConnectionProfilesCommand extends CommandGroup {
             } else {
                 ProfileView.describe(profile).print(out());
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "set-root-password",
+            description = {"Set the superuser password of a managed instance Ferry created (admin token only), on the",
+                    "running instance and in Ferry's store, so you can connect to it and Ferry keeps working.",
+                    "The password comes from an environment variable or a file, never from the command line."})
+    public static final class SetRootPassword extends FerryCall {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Profile name of the managed instance")
+        String name;
+
+        @Option(names = "--password-env", paramLabel = "VAR", description = "Read the new password from this environment variable")
+        String passwordEnv;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the new password from the first line of this file")
+        java.nio.file.Path passwordFile;
+
+        @Mixin
+        ClientOptions options;
+
+        @Override
+        protected int run() throws InterruptedException {
+            if ((passwordEnv == null) == (passwordFile == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "Give the new password one way: --password-env VAR or --password-file FILE");
+            }
+            dev.ferry.core.Secret password = passwordEnv != null ? Secrets.fromEnv(passwordEnv, "--password-env")
+                    : Secrets.fromFile(passwordFile, "--password-file");
+            ApiClient client = options.client();
+            var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("password", password.reveal());
+            JsonNode op = client.post("/v1/connectionProfiles/" + ApiClient.segment(name) + ":setRootPassword", body);
+            op = OperationWaiter.requireSuccess(new OperationWaiter(client, err(), Terminal.stderrIsTerminal()).await(op));
+            if (options.json()) {
+                out().println(client.pretty(op));
+            } else {
+                JsonNode profile = client.get("/v1/connectionProfiles/" + ApiClient.segment(name));
+                out().printf("Superuser password of managed instance %s set.%n", name);
+                String url = ProfileView.connectionString(profile);
+                if (url != null) {
+                    out().printf("Connect with: %s (and that password)%n", url);
+                }
+            }
+            out().flush();
             return ExitCodes.OK;
         }
     }

@@ -205,10 +205,14 @@ public final class CreateProfileCommand extends FerryCall {
                     endpoint.path("host").asText(), endpoint.path("port").asText());
             out().println("Connect with: " + ConnectHint.command(ProfileView.engine(profile), endpoint.path("host").asText(),
                     endpoint.path("port").asInt(), endpoint.path("username").asText(), null));
+            String url = ProfileView.connectionString(profile);
+            if (url != null) {
+                out().println("Connection string: " + url);
+            }
             out().println(rootPasswordEnv != null
                     ? "The superuser password is the one in $" + rootPasswordEnv + "."
                     : "The superuser password was generated and is kept encrypted in Ferry's store; it is never shown. "
-                            + "To choose it yourself, create the instance with --root-password-env.");
+                            + "Set one you know with: " + ProfileView.setPasswordHint(name));
         }
         out().flush();
     }

@@ -1,6 +1,7 @@
 package dev.ferry.cli.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.cli.output.ConnectHint;
 import dev.ferry.cli.output.Fields;
 import dev.ferry.cli.output.Table;
 import java.util.ArrayList;
@@ -35,6 +36,11 @@ public final class ProfileView {
                     .add("Endpoint", endpoint(p))
                     .add("Username", text(managed.path("endpoint"), "username"))
                     .add("Root password", managed.path("rootPasswordSet").asBoolean() ? "set (never shown)" : "not set");
+            String url = connectionString(p);
+            if (url != null) {
+                fields.add("Connect with", url)
+                        .add("Set password", setPasswordHint(p.path("name").asText()));
+            }
         } else {
             JsonNode c = connection(p);
             fields.add("Host", text(c, "host"))
@@ -49,6 +55,24 @@ public final class ProfileView {
         return fields.add("Labels", pairs(p.path("labels")))
                 .add("Created", text(p, "createTime"))
                 .add("Updated", text(p, "updateTime"));
+    }
+
+    /**
+     * A ready connection string of a running managed instance, without password ({@code postgresql://postgres@H:P/postgres},
+     * {@code mysql://root@H:P/}); null for an existing server or an instance without endpoint yet.
+     */
+    public static String connectionString(JsonNode p) {
+        JsonNode endpoint = p.path("managedInstance").path("endpoint");
+        if (!endpoint.has("host")) {
+            return null;
+        }
+        return ConnectHint.url(engine(p), endpoint.path("host").asText(), endpoint.path("port").asInt(),
+                endpoint.path("username").asText(), null);
+    }
+
+    /** How the user sets (and so learns) the superuser password of managed instance {@code name}. */
+    public static String setPasswordHint(String name) {
+        return "ferry connection-profiles set-root-password %s --password-env VAR (the password is never shown)".formatted(name);
     }
 
     static String engine(JsonNode p) {

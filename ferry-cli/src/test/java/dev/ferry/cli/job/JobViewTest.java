@@ -58,6 +58,16 @@ class JobViewTest {
     }
 
     @Test
+    void describesTheNodeRunningTheJobAndWhenItsLeaseExpires() throws Exception {
+        String text = JobView.describe(json("{'name': 'follow', 'lease': {'node': 'ferry-2', 'epoch': 4, "
+                + "'heartbeatTime': '2026-11-28T17:00:00Z', 'expireTime': '2026-11-28T17:00:20Z'}}")).render();
+        String none = JobView.describe(json(CONTINUOUS)).render();
+
+        assertThat(text).containsPattern("Node:\\s+ferry-2 \\(lease epoch 4, expires 2026-11-28T17:00:20Z unless renewed\\)");
+        assertThat(none).doesNotContain("Node:");
+    }
+
+    @Test
     void describesTheApplyPartitionsSetOrTheDefaultOfAContinuousJob() throws Exception {
         String set = JobView.describe(json("{'name': 'follow', 'type': 'CONTINUOUS', "
                 + "'performanceConfig': {'parallelism': 4, 'applyPartitions': 6}}")).render();

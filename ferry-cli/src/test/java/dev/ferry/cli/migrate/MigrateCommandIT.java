@@ -2,12 +2,10 @@ package dev.ferry.cli.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.cli.FerryCommand;
+import dev.ferry.cli.CliRun;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.testkit.LocalPostgres;
 import dev.ferry.testkit.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,7 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * {@code ferry migrate} in this JVM. One-time: a small database arrives whole and the command exits 0; an
@@ -46,7 +43,7 @@ class MigrateCommandIT {
         TestDatabase small = pg.freshDatabase();
         small.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'one')");
 
-        Result result = ferry("migrate", "--source", url(small.connection(), small.name()),
+        CliRun result = ferry("migrate", "--source", url(small.connection(), small.name()),
                 "--destination", url(destination.superuser(), "postgres"));
 
         assertThat(result.exit()).as(result.err()).isZero();
@@ -56,12 +53,28 @@ class MigrateCommandIT {
 
     @Test
     @Timeout(120)
+    void aDestinationUrlNamingTheMigratedDatabaseThatDoesNotExistYetGetsItCreated() throws Exception {
+        TestDatabase small = pg.freshDatabase();
+        small.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (7, 'seven')");
+        assertThat(one(destination.superuser(), "SELECT count(*) FROM pg_database WHERE datname = '" + small.name() + "'"))
+                .isEqualTo("0");
+
+        CliRun result = ferry("migrate", "--source", url(small.connection(), small.name()),
+                "--destination", url(destination.superuser(), small.name()));
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.err()).doesNotContain("does not exist");
+        assertThat(one(destination.superuser().withDatabase(small.name()), "SELECT id || ':' || v FROM t")).isEqualTo("7:seven");
+    }
+
+    @Test
+    @Timeout(120)
     void anUnreachableSourceIsNamedAndNothingIsCreatedOnTheDestination() throws Exception {
         TestDatabase small = pg.freshDatabase();
         String database = small.name() + "_gone";
         DatabaseConnection nowhere = small.connection().withAddress("127.0.0.1", unusedPort());
 
-        Result result = ferry("migrate", "--source", url(nowhere, database), "--destination", url(destination.superuser(), "postgres"));
+        CliRun result = ferry("migrate", "--source", url(nowhere, database), "--destination", url(destination.superuser(), "postgres"));
 
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.err()).contains("CONNECTION_FAILURE").contains("Cannot reach PostgreSQL at " + nowhere.host() + ":" + nowhere.port());
@@ -87,7 +100,7 @@ class MigrateCommandIT {
         var failure = new AtomicReference<Throwable>();
         Thread writer = writer(bank, writes, failure);
 
-        Result result = ferry("migrate", "--type", "continuous", "--promote-when-ready",
+        CliRun result = ferry("migrate", "--type", "continuous", "--promote-when-ready",
                 "--source", url(bank.connection(), bank.name()), "--destination", url(destination.superuser(), "postgres"));
         writer.join();
 
@@ -157,16 +170,9 @@ class MigrateCommandIT {
                 + table + " t";
     }
 
-    private record Result(int exit, String out, String err) {}
 
-    private static Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int exit = command.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun ferry(String... args) {
+        return CliRun.ferry(args);
     }
 
     private static String url(DatabaseConnection c, String database) {

@@ -118,7 +118,12 @@ public final class TokenService {
             throw new FerryException(ErrorCode.UNAUTHENTICATED,
                     "This call needs an API token: send the header Authorization: Bearer TOKEN (the CLI sends FERRY_TOKEN)");
         }
-        Optional<ApiToken> found = store.findTokenByHash(hash(token.trim()));
+        return authenticateHash(hash(token.trim()));
+    }
+
+    /** The caller presenting the token whose hash is {@code tokenHash}; UNAUTHENTICATED as {@link #authenticate}. */
+    Caller authenticateHash(String tokenHash) {
+        Optional<ApiToken> found = store.findTokenByHash(tokenHash);
         if (found.isEmpty()) {
             throw new FerryException(ErrorCode.UNAUTHENTICATED,
                     "The API token is not valid (unknown or revoked); ask an admin for a token: ferry tokens create NAME --role viewer");
@@ -133,7 +138,8 @@ public final class TokenService {
 
     /**
      * When no admin token can be used (none exists, or all expired), creates one and returns it, so the
-     * first start of a server can hand it to its operator; empty otherwise.
+     * first start of a server can hand it to its operator; empty otherwise. Tokens live in the store, so of several
+     * servers sharing it only the first to start creates one (and writes its file), even when they start at once.
      */
     public Optional<IssuedToken> bootstrapAdmin() {
         lock.lock();
@@ -147,7 +153,18 @@ public final class TokenService {
             for (int n = 2; isTaken(tokens, name); n++) {
                 name = FIRST_ADMIN + "-" + n;
             }
-            IssuedToken issued = issue(name, Role.ADMIN, null, null);
+            IssuedToken issued;
+            try {
+                issued = issue(name, Role.ADMIN, null, null);
+            } catch (FerryException e) {
+                // Several servers sharing the store started at once: the first one made the admin token (and wrote it to
+                // its home), so the others write none.
+                if (store.listTokens().stream().anyMatch(t -> t.role() == Role.ADMIN && !t.expiredAt(now))) {
+                    log.atInfo().addKeyValue("token", name).log("another server sharing the store created the first admin token");
+                    return Optional.empty();
+                }
+                throw e;
+            }
             log.atInfo().addKeyValue("token", name).log("no usable admin token: created one");
             return Optional.of(issued);
         } finally {

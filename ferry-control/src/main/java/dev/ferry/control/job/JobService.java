@@ -72,6 +72,29 @@ public final class JobService implements AutoCloseable {
         return store.listJobs();
     }
 
+    /** With several servers on one store: the lease of the node running the job, if one holds it. */
+    public java.util.Optional<dev.ferry.core.model.JobLease> lease(String name) {
+        return runners.lease(name);
+    }
+
+    /** Why the job waits before it starts (its source connections do not fit yet), while it does. */
+    public java.util.Optional<String> waiting(String name) {
+        return runners.waiting(get(name));
+    }
+
+    /**
+     * With several servers on one store: the one node the job can run on, when its source or destination is a managed
+     * instance that node created (empty otherwise, and always with the embedded store).
+     */
+    public java.util.Optional<dev.ferry.control.runner.Placement.Pin> placement(String name) {
+        return runners.node().isEmpty() ? java.util.Optional.empty() : new dev.ferry.control.runner.Placement(store).pin(name);
+    }
+
+    /** How long a lease outlives its node's last heartbeat (meaningful with several servers on one store). */
+    public java.time.Duration leaseTimeout() {
+        return runners.node().map(dev.ferry.control.runner.JobLeases.Settings::leaseTimeout).orElse(java.time.Duration.ZERO);
+    }
+
     /**
      * Waits until no runner of this process works on job {@code name}, at most {@code timeout}; returns whether none
      * does. For a watcher in this process, which then sees the job's final state as soon as it is recorded.
@@ -141,6 +164,33 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
+     * Replaces the job's definition as a whole from {@code definition}: display name, labels, objects, performance and
+     * reliability settings, a field left null taking its default. Legal where PATCH is; type, source and destination
+     * never change.
+     */
+    public Operation redefine(String name, JobRequest definition, String requestId) {
+        return operations.once("patch", target(name), requestId, () -> locks.with(name, () -> {
+            MigrationJob job = get(name);
+            JobLifecycle.check(name, job.state(), Verb.PATCH);
+            ObjectsConfig objects = definition.objectsConfig() != null ? definition.objectsConfig() : ObjectsConfig.ALL;
+            new ObjectSelection(objects);
+            String displayName = definition.displayName() == null || definition.displayName().isBlank() ? null
+                    : definition.displayName();
+            store.updateJob(job.withDefinition(displayName, definition.labels(), objects, definition.performanceConfig(),
+                    definition.reliabilityConfig(), clock.instant()));
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job definition replaced"));
+            return operations.done("patch", target(name), requestId, "migration job updated");
+        }));
+    }
+
+    /** A done operation saying job {@code name} already matched what was asked, for a declaration that changes nothing. */
+    public Operation unchanged(String name, String requestId) {
+        get(name);
+        return operations.once("patch", target(name), requestId,
+                () -> operations.done("patch", target(name), requestId, "migration job unchanged"));
+    }
+
+    /**
      * The job's performance settings with those the patch sets: a field the patch leaves out (null) stays. A changed
      * parallelism applies to the next full load, changed apply partitions when replication starts again.
      */
@@ -192,11 +242,11 @@ public final class JobService implements AutoCloseable {
     }
 
     public Operation start(String name, boolean skipValidation, String requestId) {
-        return launch(name, Verb.START, skipValidation, requestId);
+        return launch(name, Verb.START, skipValidation, false, requestId);
     }
 
     public Operation resume(String name, boolean skipValidation, String requestId) {
-        return launch(name, Verb.RESUME, skipValidation, requestId);
+        return launch(name, Verb.RESUME, skipValidation, false, requestId);
     }
 
     public Operation restart(String name, boolean skipValidation, String requestId) {
@@ -208,13 +258,11 @@ public final class JobService implements AutoCloseable {
      * {@code failedObjectsOnly}, keeps every table that was copied and copies again only the others.
      */
     public Operation restart(String name, boolean skipValidation, boolean failedObjectsOnly, String requestId) {
-        if (failedObjectsOnly) {
-            runners.keepCopiedTablesAtRestart(name);
-        }
-        return launch(name, Verb.RESTART, skipValidation, requestId);
+        return launch(name, Verb.RESTART, skipValidation, failedObjectsOnly, requestId);
     }
 
-    private Operation launch(String name, Verb verb, boolean skipValidation, String requestId) {
+    /** {@code keepCopiedTables}: a restart of the failed objects only, recorded once the restart is accepted. */
+    private Operation launch(String name, Verb verb, boolean skipValidation, boolean keepCopiedTables, String requestId) {
         return operations.once(verb.apiName(), target(name), requestId, () -> locks.with(name, () -> {
             MigrationJob job = get(name);
             JobLifecycle.check(name, job.state(), verb);
@@ -228,9 +276,13 @@ public final class JobService implements AutoCloseable {
                 store.findProfile(job.destination()).ifPresent(destination -> requireClearable(job, destination,
                         verb == Verb.RESTART));
             }
+            if (keepCopiedTables) {
+                runners.keepCopiedTablesAtRestart(name);
+            }
             JobState entered = JobLifecycle.entered(job.state(), verb);
             store.updateJob(job.withStatus(entered, job.phase(), null, clock.instant()));
-            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job %s requested".formatted(verb.apiName())));
+            store.appendEvent(name, clock.instant(), Severity.INFO, byCaller("Job %s requested%s".formatted(verb.apiName(),
+                    keepCopiedTables ? " (failed objects only)" : "")));
             Operation op = operations.begin(verb.apiName(), target(name), requestId, "job is " + entered);
             runners.start(name, op.name());
             return op;
@@ -335,6 +387,18 @@ public final class JobService implements AutoCloseable {
         return runners.lag(name);
     }
 
+    /** The most lag samples one call answers: a week at one sample every 10 s, as long as the retention keeps them. */
+    public static final int MAX_LAG_SAMPLES = 60_480;
+
+    /**
+     * The job's replication lag over time since {@code since} (one sample about every 10 s while it replicates, kept
+     * at most 7 days), oldest first; at most the newest {@link #MAX_LAG_SAMPLES}.
+     */
+    public List<dev.ferry.core.model.LagSample> lagHistory(String name, java.time.Instant since) {
+        get(name);
+        return store.listLagSamples(name, since, MAX_LAG_SAMPLES);
+    }
+
     /**
      * The latest report of each database's change pipeline while the job replicates on this server; empty otherwise
      * (the reports live in the memory of the server that runs the job).
@@ -384,6 +448,7 @@ public final class JobService implements AutoCloseable {
                 store.deleteJob(name);
                 return null;
             });
+            runners.forget(name);
             log.atInfo().addKeyValue("job", name).log("migration job deleted");
             String message = "migration job deleted";
             if (force) {
@@ -403,7 +468,14 @@ public final class JobService implements AutoCloseable {
         if (usedElsewhere) {
             return "; managed instance %s kept: other jobs use it".formatted(destination.name());
         }
-        profiles.delete(destination.name(), true, null);
+        try {
+            profiles.delete(destination.name(), true, null);
+        } catch (FerryException e) {
+            // The job is gone already; the instance stays, and the message says how to remove it.
+            log.atWarn().addKeyValue("job", job.name()).addKeyValue("profile", destination.name())
+                    .addKeyValue("error", e.getMessage()).log("managed destination instance kept");
+            return "; managed instance %s kept: %s".formatted(destination.name(), e.getMessage());
+        }
         return "; managed destination instance %s deleted".formatted(destination.name());
     }
 
@@ -417,25 +489,37 @@ public final class JobService implements AutoCloseable {
         for (MigrationJob job : store.listJobs()) {
             switch (job.state()) {
                 case STARTING, RUNNING, RESUMING, RESTARTING -> {
-                    store.appendEvent(job.name(), clock.instant(), Severity.INFO,
-                            "Ferry restarted; resuming the job from its checkpoints");
-                    runners.start(job.name(), null);
+                    // With several nodes on one store, a job with a lease stays with its node (or, if that node
+                    // died, goes to whichever node takes the expired lease over).
+                    if (!runners.isRunning(job.name())) {
+                        store.appendEvent(job.name(), clock.instant(), Severity.INFO,
+                                "Ferry restarted; resuming the job from its checkpoints");
+                        runners.start(job.name(), null);
+                    }
                 }
-                case STOPPING -> store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
-                case DELETING -> {
-                    if (runners.holdsReplication(job.name())) {
-                        // The delete was cut short: the job still holds a slot or a demotion. Keep it.
-                        String message = ("Ferry stopped while deleting migration job %s; it still holds replication "
-                                + "objects on the source or a demoted destination. Delete it again").formatted(job.name());
-                        store.updateJob(job.withStatus(JobState.FAILED, job.phase(),
-                                new dev.ferry.core.model.JobError(ErrorCode.FAILED_PRECONDITION, message), clock.instant()));
-                        store.appendEvent(job.name(), clock.instant(), Severity.WARNING, message);
-                    } else {
-                        store.deleteJob(job.name());
+                case STOPPING, DELETING -> {
+                    if (!runners.isRunning(job.name())) {
+                        finishInterrupted(job);
                     }
                 }
                 default -> { }
             }
+        }
+    }
+
+    /** A stop or delete that the server's end cut short, with no runner left on the job: finished now. */
+    private void finishInterrupted(MigrationJob job) {
+        if (job.state() == JobState.STOPPING) {
+            store.updateJob(job.withStatus(JobState.STOPPED, job.phase(), job.error(), clock.instant()));
+        } else if (runners.holdsReplication(job.name())) {
+            // The delete was cut short: the job still holds a slot or a demotion. Keep it.
+            String message = ("Ferry stopped while deleting migration job %s; it still holds replication "
+                    + "objects on the source or a demoted destination. Delete it again").formatted(job.name());
+            store.updateJob(job.withStatus(JobState.FAILED, job.phase(),
+                    new dev.ferry.core.model.JobError(ErrorCode.FAILED_PRECONDITION, message), clock.instant()));
+            store.appendEvent(job.name(), clock.instant(), Severity.WARNING, message);
+        } else {
+            store.deleteJob(job.name());
         }
     }
 

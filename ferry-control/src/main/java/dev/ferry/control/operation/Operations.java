@@ -36,6 +36,11 @@ public final class Operations {
                 "Operation %s not found".formatted(name)));
     }
 
+    /** The newest {@code limit} operations, newest first. */
+    public java.util.List<Operation> list(int limit) {
+        return store.listOperations(limit);
+    }
+
     /**
      * Runs {@code action} unless an operation with the same request id, verb and target exists, in which
      * case that operation is returned. The action returns the operation to record (begun with
@@ -55,10 +60,47 @@ public final class Operations {
             if (previous.isPresent()) {
                 return store.findOperation(previous.get().name()).orElseThrow();
             }
-            return action.get();
+            // The store decides which call runs, across every server sharing it: the first to claim the request id.
+            if (!store.claimRequest(requestId, verb, target, clock.instant())) {
+                return claimedElsewhere(verb, target, requestId, action);
+            }
+            return runClaimed(verb, target, requestId, action);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Runs a claimed call; a failure gives the claim up, so a retry may run it again. */
+    private Operation runClaimed(String verb, String target, String requestId, Supplier<Operation> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            store.releaseRequest(requestId, verb, target);
+            throw e;
+        }
+    }
+
+    /** How long a call waits for the operation of the same request another server is running. */
+    private static final java.time.Duration CLAIM_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The same request is being run by another server (or was, and failed without an operation): its operation is
+     * awaited and returned; when the other call gave its claim up, this one runs instead.
+     */
+    private Operation claimedElsewhere(String verb, String target, String requestId, Supplier<Operation> action) {
+        long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Operation> theirs = store.findOperationByRequest(requestId, verb, target);
+            if (theirs.isPresent()) {
+                return store.findOperation(theirs.get().name()).orElseThrow();
+            }
+            if (store.claimRequest(requestId, verb, target, clock.instant())) {
+                return runClaimed(verb, target, requestId, action);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new FerryException(ErrorCode.UNAVAILABLE, ("Request %s (%s on %s) is being handled by another Ferry server "
+                + "and has no operation yet; retry with the same request id").formatted(requestId, verb, target));
     }
 
     /** Records a new operation that is not done yet, made by the {@link CurrentCaller}. */

@@ -1,10 +1,12 @@
 package dev.ferry.control.profile;
 
+import dev.ferry.control.declare.PlanEntry;
 import dev.ferry.control.operation.Operations;
 import dev.ferry.control.registry.EngineRegistry;
 import dev.ferry.control.registry.ProvisionerRegistry;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.Secret;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobError;
@@ -37,11 +39,23 @@ public final class ProfileService implements AutoCloseable {
     private final ProvisionerRegistry provisioners;
     private final Operations operations;
     private final Clock clock;
+    /** This server's node name when it shares its store with other nodes; null otherwise. */
+    private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProfileService(Store store, EngineRegistry engines, ProvisionerRegistry provisioners, Operations operations,
             Clock clock) {
+        this(store, engines, provisioners, operations, clock, null);
+    }
+
+    /**
+     * The profiles of node {@code node} among several sharing the store: the managed instances it creates are recorded as
+     * its own, and it starts only those again when it starts.
+     */
+    public ProfileService(Store store, EngineRegistry engines, ProvisionerRegistry provisioners, Operations operations,
+            Clock clock, String node) {
+        this.node = node;
         this.store = store;
         this.engines = engines;
         this.provisioners = provisioners;
@@ -68,10 +82,7 @@ public final class ProfileService implements AutoCloseable {
      * to both sides and says what is wrong), so that a one-command migration does not connect twice.
      */
     public Operation create(ProfileRequest request, String requestId, boolean probe) {
-        if (request == null || request.spec() == null) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "A connection profile needs exactly one of postgresql, mysql or managedInstance");
-        }
+        requireSpec(request);
         return operations.once("create", target(request.name()), requestId, () -> {
             lock.lock();
             try {
@@ -105,6 +116,10 @@ public final class ProfileService implements AutoCloseable {
         // Flags and the like are refused now, with 400, rather than by the background creation.
         provisioner.check(instanceSpec(profile.name(), managed));
         store.insertProfile(profile);
+        if (node != null) {
+            // Only this node's provisioner can reach the instance: jobs using it run here, and cannot fail over.
+            store.recordInstanceNode(profile.name(), node);
+        }
         Operation op = operations.begin("create", target(profile.name()), requestId,
                 "creating %s instance".formatted(managed.engine().id()));
         background.submit(() -> provision(profile, managed, op.name(), provisioner));
@@ -176,6 +191,80 @@ public final class ProfileService implements AutoCloseable {
     }
 
     /**
+     * What {@link #put} would do with {@code desired}, changing nothing: create it, change the fields listed, nothing,
+     * or refuse (a managed instance's creation settings, a change of kind or engine, or a server that unfinished jobs
+     * hold).
+     */
+    public PlanEntry plan(ProfileRequest desired) {
+        requireSpec(desired);
+        ConnectionProfile.requireValidName(desired.name(), "connection profile");
+        var current = store.findProfile(desired.name());
+        if (current.isEmpty()) {
+            return ProfileDiff.create(desired);
+        }
+        ProfileDiff.Outcome outcome = ProfileDiff.diff(current.get(), desired);
+        if (outcome.refusal() != null) {
+            return PlanEntry.refused(PlanEntry.PROFILE, desired.name(), outcome.changes(), outcome.refusal());
+        }
+        if (current.get().spec() instanceof DatabaseConnection c) {
+            try {
+                ProfileUsers.requireNoUnfinishedJob(store, desired.name(), c, (DatabaseConnection) desired.spec());
+            } catch (FerryException e) {
+                return PlanEntry.refused(PlanEntry.PROFILE, desired.name(), outcome.changes(), e.getMessage());
+            }
+        }
+        return PlanEntry.of(PlanEntry.PROFILE, desired.name(), false, outcome.changes(), null);
+    }
+
+    /**
+     * Makes profile {@code desired.name()} match {@code desired}: creates it when missing, else replaces its display
+     * name, labels and (for an existing server) connection as a whole; a field left out takes its default (no
+     * password, no labels). A managed instance's root password left out stays as it is. A refused plan throws
+     * FAILED_PRECONDITION with its reason and changes nothing.
+     */
+    public Operation put(ProfileRequest desired, String requestId) {
+        lock.lock();
+        try {
+            PlanEntry plan = plan(desired);
+            return switch (plan.action()) {
+                case CREATE -> create(desired, requestId);
+                case REFUSED -> throw new FerryException(ErrorCode.FAILED_PRECONDITION, plan.reason());
+                case UNCHANGED -> operations.once("patch", target(desired.name()), requestId,
+                        () -> operations.done("patch", target(desired.name()), requestId, "connection profile unchanged"));
+                case UPDATE, DELETE -> replace(desired, requestId);
+            };
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Operation replace(ProfileRequest desired, String requestId) {
+        String name = desired.name();
+        return operations.once("patch", target(name), requestId, () -> {
+            ConnectionProfile current = get(name);
+            var spec = current.spec();
+            if (spec instanceof DatabaseConnection c && !ProfileDiff.sameConnection(c, (DatabaseConnection) desired.spec())) {
+                var changed = ((DatabaseConnection) desired.spec());
+                ProfileUsers.requireNoUnfinishedJob(store, name, c, changed);
+                engines.get(changed.engine()).probe(changed);
+                spec = changed;
+            }
+            var updated = new ConnectionProfile(name, ProfileDiff.blankToNull(desired.displayName()), desired.labels(),
+                    current.state(), spec, current.error(), current.createTime(), clock.instant());
+            store.updateProfile(updated);
+            log.atInfo().addKeyValue("profile", name).log("connection profile replaced");
+            return operations.done("patch", target(name), requestId, "connection profile updated");
+        });
+    }
+
+    private static void requireSpec(ProfileRequest request) {
+        if (request == null || request.spec() == null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "A connection profile needs exactly one of postgresql, mysql or managedInstance");
+        }
+    }
+
+    /**
      * Deletes a profile no job uses. A managed instance is deleted with its data only when
      * {@code force} is set; otherwise the call is refused and nothing changes.
      */
@@ -202,6 +291,13 @@ public final class ProfileService implements AutoCloseable {
                                 "Connection profile %s is a managed instance Ferry created; deleting it deletes the instance and all its data. Repeat with --force to do so"
                                         .formatted(name));
                     }
+                    var elsewhere = managingNode(name);
+                    if (elsewhere.isPresent()) {
+                        throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Connection profile %s is a managed "
+                                + "instance that node %s created and runs on its host; delete it through that node "
+                                + "(ferry --server ITS_ADDRESS connection-profiles delete %s --force; ferry nodes list shows "
+                                + "its address)").formatted(name, elsewhere.get(), name));
+                    }
                     var provisioner = provisioners.get(managed.provisioner());
                     if (profile.state() == ProfileState.READY || provisioner.status(name).isPresent()) {
                         provisioner.delete(name);
@@ -216,9 +312,45 @@ public final class ProfileService implements AutoCloseable {
         });
     }
 
+    /**
+     * Gives the superuser of the managed instance behind profile {@code name} a new password, on the running instance
+     * (through its engine) and in the store, encrypted, so Ferry keeps connecting. Recorded with the caller's token
+     * name in the log and in the events of every job using the instance; the password is never logged nor answered.
+     * Refused for a profile of an existing server, an instance not READY, or one a running job uses.
+     */
+    public Operation setRootPassword(String name, Secret password, String requestId) {
+        if (password == null || password.reveal().isEmpty()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
+                    "A new superuser password is required (it must not be empty)");
+        }
+        return operations.once("setRootPassword", target(name), requestId, () -> {
+            lock.lock();
+            try {
+                ConnectionProfile profile = get(name);
+                if (!(profile.spec() instanceof ManagedInstance managed)) {
+                    throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Connection profile %s is an existing server, "
+                            + "not a managed instance Ferry created; change its passwords on that server, then give the "
+                            + "profile the new one (PATCH /v1/connectionProfiles/%s with the password)").formatted(name, name));
+                }
+                if (profile.state() != ProfileState.READY || managed.endpoint() == null) {
+                    throw new FerryException(ErrorCode.FAILED_PRECONDITION,
+                            "Managed instance %s is %s; its password can be set once it is READY".formatted(name, profile.state()));
+                }
+                String caller = new RootPasswordChange(store, engines, clock).apply(profile, managed, password);
+                return operations.done("setRootPassword", target(name), requestId,
+                        "superuser password of managed instance set by " + caller);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
     /** Starts again every managed instance whose profile is READY; a failure is logged and left for the user. */
     public void startManagedInstances() {
         for (ConnectionProfile profile : store.listProfiles()) {
+            if (profile.spec() instanceof ManagedInstance && managedElsewhere(profile.name())) {
+                continue; // another node's instance: that node starts it, or finishes creating it
+            }
             if (profile.state() == ProfileState.CREATING || profile.state() == ProfileState.DELETING) {
                 String error = "Creating this instance was interrupted when Ferry stopped; delete the profile and create it again";
                 store.updateProfile(profile.with(ProfileState.FAILED, profile.spec(), error, clock.instant()));
@@ -234,6 +366,16 @@ public final class ProfileService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether another node sharing the store created the managed instance of this profile. */
+    private boolean managedElsewhere(String profile) {
+        return managingNode(profile).isPresent();
+    }
+
+    /** The other node sharing the store that created the managed instance of this profile, if another did. */
+    private java.util.Optional<String> managingNode(String profile) {
+        return node == null ? java.util.Optional.empty() : store.instanceNode(profile).filter(owner -> !owner.equals(node));
     }
 
     /**

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prunes events, finished operations and finished validations past the {@link RetentionPolicy}, once at start and then every
+ * Prunes events, finished operations, lag history and finished validations past the {@link RetentionPolicy}, once at start and then every
  * {@code interval}, so the store does not grow without bound on a long-lived server. Several servers
  * sharing a store may prune at once: deleting what is already gone is harmless. Closing stops it.
  */
@@ -28,22 +28,24 @@ public final class Retention implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Prunes now; returns how many events and operations were removed. */
+    /** Prunes now; returns how many records were removed. */
     public int pruneNow() {
         var before = clock.instant().minus(policy.maxAge());
         int events = store.pruneEvents(before, policy.maxEventsPerJob());
         int operations = store.pruneOperations(before);
+        int lagSamples = store.pruneLagSamples(clock.instant().minus(policy.lagHistoryAge()));
         var validations = new dev.ferry.control.validate.ValidationRecords(store);
         int validated = 0;
         for (var job : store.listJobs()) {
             validated += validations.pruneBefore(job.name(), before);
         }
-        if (events + operations + validated > 0) {
+        if (events + operations + validated + lagSamples > 0) {
             log.atInfo().addKeyValue("events", events).addKeyValue("operations", operations)
+                    .addKeyValue("lagSamples", lagSamples)
                     .addKeyValue("validations", validated).addKeyValue("maxAge", policy.maxAge())
                     .log("pruned records past the retention");
         }
-        return events + operations + validated;
+        return events + operations + validated + lagSamples;
     }
 
     /** Prunes now and then every {@code interval} on a background thread, until closed. */

@@ -179,6 +179,7 @@ final class ChangeReplication {
         boolean forced = false;
         java.time.Instant requested = null;
         Phase phase = job.phase();
+        LagSampler lagHistory = new LagSampler(store, clock);
         while (true) {
             for (DatabaseStream stream : streams) {
                 try {
@@ -189,14 +190,14 @@ final class ChangeReplication {
                     throw failure(e);
                 }
             }
-            recordProgress(job, streams);
+            lagHistory.offer(job.name(), recordProgress(job, streams));
             retention.tick(job, streams);
             if (!promoting) {
                 schemaWatch.tick();
             }
-            MigrationJob current = store.findJob(job.name()).orElseThrow();
             boolean force = store.checkpoint(job.name(), PROMOTE_FORCE).isPresent();
-            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && !promoting) {
+            boolean promotionRequested = promotionRequested(job.name());
+            if (promotionRequested && !promoting) {
                 requested = requested == null ? clock.instant() : requested;
                 boolean caughtUp = streams.stream().allMatch(s -> s.lagKnown) && maxLag(streams).compareTo(READY_LAG) < 0;
                 if (!force && !caughtUp && clock.instant().isBefore(requested.plus(SCHEMA_CATCH_UP))) {
@@ -210,7 +211,7 @@ final class ChangeReplication {
                     continue;
                 }
             }
-            if (current.phase() == Phase.PROMOTE_IN_PROGRESS && (!promoting || (force && !forced))) {
+            if (promotionRequested && (!promoting || (force && !forced))) {
                 // A forced promotion may follow a normal one that still waits: it then stops at once.
                 promoting = true;
                 forced = force;
@@ -246,13 +247,33 @@ final class ChangeReplication {
                         ? Phase.READY_FOR_PROMOTE : Phase.CDC;
                 if (wanted != phase) {
                     phase = wanted;
-                    signals.phaseByLag(wanted);
+                    signals.report(new RunnerEvent.Replicating(wanted));
                 }
             }
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("job " + job.name() + " interrupted");
             }
         }
+    }
+
+    /**
+     * Whether the user asked to promote the job. The request is recorded twice: as the job's phase and as the promote
+     * operation's checkpoint, which only a refusal or the job's failure removes. A status report racing the request
+     * (a resumed job's runner starting up, say) could leave the phase behind; the checkpoint still holds the request,
+     * and the phase is put back.
+     */
+    private boolean promotionRequested(String jobName) {
+        MigrationJob current = store.findJob(jobName).orElseThrow();
+        if (current.phase() == Phase.PROMOTE_IN_PROGRESS) {
+            return true;
+        }
+        if (store.checkpoint(jobName, PROMOTE_OPERATION).isEmpty()) {
+            return false;
+        }
+        log.atWarn().addKeyValue("job", jobName).addKeyValue("phase", current.phase())
+                .log("a promotion was requested but the job's phase does not show it; promoting");
+        signals.report(new RunnerEvent.PhaseEntered(Phase.PROMOTE_IN_PROGRESS));
+        return true;
     }
 
     /** What a replication thread's failure means for the job: its own exception where it has one. */
@@ -270,9 +291,11 @@ final class ChangeReplication {
         return streams.stream().map(s -> s.lag).max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
-    private void recordProgress(MigrationJob job, List<DatabaseStream> streams) {
+    /** Records the lag and the rows applied per table; returns the lag recorded. */
+    private Lag recordProgress(MigrationJob job, List<DatabaseStream> streams) {
         long bytes = streams.stream().mapToLong(s -> s.lagBytes).sum();
-        store.putCheckpoint(job.name(), Lag.CHECKPOINT, new Lag(maxLag(streams), bytes, clock.instant()).text());
+        Lag lag = new Lag(maxLag(streams), bytes, clock.instant());
+        store.putCheckpoint(job.name(), Lag.CHECKPOINT, lag.text());
         Map<DatabaseStream, Map<TableRef, Long>> drained = new HashMap<>();
         for (DatabaseStream stream : streams) {
             Map<TableRef, Long> applied = stream.drainApplied();
@@ -281,7 +304,7 @@ final class ChangeReplication {
             }
         }
         if (drained.isEmpty()) {
-            return;
+            return lag;
         }
         Map<String, JobObject> objects = new HashMap<>();
         for (JobObject o : store.listObjects(job.name())) {
@@ -289,7 +312,7 @@ final class ChangeReplication {
         }
         for (DatabaseStream stream : drained.keySet()) {
             for (Map.Entry<TableRef, Long> applied : drained.get(stream).entrySet()) {
-                String id = stream.request.database() + "." + applied.getKey().schema() + "." + applied.getKey().table();
+                String id = applied.getKey().nameIn(stream.request.database());
                 JobObject o = objects.get(id);
                 if (o != null) {
                     store.upsertObject(new JobObject(o.job(), o.database(), o.table(), o.state(), Phase.CDC,
@@ -303,6 +326,7 @@ final class ChangeReplication {
                 }
             }
         }
+        return lag;
     }
 
     /** One database's replication and what its listener has heard. */
@@ -398,8 +422,7 @@ final class ChangeReplication {
 
         @Override
         public void diverged(TableRef table, String detail) {
-            // MySQL/MariaDB tables are named database.table already.
-            String name = table.schema().equals(request.database()) ? table.toString() : request.database() + "." + table;
+            String name = table.nameIn(request.database());
             signals.event(Severity.WARNING, ("%s diverged: %s; recorded, and replication goes on as the job's "
                     + "onDivergence: RECORD setting asks").formatted(name, detail));
         }

@@ -48,9 +48,11 @@ public final class Demotion {
         if (interrupted.isPresent()) {
             // A demotion whose end was not recorded: part of it may have happened. Its undo record covers all
             // of it, so put the destination back first and demote again from a known state.
+            store.fence().check();
             engine.restoreDestination(destination, interrupted.get());
             store.deleteCheckpoint(job.name(), CHECKPOINT);
         }
+        // Recording the undo record is a write to the fenced store, refused once the lease moved, before any change.
         engine.demoteDestination(destination, databases, undo -> store.putCheckpoint(job.name(), CHECKPOINT, undo));
         store.putCheckpoint(job.name(), APPLIED, "true");
         store.appendEvent(job.name(), clock.instant(), Severity.INFO,
@@ -65,6 +67,7 @@ public final class Demotion {
         if (record.isEmpty()) {
             return;
         }
+        store.fence().check();
         engine.restoreDestination(destination, record.get());
         if (store.checkpoint(job.name(), APPLIED).isPresent()) {
             store.deleteCheckpoint(job.name(), APPLIED);

@@ -143,12 +143,16 @@ final class FullLoad {
         String schemaAfter = stepKey(database, "schema-after");
         var ownership = new Ownership(store);
         ownership.prepare(job, database);
+        // Every write to the destination below checks first that this node still holds the job (see Fence).
+        var fence = store.fence();
+        fence.check();
         if (engine.createDatabase(source, destination, database)) {
             ownership.take(job, engine, destination, database);
             reporter.event(job.name(), Severity.INFO, "Created database %s on the destination".formatted(database));
         } else if (!resumed && job.overwriteDestination() && !engine.userObjects(destination, database).isEmpty()) {
             reporter.event(job.name(), Severity.WARNING, ("Dropping the user objects in destination database %s, "
                     + "as the job's overwrite acknowledgement allows").formatted(database));
+            fence.check();
             engine.clearDatabase(destination, database);
             ownership.take(job, engine, destination, database);
         } else if (resumed && !done(job, schemaBefore)) {
@@ -156,6 +160,7 @@ final class FullLoad {
             // commit and its checkpoint would otherwise leave objects that make the retry fail. Only a
             // database this job owns (or that the user let it overwrite, or an empty one) is cleared.
             ownership.requireClearable(job, engine, destination, java.util.Set.of(database), "resume");
+            fence.check();
             engine.clearDatabase(destination, database);
             ownership.take(job, engine, destination, database);
         } else if (!ownership.owns(job, engine, destination, database)
@@ -168,7 +173,7 @@ final class FullLoad {
         boolean replicationExists = store.checkpoint(job.name(), replicationKey(database)).isPresent();
         var names = continuous ? new ReplicationRecords(store).recordBeforeCreating(job, engine, database) : null;
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
-                replicationExists, parallelism, job.reliabilityConfig(), names);
+                replicationExists, parallelism, job.reliabilityConfig(), names).withFence(fence);
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
             // Both sides answer again: a lost connection is back. A full disk is only over once data fits again
             // (a table or schema step done, below).
@@ -224,6 +229,7 @@ final class FullLoad {
             String analyzed = stepKey(database, "analyze");
             if (job.performanceConfig().effectiveAnalyze() && !done(job, analyzed)) {
                 phases.start("analyze");
+                fence.check();
                 List<String> lines = engine.analyze(source, destination, database, tables.stream().map(TableInfo::ref).toList(),
                         parallelism);
                 store.putCheckpoint(job.name(), analyzed, DONE);

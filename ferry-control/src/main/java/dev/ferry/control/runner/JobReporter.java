@@ -51,19 +51,6 @@ public final class JobReporter {
         });
     }
 
-    /**
-     * The phase replication's lag calls for (CDC or READY_FOR_PROMOTE), unless a promotion was requested meanwhile: a
-     * request stored just before this report must not be overwritten, or the runner never sees it.
-     */
-    MigrationJob phaseByLag(String jobName, dev.ferry.core.model.Phase phase) {
-        return locks.with(jobName, () -> {
-            MigrationJob job = store.findJob(jobName).orElseThrow(() -> new FerryException(ErrorCode.CANCELLED,
-                    "Migration job %s was deleted".formatted(jobName)));
-            return job.phase() == dev.ferry.core.model.Phase.PROMOTE_IN_PROGRESS ? job
-                    : report(jobName, new RunnerEvent.PhaseEntered(phase));
-        });
-    }
-
     /** Runs {@code action} under the job's lock (the one its use cases and status writes take). */
     void locked(String jobName, Runnable action) {
         locks.with(jobName, () -> {

@@ -44,6 +44,7 @@ public final class JobRunner {
 
     static final String FULL_LOAD = "full-load";
     static final String RESTART_FAILED_ONLY = "restart/failed-only";
+    static final String ROLES = "roles";
     /** How often a job's failure that the store could not record (its disk full) is tried again. */
     static final java.time.Duration RECORD_RETRY = java.time.Duration.ofSeconds(5);
 
@@ -62,6 +63,17 @@ public final class JobRunner {
 
     /** Runs the job; {@code operation}, when not null, is finished once the job is running (or failed). */
     public void run(String jobName, String operation) {
+        run(jobName, operation, name -> { });
+    }
+
+    /** What a job waits for before its runner touches a server: its source connections ({@link SourceBudget}). */
+    interface Admission {
+        /** Returns once the job may run; an interrupt (the job stopped, Ferry stopping) ends the wait. */
+        void await(String job) throws InterruptedException;
+    }
+
+    /** Runs the job once {@code admission} lets it; see {@link #run(String, String)}. */
+    void run(String jobName, String operation, Admission admission) {
         MigrationJob job = store.findJob(jobName).orElse(null);
         if (job == null) {
             return;
@@ -69,6 +81,8 @@ public final class JobRunner {
         var signals = new JobSignals(reporter, health, jobName);
         health.reset(jobName);
         try {
+            admission.await(jobName);
+            job = store.findJob(jobName).orElse(job);
             // Every session of the job counts as cut after the job's stall timeout without a byte from the server.
             DatabaseConnection source = connection(job.source())
                     .withStallTimeout(job.reliabilityConfig().effectiveStallTimeout());
@@ -98,8 +112,10 @@ public final class JobRunner {
                     () -> Databases.select(engine, source, selection));
             if (!store.checkpoint(jobName, FULL_LOAD).isPresent()) {
                 reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.FULL_DUMP));
+                copyRoles(job, engine, source, destination, databases, retrier, signals);
                 int parallelism = sourceParallelism(job);
                 new FullLoad(store, reporter, signals, clock, retrier).run(job, engine, source, destination, databases, parallelism);
+                copyPrivileges(job, engine, source, destination, databases, retrier, signals);
                 if (job.type() == JobType.ONE_TIME) {
                     MigrationJob loaded = job;
                     retrier.run("comparing row counts", signals.listener("row counts"),
@@ -114,11 +130,10 @@ public final class JobRunner {
                     retrier.run("demoting the destination", signals.listener("destination"),
                             () -> demotion.demote(demoted, engine, destination, databases));
                 }
-                if (job.phase() != Phase.PROMOTE_IN_PROGRESS) {
-                    // The job as it is now: a resumed job's recorded phase (READY_FOR_PROMOTE) is CDC again, and
-                    // replication moves it back to READY_FOR_PROMOTE once the lag is small.
-                    job = reporter.report(jobName, new RunnerEvent.PhaseEntered(Phase.CDC));
-                }
+                // The job as it is now: a resumed job's recorded phase (READY_FOR_PROMOTE) is CDC again, and
+                // replication moves it back to READY_FOR_PROMOTE once the lag is small. A promotion requested
+                // meanwhile (the recorded phase let it) stays requested.
+                job = reporter.report(jobName, new RunnerEvent.Replicating(Phase.CDC));
                 new ChangeReplication(store, signals, clock, retrier, new SchemaReconciliation(store, reporter, operations, clock),
                         board, new PromotionGate(store, reporter, operations, board.ledger(), clock))
                         .run(job, engine, source, destination, databases);
@@ -144,13 +159,17 @@ public final class JobRunner {
         } catch (InterruptedException e) {
             ended(jobName, operation, e);
         } catch (FerryException e) {
-            if (stopRequested(jobName)) {
+            if (dev.ferry.store.LeaseLost.in(e)) {
+                dropped(jobName, e);
+            } else if (stopRequested(jobName)) {
                 ended(jobName, operation, e);
             } else {
                 fail(jobName, operation, new JobError(e.code(), e.getMessage()), e);
             }
         } catch (RuntimeException e) {
-            if (stopRequested(jobName)) {
+            if (dev.ferry.store.LeaseLost.in(e)) {
+                dropped(jobName, e);
+            } else if (stopRequested(jobName)) {
                 ended(jobName, operation, e);
             } else {
                 fail(jobName, operation, new JobError(ErrorCode.INTERNAL,
@@ -173,15 +192,13 @@ public final class JobRunner {
      * and watches for lock waits, the others copy.
      */
     private int sourceParallelism(MigrationJob job) {
-        int wanted = job.performanceConfig().effectiveParallelism(Runtime.getRuntime().availableProcessors());
-        Integer cap = job.reliabilityConfig().maxSourceConnections();
-        if (cap == null || wanted <= cap - 1) {
-            return wanted;
+        var sessions = SourceSessions.of(job);
+        if (sessions.capped()) {
+            reporter.event(job.name(), Severity.INFO, ("Copying with %d session(s) instead of %d: the job allows at most %d "
+                    + "connections to the source, one of which holds the snapshot").formatted(sessions.copies(),
+                    sessions.wantedCopies(), job.reliabilityConfig().maxSourceConnections()));
         }
-        int capped = Math.max(1, cap - 1);
-        reporter.event(job.name(), Severity.INFO, ("Copying with %d session(s) instead of %d: the job allows at most %d "
-                + "connections to the source, one of which holds the snapshot").formatted(capped, wanted, cap));
-        return capped;
+        return sessions.copies();
     }
 
     /**
@@ -213,11 +230,50 @@ public final class JobRunner {
         reporter.event(job.name(), Severity.INFO, "Row counts match for all %d tables".formatted(comparisons.size()));
     }
 
+    /**
+     * On a destination Ferry created for the user (a managed instance), creates the roles the source databases use
+     * before their schema is copied, so ownership and privileges carry over instead of being dropped. Once per job.
+     */
+    private void copyRoles(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
+            List<String> databases, Retrier retrier, JobSignals signals) throws InterruptedException {
+        if (Demotion.needed(store.findProfile(job.destination()).orElseThrow()) || store.checkpoint(job.name(), ROLES).isPresent()) {
+            return;
+        }
+        List<String> done = retrier.call("creating the source's roles on the destination", signals.listener("destination"),
+                () -> {
+                    store.fence().check();
+                    return engine.copyRoles(source, destination, databases);
+                });
+        done.forEach(line -> reporter.event(job.name(), Severity.INFO, line));
+        if (done.stream().anyMatch(line -> line.contains("no password yet"))) {
+            reporter.event(job.name(), Severity.INFO, "Login roles and accounts were created without a password (Ferry "
+                    + "never reads passwords from the source); set each one on the destination before the application "
+                    + "connects (PostgreSQL: ALTER ROLE name PASSWORD '…'; MySQL/MariaDB: ALTER USER name IDENTIFIED BY '…' "
+                    + "ACCOUNT UNLOCK)");
+        }
+        store.putCheckpoint(job.name(), ROLES, "done");
+    }
+
+    /** After the load into a managed instance: the privileges the schema copy did not carry (see {@link #copyRoles}). */
+    private void copyPrivileges(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination,
+            List<String> databases, Retrier retrier, JobSignals signals) throws InterruptedException {
+        if (Demotion.needed(store.findProfile(job.destination()).orElseThrow())) {
+            return;
+        }
+        retrier.call("granting the source's privileges on the destination", signals.listener("destination"),
+                () -> {
+                    store.fence().check();
+                    return engine.copyPrivileges(source, destination, databases);
+                })
+                .forEach(line -> reporter.event(job.name(), Severity.INFO, line));
+    }
+
     /** Clears every destination database this job had written to, so a restart begins from nothing. */
     private void wipe(MigrationJob job, Engine engine, DatabaseConnection source, DatabaseConnection destination) {
         java.util.Set<String> written = FullLoad.databasesWritten(store.checkpoints(job.name()));
         new Ownership(store).requireClearable(job, engine, destination, written, "restart");
         for (String database : written) {
+            store.fence().check();
             engine.clearDatabase(destination, database);
             reporter.event(job.name(), Severity.INFO, "Cleared destination database %s for the restart".formatted(database));
         }
@@ -253,15 +309,25 @@ public final class JobRunner {
             return;
         }
         if (job.state() != JobState.STOPPING) {
-            // Not the user's stop: Ferry itself is shutting down. The recorded state stays, so the next
-            // start of Ferry resumes the job from its checkpoints.
+            // Not the user's stop: Ferry itself is shutting down, or this node drains. The recorded state stays, so
+            // the next start of Ferry (or another node sharing the store) resumes the job from its checkpoints.
             log.atInfo().addKeyValue("job", jobName).addKeyValue("state", job.state())
-                    .log("job runner interrupted by shutdown; the job resumes when Ferry starts again");
+                    .log("job runner interrupted by shutdown or drain; the job resumes from its checkpoints");
             return;
         }
         log.atInfo().addKeyValue("job", jobName).addKeyValue("reason", String.valueOf(cause.getMessage())).log("job stopped");
         reporter.report(jobName, new RunnerEvent.Stopped());
         finish(operation, new JobError(ErrorCode.CANCELLED, "Migration job %s was stopped".formatted(jobName)), null);
+    }
+
+    /**
+     * This node lost the job's lease (it froze or was cut off past the lease timeout) and another node runs the job
+     * now: the store refused this runner's write. Nothing more is recorded from here; the new owner owns the job.
+     */
+    private static void dropped(String jobName, RuntimeException refusal) {
+        Thread.interrupted();
+        log.atWarn().addKeyValue("job", jobName).addKeyValue("refusal", refusal.getMessage())
+                .log("fencing: the store refused this node's write; the job is dropped here and runs on its new owner");
     }
 
     /**
@@ -276,6 +342,10 @@ public final class JobRunner {
                 recordFailure(jobName, operation, error);
                 return;
             } catch (FerryException e) {
+                if (dev.ferry.store.LeaseLost.in(e)) {
+                    dropped(jobName, e);
+                    return;
+                }
                 if (!storeFailure(e)) {
                     throw e;
                 }

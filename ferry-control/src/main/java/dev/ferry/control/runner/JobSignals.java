@@ -32,11 +32,6 @@ final class JobSignals {
         return reporter.report(job, event);
     }
 
-    /** {@link JobReporter#phaseByLag}. */
-    dev.ferry.core.model.MigrationJob phaseByLag(dev.ferry.core.model.Phase phase) {
-        return reporter.phaseByLag(job, phase);
-    }
-
     /** {@code database}'s change pipeline reported {@code stats}; {@code caughtUp}: its last lag report was zero. */
     void pipeline(String database, PipelineStats stats, boolean caughtUp) {
         reporter.pipeline(job, database, stats, caughtUp);

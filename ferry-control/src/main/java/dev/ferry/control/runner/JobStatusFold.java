@@ -15,6 +15,8 @@ public final class JobStatusFold {
                 yield job.startTime() == null ? running.withTimes(now, null, now) : running.withTimes(job.startTime(), null, now);
             }
             case RunnerEvent.PhaseEntered e -> job.withStatus(job.state(), e.phase(), job.error(), now);
+            case RunnerEvent.Replicating r -> job.withStatus(job.state(),
+                    job.phase() == dev.ferry.core.model.Phase.PROMOTE_IN_PROGRESS ? job.phase() : r.phase(), job.error(), now);
             case RunnerEvent.Completed c -> job.withStatus(JobState.COMPLETED,
                             job.phase() == dev.ferry.core.model.Phase.PROMOTE_IN_PROGRESS ? null : job.phase(), null, now)
                     .withTimes(job.startTime(), now, now);

@@ -13,7 +13,18 @@ import org.slf4j.LoggerFactory;
 public final class LocalJobScheduler implements JobScheduler {
     private static final Logger log = LoggerFactory.getLogger(LocalJobScheduler.class);
 
-    private record Handle(Thread thread, CountDownLatch done) {}
+    /**
+     * A runner's thread. It is interrupted once: a second interrupt (a stop and a delete, or a stop seen by two
+     * watchers) would hit it while it records its end, and on a PostgreSQL store an interrupt during socket I/O breaks
+     * the connection and loses that write.
+     */
+    private record Handle(Thread thread, CountDownLatch done, java.util.concurrent.atomic.AtomicBoolean interrupted) {
+        void interrupt() {
+            if (interrupted.compareAndSet(false, true)) {
+                thread.interrupt();
+            }
+        }
+    }
 
     private final Map<String, Handle> running = new ConcurrentHashMap<>();
 
@@ -35,7 +46,7 @@ public final class LocalJobScheduler implements JobScheduler {
                     done.countDown();
                 }
             });
-            Handle handle = new Handle(thread, done);
+            Handle handle = new Handle(thread, done, new java.util.concurrent.atomic.AtomicBoolean());
             thread.start();
             return handle;
         });
@@ -48,7 +59,7 @@ public final class LocalJobScheduler implements JobScheduler {
         if (handle == null) {
             return;
         }
-        handle.thread().interrupt();
+        handle.interrupt();
         await(job, handle, Duration.ofSeconds(waitSeconds));
     }
 
@@ -77,7 +88,7 @@ public final class LocalJobScheduler implements JobScheduler {
     @Override
     public void close() {
         List<Map.Entry<String, Handle>> all = List.copyOf(running.entrySet());
-        all.forEach(e -> e.getValue().thread().interrupt());
+        all.forEach(e -> e.getValue().interrupt());
         all.forEach(e -> await(e.getKey(), e.getValue(), Duration.ofSeconds(20)));
     }
 }

@@ -58,6 +58,7 @@ public final class Ownership {
     void take(MigrationJob job, Engine engine, DatabaseConnection destination, String database) {
         prepare(job, database);
         Record record = Record.parse(store.checkpoint(job.name(), PREFIX + database).orElseThrow());
+        store.fence().check();
         String identity = engine.markOwned(destination, database, owner(job.name(), record.token()));
         store.putCheckpoint(job.name(), PREFIX + database, new Record(record.token(), identity).text());
     }
@@ -126,7 +127,10 @@ public final class Ownership {
     void release(MigrationJob job, Engine engine, DatabaseConnection destination, List<String> databases) {
         for (String database : databases) {
             store.checkpoint(job.name(), PREFIX + database).map(Record::parse)
-                    .ifPresent(r -> engine.unmarkOwned(destination, database, owner(job.name(), r.token())));
+                    .ifPresent(r -> {
+                        store.fence().check();
+                        engine.unmarkOwned(destination, database, owner(job.name(), r.token()));
+                    });
         }
     }
 

@@ -56,6 +56,7 @@ public final class ReplicationRecords {
         checkpoints.keySet().stream().filter(k -> k.startsWith(PREFIX)).map(k -> k.substring(PREFIX.length()))
                 .forEach(databases::add);
         for (String database : databases) {
+            store.fence().check();
             engine.dropReplication(source.withDatabase(database), database, names(checkpoints, job, engine, database));
             forget(job.name(), checkpoints, FullLoad.replicationKey(database));
             forget(job.name(), checkpoints, key(database));

@@ -45,7 +45,7 @@ final class ReplicationRequests {
         return new ReplicationRequest(job.name(), database, source.withDatabase(database),
                 destination.withDatabase(database), Position.parse(start), copiedAt, databases, job.objectsConfig(),
                 job.reliabilityConfig(), new ReplicationRecords(store).names(checkpoints, job, engine, database),
-                ChangeReplication.applyPartitions(job));
+                ChangeReplication.applyPartitions(job)).withFence(store.fence());
     }
 
     /** A request per database the job replicates (its replication start is recorded), sorted by database. */

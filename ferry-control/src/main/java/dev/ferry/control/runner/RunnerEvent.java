@@ -10,6 +10,13 @@ public sealed interface RunnerEvent {
 
     record PhaseEntered(Phase phase) implements RunnerEvent {}
 
+    /**
+     * Replication runs and calls for {@code phase} (CDC, or READY_FOR_PROMOTE once the lag is small). Unlike
+     * {@link PhaseEntered} it never ends a requested promotion: the request may be stored just before this report, and
+     * the runner must still see it.
+     */
+    record Replicating(Phase phase) implements RunnerEvent {}
+
     /** All work is done and checked. */
     record Completed() implements RunnerEvent {}
 

@@ -18,36 +18,189 @@ public final class Runners implements AutoCloseable {
     private final Operations operations;
     private final PipelineBoard pipelines;
     private final ReplicationBoard replications = new ReplicationBoard();
+    private final JobLocks locks;
+    /** With several nodes on one store: which node runs each job. Null when this server runs every job itself. */
+    private final JobLeases leases;
+    private final SourceBudget budget;
 
     public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
             Clock clock) {
+        this(store, engines, scheduler, locks, operations, clock, null);
+    }
+
+    /**
+     * Runners of a node that shares its store with others ({@code cluster} not null): jobs run on the node that holds
+     * their lease, taken through {@code cluster.pool()}, and each runner writes through a store fenced by its lease.
+     */
+    public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
+            Clock clock, Cluster cluster) {
+        this(store, engines, scheduler, locks, operations, clock, cluster, cluster == null ? SourceBudget.Settings.UNBOUNDED
+                : new SourceBudget.Settings(cluster.settings().node(), null));
+    }
+
+    /**
+     * Runners as {@link #Runners(Store, EngineRegistry, JobScheduler, JobLocks, Operations, Clock, Cluster)}, whose jobs
+     * reserve their source connections within {@code budget} (this node's name and bound) before they start.
+     */
+    public Runners(Store store, EngineRegistry engines, JobScheduler scheduler, JobLocks locks, Operations operations,
+            Clock clock, Cluster cluster, SourceBudget.Settings budget) {
+        this.budget = new SourceBudget(store, budget, clock);
+        this.locks = locks;
         this.store = store;
         this.engines = engines;
         this.scheduler = scheduler;
         this.clock = clock;
         this.operations = operations;
         this.pipelines = new PipelineBoard(clock);
-        this.runner = new JobRunner(store, engines, new JobReporter(store, locks, pipelines, clock),
-                new HealthBoard(store, clock), operations, clock, replications);
+        this.runner = runnerWriting(store);
+        this.leases = cluster == null ? null : new JobLeases(store, cluster.pool(), cluster.settings(), new LeasedWork(), clock);
     }
 
-    /** Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. */
-    public void start(String job, String operation) {
-        scheduler.submit(job, () -> runner.run(job, operation));
+    /** A node's part in several nodes sharing one store: its settings, and a connection pool for its leases. */
+    public record Cluster(JobLeases.Settings settings, javax.sql.DataSource pool) {}
+
+    private JobRunner runnerWriting(Store through) {
+        return new JobRunner(through, engines, new JobReporter(through, locks, pipelines, clock),
+                new HealthBoard(through, clock), operations, clock, replications);
     }
 
+    /** Starts taking part in leasing jobs (with several nodes on one store; nothing to do otherwise). */
+    public void startNode() {
+        if (leases != null) {
+            leases.start();
+        } else {
+            budget.releaseAll(); // reservations of this server's previous run: none of its runners is left
+        }
+    }
+
+    /** Why the job waits before it starts (its source connections do not fit yet), while it does. */
+    public java.util.Optional<String> waiting(MigrationJob job) {
+        if (!SourceBudget.reserves(job.state())) {
+            return java.util.Optional.empty();
+        }
+        return store.checkpoint(job.name(), SourceBudget.WAITING);
+    }
+
+    /** The lease on the job, when a node holds one (never with the embedded store). */
+    public java.util.Optional<dev.ferry.core.model.JobLease> lease(String job) {
+        if (leases == null) {
+            return java.util.Optional.empty();
+        }
+        return store.listLeases().stream().filter(l -> l.job().equals(job)).findFirst();
+    }
+
+    /** This node's settings when it shares the store with other nodes. */
+    public java.util.Optional<JobLeases.Settings> node() {
+        return leases == null ? java.util.Optional.empty() : java.util.Optional.of(leases.settings());
+    }
+
+    /** What this node does now, when it shares the store with other nodes (for its metrics). */
+    public java.util.Optional<NodeFigures> nodeFigures() {
+        return leases == null ? java.util.Optional.empty() : java.util.Optional.of(leases.figures());
+    }
+
+    /**
+     * Hands the job to a runner; {@code operation} (may be null) is finished once the job runs or fails. With several
+     * nodes on one store the runner is on whichever node takes the job's lease. Returns false when the job has a
+     * runner already (or a lease, held by a live node or about to be taken over from a dead one).
+     */
+    public boolean start(String job, String operation) {
+        if (leases != null) {
+            return leases.schedule(job, operation);
+        }
+        return scheduler.submit(job, () -> {
+            try {
+                runner.run(job, operation, name -> budget.await(store, name));
+            } finally {
+                budget.release(job, 0);
+            }
+        });
+    }
+
+    /** Forgets what the leases kept of a deleted job. */
+    public void forget(String job) {
+        if (leases != null) {
+            leases.forget(job);
+        }
+    }
+
+    /** Runs leased jobs on this node's local scheduler, each runner writing through a store fenced by its lease. */
+    private final class LeasedWork implements JobLeases.Work {
+        @Override
+        public boolean start(dev.ferry.core.model.JobLease lease, String operation) {
+            Store fenced = store.fenced(lease);
+            return scheduler.submit(lease.job(), () -> {
+                try {
+                    runnerWriting(fenced).run(lease.job(), operation);
+                } finally {
+                    if (!leases.abandoned()) { // as if the process died: the reservation lapses with the lease
+                        budget.release(lease.job(), lease.epoch());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public boolean admit(dev.ferry.core.model.JobLease lease) {
+            var job = store.findJob(lease.job()).orElse(null);
+            // A job stopped or deleted meanwhile runs only to record that, without source connections.
+            return job == null || !SourceBudget.reserves(job.state()) || budget.tryReserve(store.fenced(lease), job, lease.epoch());
+        }
+
+        @Override
+        public void release(dev.ferry.core.model.JobLease lease) {
+            budget.release(lease.job(), lease.epoch());
+        }
+
+        @Override
+        public boolean awaitIdle(String job, java.time.Duration timeout) throws InterruptedException {
+            return scheduler.awaitIdle(job, timeout);
+        }
+
+        @Override
+        public void cancel(String job) {
+            scheduler.cancel(job, 60);
+        }
+    }
+
+    /**
+     * Ends this node's runners without handing their jobs over, as if the process died: the leases expire and the
+     * other nodes resume the jobs. For fault drills and tests; without other nodes, the same as {@link #close}.
+     */
+    public void abandon() {
+        if (leases == null) {
+            close();
+            return;
+        }
+        leases.abandon();
+        scheduler.close();
+        leases.stopAfterRunners();
+    }
+
+    /** Whether a runner works on the job: on this server, or (with several nodes) on the node holding its lease. */
     public boolean isRunning(String job) {
-        return scheduler.isRunning(job);
+        return scheduler.isRunning(job) || leases != null && leases.leased(job);
     }
 
     /** Waits until no runner works on {@code job}, at most {@code timeout}; see {@link JobScheduler#awaitIdle}. */
     public boolean awaitIdle(String job, java.time.Duration timeout) throws InterruptedException {
-        return scheduler.awaitIdle(job, timeout);
+        boolean idle = scheduler.awaitIdle(job, timeout);
+        return leases == null ? idle : idle && leases.awaitReleased(job, timeout);
     }
 
-    /** Interrupts the job's runner and waits for it to end (up to a minute). */
+    /**
+     * Interrupts the job's runner and waits for it to end (up to a minute). With several nodes, a runner on another node
+     * sees the job's recorded STOPPING or DELETING within a lease heartbeat and ends; this waits for its lease to go.
+     */
     public void interrupt(String job) {
         scheduler.cancel(job, 60);
+        if (leases != null) {
+            try {
+                leases.awaitReleased(job, java.time.Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -195,6 +348,12 @@ public final class Runners implements AutoCloseable {
 
     @Override
     public void close() {
+        if (leases != null) {
+            leases.close();
+        }
         scheduler.close();
+        if (leases != null) {
+            leases.stopAfterRunners();
+        }
     }
 }

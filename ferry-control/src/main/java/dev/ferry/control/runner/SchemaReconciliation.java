@@ -138,7 +138,10 @@ final class SchemaReconciliation {
         void reconcile() throws InterruptedException {
             for (ReplicationRequest request : requests) {
                 String subject = "reconciling the schema of " + request.database();
-                List<String> actions = retrier.call(subject, signals.listener(subject), () -> engine.reconcileSchema(request));
+                List<String> actions = retrier.call(subject, signals.listener(subject), () -> {
+                    request.fence().check();
+                    return engine.reconcileSchema(request);
+                });
                 for (String action : actions) {
                     signals.event(action.startsWith("still differs") ? Severity.WARNING : Severity.INFO,
                             "Reconciled schema of database %s: %s".formatted(request.database(), action));

@@ -42,9 +42,9 @@ final class TableProgress implements CopyProgress {
         this.signals = signals;
     }
 
-    /** The table as the user reads it in events and health: {@code database.schema.table}. */
+    /** The table as the user reads it in events and health: {@code database.schema.table} ({@code database.table} on MySQL). */
     String subject() {
-        return database + "." + table.ref().schema() + "." + table.ref().table();
+        return table.ref().nameIn(database);
     }
 
     void pending() {

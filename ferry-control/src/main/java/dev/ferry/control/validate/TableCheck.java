@@ -10,10 +10,12 @@ import dev.ferry.core.spi.validate.TableShape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +77,18 @@ final class TableCheck {
     record Pair(String source, String destination) {}
 
     Outcome compare(KeyRange range) throws InterruptedException {
-        ChunkHash[] h = hashBoth(range);
+        return compare(range, null);
+    }
+
+    /** What {@link #compare(KeyRange, ChunkHash[])} is given for a range whose destination side could not be read in time. */
+    static final ChunkHash[] NOT_APPLIED = new ChunkHash[0];
+
+    /**
+     * Compares {@code range}, whose hashes on both sides {@code known} were read already by {@link #hashBoth(List)}
+     * ({@link #NOT_APPLIED} when replication did not get there in time; null: read them now).
+     */
+    Outcome compare(KeyRange range, ChunkHash[] known) throws InterruptedException {
+        ChunkHash[] h = known == NOT_APPLIED ? null : known != null ? known : hashBoth(range);
         if (h == null) {
             return inconclusive(0, Map.of(), waitedTooLong());
         }
@@ -129,7 +142,7 @@ final class TableCheck {
         if (shape.keyed() && Math.max(h[0].rows(), h[1].rows()) > LEAF_ROWS && depth < 24) {
             List<KeyRange> parts = source.split(table, shape, range, SPLIT_PARTS);
             if (parts.size() > 1) {
-                List<ChunkHash[]> hashes = hashAll(parts);
+                List<ChunkHash[]> hashes = hashBoth(parts);
                 if (hashes == null) {
                     found.note = waitedTooLong();
                     return;
@@ -168,11 +181,15 @@ final class TableCheck {
     /**
      * Reads the differing rows again until they hold still, vanish, or the re-checks run out. Each round reads the
      * source, the destination once replication caught up with it, and the source again: a destination row equal to
-     * either source read held a value the source held during the round (replication is merely behind or ahead), so it
-     * is not a difference. A difference that is the same in two rounds in a row is reported.
+     * any source read so far holds a value the source held (replication is merely behind or ahead), so it is not a
+     * difference. A difference that is the same in two rounds in a row is reported.
      */
     private Outcome recheck(long rows, Map<List<String>, Pair> found) throws InterruptedException {
         Map<List<String>, Pair> previous = found;
+        // Every value each row had on the source at one of the reads, across rounds: a row written many times a second
+        // can change twice within one round, and the destination then shows a value the source held between the
+        // reads of an earlier round. A value the source never held (a real difference) is never in the set.
+        Map<List<String>, Set<String>> held = new HashMap<>();
         for (int round = 0; round < RECHECKS; round++) {
             List<List<String>> keys = new ArrayList<>(previous.keySet());
             Map<List<String>, String> before = byKey(source.rows(table, shape, columns, keys));
@@ -184,7 +201,10 @@ final class TableCheck {
             Map<List<String>, Pair> now = new LinkedHashMap<>();
             for (List<String> key : keys) {
                 String d = onDestination.get(key);
-                if (Objects.equals(d, before.get(key)) || Objects.equals(d, after.get(key))) {
+                Set<String> values = held.computeIfAbsent(key, k -> new HashSet<>());
+                values.add(String.valueOf(before.get(key)));
+                values.add(String.valueOf(after.get(key)));
+                if (values.contains(String.valueOf(d))) {
                     continue;
                 }
                 now.put(key, new Pair(after.get(key), d));
@@ -241,48 +261,34 @@ final class TableCheck {
      * once replication applied what the source held. Null when replication did not get there in time.
      */
     private ChunkHash[] hashBoth(KeyRange range) throws InterruptedException {
-        ChunkHash s;
-        ChunkHash d;
-        if (clock == null) {
-            CompletableFuture<ChunkHash> other = CompletableFuture.supplyAsync(
-                    () -> destination.hash(table, shape, columns, range), sideThreads);
-            s = source.hash(table, shape, columns, range);
-            d = join(other);
-        } else {
-            s = source.hash(table, shape, columns, range);
-            if (!awaitApplied()) {
-                return null;
-            }
-            d = destination.hash(table, shape, columns, range);
-        }
-        throttle.spent(Math.max(s.rows(), d.rows()));
-        return new ChunkHash[] {s, d};
+        List<ChunkHash[]> both = hashBoth(List.of(range));
+        return both == null ? null : both.getFirst();
     }
 
     /**
-     * {@link #hashBoth} of several ranges, the source's all read before one wait for replication (not one wait per
-     * range); null when replication did not get there in time.
+     * {@link #hashBoth(KeyRange)} of contiguous ranges, each side's read together ({@link DataValidation#hashRanges}):
+     * at once on both sides when nothing replicates; else the source's, then one wait for replication (not one wait
+     * per range), then the destination's. Null when replication did not get there in time.
      */
-    private List<ChunkHash[]> hashAll(List<KeyRange> ranges) throws InterruptedException {
+    List<ChunkHash[]> hashBoth(List<KeyRange> ranges) throws InterruptedException {
+        List<ChunkHash> s;
+        List<ChunkHash> d;
         if (clock == null) {
-            List<ChunkHash[]> out = new ArrayList<>();
-            for (KeyRange r : ranges) {
-                out.add(hashBoth(r));
+            CompletableFuture<List<ChunkHash>> other = CompletableFuture.supplyAsync(
+                    () -> destination.hashRanges(table, shape, columns, ranges), sideThreads);
+            s = source.hashRanges(table, shape, columns, ranges);
+            d = join(other);
+        } else {
+            s = source.hashRanges(table, shape, columns, ranges);
+            if (!awaitApplied()) {
+                return null;
             }
-            return out;
-        }
-        List<ChunkHash> s = new ArrayList<>();
-        for (KeyRange r : ranges) {
-            s.add(source.hash(table, shape, columns, r));
-        }
-        if (!awaitApplied()) {
-            return null;
+            d = destination.hashRanges(table, shape, columns, ranges);
         }
         List<ChunkHash[]> out = new ArrayList<>();
         for (int i = 0; i < ranges.size(); i++) {
-            ChunkHash d = destination.hash(table, shape, columns, ranges.get(i));
-            throttle.spent(Math.max(s.get(i).rows(), d.rows()));
-            out.add(new ChunkHash[] {s.get(i), d});
+            throttle.spent(Math.max(s.get(i).rows(), d.get(i).rows()));
+            out.add(new ChunkHash[] {s.get(i), d.get(i)});
         }
         return out;
     }
@@ -291,7 +297,7 @@ final class TableCheck {
         return clock == null || clock.awaitApplied(database, clock.head(database), APPLY_WAIT);
     }
 
-    private static ChunkHash join(CompletableFuture<ChunkHash> f) throws InterruptedException {
+    private static <T> T join(CompletableFuture<T> f) throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {

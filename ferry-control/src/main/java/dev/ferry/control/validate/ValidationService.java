@@ -175,7 +175,7 @@ public final class ValidationService implements AutoCloseable {
         List<Pattern> wanted = patterns == null || patterns.isBlank() ? null : globs(patterns);
         return records.tables(job.name(), wanted == null ? null : o -> {
             String short_ = o.table().toString();
-            String full = o.table().schema().equals(o.database()) ? short_ : o.database() + "." + short_;
+            String full = o.table().nameIn(o.database());
             return wanted.stream().anyMatch(p -> p.matcher(short_).matches() || p.matcher(full).matches());
         });
     }

@@ -141,6 +141,32 @@ public final class Validator {
         }
     }
 
+    /**
+     * The ranges to compare (all of {@code count}, or those set in {@code todo}) in groups read together: runs of
+     * consecutive ranges, each cut into at most {@code sessions} groups of about equal size, so that every session
+     * makes one pass over its part of the table rather than one range scan per range.
+     */
+    static List<int[]> groups(int count, BitSet todo, int sessions) {
+        List<int[]> groups = new ArrayList<>();
+        int i = 0;
+        while (i < count) {
+            if (todo != null && !todo.get(i)) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < count && (todo == null || todo.get(i))) {
+                i++;
+            }
+            int length = i - start;
+            int size = (int) Math.ceil(length / (double) Math.max(1, sessions));
+            for (int from = start; from < i; from += size) {
+                groups.add(java.util.stream.IntStream.range(from, Math.min(i, from + size)).toArray());
+            }
+        }
+        return groups;
+    }
+
     private final class Run {
         final Validation start;
         final Request request;
@@ -287,13 +313,8 @@ public final class Validator {
                 state.status = Status.RUNNING;
                 List<Runnable> tasks = new ArrayList<>();
                 state.chunks = todo == null ? ranges.size() : todo.cardinality();
-                for (int i = 0; i < ranges.size(); i++) {
-                    if (todo != null && !todo.get(i)) {
-                        continue;
-                    }
-                    int index = i;
-                    KeyRange range = ranges.get(i);
-                    tasks.add(() -> compare(state, check, index, range));
+                for (int[] group : groups(ranges.size(), todo, request.sessions())) {
+                    tasks.add(() -> compare(state, check, group, ranges));
                 }
                 if (tasks.isEmpty()) {
                     state.finish();
@@ -307,13 +328,44 @@ public final class Validator {
             }
         }
 
-        void compare(TableState state, TableCheck check, int index, KeyRange range) {
+        /**
+         * Compares the ranges {@code group} (indexes of contiguous ranges of {@code ranges}): their hashes are read
+         * together, one pass over them on each server, then each range is compared, and drilled into when it differs.
+         */
+        void compare(TableState state, TableCheck check, int[] group, List<KeyRange> ranges) {
             boolean tracking = request.ledger() != null && request.replication() != null && !request.onlyPending();
+            List<KeyRange> these = java.util.Arrays.stream(group).mapToObj(ranges::get).toList();
+            List<dev.ferry.core.spi.validate.ChunkHash[]> hashes;
             try {
                 if (tracking) {
-                    request.ledger().begin(request.job().name(), state.database, state.table, index);
+                    for (int index : group) {
+                        request.ledger().begin(request.job().name(), state.database, state.table, index);
+                    }
                 }
-                TableCheck.Outcome outcome = check.compare(range);
+                hashes = check.hashBoth(these);
+                if (hashes == null) {
+                    hashes = java.util.Collections.nCopies(group.length, TableCheck.NOT_APPLIED);
+                }
+            } catch (RuntimeException | InterruptedException e) {
+                // Each range reports the failure on its own below, reading its hashes again.
+                hashes = null;
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            for (int k = 0; k < group.length; k++) {
+                compare(state, check, group[k], these.get(k), hashes == null ? null : hashes.get(k), tracking);
+            }
+        }
+
+        /** Compares one range, whose hashes {@code known} were read already (null: read them now). */
+        void compare(TableState state, TableCheck check, int index, KeyRange range,
+                dev.ferry.core.spi.validate.ChunkHash[] known, boolean tracking) {
+            try {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+                TableCheck.Outcome outcome = check.compare(range, known);
                 state.rows.addAndGet(outcome.rows());
                 switch (outcome.kind()) {
                     case CLEAN -> {

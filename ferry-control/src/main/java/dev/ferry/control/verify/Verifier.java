@@ -27,6 +27,8 @@ import java.util.Set;
  * before and are not reported as existing data.
  */
 public final class Verifier {
+    /** Findings about roles (accounts) the destination lacks; a managed instance is given them, so they become INFO. */
+    private static final java.util.Set<String> ROLE_FINDINGS = java.util.Set.of("MISSING_ROLES", "MISSING_DEFINERS");
     private final Store store;
     private final EngineRegistry engines;
 
@@ -83,7 +85,14 @@ public final class Verifier {
         if (continuous && job.reliabilityConfig().effectiveCaptureDdl()) {
             findings.addAll(engine.checkDdlCapture(source));
         }
-        findings.addAll(engine.checkDestination(source, destination, databases));
+        for (Finding finding : engine.checkDestination(source, destination, databases)) {
+            findings.add(dev.ferry.control.runner.Demotion.needed(destinationProfile) || !ROLE_FINDINGS.contains(finding.code())
+                    ? finding
+                    // A managed instance is given the source's roles before the copy (JobRunner): nothing to do.
+                    : new Finding(finding.code(), Severity.INFO, finding.message().replaceFirst(";[^;]*$", "")
+                            + "; Ferry creates them on this instance it manages before the copy, without passwords", null,
+                            finding.object()));
+        }
         if (continuous) {
             findings.addAll(engine.checkReplicationLeftovers(source, databases, store.installationId(),
                     new dev.ferry.control.runner.ReplicationRecords(store).allRecorded()));

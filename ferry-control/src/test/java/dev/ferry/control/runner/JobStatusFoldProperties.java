@@ -23,6 +23,7 @@ class JobStatusFoldProperties {
         Arbitrary<RunnerEvent> one = Arbitraries.oneOf(
                 Arbitraries.just(new RunnerEvent.Running()),
                 Arbitraries.of(Phase.class).map(RunnerEvent.PhaseEntered::new),
+                Arbitraries.of(Phase.CDC, Phase.READY_FOR_PROMOTE).map(RunnerEvent.Replicating::new),
                 Arbitraries.just(new RunnerEvent.Completed()),
                 Arbitraries.just(new RunnerEvent.Stopped()),
                 Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10)
@@ -51,6 +52,12 @@ class JobStatusFoldProperties {
                 }
                 case RunnerEvent.PhaseEntered e -> {
                     assertThat(job.phase()).isEqualTo(e.phase());
+                    assertThat(job.state()).isEqualTo(before.state());
+                }
+                case RunnerEvent.Replicating r -> {
+                    // A requested promotion is never undone by replication's own phase reports.
+                    assertThat(job.phase()).isEqualTo(before.phase() == Phase.PROMOTE_IN_PROGRESS
+                            ? Phase.PROMOTE_IN_PROGRESS : r.phase());
                     assertThat(job.state()).isEqualTo(before.state());
                 }
                 case RunnerEvent.Completed c -> {

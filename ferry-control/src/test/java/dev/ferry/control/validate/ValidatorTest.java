@@ -47,4 +47,17 @@ class ValidatorTest {
         assertThat(globs.getFirst().matcher("public.ordersX").matches()).isFalse();
         assertThatThrownBy(() -> ValidationService.globs(" , ")).hasMessageContaining("--tables");
     }
+
+    @Test
+    void rangesAreReadInOneGroupPerSessionAndOnlyContiguousRangesShareAGroup() {
+        assertThat(Validator.groups(30, null, 1)).hasSize(1).first().satisfies(g -> assertThat(g).hasSize(30).startsWith(0).endsWith(29));
+        assertThat(Validator.groups(30, null, 2)).extracting(g -> g.length).containsExactly(15, 15);
+        assertThat(Validator.groups(7, null, 3)).extracting(g -> g.length).containsExactly(3, 3, 1);
+        assertThat(Validator.groups(0, null, 2)).isEmpty();
+        java.util.BitSet todo = new java.util.BitSet();
+        todo.set(2, 5);
+        todo.set(8);
+        assertThat(Validator.groups(10, todo, 1)).containsExactly(new int[] {2, 3, 4}, new int[] {8});
+        assertThat(Validator.groups(10, todo, 0)).as("no sessions counts as one").hasSize(2);
+    }
 }

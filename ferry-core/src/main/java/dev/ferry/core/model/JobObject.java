@@ -42,8 +42,8 @@ public record JobObject(
         return 0;
     }
 
-    /** The object's name in the API: {@code database.schema.table}. */
+    /** The object's name in the API: {@code database.schema.table}, {@code database.table} on MySQL/MariaDB. */
     public String id() {
-        return database + "." + table.schema() + "." + table.table();
+        return table.nameIn(database);
     }
 }

@@ -12,6 +12,7 @@ import dev.ferry.core.FerryException;
 public record PerformanceConfig(Integer parallelism, Integer applyPartitions, Boolean analyze) {
     public static final PerformanceConfig DEFAULT = new PerformanceConfig(null, null);
     public static final int MAX_APPLY_PARTITIONS = 64;
+    public static final int MAX_PARALLELISM = 256;
 
     /** Only the full load's parallelism set. */
     public PerformanceConfig(Integer parallelism) {
@@ -32,9 +33,9 @@ public record PerformanceConfig(Integer parallelism, Integer applyPartitions, Bo
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("applyPartitions %d is out of range; use 1 to %d (or leave it "
                     + "unset for a default)").formatted(applyPartitions, MAX_APPLY_PARTITIONS));
         }
-        if (parallelism != null && (parallelism < 0 || parallelism > 256)) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT,
-                    "parallelism %d is out of range; use 1 to 256 (or leave it unset for a default)".formatted(parallelism));
+        if (parallelism != null && (parallelism < 0 || parallelism > MAX_PARALLELISM)) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "parallelism %d is out of range; use 1 to %d (or leave it unset "
+                    + "for a default)".formatted(parallelism, MAX_PARALLELISM));
         }
     }
 

@@ -11,6 +11,14 @@ public record TableRef(String schema, String table) {
         }
     }
 
+    /**
+     * The table's full name in {@code database} as Ferry shows it: {@code database.schema.table}, or
+     * {@code database.table} where the schema is the database itself (MySQL/MariaDB).
+     */
+    public String nameIn(String database) {
+        return schema.equals(database) ? toString() : database + "." + this;
+    }
+
     @Override
     public String toString() {
         return schema + "." + table;

@@ -9,7 +9,7 @@ import dev.ferry.core.Secret;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Issue 11: a host is a host name or an IP address; TLS modes default to require and keep no secret in text. */
+/** Secure by default: a host is a host name or an IP address; TLS modes default to require and keep no secret in text. */
 class DatabaseConnectionTest {
     private static DatabaseConnection at(String host) {
         return new DatabaseConnection(EngineKind.POSTGRESQL, host, 5432, "app", Secret.of("pw"), null, (String) null);

@@ -64,10 +64,21 @@ public final class MySqlEngine implements Engine {
 
     @Override
     public ServerInfo probe(DatabaseConnection server) {
+        // A PostgreSQL port never greets: the driver would wait its whole connect timeout and say little.
+        dev.ferry.core.net.WireProtocol.require(server.host(), server.port(), dev.ferry.core.net.WireProtocol.MYSQL);
         try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
             return ServerVersion.of(c).toServerInfo();
         } catch (SQLException e) {
             throw SqlErrors.map(e, server, "read the server version");
+        }
+    }
+
+    @Override
+    public void setPassword(DatabaseConnection superuser, dev.ferry.core.Secret password) {
+        try (Connection c = connector.open(superuser, null, MySqlConnector.Role.SOURCE)) {
+            AccountPassword.set(c, superuser.username(), password);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, superuser, "set the password of user '%s'".formatted(superuser.username()));
         }
     }
 
@@ -162,6 +173,16 @@ public final class MySqlEngine implements Engine {
     @Override
     public List<Finding> checkSource(DatabaseConnection source, List<String> databases, boolean continuous) {
         return new SourceCheck(connector).check(source, databases, continuous);
+    }
+
+    @Override
+    public List<String> copyRoles(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return new dev.ferry.engine.mysql.check.AccountCopy(connector).accounts(source, destination, databases);
+    }
+
+    @Override
+    public List<String> copyPrivileges(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return new dev.ferry.engine.mysql.check.AccountCopy(connector).privileges(source, destination, databases);
     }
 
     @Override

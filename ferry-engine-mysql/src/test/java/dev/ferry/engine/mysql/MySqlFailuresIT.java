@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The classifier against failures provoked on a real server (issue 10: ride through faults). */
+/** The classifier against failures provoked on a real server (riding through faults). */
 class MySqlFailuresIT {
     @RegisterExtension
     static final LocalMariaDb my = LocalMariaDb.shared();

@@ -78,10 +78,23 @@ public final class PostgresEngine implements Engine {
 
     @Override
     public ServerInfo probe(DatabaseConnection server) {
+        // On a MySQL/MariaDB port the driver fails on the greeting with a protocol error that names neither.
+        dev.ferry.core.net.WireProtocol.require(server.host(), server.port(), dev.ferry.core.net.WireProtocol.POSTGRESQL);
         try (Connection c = PgConnector.open(server)) {
             return ServerCatalog.probe(c);
         } catch (SQLException e) {
             throw PgErrors.translate(e, server, "reading the server version");
+        }
+    }
+
+    @Override
+    public void setPassword(DatabaseConnection superuser, dev.ferry.core.Secret password) {
+        try (Connection c = PgConnector.open(superuser)) {
+            // pgjdbc hashes the password as the server's password_encryption says (SCRAM): only the hash travels.
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(superuser.username(),
+                    password.reveal().toCharArray(), null);
+        } catch (SQLException e) {
+            throw PgErrors.translate(e, superuser, "setting the password of role " + superuser.username());
         }
     }
 
@@ -179,6 +192,11 @@ public final class PostgresEngine implements Engine {
     @Override
     public List<Finding> checkDdlCapture(DatabaseConnection source) {
         return SourceChecks.checkDdlCapture(source);
+    }
+
+    @Override
+    public List<String> copyRoles(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return dev.ferry.engine.postgres.catalog.RoleCopy.copy(source, destination, databases);
     }
 
     @Override

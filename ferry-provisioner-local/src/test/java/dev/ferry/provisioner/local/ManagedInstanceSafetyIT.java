@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 11: managed instances serve TLS with a certificate from Ferry's CA, run with a minimal environment,
+ * Secure by default: managed instances serve TLS with a certificate from Ferry's CA, run with a minimal environment,
  * and a new MariaDB instance never lets root in without the password.
  */
 @Timeout(180)

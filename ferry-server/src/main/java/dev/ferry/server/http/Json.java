@@ -90,8 +90,13 @@ public final class Json {
     }
 
     private static String path(JsonMappingException e) {
+        return fieldPath(e.getPath());
+    }
+
+    /** A field's path such as {@code postgresql.ssl.mode} or {@code migrationJobs[0].name}, from a mapping error's. */
+    public static String fieldPath(java.util.List<JsonMappingException.Reference> references) {
         StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
+        for (JsonMappingException.Reference ref : references) {
             if (ref.getFieldName() != null) {
                 if (!path.isEmpty()) {
                     path.append('.');

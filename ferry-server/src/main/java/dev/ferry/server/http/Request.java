@@ -24,10 +24,13 @@ public final class Request {
     private final Map<String, String> query;
     private final InputStream bodyStream;
     private final Json json;
+    private final java.util.function.Function<String, String> headers;
     private byte[] body;
 
+    /** {@code headers} gives the first value of a request header by name, or null. */
     public Request(String method, String path, Map<String, String> pathParams, String rawQuery, InputStream bodyStream,
-            Json json) {
+            Json json, java.util.function.Function<String, String> headers) {
+        this.headers = headers;
         this.method = method;
         this.path = path;
         this.pathParams = Map.copyOf(pathParams);
@@ -42,6 +45,11 @@ public final class Request {
 
     public String path() {
         return path;
+    }
+
+    /** The first value of the request header {@code name}, or null. */
+    public String header(String name) {
+        return headers.apply(name);
     }
 
     /** A variable of the route pattern, such as {@code name} in {@code /v1/migrationJobs/{name}}. */

@@ -17,8 +17,21 @@ public final class Router {
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
+    }
+
+    /** Every route added, in order: its method and its pattern as given, such as {@code /v1/migrationJobs/{name}:start}. */
+    public List<Endpoint> endpoints() {
+        return routes.stream().map(r -> new Endpoint(r.method(), r.text())).toList();
+    }
+
+    /** A method and a path pattern the router serves. */
+    public record Endpoint(String method, String pattern) {
+        @Override
+        public String toString() {
+            return method + " " + pattern;
+        }
     }
 
     /** The handler and path variables for the request; throws {@link HttpError} for 404 and 405. */
@@ -53,7 +66,7 @@ public final class Router {
         return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
     }
 
-    private record Route(String method, String[] pattern, Handler handler) {
+    private record Route(String method, String text, String[] pattern, Handler handler) {
         Map<String, String> match(String[] segments) {
             if (segments.length != pattern.length) {
                 return null;

@@ -47,7 +47,45 @@ public record JobJson(
         HealthJson health,
         List<SourceRetentionJson> sourceRetention,
         List<PipelineJson> pipeline,
-        List<SchemaJson> schema) {
+        List<SchemaJson> schema,
+        LeaseJson lease,
+        String waiting, PlacementJson placement) {
+
+    /**
+     * With several Ferry servers on one store: the one node the job can run on, when its source or destination is a
+     * managed instance that node created ({@code side} says which, {@code profile} names it), and what that means.
+     */
+    public record PlacementJson(String node, String profile, String side, String message) {}
+
+    /** This answer with the one node the job can run on, when it has one. */
+    public JobJson withPlacement(java.util.Optional<dev.ferry.control.runner.Placement.Pin> pin) {
+        PlacementJson json = pin.map(p -> new PlacementJson(p.node(), p.profile(), p.side(), p.explanation())).orElse(null);
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, sourceRetention, pipeline, schema, lease, waiting, json);
+    }
+
+    /**
+     * With several Ferry servers on one store: the node running the job, its lease's epoch, when the node last renewed
+     * it and when the lease lapses unless renewed (then another node resumes the job).
+     */
+    public record LeaseJson(String node, long epoch, String heartbeatTime, String expireTime) {}
+
+    /** This answer with why the job waits to start (its source connections do not fit yet), while it does. */
+    public JobJson withWaiting(java.util.Optional<String> why) {
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, sourceRetention, pipeline, schema, lease, why.orElse(null), placement);
+    }
+
+    /** This answer with the job's lease, when a node holds one. */
+    public JobJson withLease(java.util.Optional<dev.ferry.core.model.JobLease> held, java.time.Duration leaseTimeout) {
+        LeaseJson json = held.map(l -> new LeaseJson(l.node(), l.epoch(), Times.instant(l.heartbeat()),
+                Times.instant(l.expiry(leaseTimeout)))).orElse(null);
+        return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
+                state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
+                reliabilityConfig, health, sourceRetention, pipeline, schema, json, waiting, placement);
+    }
 
     /**
      * How the job protects the source and rides through faults; durations as {@code 500ms}, {@code 2s},
@@ -57,7 +95,7 @@ public record JobJson(
             String onDivergence, Integer maxSourceConnections, Long readBytesPerSecond, Boolean captureDdl,
             Boolean keepDroppedColumns, String validation, Boolean validateOnPromote, Long validationRowsPerSecond) {
 
-        static ReliabilityJson of(ReliabilityConfig c) {
+        public static ReliabilityJson of(ReliabilityConfig c) {
             return new ReliabilityJson(ReliabilityConfig.formatDuration(c.effectiveFaultBudget()),
                     ReliabilityConfig.formatDuration(c.effectiveStallTimeout()), c.effectiveYieldToDdl(),
                     ReliabilityConfig.formatDuration(c.effectiveLockWait()), c.effectiveOnDivergence().name(),
@@ -142,7 +180,7 @@ public record JobJson(
                 job.error() == null ? null : new ErrorBody(job.error().code().name(), job.error().message()),
                 Times.instant(job.createTime()), Times.instant(job.updateTime()), Times.instant(job.startTime()),
                 Times.instant(job.endTime()), Times.duration(job.duration(now)), null,
-                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null, null, null);
+                job.overwriteDestination() ? Boolean.TRUE : null, ReliabilityJson.of(job.reliabilityConfig()), null, null, null, null, null, null, null);
     }
 
     /** This answer with the job's replication lag, when it has one. */
@@ -151,7 +189,7 @@ public record JobJson(
                 Times.instant(l.measured()))).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lagJson, overwriteDestination,
-                reliabilityConfig, health, sourceRetention, pipeline, schema);
+                reliabilityConfig, health, sourceRetention, pipeline, schema, lease, waiting, placement);
     }
 
     /** This answer with the running job's health, when it has one. */
@@ -161,7 +199,7 @@ public record JobJson(
                         h.lastError(), h.subject())).orElse(null);
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, healthJson, sourceRetention, pipeline, schema);
+                reliabilityConfig, healthJson, sourceRetention, pipeline, schema, lease, waiting, placement);
     }
 
     /** This answer with what the job costs its source, when measured. */
@@ -171,7 +209,7 @@ public record JobJson(
                         Times.instant(r.measured()))).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, json, pipeline, schema);
+                reliabilityConfig, health, json, pipeline, schema, lease, waiting, placement);
     }
 
     /** This answer with the latest report of each database's change pipeline, while the job replicates on this server. */
@@ -179,7 +217,7 @@ public record JobJson(
         List<PipelineJson> json = reports.isEmpty() ? null : reports.stream().map(PipelineJson::of).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, sourceRetention, json, schema);
+                reliabilityConfig, health, sourceRetention, json, schema, lease, waiting, placement);
     }
 
     /** This answer with the last schema comparison of each database, while the job replicates. */
@@ -188,7 +226,7 @@ public record JobJson(
                 .map(c -> new SchemaJson(c.database(), c.pending(), c.unreconcilable(), Times.instant(c.checked()))).toList();
         return new JobJson(name, displayName, labels, type, source, destination, objectsConfig, performanceConfig,
                 state, phase, error, createTime, updateTime, startTime, endTime, duration, lag, overwriteDestination,
-                reliabilityConfig, health, sourceRetention, pipeline, json);
+                reliabilityConfig, health, sourceRetention, pipeline, json, lease, waiting, placement);
     }
 
     private static Long boxed(java.util.OptionalLong value) {

@@ -9,7 +9,7 @@ import dev.ferry.server.http.Times;
 public final class ProgressJson {
     private ProgressJson() {}
 
-    /** One migrated table; {@code name} is {@code database.schema.table}. */
+    /** One migrated table; {@code name} is {@code database.schema.table}, {@code database.table} on MySQL/MariaDB. */
     public record ObjectJson(
             String name, String database, String schema, String table, String state, String phase,
             long rowsEstimated, long bytesEstimated, long rowsCopied, long bytesCopied, long rowsApplied, int percent,

@@ -4,6 +4,7 @@ import dev.ferry.control.ControlPlane;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Operation;
+import dev.ferry.server.http.Request;
 import dev.ferry.server.http.Response;
 import dev.ferry.server.http.Router;
 import dev.ferry.server.job.JobJson;
@@ -12,12 +13,16 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@code GET /v1/operations/{id}}: how a mutating call stands, with its target resource once done. */
+/**
+ * {@code GET /v1/operations/{id}}: how a mutating call stands, with its target resource once done; {@code GET
+ * /v1/operations}: the newest operations.
+ */
 public final class OperationRoutes {
     /** Verbs only jobs have; {@code create} and {@code patch} apply to both kinds of resource. */
     private static final String JOBS = "migrationJobs/";
     private static final String PROFILES = "connectionProfiles/";
     private static final String TOKENS = "tokens/";
+    private static final int DEFAULT_LIMIT = 100;
 
     private final ControlPlane control;
     private final Clock clock;
@@ -30,7 +35,15 @@ public final class OperationRoutes {
     public static void register(Router router, ControlPlane control, Clock clock) {
         var routes = new OperationRoutes(control, clock);
         router.add("GET", "/v1/operations/{name}",
-                request -> Response.ok(routes.describe(control.operations().get(request.pathParam("name")))));
+                request -> Response.ok(routes.describe(control.operations().get(request.pathParam("name")))))
+                .add("GET", "/v1/operations", routes::list);
+    }
+
+    /** {@code ?limit=N} (1 to 1,000, default 100): the newest operations first, without their target resources. */
+    private Response list(Request request) {
+        int limit = request.queryInt("limit", DEFAULT_LIMIT, 1, 1000);
+        return Response.ok(java.util.Map.of("operations",
+                control.operations().list(limit).stream().map(op -> OperationJson.of(op, () -> null)).toList()));
     }
 
     private OperationJson describe(Operation op) {

@@ -59,4 +59,10 @@ class RouterTest {
                     assertThat(e.allow()).isEqualTo("DELETE, GET");
                 });
     }
+
+    @Test
+    void listsItsRoutesInTheOrderAdded() {
+        assertThat(router.endpoints()).extracting(Router.Endpoint::toString).containsExactly("GET /v1/migrationJobs",
+                "GET /v1/migrationJobs/{name}", "DELETE /v1/migrationJobs/{name}", "POST /v1/migrationJobs/{name}:start");
+    }
 }

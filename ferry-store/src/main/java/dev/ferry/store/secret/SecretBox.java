@@ -39,6 +39,7 @@ public final class SecretBox {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /** The key file, or null when the key was given in the environment (it cannot rotate then). */
     private final KeyFile keyFile;
     private final SecureRandom random;
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,9 +68,52 @@ public final class SecretBox {
         }
     }
 
-    /** The file holding the keys. */
+    /**
+     * Reads the key file every node sharing the store was given ({@code --secret-key-file}); unlike {@link #open}, a
+     * missing file is refused, not created: each node must read the same key.
+     */
+    public static SecretBox openShared(Path keyFile) {
+        if (!java.nio.file.Files.exists(keyFile)) {
+            throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Secret key file %s does not exist; give every server "
+                    + "sharing the store the same key file (copy it from the first one), or leave --secret-key-file out "
+                    + "to use the key in the home").formatted(keyFile));
+        }
+        return open(keyFile);
+    }
+
+    /**
+     * A box holding the one key given as base64 text in the environment variable {@code variable}; it cannot rotate
+     * (nothing to write the new key to).
+     */
+    public static SecretBox ofKey(Secret base64Key, String variable) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(base64Key.reveal().strip());
+        } catch (IllegalArgumentException e) {
+            raw = new byte[0];
+        }
+        if (raw.length != KeyFile.KEY_BYTES) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, ("%s is not a Ferry key: it must hold %d base64-encoded "
+                    + "random bytes, such as the output of: head -c %d /dev/urandom | base64")
+                    .formatted(variable, KeyFile.KEY_BYTES, KeyFile.KEY_BYTES));
+        }
+        var key = new javax.crypto.spec.SecretKeySpec(raw, "AES");
+        java.util.Arrays.fill(raw, (byte) 0);
+        return new SecretBox(null, new KeyRing(List.of(key)), new SecureRandom());
+    }
+
+    private String replaced() {
+        return keyFile == null ? "the key was replaced" : "the key file was replaced";
+    }
+
+    /** The file holding the keys; null when the key was given in the environment. */
     public Path keyFile() {
-        return keyFile.path();
+        return keyFile == null ? null : keyFile.path();
+    }
+
+    /** Where the keys come from, for messages: the key file, or the environment. */
+    private String where() {
+        return keyFile == null ? "the secret key given in the environment" : "the key file " + keyFile.path();
     }
 
     /** The id of the key new secrets are sealed with. */
@@ -148,6 +192,11 @@ public final class SecretBox {
     public String rotate() {
         lock.lock();
         try {
+            if (keyFile == null) {
+                throw new FerryException(ErrorCode.FAILED_PRECONDITION, "The secret key is given in the environment "
+                        + "(FERRY_SECRET_KEY), where Ferry cannot write a new one; to rotate it, give the servers a key file "
+                        + "with --secret-key-file instead");
+            }
             KeyRing rotated = readFile().withActive(KeyFile.newKey(random));
             writeFile(rotated);
             ring = rotated;
@@ -194,9 +243,9 @@ public final class SecretBox {
             lock.unlock();
         }
         throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                ("A stored secret was sealed with key %s, which the key file %s does not hold: the key file was replaced "
-                        + "or rotated elsewhere. Restore the key file that holds it, or enter the secret again")
-                        .formatted(id, keyFile.path()));
+                ("A stored secret was sealed with key %s, which %s does not hold: %s "
+                        + "or rotated elsewhere. Restore the key that holds it, or enter the secret again")
+                        .formatted(id, where(), replaced()));
     }
 
     private Secret decrypt(SecretKey key, byte[] bytes, String owner) {
@@ -210,9 +259,9 @@ public final class SecretBox {
             return new Secret(new String(plain, StandardCharsets.UTF_8));
         } catch (AEADBadTagException e) {
             throw new FerryException(ErrorCode.FAILED_PRECONDITION,
-                    ("A stored secret cannot be decrypted with the key file %s: the key file was replaced, or the "
-                            + "stored value was altered or moved from another record. Restore the original key file, "
-                            + "or enter the secret again").formatted(keyFile.path()), e);
+                    ("A stored secret cannot be decrypted with %s: %s, or the "
+                            + "stored value was altered or moved from another record. Restore the original key, "
+                            + "or enter the secret again").formatted(where(), replaced()), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM", e);
         }
@@ -249,6 +298,9 @@ public final class SecretBox {
     }
 
     private KeyRing readFile() {
+        if (keyFile == null) {
+            return ring;
+        }
         try {
             return keyFile.read();
         } catch (IOException e) {

@@ -90,6 +90,25 @@ public interface Engine {
         return List.of();
     }
 
+    /**
+     * Creates on {@code destination}, a server Ferry created for the job, the roles (accounts) that the objects of
+     * {@code databases} on {@code source} are owned by, granted to or defined by, so ownership and privileges carry
+     * over. Passwords are never read from the source: login roles are created unable to log in until the user sets
+     * theirs. Roles the destination has are left alone. Returns one line per action, for the job's events.
+     */
+    default List<String> copyRoles(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return List.of();
+    }
+
+    /**
+     * After the full load into a server Ferry created for the job: grants the privileges the source grants on
+     * {@code databases}' objects to the roles {@link #copyRoles} made, where the schema copy did not carry them
+     * (MySQL). Returns one line per grant, for the job's events.
+     */
+    default List<String> copyPrivileges(DatabaseConnection source, DatabaseConnection destination, List<String> databases) {
+        return List.of();
+    }
+
     /** Findings about the destination for receiving {@code databases} from {@code source}. Reads only. */
     default List<Finding> checkDestination(DatabaseConnection source, DatabaseConnection destination,
             List<String> databases) {
@@ -124,6 +143,19 @@ public interface Engine {
             java.util.function.Consumer<String> undoRecorded) {
         throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
                 "Demoting a %s destination is not available in this Ferry build".formatted(kind().id()));
+    }
+
+    /**
+     * Gives the user {@code superuser} connects as a new password on the server it reaches (on MySQL/MariaDB, every
+     * account of that user name), as the server stores passwords; where the protocol allows, only the password's hash
+     * travels, so no server log can show it. The connection that does it uses the current password; the caller stores
+     * the new one.
+     *
+     * @throws dev.ferry.core.FerryException UNAVAILABLE, UNAUTHENTICATED or PERMISSION_DENIED as the server answers
+     */
+    default void setPassword(DatabaseConnection superuser, dev.ferry.core.Secret password) {
+        throw new dev.ferry.core.FerryException(dev.ferry.core.ErrorCode.FAILED_PRECONDITION,
+                "Setting passwords on %s is not available in this Ferry build".formatted(kind().id()));
     }
 
     /** Undoes exactly what {@link #demoteDestination} recorded. Idempotent. */
@@ -304,12 +336,27 @@ public interface Engine {
      * engine then takes a fresh snapshot whose position is at or after the existing one, without creating
      * the job's slot again). {@code replicationObjects} names the slot and publication to create or use,
      * as the caller recorded them; null means the engine's names for the job without an installation.
+     * {@code fence} guards the snapshot's writes to the destination (schema steps and each table copy's commit are
+     * preceded by {@link Fence#check}); {@link Fence#NONE} without leases.
      */
     record SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
             boolean resumingReplication, int parallelism, dev.ferry.core.model.ReliabilityConfig reliability,
-            ReplicationObjects replicationObjects) {
+            ReplicationObjects replicationObjects, Fence fence) {
         public SnapshotOptions {
             reliability = reliability == null ? dev.ferry.core.model.ReliabilityConfig.DEFAULT : reliability;
+            fence = fence == null ? Fence.NONE : fence;
+        }
+
+        public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,
+                boolean resumingReplication, int parallelism, dev.ferry.core.model.ReliabilityConfig reliability,
+                ReplicationObjects replicationObjects) {
+            this(jobName, selection, forReplication, resumingReplication, parallelism, reliability, replicationObjects, null);
+        }
+
+        /** The same options with the snapshot's destination writes guarded by {@code fence}. */
+        public SnapshotOptions withFence(Fence fence) {
+            return new SnapshotOptions(jobName, selection, forReplication, resumingReplication, parallelism, reliability,
+                    replicationObjects, fence);
         }
 
         public SnapshotOptions(String jobName, ObjectSelection selection, boolean forReplication,

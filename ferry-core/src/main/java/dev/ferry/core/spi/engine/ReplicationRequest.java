@@ -22,6 +22,8 @@ import java.util.Objects;
  * null means the engine's names for the job without an installation (jobs of older Ferry versions).
  * {@code applyPartitions} is how many destination sessions apply changes in parallel; 0 means the default for the
  * cores available ({@link dev.ferry.core.model.PerformanceConfig#effectiveApplyPartitions}).
+ * {@code fence} guards the job's writes when several Ferry servers share a store, else {@link Fence#NONE} (see
+ * {@link #withFence}).
  */
 public record ReplicationRequest(
         String jobName,
@@ -34,7 +36,8 @@ public record ReplicationRequest(
         ObjectsConfig objects,
         ReliabilityConfig reliability,
         ReplicationObjects replicationObjects,
-        int applyPartitions) {
+        int applyPartitions,
+        Fence fence) {
     public ReplicationRequest {
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(database, "database");
@@ -48,9 +51,35 @@ public record ReplicationRequest(
         }
         objects = objects == null ? ObjectsConfig.ALL : objects;
         reliability = reliability == null ? ReliabilityConfig.DEFAULT : reliability;
+        fence = fence == null ? Fence.NONE : fence;
         if (applyPartitions < 0 || applyPartitions > dev.ferry.core.model.PerformanceConfig.MAX_APPLY_PARTITIONS) {
             throw new IllegalArgumentException("applyPartitions out of range: " + applyPartitions);
         }
+    }
+
+    /** A request without fencing (see {@link #withFence}). */
+    public ReplicationRequest(String jobName, String database, DatabaseConnection source, DatabaseConnection destination,
+            Position start, Map<TableRef, Position> copiedAt, List<String> jobDatabases, ObjectsConfig objects,
+            ReliabilityConfig reliability, ReplicationObjects replicationObjects, int applyPartitions) {
+        this(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, reliability, replicationObjects,
+                applyPartitions, Fence.NONE);
+    }
+
+    /**
+     * The same request fenced by {@code fence}, the lease under which the job's runner works when several Ferry
+     * servers share one store. An engine that records its applied position on the destination records the fence's
+     * epoch with it and refuses to commit once a newer epoch was recorded there: the job moved to another node, and
+     * this one must not write any more. Its other writes (DDL replay, sequence synchronisation, dropping the slot and
+     * publication) each {@link Fence#check} first.
+     */
+    public ReplicationRequest withFence(Fence fence) {
+        return new ReplicationRequest(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, reliability,
+                replicationObjects, applyPartitions, fence);
+    }
+
+    /** The epoch of the lease the job's runner works under; 0 without fencing. */
+    public long fenceEpoch() {
+        return fence.epoch();
     }
 
     /** A request with the default number of apply partitions. */
@@ -68,7 +97,7 @@ public record ReplicationRequest(
     /** The same request with {@code partitions} apply partitions. */
     public ReplicationRequest withApplyPartitions(int partitions) {
         return new ReplicationRequest(jobName, database, source, destination, start, copiedAt, jobDatabases, objects, reliability,
-                replicationObjects, partitions);
+                replicationObjects, partitions, fence);
     }
 
     /** A request for a job that replicates this one database, all of it, with the default reliability settings. */

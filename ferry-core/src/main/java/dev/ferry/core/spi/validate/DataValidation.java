@@ -49,6 +49,16 @@ public interface DataValidation extends AutoCloseable {
     ChunkHash hash(TableRef table, TableShape shape, List<String> columns, KeyRange range);
 
     /**
+     * {@link #hash} of each of {@code ranges}, contiguous ranges in key order (each one's upper bound the next one's
+     * lower bound, as {@link #chunks} and {@link #split} give them), in that order. An engine may read them in one
+     * pass over the table (one scan grouping rows by range instead of one index range scan per range); this default
+     * reads them one by one.
+     */
+    default List<ChunkHash> hashRanges(TableRef table, TableShape shape, List<String> columns, List<KeyRange> ranges) {
+        return ranges.stream().map(r -> hash(table, shape, columns, r)).toList();
+    }
+
+    /**
      * The rows of {@code range}, at most {@code limit} of them (the caller asks one more than it can use to learn
      * that there were more), each as its key and its row hash over {@code columns} (the same hash function per row
      * as {@link #hash}), in any order. For a table without a key every row's key is empty.

@@ -150,6 +150,9 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             // A statement larger than the packet would be refused or split; set-based statements stay well below it.
             long packet = Sql.queryLong(c, "SELECT @@max_allowed_packet");
             long maxPendingBytes = Math.max(MIN_PENDING_BYTES, Math.min(MAX_PENDING_BYTES, packet / 4));
+            if (shared.fence().epoch() > 0) {
+                OwnerMark.take(c, job, database, shared.fence().epoch(), partition);
+            }
             c.setAutoCommit(false);
             return new ChangeApplier(c, destination, job, database, shared, gate, maxPendingBytes);
         } catch (SQLException | RuntimeException e) {
@@ -229,11 +232,14 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
         BinlogPosition end = mark.applied();
         try {
             flush();
-            ProgressTable.writePending(c, job, database, partitions, shared.start(), end.text());
+            ProgressTable.writePending(c, job, database, partitions, shared.fence().epoch(), shared.start(), end.text());
+            fenced(partitions);
             c.commit();
         } catch (SQLException e) {
             throw applyFailed(e);
         }
+        // DDL commits by itself: the lease is checked immediately before it.
+        shared.fence().check();
         ddl(ddl, shared.replaying(end));
         try {
             writeMarks(mark, partitions);
@@ -261,9 +267,24 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     private void writeMarks(Mark<BinlogPosition> mark, Collection<Integer> partitions) throws SQLException {
         flush();
         for (int part : partitions) {
-            ProgressTable.addWrite(progress, job, database, part, mark);
+            ProgressTable.addWrite(progress, job, database, part, shared.fence().epoch(), mark);
         }
         progress.executeBatch();
+        fenced(partitions);
+    }
+
+    /**
+     * Fencing of the open transaction, after its progress rows are written: when another owner of the job claimed
+     * them with a newer epoch, the transaction is rolled back, changes and all, and the refusal is thrown.
+     */
+    private void fenced(Collection<Integer> partitions) throws SQLException {
+        try {
+            ProgressTable.requireEpoch(c, job, database, partitions, shared.fence().epoch(), "%s on %s:%d"
+                    .formatted(ProgressTable.QUALIFIED, destination.host(), destination.port()));
+        } catch (dev.ferry.core.FerryException refused) {
+            c.rollback();
+            throw refused;
+        }
     }
 
     /**

@@ -87,7 +87,7 @@ public final class MySqlReplication implements Replication {
         String job = request.jobName();
         String database = request.database();
         var sinks = BinlogChangeSinks.open(connector, request.destination(), job, database,
-                new DivergenceGate(request.reliability().effectiveOnDivergence(), listener), start);
+                new DivergenceGate(request.reliability().effectiveOnDivergence(), listener), start, request.fence());
         ServerVersion version;
         long serverId;
         BinlogPosition from = earliest(sinks.rows());

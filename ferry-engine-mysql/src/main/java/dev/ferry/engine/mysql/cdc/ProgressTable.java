@@ -3,6 +3,7 @@ package dev.ferry.engine.mysql.cdc;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.cdc.Mark;
 import dev.ferry.core.model.Position.BinlogPosition;
+import dev.ferry.core.spi.engine.Fence;
 import dev.ferry.engine.mysql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +28,9 @@ import java.util.TreeMap;
  * committed on the destination, and, inside a transaction applied in several destination transactions, that
  * transaction and the ordinal of its last change applied ({@code partial_txn}, {@code partial_ordinal}); written in
  * the same destination transaction as those changes. {@code pending_ddl} holds the end position of a DDL statement
- * being replayed (DDL commits by itself, so it cannot share the transaction). A table of an older Ferry (one row per
+ * being replayed (DDL commits by itself, so it cannot share the transaction). {@code epoch} is the lease epoch of the
+ * node that wrote the row when several Ferry servers share a store (0 otherwise): a write under an older epoch than a
+ * row holds is refused in its transaction ({@link #requireEpoch}). A table of an older Ferry (one row per
  * job and database) is migrated in place: its row becomes partition 0. Stateless; callers own connections and
  * transactions. Session time zone is UTC.
  */
@@ -55,7 +58,7 @@ final class ProgressTable {
                         + " part INT NOT NULL DEFAULT 0,"
                         + " binlog_file VARCHAR(255) NOT NULL, binlog_pos BIGINT UNSIGNED NOT NULL, gtids TEXT NOT NULL,"
                         + " commit_time DATETIME(6) NULL, partial_txn TEXT NULL, partial_ordinal BIGINT NOT NULL DEFAULT 0,"
-                        + " pending_ddl TEXT NULL,"
+                        + " pending_ddl TEXT NULL, epoch BIGINT NOT NULL DEFAULT 0,"
                         + " updated TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                         + " PRIMARY KEY (job, database_name, part)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
         Set<String> columns = new HashSet<>(Sql.query(c, "SELECT LOWER(COLUMN_NAME) FROM information_schema.COLUMNS"
@@ -64,6 +67,9 @@ final class ProgressTable {
             if (!columns.contains("part")) {
                 Sql.execute(c, "ALTER TABLE " + QUALIFIED + " ADD COLUMN part INT NOT NULL DEFAULT 0 AFTER database_name,"
                         + " DROP PRIMARY KEY, ADD PRIMARY KEY (job, database_name, part)");
+            }
+            if (!columns.contains("epoch")) {
+                Sql.execute(c, "ALTER TABLE " + QUALIFIED + " ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0 AFTER pending_ddl");
             }
             if (!columns.contains("partial_txn")) {
                 Sql.execute(c, "ALTER TABLE " + QUALIFIED + " ADD COLUMN partial_txn TEXT NULL AFTER commit_time,"
@@ -97,16 +103,20 @@ final class ProgressTable {
     /** The upsert of a partition's position; a pending DDL stays recorded until {@link #clearPending}. */
     static PreparedStatement prepareWrite(Connection c) throws SQLException {
         return c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file, binlog_pos, gtids,"
-                + " commit_time, partial_txn, partial_ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " commit_time, partial_txn, partial_ordinal, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON DUPLICATE KEY UPDATE binlog_file = VALUES(binlog_file), binlog_pos = VALUES(binlog_pos),"
                 + " gtids = VALUES(gtids), commit_time = VALUES(commit_time), partial_txn = VALUES(partial_txn),"
-                + " partial_ordinal = VALUES(partial_ordinal)");
+                + " partial_ordinal = VALUES(partial_ordinal), epoch = GREATEST(epoch, VALUES(epoch))");
     }
 
-    /** Adds to {@code upsert}'s batch the row saying partition {@code part} has applied up to {@code mark}. */
-    static void addWrite(PreparedStatement upsert, String job, String database, int part, Mark<BinlogPosition> mark)
+    /**
+     * Adds to {@code upsert}'s batch the row saying partition {@code part} has applied up to {@code mark}, under lease
+     * {@code epoch} (a row's epoch never decreases; see {@link #requireEpoch}).
+     */
+    static void addWrite(PreparedStatement upsert, String job, String database, int part, long epoch, Mark<BinlogPosition> mark)
             throws SQLException {
         bindRow(upsert, job, database, part, mark.applied());
+        upsert.setLong(10, epoch);
         if (mark.commitTime() == null) {
             upsert.setNull(7, Types.TIMESTAMP);
         } else {
@@ -125,13 +135,15 @@ final class ProgressTable {
      * Records {@code pendingDdl} (the end position of a DDL statement about to run) for each of {@code parts}, keeping
      * their positions; a partition without a row gets one at {@code start}, where it resumes.
      */
-    static void writePending(Connection c, String job, String database, Collection<Integer> parts, BinlogPosition start,
-            String pendingDdl) throws SQLException {
+    static void writePending(Connection c, String job, String database, Collection<Integer> parts, long epoch,
+            BinlogPosition start, String pendingDdl) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, database_name, part, binlog_file,"
-                + " binlog_pos, gtids, pending_ddl) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE pending_ddl = VALUES(pending_ddl)")) {
+                + " binlog_pos, gtids, pending_ddl, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                + " pending_ddl = VALUES(pending_ddl), epoch = GREATEST(epoch, VALUES(epoch))")) {
             for (int part : parts) {
                 bindRow(ps, job, database, part, start);
                 ps.setString(7, pendingDdl);
+                ps.setLong(8, epoch);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -155,6 +167,64 @@ final class ProgressTable {
         params.addAll(parts);
         Sql.update(c, "UPDATE " + QUALIFIED + " SET pending_ddl = NULL WHERE job = ? AND database_name = ? AND part IN ("
                 + String.join(", ", Collections.nCopies(parts.size(), "?")) + ")", params.toArray());
+    }
+
+    /**
+     * Fencing, after the caller wrote the rows of {@code parts} in its open transaction (which holds their locks now):
+     * when any of them carries a newer epoch than {@code epoch} (another node owns the job and claimed or wrote them),
+     * refuses with {@link Fence#refused}; the caller then rolls its transaction back, changes included. {@code parts}
+     * null looks at every partition's row (at promotion). Passes without fencing (epoch 0).
+     */
+    static void requireEpoch(Connection c, String job, String database, Collection<Integer> parts, long epoch, String where)
+            throws SQLException {
+        if (epoch == 0 || parts != null && parts.isEmpty()) {
+            return;
+        }
+        List<Object> params = new ArrayList<>(List.of(job, database));
+        String inParts = "";
+        if (parts != null) {
+            params.addAll(parts);
+            inParts = " AND part IN (" + String.join(", ", Collections.nCopies(parts.size(), "?")) + ")";
+        } else if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                DATABASE, TABLE) == 0) {
+            return;
+        }
+        long newest = Sql.queryLong(c, "SELECT COALESCE(MAX(epoch), 0) FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?"
+                + inParts, params.toArray());
+        if (newest > epoch) {
+            throw Fence.refused(job, epoch, where);
+        }
+    }
+
+    /** The epochs older than {@code epoch} that the job's rows in {@code database} carry: its previous owners'. */
+    static java.util.List<Long> olderEpochs(Connection c, String job, String database, long epoch) throws SQLException {
+        java.util.List<Long> epochs = new java.util.ArrayList<>();
+        if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+                + "AND COLUMN_NAME = 'epoch'", DATABASE, TABLE) == 0) {
+            return epochs;
+        }
+        try (var st = c.prepareStatement("SELECT DISTINCT epoch FROM " + QUALIFIED
+                + " WHERE job = ? AND database_name = ? AND epoch < ?")) {
+            st.setString(1, job);
+            st.setString(2, database);
+            st.setLong(3, epoch);
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    epochs.add(rs.getLong(1));
+                }
+            }
+        }
+        return epochs;
+    }
+
+    /**
+     * A new owner of the job (lease {@code epoch}) claims the job's rows in {@code database} before it reads them (the
+     * caller's connection commits by itself): from then on every commit of an older owner is refused, even before this
+     * owner commits anything. Waits for a commit of the older owner that is under way. Returns the rows claimed.
+     */
+    static int claim(Connection c, String job, String database, long epoch) throws SQLException {
+        return Sql.update(c, "UPDATE " + QUALIFIED + " SET epoch = ? WHERE job = ? AND database_name = ? AND epoch < ?",
+                epoch, job, database, epoch);
     }
 
     /** Removes the rows of partitions {@code from} and above. */

@@ -40,6 +40,11 @@ public final class ReplicationFinisher {
             throw SqlErrors.map(e, source, "read the AUTO_INCREMENT counters and sequences of database " + Dialect.MYSQL.quote(request.database()));
         }
         try (Connection c = connector.open(destination, null, MySqlConnector.Role.DESTINATION)) {
+            // Each statement below commits by itself: the lease is checked right before they start, and the job's
+            // progress rows must not carry a newer owner's epoch.
+            request.fence().check();
+            ProgressTable.requireEpoch(c, request.jobName(), request.database(), null, request.fenceEpoch(), "%s on %s:%d"
+                    .formatted(ProgressTable.QUALIFIED, destination.host(), destination.port()));
             Map<String, BigInteger> current = counters(c, request.database());
             int raised = 0;
             for (Map.Entry<String, BigInteger> e : wanted.entrySet()) {
@@ -61,6 +66,7 @@ public final class ReplicationFinisher {
                     raised++;
                 }
             }
+            request.fence().check();
             createDeferredObjects(request, connector);
             String removed = ProgressTable.remove(c, request.jobName(), request.database());
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())

@@ -28,6 +28,12 @@ final class Accounts {
         return Account.parse(Sql.queryString(c, "SELECT CURRENT_USER()").orElseThrow());
     }
 
+    /** Whether {@code account} exists on the server (needs SELECT on mysql.user). */
+    static boolean exists(Connection c, Account account) throws SQLException {
+        return Sql.queryLong(c, "SELECT COUNT(*) FROM mysql.user WHERE User = ? AND LOWER(Host) = LOWER(?)",
+                account.user(), account.host()) > 0;
+    }
+
     /** The session's own grants, as SHOW GRANTS prints them. */
     static Grants grants(Connection c) throws SQLException {
         return Grants.parse(Sql.query(c, "SHOW GRANTS", rs -> rs.getString(1)));

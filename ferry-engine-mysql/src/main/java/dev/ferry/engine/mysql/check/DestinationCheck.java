@@ -57,6 +57,12 @@ public final class DestinationCheck {
         }
     }
 
+    /** The DEFINER accounts ({@code user@host}) of the views, routines, triggers and events of {@code databases}. */
+    static java.util.Set<String> definers(Connection c, List<String> databases) throws SQLException {
+        return definedObjects(c, databases).stream().map(Defined::definer).filter(d -> d != null && !d.isEmpty())
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
     private static List<Defined> definedObjects(Connection c, List<String> databases) throws SQLException {
         List<Defined> all = new ArrayList<>();
         for (String db : databases) {
@@ -98,8 +104,7 @@ public final class DestinationCheck {
             String key = account.sql();
             if (!exists.containsKey(key)) {
                 try {
-                    exists.put(key, Sql.queryLong(c, "SELECT COUNT(*) FROM mysql.user WHERE User = ? AND LOWER(Host) = LOWER(?)",
-                            account.user(), account.host()) > 0);
+                    exists.put(key, Accounts.exists(c, account));
                 } catch (SQLException e) {
                     if (e.getErrorCode() == SqlErrors.TABLE_ACCESS_DENIED || e.getErrorCode() == SqlErrors.DB_ACCESS_DENIED) {
                         return false;

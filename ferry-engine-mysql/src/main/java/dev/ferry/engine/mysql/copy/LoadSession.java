@@ -45,14 +45,26 @@ public final class LoadSession {
     private final MySqlConnector connector;
     private final BinlogPolicy binlogPolicy;
     private final boolean useLoadData;
+    private final dev.ferry.core.spi.engine.Fence fence;
     private final Map<String, Facts> facts = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** @param useLoadData false forces batched INSERTs (tests, or a destination known to refuse LOAD DATA) */
     public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, boolean useLoadData) {
+        this(connector, binlogPolicy, useLoadData, dev.ferry.core.spi.engine.Fence.NONE);
+    }
+
+    /** As above, each load committing only after {@code fence}'s check passed. */
+    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, boolean useLoadData, dev.ferry.core.spi.engine.Fence fence) {
         this.connector = connector;
         this.binlogPolicy = binlogPolicy;
         this.useLoadData = useLoadData;
+        this.fence = fence;
+    }
+
+    /** The fence the loads check before they commit. */
+    public dev.ferry.core.spi.engine.Fence fence() {
+        return fence;
     }
 
     /** A loading session on {@code database} of {@code destination}; the caller closes it. */
@@ -68,7 +80,7 @@ public final class LoadSession {
             if (f.binlog() && binlogPolicy == BinlogPolicy.SKIP_WHEN_PERMITTED) {
                 skipBinlog(c, destination);
             }
-            return new LoadTarget(c, destination, useLoadData && f.localInfile(), f.flavor() == Flavor.MYSQL);
+            return new LoadTarget(c, destination, useLoadData && f.localInfile(), f.flavor() == Flavor.MYSQL, fence);
         } catch (SQLException e) {
             closeAfterFailure(c);
             throw SqlErrors.map(e, destination, "prepare a session for loading rows");

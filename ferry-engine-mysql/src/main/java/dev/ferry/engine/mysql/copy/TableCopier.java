@@ -121,6 +121,11 @@ public final class TableCopier {
                 return super.read(b, off, len);
             }
         };
+        // Under a lease each chunk's load is its own transaction, committed only once the lease is checked.
+        boolean fenced = target.fence() != dev.ferry.core.spi.engine.Fence.NONE;
+        if (fenced) {
+            dest.setAutoCommit(false);
+        }
         try (watch; Statement s = dest.createStatement()) {
             s.setEscapeProcessing(false);
             do {
@@ -145,7 +150,12 @@ public final class TableCopier {
                     if (refused && tally.rows() == 0) {
                         warnInsertFallback(table, SqlErrors.serverMessage(e));
                         watch.close(); // INSERTs report no progress to it; their reads time out instead
-                        return insert(target, rows, quotedTable, columns, tally);
+                        long inserted = insert(target, rows, quotedTable, columns, tally);
+                        if (fenced) {
+                            target.fence().check();
+                            dest.commit();
+                        }
+                        return inserted;
                     }
                     throw e;
                 }
@@ -159,14 +169,49 @@ public final class TableCopier {
                             + " LOAD DATA chunk; check the warnings logged for it and that the table was empty")
                             .formatted(table.ref(), loaded + count, loaded + stream.chunkRows()));
                 }
+                if (fenced) {
+                    target.fence().check();
+                    dest.commit();
+                }
                 loaded += count;
             } while (!stream.sourceExhausted());
+        } catch (SQLException | RuntimeException e) {
+            if (fenced) {
+                rollbackQuietly(dest, table);
+            }
+            throw e;
+        } finally {
+            if (fenced) {
+                restoreAutoCommit(dest, table);
+            }
         }
         return loaded;
     }
 
+    /** Rolls back a fenced chunk's load that did not commit; a failure is logged (the session is closed anyway). */
+    private static void rollbackQuietly(Connection dest, TableSchema table) {
+        try {
+            dest.rollback();
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("table", table.ref().toString()).addKeyValue("reason", SqlErrors.serverMessage(e))
+                    .log("could not roll back a refused load; the server rolls it back when the session closes");
+        }
+    }
+
+    private static void restoreAutoCommit(Connection dest, TableSchema table) {
+        try {
+            if (!dest.isClosed()) {
+                dest.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            log.atWarn().addKeyValue("table", table.ref().toString()).addKeyValue("reason", SqlErrors.serverMessage(e))
+                    .log("could not restore autocommit on a loading session; it is closed after this load");
+        }
+    }
+
     private static long insert(LoadTarget target, RowSource rows, String quotedTable, List<Column> columns, CopyTally tally)
             throws SQLException {
+        target.fence().check();
         RowSource failingAsSource = new RowSource() {
             @Override
             public int columnCount() {

@@ -63,6 +63,11 @@ final class ChunkedCopy {
         this.planner = new ChunkPlanner(settings.sizing());
     }
 
+    /** The fence checked before each write of the copies to the destination. */
+    dev.ferry.core.spi.engine.Fence fence() {
+        return loads.fence();
+    }
+
     /** Copies the table at the pool's epoch {@code epoch}; {@link WorkerPool.PointEnded} when that point ends meanwhile. */
     CopyResult copy(TableInfo info, TableSchema table, DatabaseConnection destination, CopyProgress progress,
             Set<String> chunksDone, int epoch) {
@@ -135,6 +140,7 @@ final class ChunkedCopy {
         try (LoadTarget target = loads.open(destination, table.ref().schema())) {
             // A load of an earlier attempt may still run on the server and commit after the table was emptied.
             AbandonedLoads.end(target.connection(), table.ref());
+            target.fence().check();
             if (done.isEmpty()) {
                 DestinationRows.empty(target.connection(), table.ref());
                 return 0;

@@ -128,6 +128,7 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public void copySchemaBefore(DatabaseConnection destination) {
+        copy.fence().check();
         new SchemaWriter(connector, destination, view.database())
                 .createTables(view.schema().sequences(), view.schema().tables().values());
     }
@@ -214,6 +215,7 @@ public final class MySqlSnapshot implements SourceSnapshot {
 
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
+        copy.fence().check();
         // A continuous job gets its triggers and events at promotion: they would otherwise act again on
         // replicated rows whose effects the binlog already carries.
         SourceSchema read = view.schema();

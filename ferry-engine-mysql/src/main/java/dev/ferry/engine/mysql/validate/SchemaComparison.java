@@ -14,6 +14,7 @@ import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.ServerVersion;
 import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
+import dev.ferry.engine.mysql.check.AccountCopy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,9 +27,12 @@ import java.util.TreeSet;
 /**
  * Compares the schema of one database on two MySQL/MariaDB servers, object by object, from information_schema:
  * tables, columns, indexes, constraints, views, routines, triggers, events (with the character_set_client,
- * collation_connection and database collation they were created under) and MariaDB sequences (definitions, not
- * values), within the job's selection and apart from Ferry's own bookkeeping. Every object is read as named
- * properties, normalised where servers of other versions print the same definition differently (integer display
+ * collation_connection and database collation they were created under), MariaDB sequences (definitions, not
+ * values) and the database, table and column privileges on the database, within the job's selection and apart from
+ * Ferry's own bookkeeping. Privileges are compared where Ferry copies them: for accounts and roles that exist on both
+ * servers (Ferry grants the source's privileges to the accounts the destination has), other than the server's own
+ * accounts and the users the comparison connects as; one object per grantee and database, table or column. Every
+ * object is read as named properties, normalised where servers of other versions print the same definition differently (integer display
  * widths, quoting of defaults, {@code current_timestamp()}, whitespace, {@code utf8} for {@code utf8mb3}); each object that is missing on one side or
  * differs becomes one ERROR finding {@link SchemaFindings#DIFFERENCE}. Reads only, one short statement at a time with
  * a short lock wait. Stateless.
@@ -38,6 +42,8 @@ public final class SchemaComparison {
     /** Ferry's own objects on MySQL destinations (replication progress, ownership marker). */
     private static final String FERRY_DATABASE = "ferry";
     private static final Set<String> FERRY_TABLES = Set.of("replication_progress", "ownership");
+    /** How the name of an object holding one grantee's privileges on a database, table or column begins. */
+    private static final String PRIVILEGES = "privileges of ";
 
     private SchemaComparison() {}
 
@@ -45,9 +51,35 @@ public final class SchemaComparison {
     public static List<Finding> compare(MySqlConnector connector, DatabaseConnection source, DatabaseConnection destination,
             String database, ObjectsConfig objects) {
         ObjectSelection selection = new ObjectSelection(objects, EngineKind.MYSQL);
-        Map<String, Map<String, String>> before = read(connector, source, database, selection);
-        Map<String, Map<String, String>> after = read(connector, destination, database, selection);
-        return differences(before, after);
+        Side before = read(connector, source, database, selection);
+        Side after = read(connector, destination, database, selection);
+        return differences(before.comparable(after), after.comparable(before));
+    }
+
+    /**
+     * One server's objects by name; {@code grantees} names the account ({@code user@host}) of each privilege object,
+     * {@code accounts} the server's accounts and roles the same way (null when the user may not read them),
+     * {@code self} the account the comparison connected as.
+     */
+    record Side(Map<String, Map<String, String>> objects, Map<String, String> grantees, Set<String> accounts, String self) {
+        /**
+         * The objects to compare against {@code other}: all but the privileges of accounts that one of the servers
+         * lacks (or whose accounts are unknown) and of the accounts either comparison connected as.
+         */
+        Map<String, Map<String, String>> comparable(Side other) {
+            Map<String, Map<String, String>> out = new TreeMap<>(objects);
+            out.keySet().removeIf(object -> {
+                String grantee = grantees.get(object);
+                return grantee != null && (accounts == null || other.accounts == null || !accounts.contains(grantee)
+                        || !other.accounts.contains(grantee) || grantee.equals(self) || grantee.equals(other.self));
+            });
+            return out;
+        }
+    }
+
+    /** {@code user@host} with the host in lower case, as accounts are matched. */
+    static String account(String user, String host) {
+        return user + "@" + host.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** One finding per object present on one side only or with differing properties. */
@@ -58,12 +90,17 @@ public final class SchemaComparison {
         for (String object : names) {
             Map<String, String> s = source.get(object);
             Map<String, String> d = destination.get(object);
+            boolean grant = object.startsWith(PRIVILEGES);
             if (d == null) {
-                findings.add(finding(object, object + " exists on the source but not on the destination",
-                        "Create " + object + " on the destination as on the source, or copy the database again"));
+                findings.add(finding(object, object + (grant ? " are granted on the source but not on the destination"
+                        : " exists on the source but not on the destination"), grant
+                        ? "Grant them on the destination as on the source"
+                        : "Create " + object + " on the destination as on the source, or copy the database again"));
             } else if (s == null) {
-                findings.add(finding(object, object + " exists on the destination but not on the source",
-                        "Drop " + object + " on the destination if nothing needs it there"));
+                findings.add(finding(object, object + (grant ? " are granted on the destination but not on the source"
+                        : " exists on the destination but not on the source"), grant
+                        ? "Revoke them on the destination if nobody needs them there"
+                        : "Drop " + object + " on the destination if nothing needs it there"));
             } else {
                 List<String> differs = new ArrayList<>();
                 Set<String> properties = new TreeSet<>(s.keySet());
@@ -96,7 +133,7 @@ public final class SchemaComparison {
         return new Finding(SchemaFindings.DIFFERENCE, Severity.ERROR, message, remedy, object);
     }
 
-    private static Map<String, Map<String, String>> read(MySqlConnector connector, DatabaseConnection server, String database,
+    private static Side read(MySqlConnector connector, DatabaseConnection server, String database,
             ObjectSelection selection) {
         try (Connection c = connector.open(server, null, MySqlConnector.Role.SOURCE)) {
             Sql.execute(c, "SET SESSION lock_wait_timeout = " + Sessions.LOCK_WAIT_SECONDS);
@@ -114,6 +151,8 @@ public final class SchemaComparison {
         private final ObjectSelection selection;
         private final Flavor flavor;
         private final Map<String, Map<String, String>> objects = new TreeMap<>();
+        private final Map<String, String> grantees = new TreeMap<>();
+        private Set<String> accounts;
 
         Reader(Connection c, String db, ObjectSelection selection, Flavor flavor) {
             this.c = c;
@@ -133,7 +172,7 @@ public final class SchemaComparison {
             return objects.computeIfAbsent(kind + " " + db + "." + String.join(".", name), k -> new TreeMap<>());
         }
 
-        Map<String, Map<String, String>> read() throws SQLException {
+        Side read() throws SQLException {
             tables();
             columns();
             indexes();
@@ -145,7 +184,46 @@ public final class SchemaComparison {
             if (flavor == Flavor.MARIADB) {
                 sequences();
             }
-            return objects;
+            privileges();
+            String self = Sql.queryString(c, "SELECT CURRENT_USER()").orElseThrow();
+            int at = self.lastIndexOf('@');
+            return new Side(objects, grantees, accounts, at < 0 ? self : account(self.substring(0, at), self.substring(at + 1)));
+        }
+
+        /**
+         * The privileges on the database, one object per grantee and database, table or column: its privileges and
+         * those it may grant on; and the server's accounts, which need read access to {@code mysql.user}.
+         */
+        private void privileges() throws SQLException {
+            try {
+                accounts = new TreeSet<>(Sql.query(c, "SELECT User, Host FROM mysql.user",
+                        rs -> account(rs.getString(1), rs.getString(2))));
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1142) { // no SELECT on mysql.user: no accounts known, no privileges compared
+                    throw e;
+                }
+                return;
+            }
+            Map<String, Set<String>> granted = new TreeMap<>();
+            Set<String> grantable = new TreeSet<>();
+            for (AccountCopy.Privilege p : AccountCopy.privileges(c, List.of(db))) {
+                if (AccountCopy.systemUser(p.user()) || p.table() != null && !selected(p.table())) {
+                    continue;
+                }
+                String grantee = account(p.user(), p.host());
+                String object = PRIVILEGES + (p.host().isEmpty() ? p.user() : grantee) + " on " + db
+                        + (p.table() == null ? ".*" : "." + p.table() + (p.column() == null ? "" : "." + p.column()));
+                grantees.put(object, grantee);
+                granted.computeIfAbsent(object, k -> new TreeSet<>()).add(p.privilege());
+                if (p.grantable()) {
+                    grantable.add(object);
+                }
+            }
+            granted.forEach((object, list) -> {
+                Map<String, String> o = objects.computeIfAbsent(object, k -> new TreeMap<>());
+                o.put("privileges", String.join(", ", list));
+                o.put("grant option", grantable.contains(object) ? "yes" : "no");
+            });
         }
 
         private void tables() throws SQLException {

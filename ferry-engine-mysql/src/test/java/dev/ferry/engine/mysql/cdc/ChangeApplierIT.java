@@ -72,7 +72,8 @@ class ChangeApplierIT {
 
     private static ChangeApplier session(ReplicationFixture f) {
         var sinks = BinlogChangeSinks.open(ReplicationFixture.CONNECTOR, f.destination, "applier-job", f.database,
-                new DivergenceGate(DivergencePolicy.FAIL, new RecordingListener()), new BinlogPosition("b.000001", 4, ""));
+                new DivergenceGate(DivergencePolicy.FAIL, new RecordingListener()), new BinlogPosition("b.000001", 4, ""),
+                dev.ferry.core.spi.engine.Fence.NONE);
         return sinks.open(0);
     }
 

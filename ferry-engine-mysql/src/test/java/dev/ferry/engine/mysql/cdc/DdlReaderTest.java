@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The corpus that pins how binlog statements are read (issue 10): each statement, read with the MariaDB and with
+ * The corpus that pins how binlog statements are read: each statement, read with the MariaDB and with
  * the MySQL grammar, gives its kind, verb, shape, objects, reads, trigger table and flags as one line.
  */
 class DdlReaderTest {

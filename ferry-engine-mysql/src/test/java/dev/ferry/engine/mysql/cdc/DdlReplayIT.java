@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** DDL replay never acts outside the job's selection, never skips silently, and leaves triggers to promotion (issue 10). */
+/** DDL replay never acts outside the job's selection, never skips silently, and leaves triggers to promotion. */
 @Timeout(90)
 class DdlReplayIT {
     @RegisterExtension

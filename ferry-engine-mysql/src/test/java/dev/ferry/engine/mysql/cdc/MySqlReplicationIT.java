@@ -198,7 +198,7 @@ class MySqlReplicationIT {
         f.onDestination("CREATE INDEX ix ON t (id)");
         try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION)) {
             ProgressTable.ensure(c);
-            ProgressTable.writePending(c, "pending-job", f.database, List.of(0), start, afterDdl.text());
+            ProgressTable.writePending(c, "pending-job", f.database, List.of(0), 0, start, afterDdl.text());
         }
 
         runToHead(f, f.open("pending-job", start));

@@ -37,4 +37,29 @@ class SchemaComparisonTest {
         assertThat(findings.get(1).message()).contains("exists on the source but not on the destination");
         assertThat(findings.get(2).message()).contains("exists on the destination but not on the source");
     }
+
+    @Test
+    void privilegesAreComparedOnlyForAccountsBothServersHaveOtherThanTheUsersConnected() {
+        Map<String, String> select = Map.of("privileges", "SELECT", "grant option", "no");
+        var source = new SchemaComparison.Side(Map.of(
+                "privileges of app@% on d.*", select, "privileges of gone@% on d.*", select,
+                "privileges of ferry@% on d.*", select, "table d.t", Map.of("engine", "InnoDB")),
+                Map.of("privileges of app@% on d.*", "app@%", "privileges of gone@% on d.*", "gone@%",
+                        "privileges of ferry@% on d.*", "ferry@%"),
+                java.util.Set.of("app@%", "gone@%", "ferry@%", "report@localhost"), "ferry@%");
+        var destination = new SchemaComparison.Side(Map.of(
+                "privileges of report@localhost on d.t.c", select, "table d.t", Map.of("engine", "InnoDB")),
+                Map.of("privileges of report@localhost on d.t.c", "report@localhost"),
+                java.util.Set.of("app@%", "report@localhost", "ferry@%"), "admin@localhost");
+
+        var findings = SchemaComparison.differences(source.comparable(destination), destination.comparable(source));
+
+        assertThat(findings).extracting(Finding::object)
+                .containsExactly("privileges of app@% on d.*", "privileges of report@localhost on d.t.c");
+        assertThat(findings.getFirst().message()).isEqualTo(
+                "privileges of app@% on d.* are granted on the source but not on the destination");
+        assertThat(findings.get(1).message()).endsWith("are granted on the destination but not on the source");
+        var unknown = new SchemaComparison.Side(destination.objects(), destination.grantees(), null, "admin@localhost");
+        assertThat(SchemaComparison.differences(source.comparable(unknown), unknown.comparable(source))).isEmpty();
+    }
 }

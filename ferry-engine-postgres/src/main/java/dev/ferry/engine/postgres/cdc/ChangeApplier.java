@@ -80,7 +80,12 @@ final class ChangeApplier implements AutoCloseable {
     /** A cached statement and the changes queued in its batch, in order. */
     private record Prepared(PreparedStatement statement, String sql, TableRef table, Kind kind, List<DivergedRows.Change> queued) {}
 
-    private ChangeApplier(Connection c, DatabaseConnection destination, String job, DivergenceGate gate) throws SQLException {
+    /** The job's lease epoch (0 without fencing): see {@link ProgressTable#write}. */
+    private final long epoch;
+
+    private ChangeApplier(Connection c, DatabaseConnection destination, String job, long epoch, DivergenceGate gate)
+            throws SQLException {
+        this.epoch = epoch;
         this.c = c;
         this.destination = destination;
         this.job = job;
@@ -93,7 +98,7 @@ final class ChangeApplier implements AutoCloseable {
      * Connects to {@code destination} (its database set), prepares the session and the progress table;
      * {@code gate} decides what a change that does not fit the destination does.
      */
-    static ChangeApplier open(DatabaseConnection destination, String job, DivergenceGate gate) {
+    static ChangeApplier open(DatabaseConnection destination, String job, long epoch, DivergenceGate gate) {
         Connection c = PgConnector.open(destination);
         try {
             SessionSettings.applyPortable(c);
@@ -114,8 +119,11 @@ final class ChangeApplier implements AutoCloseable {
             }
             ProgressTable.ensure(c);
             TableStates.ensure(c);
+            if (epoch > 0) {
+                OwnerMark.take(c, job, epoch);
+            }
             c.setAutoCommit(false);
-            return new ChangeApplier(c, destination, job, gate);
+            return new ChangeApplier(c, destination, job, epoch, gate);
         } catch (SQLException | RuntimeException e) {
             try {
                 c.close();
@@ -228,9 +236,13 @@ final class ChangeApplier implements AutoCloseable {
     void commit(Mark<PgLsn> mark, Collection<Integer> partitions) {
         flushPending();
         try {
-            ProgressTable.write(progress, job, partitions, mark);
+            ProgressTable.write(progress, job, epoch, partitions, mark);
             c.commit();
         } catch (SQLException e) {
+            if (ProgressTable.FENCED.equals(e.getSQLState())) {
+                rollback();
+                throw ProgressTable.refused(job, epoch, destination, e);
+            }
             throw failure(e, "progress update", ProgressTable.QUALIFIED, "INSERT INTO " + ProgressTable.QUALIFIED);
         }
     }

@@ -11,16 +11,20 @@ import dev.ferry.core.fault.DivergenceGate;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Position.PgLsn;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Fence;
 import dev.ferry.core.spi.engine.ReplicationListener;
 import dev.ferry.engine.postgres.cdc.PgChangeSource.TruncateWork;
 import dev.ferry.engine.postgres.cdc.PgOutputMessage.Relation;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The destination side of a PostgreSQL job's pipeline: the partitions' rows in {@code ferry.replication_progress},
@@ -30,15 +34,27 @@ import java.util.Map;
  * change to the destination's schema as a job event. {@code destination} has its database set.
  */
 final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
+    private static final Logger log = LoggerFactory.getLogger(PgChangeSinks.class);
     private final DatabaseConnection source;
     private final DatabaseConnection destination;
     private final String job;
     private final DivergenceGate gate;
     private final ReplicationListener listener;
 
+    /** The job's lease: checked before the job's progress rows are claimed; {@link Fence#NONE} without leases. */
+    private final Fence fence;
+
+    /**
+     * The job's lease epoch, recorded with each applied position and claimed on the job's rows before they are read;
+     * 0 without fencing.
+     */
+    private final long epoch;
+
     /** {@code source} (its database set) is read by tables copied while changes stream. */
-    PgChangeSinks(DatabaseConnection source, DatabaseConnection destination, String job, DivergenceGate gate,
+    PgChangeSinks(DatabaseConnection source, DatabaseConnection destination, String job, Fence fence, DivergenceGate gate,
             ReplicationListener listener) {
+        this.fence = fence;
+        this.epoch = fence.epoch();
         this.source = source;
         this.destination = destination;
         this.job = job;
@@ -50,15 +66,98 @@ final class PgChangeSinks implements ChangeSinks<PgLsn, PgChange> {
     public Map<Integer, Mark<PgLsn>> recorded() {
         return PgErrors.call(destination, "reading the applied replication positions", () -> {
             try (Connection c = PgConnector.open(destination)) {
-                // Only reads: the destination is read-only for every session but the appliers' while Ferry replicates.
+                if (epoch > 0) {
+                    claim(c);
+                }
                 return ProgressTable.read(c, job);
             }
         });
     }
 
+    /**
+     * Claims the job's progress rows for this owner before they are read ({@link ProgressTable#claim}): from then on
+     * every commit of an older owner is refused, on any partition. The lease is checked first, so a node that lost
+     * the job claims nothing; a newer owner's epoch in the rows refuses the claim as a lost lease. A previous owner
+     * frozen inside a commit holds the rows' locks: the claim waits for that commit (or its rollback) so that what it
+     * applied is resumed from, never applied twice, logging every {@link #CLAIM_WAIT} and checking the lease again.
+     */
+    private void claim(Connection c) throws SQLException {
+        try (var st = c.createStatement()) {
+            // The destination is read-only for every session but Ferry's while it replicates.
+            st.execute("SET default_transaction_read_only = off");
+            st.execute("SET lock_timeout = '" + CLAIM_WAIT.toMillis() + "ms'");
+        }
+        for (long waited = 0; ; waited += CLAIM_WAIT.toMillis()) {
+            fence.check();
+            try {
+                int claimed = ProgressTable.claim(c, job, epoch);
+                if (claimed > 0) {
+                    log.atInfo().addKeyValue("job", job).addKeyValue("epoch", epoch).addKeyValue("rows", claimed)
+                            .log("claimed the job's progress rows on the destination for this owner");
+                }
+                for (int pid : OwnerMark.endStale(c, job, epoch)) {
+                    log.atWarn().addKeyValue("job", job).addKeyValue("epoch", epoch).addKeyValue("pid", pid)
+                            .log("ended an apply session of the job's previous owner that was inside a transaction; it "
+                                    + "could no longer commit, and its row locks would hold this owner's changes back");
+                }
+                return;
+            } catch (SQLException e) {
+                if (ProgressTable.FENCED.equals(e.getSQLState())) {
+                    throw ProgressTable.refused(job, epoch, destination, e);
+                }
+                if (!"55P03".equals(e.getSQLState())) {
+                    throw e;
+                }
+                log.atWarn().addKeyValue("job", job).addKeyValue("epoch", epoch)
+                        .addKeyValue("waitedMillis", waited + CLAIM_WAIT.toMillis())
+                        .log("the job's progress rows are locked by a session of its previous owner (a commit in "
+                                + "flight); waiting for it before resuming, so nothing is applied twice");
+                endFrozenHolders(c);
+            }
+        }
+    }
+
+    /**
+     * Ends the destination sessions of a previous owner that hold the job's progress rows inside a transaction that
+     * has not moved for {@link #FROZEN_HOLDER}: the owner froze (or its host was cut off) in the middle of an apply
+     * transaction, which would otherwise keep the rows, and this owner, waiting until its session ends. Only the
+     * session whose transaction holds those very rows is ended (the rows' {@code xmax} names it), so no other job's
+     * session is touched; its transaction rolls back, and this owner resumes from what it had committed.
+     */
+    private void endFrozenHolders(Connection c) throws SQLException {
+        fence.check();
+        // Found and ended in one statement, after the lease check above, as the slot's WAL sender is (SourceLog).
+        String endHolders = """
+                SELECT a.pid, pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+                  JOIN pg_catalog.pg_locks l ON l.pid = a.pid AND l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock'
+                   AND l.granted
+                 WHERE l.transactionid::text IN (SELECT p.xmax::text FROM ferry.replication_progress p
+                                                  WHERE p.job = ? AND p.xmax::text <> '0')
+                   AND a.state = 'idle in transaction'
+                   AND a.state_change < pg_catalog.now() - pg_catalog.make_interval(secs => ?)
+                   AND a.pid <> pg_catalog.pg_backend_pid()""";
+        try (var st = c.prepareStatement(endHolders)) {
+            st.setString(1, job);
+            st.setDouble(2, FROZEN_HOLDER.toSeconds());
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    log.atWarn().addKeyValue("job", job).addKeyValue("epoch", epoch).addKeyValue("pid", rs.getInt(1))
+                            .log("ended the destination session of the job's previous owner, idle inside an apply "
+                                    + "transaction that holds the job's progress rows; its uncommitted changes roll back");
+                }
+            }
+        }
+    }
+
+    /** How long a previous owner's transaction holding the progress rows may stand still before its session is ended. */
+    private static final java.time.Duration FROZEN_HOLDER = java.time.Duration.ofSeconds(15);
+
+    /** How long one attempt to claim the progress rows waits for a previous owner's session that holds them. */
+    private static final java.time.Duration CLAIM_WAIT = java.time.Duration.ofSeconds(5);
+
     @Override
     public ChangeSink<PgLsn, PgChange> open(int partition) {
-        return new Session(ChangeApplier.open(destination, job, gate));
+        return new Session(ChangeApplier.open(destination, job, epoch, gate));
     }
 
     @Override

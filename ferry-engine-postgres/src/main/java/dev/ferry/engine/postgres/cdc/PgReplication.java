@@ -116,13 +116,17 @@ public final class PgReplication implements Replication {
 
     private void replicate(ReplicationListener listener, BooleanSupplier cancelled) throws InterruptedException {
         var gate = new DivergenceGate(request.reliability().effectiveOnDivergence(), listener);
-        var sinks = new PgChangeSinks(source, destination, request.jobName(), gate, listener);
+        var sinks = new PgChangeSinks(source, destination, request.jobName(), request.fence(), gate, listener);
         try (Connection sourceSql = PgConnector.open(source)) {
+            // Under a lease this claims the job's progress rows first (see PgChangeSinks#recorded).
             Map<Integer, Mark<PgLsn>> recorded = sinks.recorded();
             long from = Math.max(start, recorded.values().stream().mapToLong(m -> m.applied().value()).min().orElse(0L));
             checkSource(sourceSql, from, !recorded.isEmpty());
-            if (runs.incrementAndGet() > 1) {
-                endStaleSender(sourceSql);
+            // Under a lease, whoever still holds the slot is a node that lost the job (frozen or cut off, its WAL sender
+            // alive until the source's wal_sender_timeout): the claim above fenced its commits, so its sender can go.
+            boolean reconnect = runs.incrementAndGet() > 1;
+            if (reconnect || request.fenceEpoch() > 0) {
+                endStaleSender(sourceSql, reconnect, listener);
             }
             int partitions = request.effectiveApplyPartitions(Runtime.getRuntime().availableProcessors());
             log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
@@ -176,16 +180,31 @@ public final class PgReplication implements Replication {
 
     /**
      * On a reconnect the job's own slot may still be held by the WAL sender of the connection that died (the
-     * source learns of a cut connection only from its wal_sender_timeout or TCP keep-alives): that sender is
-     * ended, and only that one, so the slot can be streamed again at once.
+     * source learns of a cut connection only from its wal_sender_timeout or TCP keep-alives); and when the job moved
+     * to this node (its lease is fenced), by the WAL sender of the previous owner, which may be frozen or cut off.
+     * That sender is ended, and only one holding the job's own slot, so the slot can be streamed again at once. The
+     * job's lease is checked first: a node that lost the job never ends its new owner's sender.
      */
-    private void endStaleSender(Connection c) throws SQLException {
+    private void endStaleSender(Connection c, boolean reconnect, ReplicationListener listener) throws SQLException {
+        if (!SourceLog.slotActive(c, slot)) {
+            return;
+        }
+        request.fence().check();
         OptionalInt ended = SourceLog.endSlotHolder(c, slot);
         if (ended.isEmpty()) {
             return;
         }
-        log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("slot", slot).addKeyValue("pid", ended.getAsInt())
-                .log("the job's slot was still held by the WAL sender of a lost connection; ended it");
+        if (reconnect) {
+            log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("slot", slot).addKeyValue("pid", ended.getAsInt())
+                    .log("the job's slot was still held by the WAL sender of a lost connection; ended it");
+        } else {
+            log.atWarn().addKeyValue("job", request.jobName()).addKeyValue("slot", slot).addKeyValue("pid", ended.getAsInt())
+                    .addKeyValue("epoch", request.fenceEpoch())
+                    .log("the job's slot was held by the WAL sender of the job's previous owner; ended it to take the slot");
+            listener.notice(("Ended the WAL sender (process %d on source %s:%d) that still held replication slot %s for the "
+                    + "job's previous owner, so this node streams from the slot at once").formatted(ended.getAsInt(),
+                    source.host(), source.port(), slot));
+        }
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (SourceLog.slotActive(c, slot) && System.nanoTime() < deadline) {
             try {

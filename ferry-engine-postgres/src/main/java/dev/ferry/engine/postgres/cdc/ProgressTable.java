@@ -42,6 +42,11 @@ final class ProgressTable {
                     + "lsn pg_lsn NOT NULL, commit_time timestamptz, partial_txn text, partial_ordinal bigint NOT NULL DEFAULT 0, "
                     + "updated timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (job, part))");
         }
+        if (!hasColumn(c, "epoch")) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE " + QUALIFIED + " ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0");
+            }
+        }
         if (hasPartitions(c)) {
             return;
         }
@@ -64,9 +69,14 @@ final class ProgressTable {
     }
 
     private static boolean hasPartitions(Connection c) throws SQLException {
+        return hasColumn(c, "part");
+    }
+
+    private static boolean hasColumn(Connection c, String column) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-                + "pg_catalog.to_regclass(?) AND attname = 'part' AND NOT attisdropped")) {
+                + "pg_catalog.to_regclass(?) AND attname = ? AND NOT attisdropped")) {
             ps.setString(1, QUALIFIED);
+            ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -101,17 +111,31 @@ final class ProgressTable {
         return read(c, job).values().stream().min(java.util.Comparator.comparingLong(m -> m.applied().value()));
     }
 
-    /** The upsert that {@link #write} fills. */
+    /**
+     * The upsert that {@link #write} fills. Nothing is written (the upsert counts no row) when any row of the job carries
+     * a newer epoch than the writer's, whatever its partition: a newer owner of the job writes there now.
+     */
     static PreparedStatement prepareWrite(Connection c) throws SQLException {
-        return c.prepareStatement("INSERT INTO " + QUALIFIED + " (job, part, lsn, commit_time, partial_txn, partial_ordinal, updated) "
-                + "VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (job, part) DO UPDATE SET lsn = EXCLUDED.lsn, "
+        return c.prepareStatement("INSERT INTO " + QUALIFIED + " AS p (job, part, lsn, commit_time, partial_txn, partial_ordinal, "
+                + "updated, epoch) SELECT ?::text, ?::int, ?::pg_lsn, ?::timestamptz, ?::text, ?::bigint, now(), ?::bigint "
+                + "WHERE NOT EXISTS (SELECT 1 FROM " + QUALIFIED + " n WHERE n.job = ? AND n.epoch > ?) "
+                + "ON CONFLICT (job, part) DO UPDATE SET lsn = EXCLUDED.lsn, "
                 + "commit_time = EXCLUDED.commit_time, partial_txn = EXCLUDED.partial_txn, "
-                + "partial_ordinal = EXCLUDED.partial_ordinal, updated = EXCLUDED.updated");
+                + "partial_ordinal = EXCLUDED.partial_ordinal, updated = EXCLUDED.updated, epoch = EXCLUDED.epoch "
+                + "WHERE p.epoch <= EXCLUDED.epoch");
     }
 
-    /** Writes {@code mark} as the position of each of {@code partitions} (in the caller's transaction). */
-    static void write(PreparedStatement upsert, String job, Collection<Integer> partitions, Mark<PgLsn> mark) throws SQLException {
+    /**
+     * Writes {@code mark} as the position of each of {@code partitions} (in the caller's transaction), under the job's
+     * lease {@code epoch}. Fencing: when another node recorded a newer epoch for the job, nothing is written and this
+     * throws (SQL state {@value #FENCED}), so the caller's transaction, changes included, is rolled back.
+     */
+    static void write(PreparedStatement upsert, String job, long epoch, Collection<Integer> partitions, Mark<PgLsn> mark)
+            throws SQLException {
         for (int part : partitions) {
+            upsert.setLong(7, epoch);
+            upsert.setString(8, job);
+            upsert.setLong(9, epoch);
             upsert.setString(1, job);
             upsert.setInt(2, part);
             upsert.setObject(3, mark.applied().lsn(), Types.OTHER);
@@ -123,14 +147,99 @@ final class ProgressTable {
             upsert.setString(5, mark.txn());
             upsert.setLong(6, mark.ordinal());
             if (partitions.size() == 1) {
-                upsert.executeUpdate();
+                requireWritten(upsert.executeUpdate(), job, epoch);
             } else {
                 upsert.addBatch();
             }
         }
         if (partitions.size() > 1) {
-            upsert.executeBatch();
+            for (int count : upsert.executeBatch()) {
+                requireWritten(count, job, epoch);
+            }
         }
+    }
+
+    /**
+     * A new owner of the job (under lease {@code epoch}) claims its progress rows before it reads where to resume: each
+     * row of an older epoch takes this one, waiting for a commit of the old owner that is still in flight; from then on
+     * every commit of the old owner on those rows is refused, and what it committed before is in the positions read
+     * next. Throws (SQL state {@value #FENCED}) when a row carries a newer epoch than this one: another node owns the
+     * job now. A no-op when the table does not exist yet. Autocommit connection; commits its own transaction. Returns
+     * the rows claimed.
+     */
+    static int claim(Connection c, String job, long epoch) throws SQLException {
+        if (!exists(c) || !hasColumn(c, "epoch")) {
+            return 0;
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + QUALIFIED + " SET epoch = ? WHERE job = ? AND epoch < ?")) {
+            update.setLong(1, epoch);
+            update.setString(2, job);
+            update.setLong(3, epoch);
+            int claimed = update.executeUpdate();
+            long newest = newestEpoch(c, job);
+            if (newest > epoch) {
+                throw new SQLException(("Refused to resume migration job %s with lease epoch %d: the destination records "
+                        + "epoch %d of a newer owner; this node dropped the job").formatted(job, epoch, newest), FENCED);
+            }
+            c.commit();
+            return claimed;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The SQL state of a commit refused because a newer owner of the job writes to the destination. */
+    static final String FENCED = "F0001";
+
+    private static void requireWritten(int count, String job, long epoch) throws SQLException {
+        if (count == 0) {
+            throw new SQLException(("Refused to commit changes of migration job %s with lease epoch %d: a newer owner of the "
+                    + "job records its position on this destination; this node dropped the job").formatted(job, epoch), FENCED);
+        }
+    }
+
+    /**
+     * Refuses ({@link dev.ferry.core.spi.engine.Fence#refused}) when a newer owner than {@code epoch} recorded its
+     * epoch in the job's rows; passes without fencing (epoch 0) or without rows.
+     */
+    static void requireEpoch(Connection c, String job, long epoch, dev.ferry.core.model.DatabaseConnection destination)
+            throws SQLException {
+        if (epoch == 0 || !exists(c) || !hasColumn(c, "epoch")) {
+            return;
+        }
+        if (newestEpoch(c, job) > epoch) {
+            throw refused(job, epoch, destination, null);
+        }
+    }
+
+    /** The newest lease epoch recorded in the job's rows; 0 without rows. */
+    private static long newestEpoch(Connection c, String job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(epoch), 0) FROM " + QUALIFIED + " WHERE job = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The refusal ({@link dev.ferry.core.spi.engine.Fence#refused}) of a write under {@code epoch} on {@code destination}
+     * because a newer owner of the job recorded its epoch in this table; {@code cause} (the {@value #FENCED} error, or
+     * null) is kept as suppressed. The runner treats it as a lost lease.
+     */
+    static dev.ferry.core.FerryException refused(String job, long epoch, dev.ferry.core.model.DatabaseConnection destination,
+            SQLException cause) {
+        var refused = dev.ferry.core.spi.engine.Fence.refused(job, epoch, "%s on %s:%d".formatted(QUALIFIED,
+                destination.host(), destination.port()));
+        if (cause != null) {
+            refused.addSuppressed(cause);
+        }
+        return refused;
     }
 
     /** Removes the job's rows of partitions {@code from} and above. */

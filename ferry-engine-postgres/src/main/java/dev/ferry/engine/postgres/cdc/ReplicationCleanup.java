@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
+import dev.ferry.core.spi.engine.Fence;
 import dev.ferry.core.spi.engine.ReplicationObjects;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
@@ -34,13 +35,21 @@ public final class ReplicationCleanup {
 
     /** Drops exactly the named slot and publication of {@code database}. */
     public static void drop(DatabaseConnection server, String database, ReplicationObjects names, Clock clock) {
+        drop(server, database, names, clock, Fence.NONE);
+    }
+
+    /**
+     * As above, checking {@code fence} immediately before ending a WAL sender, dropping the slot and dropping the
+     * publication: a node that lost the job never ends its new owner's sender nor drops what it streams from.
+     */
+    public static void drop(DatabaseConnection server, String database, ReplicationObjects names, Clock clock, Fence fence) {
         String slot = names.slot();
         if (names.isNone()) {
             return;
         }
         DatabaseConnection maintenance = server.withDatabase(PgConnector.MAINTENANCE_DATABASE);
         try (Connection c = PgConnector.open(maintenance)) {
-            dropSlot(c, slot, clock);
+            dropSlot(c, slot, clock, fence);
         } catch (SQLException e) {
             throw PgErrors.translate(e, maintenance, "dropping replication slot " + slot);
         }
@@ -56,6 +65,7 @@ public final class ReplicationCleanup {
             throw e;
         }
         try (c; Statement st = c.createStatement()) {
+            fence.check();
             st.execute("DROP PUBLICATION IF EXISTS " + Dialect.POSTGRESQL.quote(publication));
             if (DdlCapture.remove(c, DdlCapture.names(names))) {
                 log.atInfo().addKeyValue("database", database).addKeyValue("publication", publication)
@@ -68,7 +78,7 @@ public final class ReplicationCleanup {
                 .addKeyValue("publication", publication).log("replication objects dropped");
     }
 
-    private static void dropSlot(Connection c, String slot, Clock clock) throws SQLException {
+    private static void dropSlot(Connection c, String slot, Clock clock, Fence fence) throws SQLException {
         long deadline = clock.millis() + RELEASE_WAIT_MILLIS;
         try (PreparedStatement state = c.prepareStatement(
                         "SELECT active_pid FROM pg_catalog.pg_replication_slots WHERE slot_name = ?");
@@ -84,6 +94,7 @@ public final class ReplicationCleanup {
                     int value = rs.getInt(1);
                     pid = rs.wasNull() ? null : value;
                 }
+                fence.check();
                 if (pid == null) {
                     drop.setString(1, slot);
                     try {

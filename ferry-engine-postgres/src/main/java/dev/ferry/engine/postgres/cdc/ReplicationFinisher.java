@@ -43,6 +43,10 @@ public final class ReplicationFinisher {
                     // A demoted destination starts sessions read-only; Ferry's own session writes.
                     st.execute("SET default_transaction_read_only = off");
                 }
+                // Sequences are set outside any transaction: the lease is checked right before, and the destination's
+                // progress rows must not carry a newer owner's epoch.
+                request.fence().check();
+                ProgressTable.requireEpoch(c, request.jobName(), request.fenceEpoch(), destination);
                 int set = setSequences(c, sequences);
                 String removed = ProgressTable.remove(c, request.jobName());
                 log.atInfo().addKeyValue("job", request.jobName()).addKeyValue("database", request.database())
@@ -52,7 +56,8 @@ public final class ReplicationFinisher {
             }
         });
         ReplicationCleanup.drop(request.source(), request.database(), request.replicationObjects() != null
-                ? request.replicationObjects() : ReplicationNames.of(null, request.jobName(), request.database()), clock);
+                ? request.replicationObjects() : ReplicationNames.of(null, request.jobName(), request.database()), clock,
+                request.fence());
     }
 
     private static List<Sequence> readSequences(Connection c) throws SQLException {

@@ -34,6 +34,7 @@ public final class TableCopier {
     private final Side source;
     private final Side destination;
     private final java.time.Duration stallTimeout;
+    private final dev.ferry.core.spi.engine.Fence fence;
 
     /** A connection and the server it reaches, for error messages. */
     public record Side(Connection connection, DatabaseConnection server) {}
@@ -63,9 +64,19 @@ public final class TableCopier {
      * As above; a COPY that moves no byte for {@code stallTimeout} fails as a lost connection (see {@link StallWatch}).
      */
     public TableCopier(Side source, Side destination, java.time.Duration stallTimeout) {
+        this(source, destination, stallTimeout, dev.ferry.core.spi.engine.Fence.NONE);
+    }
+
+    /** As above; each load's commit is preceded by {@code fence}'s check, and refused (rolled back) when it fails. */
+    public TableCopier(Side source, Side destination, dev.ferry.core.spi.engine.Fence fence) {
+        this(source, destination, dev.ferry.engine.postgres.connect.PgConnector.STALL_TIMEOUT, fence);
+    }
+
+    private TableCopier(Side source, Side destination, java.time.Duration stallTimeout, dev.ferry.core.spi.engine.Fence fence) {
         this.source = source;
         this.destination = destination;
         this.stallTimeout = Objects.requireNonNull(stallTimeout, "stallTimeout");
+        this.fence = Objects.requireNonNull(fence, "fence");
     }
 
     /** The source query: only this table's rows (never inheritance children), the given columns, the range. */
@@ -117,6 +128,7 @@ public final class TableCopier {
             pump(out, in, table, meter, watch);
             long loaded = endCopy(in, table);
             watch.close();
+            fence.check();
             dest.commit();
             dest.setAutoCommit(true);
             return loaded;

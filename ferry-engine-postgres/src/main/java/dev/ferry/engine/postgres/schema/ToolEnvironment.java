@@ -40,8 +40,9 @@ final class ToolEnvironment {
         env.put("PGAPPNAME", "ferry");
         env.put("PGCONNECT_TIMEOUT", "10");
         env.put("PGSSLMODE", server.sslMode().id());
-        // Nothing of the user's ~/.pgpass or service file steers the tool.
-        env.put("PGPASSFILE", server.password() == null ? "/dev/null"
+        // Nothing of the user's ~/.pgpass or service file steers the tool. Without a password the file named does not
+        // exist (libpq warns about a password file that is not a plain file, such as /dev/null, at every connection).
+        env.put("PGPASSFILE", server.password() == null ? files.path().resolve(prefix + ".no-pgpass").toString()
                 : files.write(prefix + ".pgpass", "*:*:*:*:" + escaped(server.password().reveal()) + "\n").toString());
         if (server.sslMode() == TlsMode.DISABLE) {
             return;

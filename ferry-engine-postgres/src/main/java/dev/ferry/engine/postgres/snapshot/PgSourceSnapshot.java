@@ -79,12 +79,15 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     private final Map<TableRef, CopyProgress> inFlight = new ConcurrentHashMap<>();
     private final LockWatcher watcher;
     private volatile List<TableInfo> tables;
+    /** Checked before each write to the destination (see {@link SnapshotOptions#fence}). */
+    private final dev.ferry.core.spi.engine.Fence fence;
 
     private PgSourceSnapshot(DatabaseConnection source, SnapshotOptions options, ExportedSnapshot snapshot,
             Position start, int sourceMajor, Clock clock, Supplier<PgTools> tools) {
         this.source = source;
         this.selection = options.selection();
         this.job = options.jobName();
+        this.fence = options.fence();
         this.snapshot = snapshot;
         this.start = start;
         this.sourceMajor = sourceMajor;
@@ -187,6 +190,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
         PgTools checked = plan.tools(sourceMajor);
         // The post-data section reads the same snapshot: dump it while the pre-data applies and tables copy.
         postData.start(options.withSection(DumpSection.POST_DATA));
+        fence.check();
         new SchemaCopier(checked).copy(options.withSection(DumpSection.PRE_DATA), source, dest);
         if (start != null) {
             // What change replication compares the source's tables with later: their storage in this snapshot (a
@@ -197,6 +201,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
                     storage.put(table, facts[0]);
                 }
             });
+            fence.check();
             ReplicationStart.recordStorage(dest, job, storage);
         }
     }
@@ -205,7 +210,7 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     public CopyResult copyTable(TableInfo table, DatabaseConnection destination, CopyProgress progress) {
         DatabaseConnection dest = destination.withDatabase(database());
         var context = new TableCopyTask.Context(sessions, source, dest, sourceMajor, clock, points, yields, now,
-                waiterBound(), yieldToDdl, readLater, gone);
+                waiterBound(), yieldToDdl, readLater, gone, fence);
         inFlight.put(table.ref(), progress);
         try {
             return new TableCopyTask(context, split, indexBuilder(dest)).copy(table, indexes, progress);
@@ -223,14 +228,18 @@ public final class PgSourceSnapshot implements SourceSnapshot {
     @Override
     public void copySchemaAfter(DatabaseConnection destination) {
         DatabaseConnection dest = destination.withDatabase(database());
+        fence.check();
         copyLargeObjects(dest);
+        fence.check();
         postData.apply(plan.options(dest).withLockWait(lockWait).withSection(DumpSection.POST_DATA), indexBuilder(dest),
                 split.parallelism(),
                 dest);
         // The post-data section was dumped at the snapshot: what a DDL added to a table the copy gave way to comes now.
         readLater.removeAll(gone);
+        fence.check();
         LateSchema.apply(source, dest, readLater);
         dropGone(dest);
+        fence.check();
         copySequences(dest);
     }
 

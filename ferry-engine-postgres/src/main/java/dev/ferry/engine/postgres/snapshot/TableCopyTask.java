@@ -70,11 +70,12 @@ final class TableCopyTask {
     /**
      * The sessions, both servers (databases set), the source's major version, the consistent points, the copies
      * that must give way, the source catalog as it is now, and how long a waiter's DDL may take before the copy
-     * starts over anyway, and whether the job lets DDL through.
+     * starts over anyway, whether the job lets DDL through, and the fence checked before each commit on the destination.
      */
     record Context(SessionPool sessions, DatabaseConnection source, DatabaseConnection destination,
             int sourceMajor, Clock clock, CopyPoints points, Yields yields, CurrentCatalog now, Duration waiterBound,
-            boolean yieldToDdl, java.util.Set<TableRef> readLater, java.util.Set<TableRef> gone) {}
+            boolean yieldToDdl, java.util.Set<TableRef> readLater, java.util.Set<TableRef> gone,
+            dev.ferry.core.spi.engine.Fence fence) {}
 
     /** The table changed since the point the copy read: read it from a point taken after {@code since}. */
     private static final class LaterPointNeeded extends RuntimeException {
@@ -262,7 +263,7 @@ final class TableCopyTask {
             long rows;
             if (ranges.size() == 1) {
                 rows = new TableCopier(new TableCopier.Side(src, context.source()),
-                        new TableCopier.Side(dst, context.destination()))
+                        new TableCopier.Side(dst, context.destination()), context.fence())
                         .copy(new TableCopier.Load(ref, names, format, ranges.getFirst(), true, emptying), meter);
             } else {
                 rows = copyRanges(src, dst, point, ref, names, format, ranges, emptying, meter);
@@ -438,6 +439,7 @@ final class TableCopyTask {
                     st.execute(sql);
                 }
             }
+            context.fence().check();
             dst.commit();
             dst.setAutoCommit(true);
             return null;
@@ -471,7 +473,7 @@ final class TableCopyTask {
     private Void drain(Queue<CopyRange> queue, Connection src, Connection dst, TableRef ref, List<String> names,
             CopyFormat format, CopyMeter meter, AtomicLong rows) {
         TableCopier copier = new TableCopier(new TableCopier.Side(src, context.source()),
-                new TableCopier.Side(dst, context.destination()));
+                new TableCopier.Side(dst, context.destination()), context.fence());
         CopyRange range;
         while ((range = queue.poll()) != null) {
             long loaded = copier.copy(new TableCopier.Load(ref, names, format, range, false, List.of()), meter);

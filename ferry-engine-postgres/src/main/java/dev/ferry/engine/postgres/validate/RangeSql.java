@@ -37,6 +37,43 @@ final class RangeSql {
                 + layout.from() + where(range);
     }
 
+    /**
+     * {@code bucket, count, hash} of the rows of {@code outer} grouped by range in one pass: the bucket is the range's
+     * index, found by {@code width_bucket} of the single integer key among the ranges' inner bounds (bound first, as an
+     * int8 array's text), then the outer bounds are bound. Ranges without rows are not listed.
+     */
+    String hashByRange(List<String> columns, KeyRange outer) {
+        String k = PG.quote(layout.key().getFirst());
+        // The bounds in a sub-select: converted from text once, not for every row.
+        return "SELECT pg_catalog.width_bucket(" + k + "::pg_catalog.int8, (SELECT CAST(? AS pg_catalog.int8[]))), pg_catalog.count(*), "
+                + "COALESCE(pg_catalog.sum(" + rowHash(columns) + "), 0)::pg_catalog.text FROM " + layout.from() + where(outer)
+                + " GROUP BY 1";
+    }
+
+    /**
+     * The inner bounds of contiguous ranges of a single integer key (each range's lower bound but the first's), as the
+     * text of an int8 array; null when {@link #hashByRange} cannot read them (another key, fewer than two ranges, or
+     * ranges that are not contiguous).
+     */
+    String innerBounds(List<KeyRange> ranges) {
+        if (!layout.integerKey() || ranges.size() < 2) {
+            return null;
+        }
+        List<String> bounds = new ArrayList<>();
+        for (int i = 1; i < ranges.size(); i++) {
+            List<String> from = ranges.get(i).from();
+            if (from == null || from.size() != 1 || !from.equals(ranges.get(i - 1).to())) {
+                return null;
+            }
+            try {
+                bounds.add(Long.toString(Long.parseLong(from.getFirst())));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return "{" + String.join(",", bounds) + "}";
+    }
+
     /** The key columns' text, then the row hash as text, of a range's rows in key order, at most {@code ?} of them. */
     String rows(List<String> columns, KeyRange range) {
         return "SELECT " + keyText() + rowHash(columns) + "::pg_catalog.text FROM " + layout.from() + where(range)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, "never diverge silently": a replicated change that does not fit the destination stops replication
+ * Do no harm, "never diverge silently": a replicated change that does not fit the destination stops replication
  * with DIVERGED (naming database, table, key and LSN, never other values), or is recorded under onDivergence:
  * RECORD with the destination taking the source's row; changes inside a table's copy window are never checked.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10, stalls: a destination that stops taking bytes in the middle of a COPY (a stalled network, a hung
+ * Do no harm, stalls: a destination that stops taking bytes in the middle of a COPY (a stalled network, a hung
  * server) blocks the writing thread, and writes have no socket timeout. The copy must fail as a lost connection
  * within the stall timeout instead of hanging for as long as the stall lasts.
  */

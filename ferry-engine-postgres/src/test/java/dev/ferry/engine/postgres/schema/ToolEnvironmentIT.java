@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Issue 11: pg_dump and psql see none of Ferry's environment, and their password and certificates only in files. */
+/** Secure by default: pg_dump and psql see none of Ferry's environment, and their password and certificates only in files. */
 @Timeout(120)
 class ToolEnvironmentIT {
     @RegisterExtension
