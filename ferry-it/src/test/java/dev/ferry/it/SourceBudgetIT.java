@@ -207,7 +207,9 @@ class SourceBudgetIT {
             await().atMost(Duration.ofSeconds(120)).until(() -> replicating(survivor, other));
             survivor.control().jobs().promote(other, null);
             awaitEnd(survivor, other);
-            assertThat(survivor.store().listSourceReservations()).isEmpty();
+            // Released once the runner has ended, a moment after it recorded the job's end.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(survivor.store().listSourceReservations()).isEmpty());
         } finally {
             sampler.interrupt();
             sampler.join();

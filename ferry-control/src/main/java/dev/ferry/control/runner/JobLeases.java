@@ -156,7 +156,7 @@ public final class JobLeases implements AutoCloseable {
                     .log("could not clear this node's drain request; undrain it with: ferry nodes undrain");
         }
         beat();
-        nodeBeat.scheduleWithFixedDelay(this::beat, settings.heartbeat().toMillis(), settings.heartbeat().toMillis(),
+        nodeBeat.scheduleWithFixedDelay(this::beatAndAdopt, settings.heartbeat().toMillis(), settings.heartbeat().toMillis(),
                 TimeUnit.MILLISECONDS);
         scheduler.start();
         log.atInfo().addKeyValue("node", settings.node()).addKeyValue("leaseTimeout", settings.leaseTimeout())
@@ -170,6 +170,46 @@ public final class JobLeases implements AutoCloseable {
                     started, clock.instant(), settings.leaseTimeout(), draining.get(), draining.get()));
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("node", settings.node()).addKeyValue("error", e.getMessage()).log("node heartbeat failed");
+        }
+    }
+
+    /** A heartbeat once the scheduler runs: the node's row, then the jobs that can run only here. */
+    private void beatAndAdopt() {
+        beat();
+        try {
+            adoptPinned();
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("node", settings.node()).addKeyValue("error", e.getMessage())
+                    .log("could not look for jobs that can run only on this node");
+        }
+    }
+
+    /**
+     * Makes due now the waiting leases of jobs that can run only on this node (another node picked them and gave them
+     * back, due a lease timeout later), and polls at once, so that this node takes them before any other polls.
+     */
+    private void adoptPinned() {
+        if (draining.get() || handingOver.get() || abandoned.get()) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean pulled = false;
+        for (var job : store.listJobs()) {
+            if (!placement.pin(job).map(p -> p.node().equals(settings.node())).orElse(false)) {
+                continue;
+            }
+            var waiting = scheduler.getScheduledExecution(task.instance(job.name()))
+                    .filter(e -> !e.isPicked() && !isParked(e.getExecutionTime()) && e.getExecutionTime().isAfter(now));
+            if (waiting.isPresent()) {
+                try {
+                    pulled |= scheduler.reschedule(task.instance(job.name()), now, waiting.get().getData());
+                } catch (RuntimeException e) {
+                    // picked or changed meanwhile: looked at again at the next heartbeat
+                }
+            }
+        }
+        if (pulled) {
+            scheduler.triggerCheckForDueExecutions();
         }
     }
 
@@ -336,8 +376,11 @@ public final class JobLeases implements AutoCloseable {
         boolean alive = store.listNodes().stream().anyMatch(n -> n.name().equals(pin.node()) && !n.drainRequested()
                 && java.time.Duration.between(n.heartbeatTime(), clock.instant()).compareTo(settings.leaseTimeout()) <= 0);
         if (alive) {
+            // Not due again for a lease timeout, so that this node does not take it back at its next poll (a node that
+            // finds due jobs polls again at once, and would keep winning the race); the node it runs on pulls it
+            // forward at its next heartbeat (see adoptPinned).
             log.atDebug().addKeyValue("job", job).addKeyValue("node", pin.node()).log("job runs on another node only; released");
-            return (complete, operations) -> operations.reschedule(complete, clock.instant());
+            return (complete, operations) -> operations.reschedule(complete, clock.instant().plus(settings.leaseTimeout()));
         }
         log.atWarn().addKeyValue("job", job).addKeyValue("node", pin.node()).addKeyValue("profile", pin.profile())
                 .log("the job can run only on the node that manages its instance, which is not running or drained; it waits for it");

@@ -49,7 +49,33 @@ final class ProgressTable {
         }
     }
 
+    /** ER_NO_SUCH_TABLE. */
+    private static final int NO_SUCH_TABLE = 1146;
+    /** ER_BAD_TABLE_ERROR, what DROP TABLE says of a table dropped meanwhile. */
+    private static final int UNKNOWN_TABLE = 1051;
+
     private ProgressTable() {}
+
+    /** ER_DBACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR: a user without the LOCK TABLES privilege. */
+    private static final Set<Integer> LOCK_DENIED = Set.of(1044, 1142);
+
+    /** Write-locks the table for counting and dropping it; false when the user may not (then it goes unlocked). */
+    private static boolean lockForDrop(Connection c) throws SQLException {
+        try {
+            Sql.execute(c, "LOCK TABLES " + QUALIFIED + " WRITE");
+            return true;
+        } catch (SQLException e) {
+            if (LOCK_DENIED.contains(e.getErrorCode())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean exists(Connection c) throws SQLException {
+        return Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                DATABASE, TABLE) > 0;
+    }
 
     /** Creates the table, or adds what an older Ferry's table lacks. Runs DDL: never inside an open transaction. */
     static void ensure(Connection c) throws SQLException {
@@ -185,12 +211,19 @@ final class ProgressTable {
         if (parts != null) {
             params.addAll(parts);
             inParts = " AND part IN (" + String.join(", ", Collections.nCopies(parts.size(), "?")) + ")";
-        } else if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                DATABASE, TABLE) == 0) {
+        } else if (!exists(c)) {
             return;
         }
-        long newest = Sql.queryLong(c, "SELECT COALESCE(MAX(epoch), 0) FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?"
-                + inParts, params.toArray());
+        long newest;
+        try {
+            newest = Sql.queryLong(c, "SELECT COALESCE(MAX(epoch), 0) FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?"
+                    + inParts, params.toArray());
+        } catch (SQLException e) {
+            if (parts == null && e.getErrorCode() == NO_SUCH_TABLE) {
+                return; // another job's promotion dropped the table after finding it empty: this job has no rows
+            }
+            throw e;
+        }
         if (newest > epoch) {
             throw Fence.refused(job, epoch, where);
         }
@@ -237,15 +270,36 @@ final class ProgressTable {
      * nothing else is left. Returns what it did.
      */
     static String remove(Connection c, String job, String database) throws SQLException {
-        if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                DATABASE, TABLE) == 0) {
+        if (!exists(c)) {
             return "nothing to remove";
         }
-        int rows = Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?", job, database);
-        if (Sql.queryLong(c, "SELECT COUNT(*) FROM " + QUALIFIED) > 0) {
-            return rows + " row(s) removed; other replications keep the table";
+        int rows;
+        boolean locked;
+        try {
+            rows = Sql.update(c, "DELETE FROM " + QUALIFIED + " WHERE job = ? AND database_name = ?", job, database);
+            // Counted and dropped under a write lock: another job's first progress rows cannot slip in between (its
+            // insert waits, then finds the table gone and fails loudly instead of losing them).
+            locked = lockForDrop(c);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == NO_SUCH_TABLE) {
+                return "nothing to remove"; // another job finishing at the same moment dropped it
+            }
+            throw e;
         }
-        Sql.execute(c, "DROP TABLE " + QUALIFIED);
+        try {
+            if (Sql.queryLong(c, "SELECT COUNT(*) FROM " + QUALIFIED) > 0) {
+                return rows + " row(s) removed; other replications keep the table";
+            }
+            Sql.execute(c, "DROP TABLE " + QUALIFIED);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != NO_SUCH_TABLE && e.getErrorCode() != UNKNOWN_TABLE) {
+                throw e; // else dropped by another job finishing at the same moment
+            }
+        } finally {
+            if (locked) {
+                Sql.execute(c, "UNLOCK TABLES");
+            }
+        }
         long others = Sql.queryLong(c, "SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?)"
                 + " + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?)", DATABASE, DATABASE);
         if (others > 0) {

@@ -196,6 +196,41 @@ class ProgressFencingIT {
                 + "AND TABLE_NAME = 'replication_progress' AND COLUMN_NAME = 'epoch'")).isEqualTo(1);
     }
 
+    @Test
+    void jobsPromotedAtTheSameMomentEachRemoveTheirRowsAndTheLastOneDropsTheTable() throws Exception {
+        var f = ReplicationFixture.create(source, destination, "CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB");
+        int jobs = 3;
+        for (int round = 0; round < 20; round++) {
+            try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION)) {
+                ProgressTable.ensure(c);
+                dev.ferry.engine.mysql.Sql.execute(c, "DELETE FROM " + ProgressTable.QUALIFIED); // earlier tests' jobs
+                for (int j = 0; j < jobs; j++) {
+                    ProgressTable.writePending(c, "job-" + j, f.database, java.util.List.of(0), 7, START, null);
+                }
+            }
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var results = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int j = 0; j < jobs; j++) {
+                    String job = "job-" + j;
+                    results.add(pool.submit(() -> {
+                        try (Connection c = ReplicationFixture.CONNECTOR.open(f.destination, null, MySqlConnector.Role.DESTINATION)) {
+                            start.await();
+                            ProgressTable.requireEpoch(c, job, f.database, null, 7, "test");
+                            return ProgressTable.remove(c, job, f.database);
+                        }
+                    }));
+                }
+                start.countDown();
+                for (var result : results) {
+                    assertThat(result.get()).isNotBlank(); // throws if a removal failed
+                }
+            }
+            assertThat(f.destinationLong("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ferry' "
+                    + "AND TABLE_NAME = 'replication_progress'")).as("round %d", round).isZero();
+        }
+    }
+
     private static BinlogChangeSinks sinks(ReplicationFixture f, Fence fence) {
         return BinlogChangeSinks.open(ReplicationFixture.CONNECTOR, f.destination, "fenced-job", f.database,
                 new DivergenceGate(DivergencePolicy.FAIL, new RecordingListener()), START, fence);

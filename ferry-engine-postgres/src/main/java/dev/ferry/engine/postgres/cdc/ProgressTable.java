@@ -271,7 +271,7 @@ final class ProgressTable {
                     return "row removed; other jobs keep the table";
                 }
             }
-            st.execute("DROP TABLE " + QUALIFIED);
+            st.execute("DROP TABLE IF EXISTS " + QUALIFIED); // another job finishing at the same moment may have dropped it
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = n.oid)"
                 + " + (SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = n.oid)"

@@ -114,7 +114,7 @@ final class TableStates {
             }
         }
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TABLE " + QUALIFIED);
+            st.execute("DROP TABLE IF EXISTS " + QUALIFIED); // another job finishing at the same moment may have dropped it
         }
     }
 
