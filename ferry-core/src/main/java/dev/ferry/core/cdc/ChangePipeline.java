@@ -132,6 +132,8 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
     private long lastIdleRecord;
     /** The last idle position the source reported, until the changes before it are all applied and it is told. */
     private P reached;
+    /** The idle source's last position, until it is recorded as applied (see {@link #recordIdle}). */
+    private P idleAt;
     private long skippedTransactions;
 
     private long rowsRead;
@@ -312,6 +314,7 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
                 if (txn == null && current.hasWork() && appliersFree()) {
                     dispatch(Mark.at(lastEnd, lastCommitTime));
                 }
+                recordIdle(now);
             }
             while (!inflight.isEmpty() && (inflight.peekFirst().isDone() || stopRequested())) {
                 completeOldest();
@@ -370,12 +373,8 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
             }
             case Reached<P> r -> {
                 reached = r.position();
-                if (txn == null && !current.hasWork() && order.compare(r.position(), lastEnd) > 0
-                        && (now - lastIdleRecord >= IDLE_RECORD_MILLIS || stopReachedBy(r.position()))) {
-                    lastIdleRecord = now;
-                    lastEnd = r.position();
-                    dispatch(Mark.at(lastEnd, appliedCommitTime));
-                }
+                idleAt = r.position();
+                recordIdle(now);
             }
         }
     }
@@ -532,6 +531,21 @@ public final class ChangePipeline<P extends Position, C extends RowChange> {
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         return h;
+    }
+
+    /**
+     * Records the idle source's last position ({@link #idleAt}) as applied, at most every {@link #IDLE_RECORD_MILLIS},
+     * or at once when it reaches the stop position. Called on each {@code Reached} and whenever no event came: an
+     * idle source sends no further one, and a stop set after its last position arrived must still be reached.
+     */
+    private void recordIdle(long now) throws InterruptedException {
+        if (idleAt != null && txn == null && !current.hasWork() && order.compare(idleAt, lastEnd) > 0
+                && (now - lastIdleRecord >= IDLE_RECORD_MILLIS || stopReachedBy(idleAt))) {
+            lastIdleRecord = now;
+            lastEnd = idleAt;
+            idleAt = null;
+            dispatch(Mark.at(lastEnd, appliedCommitTime));
+        }
     }
 
     private boolean stopRequested() {

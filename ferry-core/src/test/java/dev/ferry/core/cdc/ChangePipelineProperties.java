@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -121,6 +122,75 @@ class ChangePipelineProperties {
         assertThat(early).isEmpty();
         assertThat(dst.rows).isEqualTo(w.model);
         assertThat(heard.get()).as("an idle moment after the last transaction before the stop").isPositive();
+    }
+
+    /**
+     * An idle source's position that arrived before the stop was set, within a second of the last one recorded, and
+     * then nothing more: the stop at that position is still reached (a promotion of a job on an idle source waited
+     * for the source's next WAL, which may never come).
+     */
+    @Example
+    void aStopAtTheIdlePositionAlreadyReceivedIsReachedWithoutFurtherEvents() throws Exception {
+        Workload w = new Workload();
+        w.txn(List.of(new Chg(HOT, Op.INSERT, 1, Map.of("v", 1), false)));
+        Destination dst = new Destination();
+        var stop = new java.util.concurrent.atomic.AtomicReference<PgLsn>();
+        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        ChangeSource<PgLsn> source = new ChangeSource<>() {
+            @Override
+            public void stream(PgLsn from, Events<PgLsn> out) throws InterruptedException {
+                out.put(new Begin<>(new PgLsn(1), "t0", Instant.EPOCH));
+                out.put(new Row<>(w.txns.getFirst().getFirst()));
+                out.put(new Commit<>(new PgLsn(5), Instant.EPOCH));
+                out.flush();
+                awaitCommitted(5);
+                out.put(new ChangeEvent.Reached<>(new PgLsn(6))); // recorded: the first idle moment
+                awaitCommitted(6);
+                out.put(new ChangeEvent.Reached<>(new PgLsn(8))); // within a second of it: not recorded yet
+                out.flush();
+                while (!out.done()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+
+            private void awaitCommitted(long end) {
+                while (!dst.committed(end) && !cancelled.get()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            }
+
+            @Override
+            public void acknowledge(PgLsn applied) {}
+
+            @Override
+            public void close() {}
+        };
+        ReplicationListener listener = new Listener() {
+            @Override
+            public void caughtUp(dev.ferry.core.model.Position position) {
+                if (((PgLsn) position).value() == 8) {
+                    stop.set(new PgLsn(8)); // the promotion asks to stop where the idle source stands
+                }
+            }
+        };
+        var settings = new ChangePipeline.Settings<>("job", 1, 10, 1L << 20, 5, 4096, new PgLsn(0), stop::get,
+                cancelled::get, Clock.systemUTC());
+        var pipeline = new ChangePipeline<>(settings, ORDER, source, dst.sinks(new AtomicInteger(), Integer.MAX_VALUE),
+                Chg::merge, (now, l, oldest, busy, t, p) -> { }, listener);
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread run = Thread.ofVirtual().start(() -> {
+            try {
+                pipeline.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        boolean ended = run.join(Duration.ofSeconds(20));
+        cancelled.set(true);
+        run.join(Duration.ofSeconds(20));
+        assertThat(ended).as("the pipeline stopped at the idle position (failure: %s)", failure.get()).isTrue();
+        assertThat(failure.get()).isNull();
+        assertThat(dst.committed(8)).isTrue();
     }
 
     @Property(tries = 10)
