@@ -111,8 +111,7 @@ final class ProgressTable {
     /** Every partition's row of the job in {@code database}, by partition; empty when there is no table. */
     static Map<Integer, Progress> read(Connection c, String job, String database) throws SQLException {
         Map<Integer, Progress> rows = new TreeMap<>();
-        if (Sql.queryLong(c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                DATABASE, TABLE) == 0) {
+        if (!exists(c)) {
             return rows;
         }
         Sql.query(c, "SELECT part, binlog_file, binlog_pos, gtids, commit_time, partial_txn, partial_ordinal, pending_ddl FROM "
