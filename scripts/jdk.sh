@@ -62,3 +62,10 @@ or download Temurin 21+ from https://adoptium.net and set JAVA_HOME to it.
 MSG
     return 1
 }
+
+ferry_exit_options() {
+    # Sets FERRY_EXIT_OPTS: at exit the JVM waits up to 300 ms for threads blocked in native code (the pollers of
+    # virtual threads' sockets are, after any connection to a database); JDK 22+ can be told not to (JDK-8314243).
+    FERRY_EXIT_OPTS=()
+    if [ "${FERRY_JAVA_MAJOR:-0}" -ge 22 ]; then FERRY_EXIT_OPTS=(-XX:UserThreadWaitAttemptsAtExit=0); fi
+}

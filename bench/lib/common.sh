@@ -383,8 +383,10 @@ ferry_prepare() {
     # shellcheck disable=SC2086 # the JVM options are words
     ferry_class_archive_create "$dest/ferry.jar" ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS}
     ferry_class_archive_options "$dest/ferry.jar"
+    ferry_exit_options
     local archive_opts=""
     [ "${#FERRY_ARCHIVE_OPTS[@]}" -gt 0 ] && archive_opts=$(printf "%q " "${FERRY_ARCHIVE_OPTS[@]}")
+    [ "${#FERRY_EXIT_OPTS[@]}" -gt 0 ] && archive_opts+=$(printf "%q " "${FERRY_EXIT_OPTS[@]}")
     FERRY_CMD="'$JAVA_HOME/bin/java' $archive_opts${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
     log "Ferry ready: $FERRY_CMD"
 }
