@@ -50,7 +50,8 @@ ferry_class_archive_create() {
     # The run fails at its first connection (nothing listens on port 1), after it has loaded what every
     # `ferry migrate` loads: the command line, logging, the store, the control plane, the engines and the drivers.
     # Without --home, as users run it: its throw-away home and log go to the temporary directory, here $work.
-    "$JAVA_HOME/bin/java" "${record[@]}" "$@" "-Djava.io.tmpdir=$work" -jar "$jar" migrate \
+    # First it loads the classes real migrations load beyond that point (dev/ferry/cli/training-classes.txt).
+    "$JAVA_HOME/bin/java" "${record[@]}" "$@" "-Djava.io.tmpdir=$work" -Dferry.training=true -jar "$jar" migrate \
         --source 'postgresql://ferry@127.0.0.1:1/training?sslmode=disable' \
         --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable' >"$work/training.log" 2>&1 </dev/null || true
     if [ -s "$work/ferry.archive" ]; then

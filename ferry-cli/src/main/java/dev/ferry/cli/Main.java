@@ -7,6 +7,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        TrainingClasses.loadIfTraining();
         int exitCode = new CommandLine(new FerryCommand())
                 .setExecutionExceptionHandler(new ExitCodes.Handler())
                 .execute(args);

@@ -22,6 +22,11 @@ public final class PgConnector {
     /** How long a read may wait for the server's next byte (the default stall timeout of a job). */
     public static final java.time.Duration STALL_TIMEOUT = dev.ferry.core.model.ReliabilityConfig.DEFAULT_STALL_TIMEOUT;
 
+    static {
+        // Every connection authenticates anew; with scram-sha-256 that is a key derivation worth remembering.
+        ScramKeys.install();
+    }
+
     private PgConnector() {}
 
     /** Connects to {@code database} (or to the connection's own database, or "postgres", when null). */
