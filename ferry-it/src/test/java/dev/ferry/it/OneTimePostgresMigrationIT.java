@@ -110,6 +110,50 @@ class OneTimePostgresMigrationIT {
     }
 
     @Test
+    @Timeout(180)
+    void aSourceWrittenDuringTheCopyFailsTheJobOnItsRowCounts() throws Exception {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("copy-shop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        // A writer that keeps inserting customers, from before the job's snapshot until the job ended: the source then
+        // holds more customers than the snapshot the job copied, whenever its rows are counted.
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var written = new java.util.concurrent.atomic.AtomicLong();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try (var c = shop.open(); var st = c.createStatement()) {
+                while (!stop.get()) {
+                    st.execute("INSERT INTO sales.customer (name) VALUES ('late')");
+                    written.incrementAndGet();
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
+            ferry.control().jobs().start("copy-shop", false, null);
+            var job = ferry.awaitEnd("copy-shop", Duration.ofSeconds(150));
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+            assertThat(job.error().code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+            assertThat(job.error().message()).startsWith("Row counts differ after the copy for 1 table(s): ")
+                    .contains(shop.name() + ".sales.customer (source ");
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        // What the job compared: the destination holds the customers of its snapshot, the source more.
+        var customers = ferry.control().jobs().compare("copy-shop").stream()
+                .filter(c -> c.table().table().equals("customer")).findFirst().orElseThrow();
+        assertThat(customers.matches()).isFalse();
+        assertThat(customers.destinationRows()).isGreaterThanOrEqualTo(2000).isLessThan(customers.sourceRows());
+        assertThat(Long.parseLong(Sql.one(destination.superuser(), shop.name(), "SELECT count(*) FROM sales.customer")))
+                .isEqualTo(customers.destinationRows());
+    }
+
+    @Test
     @Timeout(240)
     void oneTimeJobCopiesIntoANewManagedInstanceThatForceDeleteRemoves() throws Exception {
         TestDatabase shop = pg.freshDatabase();

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from a new snapshot, keeping what was recorded as copied, within the job's fault budget (see {@link Retrier}).
  */
 final class FullLoad {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FullLoad.class);
     static final String STARTED = "started";
     static final String DONE = "done";
 
@@ -44,6 +45,12 @@ final class FullLoad {
     private final JobSignals signals;
     private final Clock clock;
     private final Retrier retrier;
+    /**
+     * A one-time job's row counts of each database, taken while its tables are analyzed (both are reads, on
+     * different sessions) instead of after the whole load; {@link JobRunner} compares them.
+     */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<List<TableComparison>>> counts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     FullLoad(Store store, JobReporter reporter, JobSignals signals, Clock clock, Retrier retrier) {
         this.store = store;
@@ -230,6 +237,9 @@ final class FullLoad {
             if (job.performanceConfig().effectiveAnalyze() && !done(job, analyzed)) {
                 phases.start("analyze");
                 fence.check();
+                if (job.type() == JobType.ONE_TIME) {
+                    countWhileAnalyzing(job, engine, destination, source.withDatabase(null), database);
+                }
                 List<String> lines = engine.analyze(source, destination, database, tables.stream().map(TableInfo::ref).toList(),
                         parallelism);
                 store.putCheckpoint(job.name(), analyzed, DONE);
@@ -240,6 +250,38 @@ final class FullLoad {
                                 .formatted(database, String.join("; ", lines)));
             }
             reporter.event(job.name(), Severity.INFO, "Time per phase of %s: %s".formatted(database, phases.end()));
+        }
+    }
+
+    /**
+     * Starts counting the rows of {@code database}'s tables on both sides, on sessions of its own. The data is final
+     * on the destination once its schema after the data is applied; a one-time job's source may still be written,
+     * which the comparison reports as it would later.
+     */
+    private void countWhileAnalyzing(MigrationJob job, Engine engine, DatabaseConnection destination, DatabaseConnection source,
+            String database) {
+        List<dev.ferry.core.model.JobObject> objects = store.listObjects(job.name()).stream()
+                .filter(o -> o.database().equals(database)).toList();
+        counts.put(database, java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> RowCounts.compare(engine, source, destination, objects),
+                runnable -> Thread.ofVirtual().name("ferry-row-counts").start(runnable)));
+    }
+
+    /**
+     * The row counts taken while {@code database} was analyzed, or empty when none were taken in this run (the
+     * database was loaded before a resume, analyze is off) or taking them failed.
+     */
+    java.util.Optional<List<TableComparison>> counted(String database) {
+        var future = counts.get(database);
+        if (future == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(future.join());
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            log.atInfo().addKeyValue("database", database).addKeyValue("error", String.valueOf(e.getCause()))
+                    .log("row counts taken during analyze failed; counting again");
+            return java.util.Optional.empty();
         }
     }
 

@@ -27,6 +27,15 @@ public final class RowCounts {
 
     public static List<TableComparison> compare(Engine engine, DatabaseConnection source, DatabaseConnection destination,
             List<JobObject> objects) {
+        return compare(engine, source, destination, objects, database -> Optional.empty());
+    }
+
+    /**
+     * As above, but a database for which {@code counted} has the comparison of exactly its tables (in the job's order)
+     * is not counted again.
+     */
+    static List<TableComparison> compare(Engine engine, DatabaseConnection source, DatabaseConnection destination,
+            List<JobObject> objects, java.util.function.Function<String, Optional<List<TableComparison>>> counted) {
         Map<String, List<TableRef>> byDatabase = new LinkedHashMap<>();
         for (JobObject object : objects) {
             byDatabase.computeIfAbsent(object.database(), d -> new ArrayList<>()).add(object.table());
@@ -34,6 +43,12 @@ public final class RowCounts {
         List<TableComparison> result = new ArrayList<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             byDatabase.forEach((database, tables) -> {
+                Optional<List<TableComparison>> known = counted.apply(database)
+                        .filter(c -> c.stream().map(TableComparison::table).toList().equals(tables));
+                if (known.isPresent()) {
+                    result.addAll(known.get());
+                    return;
+                }
                 var sourceCount = CompletableFuture.supplyAsync(
                         () -> engine.countRows(source.withDatabase(database), database, tables), executor);
                 var destinationCount = CompletableFuture.supplyAsync(
