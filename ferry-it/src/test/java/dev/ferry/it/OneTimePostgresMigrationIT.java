@@ -67,6 +67,16 @@ class OneTimePostgresMigrationIT {
                 "CREATE VIEW sales.big_orders AS SELECT * FROM sales.\"Order\" WHERE total > 1000");
     }
 
+    /** A fresh source database with the shop in it, and the one-time job copy-shop of it into the shared destination. */
+    private TestDatabase shopJobIntoDestination() {
+        TestDatabase shop = pg.freshDatabase();
+        fillShop(shop);
+        ferry.profile("src", shop.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("copy-shop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        return shop;
+    }
+
     private static void assertSameTables(DatabaseConnection source, DatabaseConnection target, String database)
             throws Exception {
         var tables = Sql.pgTables(source, database);
@@ -81,11 +91,7 @@ class OneTimePostgresMigrationIT {
     @Test
     @Timeout(180)
     void oneTimeJobCopiesADatabaseIntoAnExistingEmptyDestination() throws Exception {
-        TestDatabase shop = pg.freshDatabase();
-        fillShop(shop);
-        ferry.profile("src", shop.connection());
-        ferry.profile("dst", destination.superuser());
-        ferry.job("copy-shop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        TestDatabase shop = shopJobIntoDestination();
 
         ferry.control().jobs().start("copy-shop", false, null);
         var job = ferry.awaitEnd("copy-shop", Duration.ofSeconds(150));
@@ -112,11 +118,7 @@ class OneTimePostgresMigrationIT {
     @Test
     @Timeout(180)
     void aSourceWrittenDuringTheCopyFailsTheJobOnItsRowCounts() throws Exception {
-        TestDatabase shop = pg.freshDatabase();
-        fillShop(shop);
-        ferry.profile("src", shop.connection());
-        ferry.profile("dst", destination.superuser());
-        ferry.job("copy-shop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        TestDatabase shop = shopJobIntoDestination();
         // A writer that keeps inserting customers, from before the job's snapshot until the job ended: the source then
         // holds more customers than the snapshot the job copied, whenever its rows are counted.
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
