@@ -121,30 +121,30 @@ class OneTimePostgresMigrationIT {
         TestDatabase shop = shopJobIntoDestination();
         // A writer that keeps inserting customers, from before the job's snapshot until the job ended: the source then
         // holds more customers than the snapshot the job copied, whenever its rows are counted.
-        var stop = new java.util.concurrent.atomic.AtomicBoolean();
         var written = new java.util.concurrent.atomic.AtomicLong();
-        Thread writer = Thread.ofPlatform().start(() -> {
-            try (var c = shop.open(); var st = c.createStatement()) {
-                while (!stop.get()) {
+        var writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (var c = shop.open(); var st = c.createStatement()) {
+            var writes = writer.scheduleAtFixedRate(() -> {
+                try {
                     st.execute("INSERT INTO sales.customer (name) VALUES ('late')");
                     written.incrementAndGet();
-                    Thread.sleep(5);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            }, 0, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
+                ferry.control().jobs().start("copy-shop", false, null);
+                var job = ferry.awaitEnd("copy-shop", Duration.ofSeconds(150));
+                assertThat(job.state()).isEqualTo(JobState.FAILED);
+                assertThat(job.error().code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+                assertThat(job.error().message()).startsWith("Row counts differ after the copy for 1 table(s): ")
+                        .contains(shop.name() + ".sales.customer (source ");
+                assertThat(writes.isDone()).as("the writer failed").isFalse();
+            } finally {
+                writer.shutdown();
+                assertThat(writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             }
-        });
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
-            ferry.control().jobs().start("copy-shop", false, null);
-            var job = ferry.awaitEnd("copy-shop", Duration.ofSeconds(150));
-            assertThat(job.state()).isEqualTo(JobState.FAILED);
-            assertThat(job.error().code()).isEqualTo(ErrorCode.FAILED_PRECONDITION);
-            assertThat(job.error().message()).startsWith("Row counts differ after the copy for 1 table(s): ")
-                    .contains(shop.name() + ".sales.customer (source ");
-        } finally {
-            stop.set(true);
-            writer.join();
         }
         // What the job compared: the destination holds the customers of its snapshot, the source more.
         var customers = ferry.control().jobs().compare("copy-shop").stream()
