@@ -7,6 +7,10 @@
 # not to match (another build of the JDK, a jar rebuilt since) is ignored without a word (-XX:AOTMode=auto,
 # -Xshare:auto, their log lines off). Nothing is written at run time: the install may be read-only.
 
+# The training run's command line: a migration to a port where nothing listens, so it fails at its first connection.
+FERRY_TRAINING_MIGRATE=(migrate --source 'postgresql://ferry@127.0.0.1:1/training?sslmode=disable'
+    --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable')
+
 # Prints the archive path for the jar $1 and the JDK at $JAVA_HOME, or nothing when the JDK does not say its version.
 ferry_class_archive_path() {
     local version
@@ -51,9 +55,8 @@ ferry_class_archive_create() {
     # `ferry migrate` loads: the command line, logging, the store, the control plane, the engines and the drivers.
     # Without --home, as users run it: its throw-away home and log go to the temporary directory, here $work.
     # First it loads the classes real migrations load beyond that point (dev/ferry/cli/training-classes.txt).
-    "$JAVA_HOME/bin/java" "${record[@]}" "$@" "-Djava.io.tmpdir=$work" -Dferry.training=true -jar "$jar" migrate \
-        --source 'postgresql://ferry@127.0.0.1:1/training?sslmode=disable' \
-        --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable' >"$work/training.log" 2>&1 </dev/null || true
+    "$JAVA_HOME/bin/java" "${record[@]}" "$@" "-Djava.io.tmpdir=$work" -Dferry.training=true -jar "$jar" \
+        "${FERRY_TRAINING_MIGRATE[@]}" >"$work/training.log" 2>&1 </dev/null || true
     if [ -s "$work/ferry.archive" ]; then
         mv -f "$work/ferry.archive" "$archive.$$" && mv -f "$archive.$$" "$archive"
     fi

@@ -12,6 +12,8 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=scripts/jdk.sh
 . "$root/scripts/jdk.sh"
 ferry_pick_jdk || exit 2
+# shellcheck source=scripts/class-archive.sh
+. "$root/scripts/class-archive.sh"
 jar="$root/ferry-cli/target/ferry.jar"
 out="$root/ferry-cli/src/main/resources/dev/ferry/cli/training-classes.txt"
 [ -f "$jar" ] || { echo "training-classes: build Ferry first (./mvnw -DskipTests install)" >&2; exit 2; }
@@ -32,10 +34,9 @@ trap 'rm -rf "$work"' EXIT
 # to load them by.
 names() { sed -n 's/^\[[^]]*\]\[[^]]*\]\[class,load *\] \([^ ]*\) source: .*/\1/p' "$1" | grep -v -e '/0x' -e '\$\$' -e '^jdk\.proxy' -e '^\$Proxy' | sort -u; }
 
-# What the training run loads by itself (the same command as scripts/class-archive.sh, without the list).
-"$JAVA_HOME/bin/java" -Xshare:off "-Xlog:class+load=info:file=$work/training.log" "-Djava.io.tmpdir=$work" -jar "$jar" migrate \
-    --source 'postgresql://ferry@127.0.0.1:1/training?sslmode=disable' \
-    --destination 'postgresql://ferry@127.0.0.1:1/?sslmode=disable' >/dev/null 2>&1 </dev/null || true
+# What the training run loads by itself (scripts/class-archive.sh's command, without the list).
+"$JAVA_HOME/bin/java" -Xshare:off "-Xlog:class+load=info:file=$work/training.log" "-Djava.io.tmpdir=$work" -jar "$jar" \
+    "${FERRY_TRAINING_MIGRATE[@]}" >/dev/null 2>&1 </dev/null || true
 names "$work/training.log" >"$work/training.txt"
 
 : >"$work/real.txt"

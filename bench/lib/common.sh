@@ -384,9 +384,9 @@ ferry_prepare() {
     ferry_class_archive_create "$dest/ferry.jar" ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS}
     ferry_class_archive_options "$dest/ferry.jar"
     ferry_exit_options
-    local archive_opts=""
-    [ "${#FERRY_ARCHIVE_OPTS[@]}" -gt 0 ] && archive_opts=$(printf "%q " "${FERRY_ARCHIVE_OPTS[@]}")
-    [ "${#FERRY_EXIT_OPTS[@]}" -gt 0 ] && archive_opts+=$(printf "%q " "${FERRY_EXIT_OPTS[@]}")
-    FERRY_CMD="'$JAVA_HOME/bin/java' $archive_opts${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
+    local launcher_opts=""
+    [ "${#FERRY_ARCHIVE_OPTS[@]}" -gt 0 ] && launcher_opts=$(printf "%q " "${FERRY_ARCHIVE_OPTS[@]}")
+    [ "${#FERRY_EXIT_OPTS[@]}" -gt 0 ] && launcher_opts+=$(printf "%q " "${FERRY_EXIT_OPTS[@]}")
+    FERRY_CMD="'$JAVA_HOME/bin/java' $launcher_opts${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar '$dest/ferry.jar'"
     log "Ferry ready: $FERRY_CMD"
 }

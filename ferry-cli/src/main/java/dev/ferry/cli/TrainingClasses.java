@@ -21,16 +21,15 @@ final class TrainingClasses {
 
     private TrainingClasses() {}
 
-    /** Loads the listed classes when this JVM is the training run; returns how many loaded. */
-    static int loadIfTraining() {
+    /** Loads the listed classes when this JVM is the training run. */
+    static void loadIfTraining() {
         if (!Boolean.getBoolean(PROPERTY)) {
-            return 0;
+            return;
         }
         ClassLoader loader = TrainingClasses.class.getClassLoader();
-        int loaded = 0;
         try (InputStream in = TrainingClasses.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                return 0;
+                return;
             }
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = lines.readLine()) != null; ) {
@@ -40,7 +39,6 @@ final class TrainingClasses {
                 }
                 try {
                     Class.forName(name, false, loader);
-                    loaded++;
                 } catch (ClassNotFoundException | LinkageError e) {
                     // renamed or removed since the list was recorded: the archive just lacks it
                 }
@@ -48,6 +46,5 @@ final class TrainingClasses {
         } catch (IOException e) {
             // the training only gets fewer classes
         }
-        return loaded;
     }
 }
