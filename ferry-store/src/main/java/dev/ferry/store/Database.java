@@ -45,6 +45,8 @@ final class Database implements AutoCloseable {
 
     /** Where the schema's migration scripts are on the class path. */
     private static final String SCRIPTS = "db/migration";
+    /** How long a PostgreSQL store session may sit inside a transaction without a statement before the server ends it. */
+    static final java.time.Duration STALLED_TRANSACTION = java.time.Duration.ofSeconds(15);
 
     private final StoreConfig config;
     private final HikariDataSource pool;
@@ -308,6 +310,12 @@ final class Database implements AutoCloseable {
         hikari.setPassword(config.password() == null ? "" : config.password().reveal());
         hikari.setAutoCommit(false);
         hikari.setConnectionTimeout(10_000);
+        if (config.dialect() == SqlDialect.POSTGRESQL) {
+            // A store transaction is a few statements in a row. One that stops moving belongs to a node that froze or
+            // lost its host in the middle of it, and the row locks it holds (a fenced write locks the job's lease row)
+            // would keep every other node from taking the job over for as long: the server ends such a session.
+            hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + STALLED_TRANSACTION.toSeconds() + "s'");
+        }
         return hikari;
     }
 

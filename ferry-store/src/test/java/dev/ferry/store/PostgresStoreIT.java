@@ -52,4 +52,30 @@ class PostgresStoreIT extends StoreContract {
         assertThat(database.queryLong("SELECT count(*) FROM job_events WHERE event_time = '2025-03-01T10:15:30.123456Z'"))
                 .isEqualTo(1);
     }
+
+    @Test
+    void aStoreSessionLeftInsideATransactionIsEndedByTheServerAndItsRowLocksWithIt() throws Exception {
+        // A node frozen in the middle of a store transaction: its session holds a row lock and sends nothing more.
+        store.appendEvent("job", T0, Severity.INFO, "a row to lock");
+        try (var pool = ((JdbcStore) store).openSidePool("frozen-node", 1); var held = pool.getConnection();
+                var other = database.open(); var st = other.createStatement()) {
+            assertThat(held.getAutoCommit()).isFalse();
+            try (var lock = held.createStatement()) {
+                try (var rows = lock.executeQuery("SELECT * FROM job_events FOR UPDATE")) {
+                    assertThat(rows.next()).isTrue();
+                }
+            }
+            // Another node's write of the same row gets through once the server ended the stalled session, well within
+            // a lock wait far longer than that.
+            long waitSeconds = Database.STALLED_TRANSACTION.toSeconds() * 3;
+            st.execute("SET lock_timeout = '" + waitSeconds + "s'");
+            long started = System.nanoTime();
+            st.executeQuery("SELECT * FROM job_events FOR UPDATE").close();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isGreaterThanOrEqualTo(Database.STALLED_TRANSACTION.minusSeconds(1))
+                    .isLessThan(java.time.Duration.ofSeconds(waitSeconds));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> held.createStatement().executeQuery("SELECT 1"))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
 }
