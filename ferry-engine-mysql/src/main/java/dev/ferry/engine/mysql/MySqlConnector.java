@@ -32,8 +32,12 @@ public final class MySqlConnector {
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
 
-    /** What a connection is for: destination sessions may send LOAD DATA LOCAL streams. */
-    public enum Role { SOURCE, DESTINATION }
+    /**
+     * What a connection is for: destination sessions may send LOAD DATA LOCAL streams; loading sessions also
+     * prepare their statements on the server, so that a batch of rows goes as one bulk command (MariaDB's
+     * COM_STMT_BULK_EXECUTE: the values in binary, the statement parsed once).
+     */
+    public enum Role { SOURCE, DESTINATION, LOADER }
 
     /**
      * Opens a connection to {@code server} and selects {@code database} when not null. TLS follows the profile's
@@ -95,9 +99,10 @@ public final class MySqlConnector {
         if (mode.verifiesCertificate() || tls.allowPublicKeyRetrieval()) {
             p.setProperty("allowPublicKeyRetrieval", "true");
         }
-        p.setProperty("allowLocalInfile", Boolean.toString(role == Role.DESTINATION));
+        p.setProperty("allowLocalInfile", Boolean.toString(role != Role.SOURCE));
         // Text protocol: values arrive as the server prints them, which LOAD DATA reads back unchanged.
-        p.setProperty("useServerPrepStmts", "false");
+        p.setProperty("useServerPrepStmts", Boolean.toString(role == Role.LOADER));
+        p.setProperty("useBulkStmts", Boolean.toString(role == Role.LOADER));
         // A stalled connection (no byte from the server while Ferry waits for one) fails within the stall timeout
         // instead of hanging for ever, and keep-alives find a vanished peer; the job's retrier then reconnects.
         // Statements silent for long by nature (counts and hashes of large tables) lift it: allowLongSilence.

@@ -49,7 +49,7 @@ class ChunkResumeIT {
 
     private static Engine engine(long chunkRows) {
         return new MySqlEngine(new CopySettings(Clock.systemUTC(), new ChunkSizing(chunkRows, chunkRows, 64L << 20, 4096),
-                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, true));
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.BULK_INSERT));
     }
 
     /** Records the chunks reported; throws on the chunk after the first {@code keep}, as a crash would. */
@@ -224,7 +224,7 @@ class ChunkResumeIT {
             rows.append(id).append("\tnote ").append(id).append('\n');
         }
         var endOfFile = new CountDownLatch(1);
-        try (LoadTarget abandoned = new LoadSession(new MySqlConnector(), LoadSession.BinlogPolicy.KEEP, true).open(dest, db.name());
+        try (LoadTarget abandoned = new LoadSession(new MySqlConnector(), LoadSession.BinlogPolicy.KEEP, LoadTarget.Method.LOAD_DATA).open(dest, db.name());
                 var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             long session = Sql.queryLong(abandoned.connection(), "SELECT CONNECTION_ID()");
             // The earlier attempt: every row sent, the end of the file still held by the network.

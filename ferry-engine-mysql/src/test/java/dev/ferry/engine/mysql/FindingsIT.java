@@ -121,18 +121,31 @@ class FindingsIT {
         }
     }
 
+    /**
+     * Plain tables reach MariaDB as bulk INSERTs, which need no local_infile: a few bulk commands carry every row. A
+     * table with a LONGTEXT column goes to LOAD DATA LOCAL, is refused, and falls back to batched INSERTs.
+     */
     @Test
     void aDestinationWithoutLocalInfileIsWarnedAboutAndStillReceivesEveryRow() throws Exception {
         TestDatabase db = source.freshDatabase();
-        db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t SELECT seq, CONCAT('r\\t', seq) FROM seq_1_to_3000");
+        db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))", "INSERT INTO t SELECT seq, CONCAT('r\\t', seq) FROM seq_1_to_3000",
+                "CREATE TABLE doc (id INT PRIMARY KEY, body LONGTEXT)", "INSERT INTO doc SELECT seq, REPEAT('d\\n', seq) FROM seq_1_to_300");
+        long executedBefore = globalStatus("Com_stmt_execute");
 
         List<Finding> findings = engine.checkDestination(db.connection(), plain.endpoint(), List.of(db.name()));
         CopyFlow.migrate(engine, db.connection(), plain.endpoint(), db.name(), 2);
 
         assertThat(codes(findings)).containsExactly("LOCAL_INFILE_DISABLED:WARNING");
         assertThat(findings.getFirst().remedy()).startsWith("SET GLOBAL local_infile = 1;");
-        List<TableRef> t = List.of(new TableRef(db.name(), "t"));
-        assertThat(engine.contentHashes(plain.endpoint(), db.name(), t)).isEqualTo(engine.contentHashes(db.connection(), db.name(), t));
+        List<TableRef> tables = List.of(new TableRef(db.name(), "t"), new TableRef(db.name(), "doc"));
+        assertThat(engine.contentHashes(plain.endpoint(), db.name(), tables))
+                .isEqualTo(engine.contentHashes(db.connection(), db.name(), tables));
+        // 3,000 rows of t in one bulk command per range (plus doc's batched INSERTs), not one execution per row.
+        assertThat(globalStatus("Com_stmt_execute") - executedBefore).isBetween(1L, 12L);
+    }
+
+    private static long globalStatus(String name) throws Exception {
+        return Long.parseLong(Servers.query(plain.endpoint(), null, "SHOW GLOBAL STATUS LIKE '" + name + "'").getFirst().get(1).toString());
     }
 
     @Test

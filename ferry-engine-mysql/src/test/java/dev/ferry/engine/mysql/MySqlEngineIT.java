@@ -13,6 +13,7 @@ import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.ServerInfo;
 import dev.ferry.engine.mysql.chunk.ChunkSizing;
 import dev.ferry.engine.mysql.copy.LoadSession;
+import dev.ferry.engine.mysql.copy.LoadTarget;
 import dev.ferry.engine.mysql.snapshot.CopySettings;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
@@ -103,15 +104,22 @@ class MySqlEngineIT {
     }
 
     @Test
-    void theInsertFallbackCopiesTheSameBytesAsLoadData() throws Exception {
+    void theInsertFallbackCopiesTheSameBytesAsBulkInserts() throws Exception {
         assertFullCopy(new MySqlEngine(new CopySettings(Clock.systemUTC(), ChunkSizing.DEFAULT,
-                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, false)), 2);
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.INSERT)), 2);
+    }
+
+    /** LOAD DATA LOCAL is how rows reach a MySQL destination; MariaDB runs it the same way. */
+    @Test
+    void loadDataCopiesTheSameBytesAsBulkInserts() throws Exception {
+        assertFullCopy(new MySqlEngine(new CopySettings(Clock.systemUTC(), ChunkSizing.DEFAULT,
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.LOAD_DATA)), 2);
     }
 
     @Test
     void tinyChunksCopyEveryKindOfKeyAndValueExactly() throws Exception {
         assertFullCopy(new MySqlEngine(new CopySettings(Clock.systemUTC(), new ChunkSizing(1, 1, 1024, 4096),
-                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, true)), 3);
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.BULK_INSERT)), 3);
     }
 
     @Test

@@ -27,4 +27,16 @@ public record Column(String name, String dataType, boolean generated, boolean au
     public boolean isJson() {
         return "json".equalsIgnoreCase(dataType);
     }
+
+    /**
+     * Whether one value may come near the server's {@code max_allowed_packet} (16 MiB by default): MEDIUM and LONG
+     * blobs and texts, JSON, spatial values. A statement's parameters must fit in one command; LOAD DATA streams.
+     */
+    public boolean mayBeHuge() {
+        return switch (dataType.toLowerCase(java.util.Locale.ROOT)) {
+            case "mediumblob", "mediumtext", "longblob", "longtext", "json", "geometry", "point", "linestring", "polygon",
+                    "multipoint", "multilinestring", "multipolygon", "geometrycollection" -> true;
+            default -> false;
+        };
+    }
 }

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * and the copy fails. So before a table is prepared for its copy, the sessions of the same user still running a
  * Ferry load into it (the copy's own loads have all ended by then) are killed, and the copy waits until they are gone:
  * a killed load rolls back first. Whatever such a load committed before is then emptied or deleted with the rest.
+ *
+ * <p>Bulk INSERTs (MariaDB) leave nothing to find here: the server reads a whole batch before it runs it, and a loading
+ * session silent for the stall timeout, as one whose connection was cut is, is ended by the server itself, its
+ * uncommitted rows rolled back (see {@link LoadSession}).
  */
 public final class AbandonedLoads {
     private static final Logger log = LoggerFactory.getLogger(AbandonedLoads.class);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code sql_log_bin=0} when the policy allows and the user may (SUPER, or BINLOG ADMIN on MariaDB): loaded
  * rows then skip the destination's binary log, which roughly halves the writes; replicas of the destination do
  * not receive them. Without the privilege, a warning once per destination;</li>
- * <li>generous {@code net_read_timeout}: LOAD DATA LOCAL waits on the source's reading, which may pause;
+ * <li>generous {@code net_read_timeout}: LOAD DATA LOCAL waits on the source's reading, which may pause; a bulk
+ * INSERT session (MariaDB) is ended by the server once silent for the stall timeout instead (see {@link #open});
  * {@code max_statement_time=0} on MariaDB so a server-wide limit does not cut a long load.</li>
  * </ul>
  * InnoDB's own levers for bulk loads ({@code innodb_flush_log_at_trx_commit}, {@code innodb_doublewrite},
@@ -44,21 +45,27 @@ public final class LoadSession {
 
     private final MySqlConnector connector;
     private final BinlogPolicy binlogPolicy;
-    private final boolean useLoadData;
+    private static final long LOAD_DATA_QUIET_SECONDS = 3600;
+
+    private final LoadTarget.Method preferred;
     private final dev.ferry.core.spi.engine.Fence fence;
     private final Map<String, Facts> facts = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    /** @param useLoadData false forces batched INSERTs (tests, or a destination known to refuse LOAD DATA) */
-    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, boolean useLoadData) {
-        this(connector, binlogPolicy, useLoadData, dev.ferry.core.spi.engine.Fence.NONE);
+    /**
+     * @param preferred the way to load where the destination has it: BULK_INSERT needs MariaDB and falls back to
+     *     LOAD_DATA, which needs {@code local_infile} on the server and falls back to INSERT
+     */
+    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, LoadTarget.Method preferred) {
+        this(connector, binlogPolicy, preferred, dev.ferry.core.spi.engine.Fence.NONE);
     }
 
     /** As above, each load committing only after {@code fence}'s check passed. */
-    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, boolean useLoadData, dev.ferry.core.spi.engine.Fence fence) {
+    public LoadSession(MySqlConnector connector, BinlogPolicy binlogPolicy, LoadTarget.Method preferred,
+            dev.ferry.core.spi.engine.Fence fence) {
         this.connector = connector;
         this.binlogPolicy = binlogPolicy;
-        this.useLoadData = useLoadData;
+        this.preferred = preferred;
         this.fence = fence;
     }
 
@@ -69,18 +76,28 @@ public final class LoadSession {
 
     /** A loading session on {@code database} of {@code destination}; the caller closes it. */
     public LoadTarget open(DatabaseConnection destination, String database) {
-        Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
+        Connection c = connector.open(destination, database, MySqlConnector.Role.LOADER);
         try {
             Facts f = facts(c, destination);
+            LoadTarget.Method method = method(f);
+            // A bulk session waits on Ferry only between batches, which come at least every third of the stall
+            // timeout: one silent for the whole timeout was abandoned by a cut connection, and the server ends it
+            // (rolling back what it had not committed) before a retry of the copy prepares the table again. LOAD DATA
+            // waits on the source's reading inside its statement and needs a generous limit.
+            long quiet = method == LoadTarget.Method.BULK_INSERT
+                    ? Math.max(1, destination.effectiveStallTimeout().toSeconds()) : LOAD_DATA_QUIET_SECONDS;
             Sql.execute(c, "SET SESSION unique_checks = " + (f.bulkInsertLocks() ? 1 : 0) + ", SESSION foreign_key_checks = 0,"
-                    + " SESSION net_read_timeout = 3600, SESSION net_write_timeout = 3600");
+                    + " SESSION net_read_timeout = " + quiet + ", SESSION net_write_timeout = " + LOAD_DATA_QUIET_SECONDS
+                    + (method == LoadTarget.Method.BULK_INSERT ? ", SESSION wait_timeout = " + quiet : ""));
             if (f.flavor() == Flavor.MARIADB) {
                 Sql.execute(c, "SET SESSION max_statement_time = 0");
             }
             if (f.binlog() && binlogPolicy == BinlogPolicy.SKIP_WHEN_PERMITTED) {
                 skipBinlog(c, destination);
             }
-            return new LoadTarget(c, destination, useLoadData && f.localInfile(), f.flavor() == Flavor.MYSQL, fence);
+            LoadTarget.Method hugeValues = method != LoadTarget.Method.BULK_INSERT ? method
+                    : f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
+            return new LoadTarget(c, destination, method, hugeValues, f.flavor() == Flavor.MYSQL, fence);
         } catch (SQLException e) {
             closeAfterFailure(c);
             throw SqlErrors.map(e, destination, "prepare a session for loading rows");
@@ -88,6 +105,17 @@ public final class LoadSession {
             closeAfterFailure(c);
             throw e;
         }
+    }
+
+    /** The preferred way where the server has it: bulk INSERTs on MariaDB, then LOAD DATA LOCAL, then INSERTs. */
+    private LoadTarget.Method method(Facts f) {
+        if (preferred == LoadTarget.Method.INSERT) {
+            return LoadTarget.Method.INSERT;
+        }
+        if (preferred == LoadTarget.Method.BULK_INSERT && f.flavor() == Flavor.MARIADB) {
+            return LoadTarget.Method.BULK_INSERT;
+        }
+        return f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
     }
 
     private Facts facts(Connection c, DatabaseConnection destination) throws SQLException {
@@ -101,7 +129,9 @@ public final class LoadSession {
         boolean[] vars = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin",
                 rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
         Facts f = new Facts(flavor, vars[0], vars[1], flavor == Flavor.MARIADB && version.major() >= 1006);
-        if (useLoadData && !f.localInfile() && warned.add("infile " + key)) {
+        boolean needsInfile = preferred == LoadTarget.Method.LOAD_DATA
+                || preferred == LoadTarget.Method.BULK_INSERT && flavor != Flavor.MARIADB;
+        if (needsInfile && !f.localInfile() && warned.add("infile " + key)) {
             log.atWarn().addKeyValue("server", key).log("local_infile is OFF on the destination: rows are copied with batched"
                     + " INSERTs, several times slower; run SET GLOBAL local_infile = 1 there to use LOAD DATA LOCAL");
         }

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the rows of one chunk: a streaming {@code SELECT CAST(col AS BINARY) ... WHERE <range>} (see
- * {@link Column#binaryExpression()}) on a source (snapshot) connection feeds {@code LOAD DATA LOCAL INFILE ...
- * CHARACTER SET binary} on a loading session, in statements of bounded size; when the destination refuses LOAD
- * DATA LOCAL, batched INSERTs carry the same bytes. Generated columns are skipped. Stateless and thread-safe; each
+ * {@link Column#binaryExpression()}) on a source (snapshot) connection feeds a loading session the same bytes, the
+ * way {@link LoadTarget.Method} says: bulk INSERTs on MariaDB, {@code LOAD DATA LOCAL INFILE ... CHARACTER SET binary}
+ * in statements of bounded size on MySQL (and for tables with values too large for one command), multi-row INSERTs
+ * where LOAD DATA LOCAL is refused. Generated columns are skipped. Stateless and thread-safe; each
  * call uses the connections it is given.
  */
 public final class TableCopier {
@@ -39,6 +41,7 @@ public final class TableCopier {
     private static final long FETCH_BYTES = 16L * 1024 * 1024;
     private static final int ER_NOT_ALLOWED_COMMAND = 1148;
     private static final int ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
+    private static final int ER_LOAD_INFILE_CAPABILITY_DISABLED = 4166;
 
     /**
      * Copies the rows into the same table of the destination's database, named like the source's, and returns how
@@ -62,9 +65,11 @@ public final class TableCopier {
             streaming = true;
             try (ResultSet rs = query(s)) {
                 RowSource rowSource = new ResultSetRows(rs, columns.size());
-                long loaded = destination.loadData()
-                        ? loadData(destination, rowSource, table, quotedTable, columns, tally)
-                        : insert(destination, rowSource, quotedTable, columns, tally);
+                long loaded = switch (method(destination, columns)) {
+                    case BULK_INSERT -> bulkInsert(destination, rowSource, table, quotedTable, columns, tally);
+                    case LOAD_DATA -> loadData(destination, rowSource, table, quotedTable, columns, tally);
+                    case INSERT -> insert(destination, rowSource, quotedTable, columns, tally);
+                };
                 if (loaded != tally.rows()) {
                     throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Destination table %s accepted %d of %d rows;"
                             + " check the warnings logged for it and that the table was empty").formatted(table.ref(), loaded, tally.rows()));
@@ -90,12 +95,58 @@ public final class TableCopier {
         return new CopyResult(tally.rows(), tally.bytes());
     }
 
+    /** The session's method, or its method for values that may not fit in one command when the table has such columns. */
+    private static LoadTarget.Method method(LoadTarget destination, List<Column> columns) {
+        return columns.stream().anyMatch(Column::mayBeHuge) ? destination.hugeValuesMethod() : destination.method();
+    }
+
     private static ResultSet query(PreparedStatement s) {
         try {
             return s.executeQuery();
         } catch (SQLException e) {
             throw new SourceFailure(e);
         }
+    }
+
+    /**
+     * Loads the chunk with bulk INSERTs in one transaction, committed (after the lease's check, under a lease) once
+     * every row is in. A batch the network still held when its connection was given up can then never commit: its
+     * session ends, silent, after the stall timeout (see {@link LoadSession}) and its rows roll back, while the retry
+     * waits for the table's locks.
+     */
+    private static long bulkInsert(LoadTarget target, RowSource rows, TableSchema table, String quotedTable,
+            List<Column> columns, CopyTally tally) throws SQLException {
+        Connection dest = target.connection();
+        Duration stallTimeout = target.server().effectiveStallTimeout();
+        // The server ends a loading session silent for the stall timeout: batches go well within it.
+        var writer = new BulkInsertWriter(dest, quotedTable, columns, target.jsonConvert(), stallTimeout.dividedBy(3));
+        dest.setAutoCommit(false);
+        StallWatch watch = StallWatch.start(dest, stallTimeout, table.ref());
+        try (watch) {
+            long inserted = writer.copy(sourceFailing(rows), tally, watch::moved, w -> logWarnings(w, table));
+            target.fence().check();
+            watch.moved();
+            dest.commit();
+            return inserted;
+        } catch (SQLException e) {
+            rollbackQuietly(dest, table);
+            if (watch.fired()) {
+                throw stalled(target, table, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            rollbackQuietly(dest, table);
+            throw e;
+        } finally {
+            restoreAutoCommit(dest, table);
+        }
+    }
+
+    private static FerryException stalled(LoadTarget target, TableSchema table, SQLException cause) {
+        return new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to %s at %s:%d while loading "
+                + "table %s: the load moved no byte for %d s (stalled connection); check that the server is "
+                + "up and retry").formatted(target.server().engine().id(), target.server().host(),
+                target.server().port(), table.ref(), target.server().effectiveStallTimeout().toSeconds()), cause);
     }
 
     private static long loadData(LoadTarget target, RowSource rows, TableSchema table, String quotedTable, List<Column> columns,
@@ -141,12 +192,10 @@ public final class TableCopier {
                         throw new SourceFailure(stream.failure());
                     }
                     if (watch.fired()) {
-                        throw new FerryException(ErrorCode.UNAVAILABLE, ("Lost the connection to %s at %s:%d while loading "
-                                + "table %s: the load moved no byte for %d s (stalled connection); check that the server is "
-                                + "up and retry").formatted(target.server().engine().id(), target.server().host(),
-                                target.server().port(), table.ref(), target.server().effectiveStallTimeout().toSeconds()), e);
+                        throw stalled(target, table, e);
                     }
-                    boolean refused = e.getErrorCode() == ER_NOT_ALLOWED_COMMAND || e.getErrorCode() == ER_CLIENT_LOCAL_FILES_DISABLED;
+                    boolean refused = e.getErrorCode() == ER_NOT_ALLOWED_COMMAND || e.getErrorCode() == ER_CLIENT_LOCAL_FILES_DISABLED
+                            || e.getErrorCode() == ER_LOAD_INFILE_CAPABILITY_DISABLED;
                     if (refused && tally.rows() == 0) {
                         warnInsertFallback(table, SqlErrors.serverMessage(e));
                         watch.close(); // INSERTs report no progress to it; their reads time out instead
@@ -212,7 +261,13 @@ public final class TableCopier {
     private static long insert(LoadTarget target, RowSource rows, String quotedTable, List<Column> columns, CopyTally tally)
             throws SQLException {
         target.fence().check();
-        RowSource failingAsSource = new RowSource() {
+        return new InsertWriter(target.connection(), quotedTable, columnList(columns), columns, target.jsonConvert())
+                .copy(sourceFailing(rows), tally);
+    }
+
+    /** {@code rows}, their reading failures thrown as {@link SourceFailure}s to tell them from the destination's. */
+    private static RowSource sourceFailing(RowSource rows) {
+        return new RowSource() {
             @Override
             public int columnCount() {
                 return rows.columnCount();
@@ -236,8 +291,6 @@ public final class TableCopier {
                 }
             }
         };
-        return new InsertWriter(target.connection(), quotedTable, columnList(columns), columns, target.jsonConvert())
-                .copy(failingAsSource, tally);
     }
 
     static String loadDataStatement(String quotedTable, List<Column> columns, boolean jsonConvert) {

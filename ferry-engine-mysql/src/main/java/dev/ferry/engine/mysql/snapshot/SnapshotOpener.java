@@ -112,7 +112,7 @@ public final class SnapshotOpener {
             }
             var view = new MySqlSnapshot.View(database, position, tables.stream().map(Catalog.TableEntry::info).toList(), schema,
                     options.forReplication(), List.copyOf(notes));
-            var loads = new LoadSession(connector, settings.binlog(), settings.useLoadData(), options.fence());
+            var loads = new LoadSession(connector, settings.binlog(), settings.load(), options.fence());
             // Chunks reported under an earlier snapshot of a continuous job do not match this snapshot's position.
             var copy = new ChunkedCopy(source, pool, loads, settings, !options.forReplication());
             int parallel = pool.size();
