@@ -63,11 +63,12 @@ public final class MySqlFailures {
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             int code = t instanceof SQLException e ? e.getErrorCode() : t instanceof ServerException s ? s.getErrorCode() : 0;
-            if (code > 0) {
-                return byErrorNumber(code, t.getMessage());
-            }
+            // A connection exception, whatever its number: the driver gives "Connection is closed" one of its own.
             if (t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 return FailureKind.TRANSIENT;
+            }
+            if (code > 0) {
+                return byErrorNumber(code, t.getMessage());
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {

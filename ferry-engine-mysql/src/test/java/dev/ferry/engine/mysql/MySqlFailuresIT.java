@@ -59,6 +59,28 @@ class MySqlFailuresIT {
         }
     }
 
+    /**
+     * A stalled load's connection is aborted by its watch between two batches: the next batch fails at once with the
+     * driver's "Connection is closed" (SQLState 08000, under an error number of its own, 1220), a lost connection.
+     */
+    @Test
+    @Timeout(60)
+    void aBatchOnAConnectionAbortedByTheClientIsTransient() throws Exception {
+        TestDatabase db = my.freshDatabase();
+        db.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+        try (Connection loader = connector.open(my.superuser(), db.name(), MySqlConnector.Role.LOADER);
+                var insert = loader.prepareStatement("INSERT INTO t (id) VALUES (?)")) {
+            insert.setInt(1, 1);
+            insert.addBatch();
+            loader.abort(Runnable::run);
+            Throwable failure = catchThrowable(insert::executeLargeBatch);
+
+            assertThat(failure).isInstanceOf(java.sql.BatchUpdateException.class).rootCause().hasMessageContaining("Connection is closed");
+            assertThat(MySqlFailures.classify(new FerryException(ErrorCode.UNAVAILABLE, "lost the load", failure)))
+                    .isEqualTo(FailureKind.TRANSIENT);
+        }
+    }
+
     @Test
     @Timeout(60)
     void aRefusedConnectionIsTransient() throws Exception {

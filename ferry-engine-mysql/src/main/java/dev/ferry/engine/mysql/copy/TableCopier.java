@@ -237,13 +237,18 @@ public final class TableCopier {
         return loaded;
     }
 
-    /** Rolls back a fenced chunk's load that did not commit; a failure is logged (the session is closed anyway). */
+    /**
+     * Rolls back a chunk's load that did not commit. A connection already gone (a cut or stalled one) has nothing to
+     * roll back here: the server rolls its session back when it ends. Another failure is logged.
+     */
     private static void rollbackQuietly(Connection dest, TableSchema table) {
         try {
-            dest.rollback();
+            if (!dest.isClosed()) {
+                dest.rollback();
+            }
         } catch (SQLException e) {
             log.atWarn().addKeyValue("table", table.ref().toString()).addKeyValue("reason", SqlErrors.serverMessage(e))
-                    .log("could not roll back a refused load; the server rolls it back when the session closes");
+                    .log("could not roll back an unfinished load; the server rolls it back when the session ends");
         }
     }
 
