@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  * session. Memory holds one batch. Used by one thread.
  */
 final class BulkInsertWriter {
-    static final int BATCH_ROWS = 10_000;
-    static final long BATCH_BYTES = 2L * 1024 * 1024;
+    static final int BATCH_ROWS = 4_096;
+    static final long BATCH_BYTES = 512L * 1024;
     private static final int CLOCK_EVERY_ROWS = 256;
 
     private final Connection destination;
