@@ -26,6 +26,7 @@ final class BulkInsertWriter {
     static final int BATCH_ROWS = 4_096;
     static final long BATCH_BYTES = 512L * 1024;
     private static final int CLOCK_EVERY_ROWS = 256;
+    private static final long LARGE_ROW_BYTES = 64 * 1024;
 
     private final Connection destination;
     private final String sql;
@@ -68,8 +69,10 @@ final class BulkInsertWriter {
                 tally.add(1, size);
                 batchRows++;
                 batchBytes += size;
+                // The clock is read every few hundred rows, and after any large row (a slow source, or a throttled
+                // read, may take long over one).
                 if (batchRows == BATCH_ROWS || batchBytes >= BATCH_BYTES
-                        || batchRows % CLOCK_EVERY_ROWS == 0 && System.nanoTime() - batchStarted >= pauseNanos) {
+                        || (batchRows % CLOCK_EVERY_ROWS == 0 || size >= LARGE_ROW_BYTES) && System.nanoTime() - batchStarted >= pauseNanos) {
                     inserted += execute(ps, progress, warnings);
                     batchRows = 0;
                     batchBytes = 0;

@@ -127,8 +127,10 @@ public final class TableCopier {
             target.fence().check();
             watch.moved();
             dest.commit();
+            dest.setAutoCommit(true);
             return inserted;
         } catch (SQLException e) {
+            // The session is closed after a failed load: rolling back is all it needs.
             rollbackQuietly(dest, table);
             if (watch.fired()) {
                 throw stalled(target, table, e);
@@ -137,8 +139,6 @@ public final class TableCopier {
         } catch (RuntimeException e) {
             rollbackQuietly(dest, table);
             throw e;
-        } finally {
-            restoreAutoCommit(dest, table);
         }
     }
 
