@@ -40,8 +40,11 @@ public final class LoadSession {
     /** Whether loaded rows may skip the destination's binary log. */
     public enum BinlogPolicy { SKIP_WHEN_PERMITTED, KEEP }
 
-    /** {@code bulkInsertLocks}: MariaDB 10.6+, where unique_checks=0 locks a whole empty table for its first insert. */
-    private record Facts(Flavor flavor, boolean localInfile, boolean binlog, boolean bulkInsertLocks) {}
+    /**
+     * {@code bulkInsertLocks}: MariaDB 10.6+, where unique_checks=0 locks a whole empty table for its first insert;
+     * {@code bulkCommands}: MariaDB 10.2+, which runs a prepared statement for many rows in one command.
+     */
+    private record Facts(Flavor flavor, boolean localInfile, boolean binlog, boolean bulkInsertLocks, boolean bulkCommands) {}
 
     private final MySqlConnector connector;
     private final BinlogPolicy binlogPolicy;
@@ -107,12 +110,12 @@ public final class LoadSession {
         }
     }
 
-    /** The preferred way where the server has it: bulk INSERTs on MariaDB, then LOAD DATA LOCAL, then INSERTs. */
+    /** The preferred way where the server has it: bulk INSERTs on MariaDB 10.2+, then LOAD DATA LOCAL, then INSERTs. */
     private LoadTarget.Method method(Facts f) {
         if (preferred == LoadTarget.Method.INSERT) {
             return LoadTarget.Method.INSERT;
         }
-        if (preferred == LoadTarget.Method.BULK_INSERT && f.flavor() == Flavor.MARIADB) {
+        if (preferred == LoadTarget.Method.BULK_INSERT && f.bulkCommands()) {
             return LoadTarget.Method.BULK_INSERT;
         }
         return f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
@@ -128,9 +131,10 @@ public final class LoadSession {
         Flavor flavor = version.flavor();
         boolean[] vars = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin",
                 rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
-        Facts f = new Facts(flavor, vars[0], vars[1], flavor == Flavor.MARIADB && version.major() >= 1006);
+        boolean bulkCommands = flavor == Flavor.MARIADB && version.major() >= 1002;
+        Facts f = new Facts(flavor, vars[0], vars[1], flavor == Flavor.MARIADB && version.major() >= 1006, bulkCommands);
         boolean needsInfile = preferred == LoadTarget.Method.LOAD_DATA
-                || preferred == LoadTarget.Method.BULK_INSERT && flavor != Flavor.MARIADB;
+                || preferred == LoadTarget.Method.BULK_INSERT && !bulkCommands;
         if (needsInfile && !f.localInfile() && warned.add("infile " + key)) {
             log.atWarn().addKeyValue("server", key).log("local_infile is OFF on the destination: rows are copied with batched"
                     + " INSERTs, several times slower; run SET GLOBAL local_infile = 1 there to use LOAD DATA LOCAL");
