@@ -15,8 +15,9 @@ public final class DestinationFindings {
         if (!f.localInfile()) {
             findings.add(new Finding("LOCAL_INFILE_DISABLED", Severity.WARNING,
                     ("local_infile is OFF on the destination %s: the tables Ferry loads with LOAD DATA LOCAL (every table on"
-                            + " MySQL; on MariaDB, those with MEDIUM or LONG BLOB/TEXT, JSON or spatial columns) are loaded with"
-                            + " batched INSERTs instead, several times slower").formatted(f.server()),
+                            + " MySQL; on MariaDB, those with MEDIUM or LONG BLOB/TEXT, JSON or spatial columns, unless its"
+                            + " max_allowed_packet exceeds the source's by 1 MiB) are loaded with batched INSERTs instead, several"
+                            + " times slower").formatted(f.server()),
                     "SET GLOBAL local_infile = 1; on the destination (and local_infile=1 in its option file)", f.server()));
         }
         if (!f.definersChecked()) {

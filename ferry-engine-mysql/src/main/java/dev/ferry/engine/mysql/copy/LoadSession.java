@@ -44,7 +44,8 @@ public final class LoadSession {
      * {@code bulkInsertLocks}: MariaDB 10.6+, where unique_checks=0 locks a whole empty table for its first insert;
      * {@code bulkCommands}: MariaDB 10.2+, which runs a prepared statement for many rows in one command.
      */
-    private record Facts(Flavor flavor, boolean localInfile, boolean binlog, boolean bulkInsertLocks, boolean bulkCommands) {}
+    private record Facts(Flavor flavor, boolean localInfile, boolean binlog, boolean bulkInsertLocks, boolean bulkCommands,
+            long maxPacket) {}
 
     private final MySqlConnector connector;
     private final BinlogPolicy binlogPolicy;
@@ -100,7 +101,7 @@ public final class LoadSession {
             }
             LoadTarget.Method hugeValues = method != LoadTarget.Method.BULK_INSERT ? method
                     : f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
-            return new LoadTarget(c, destination, method, hugeValues, f.flavor() == Flavor.MYSQL, fence);
+            return new LoadTarget(c, destination, method, hugeValues, f.maxPacket(), f.flavor() == Flavor.MYSQL, fence);
         } catch (SQLException e) {
             closeAfterFailure(c);
             throw SqlErrors.map(e, destination, "prepare a session for loading rows");
@@ -129,10 +130,10 @@ public final class LoadSession {
         }
         ServerVersion version = ServerVersion.of(c);
         Flavor flavor = version.flavor();
-        boolean[] vars = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin",
-                rs -> new boolean[] {rs.getBoolean(1), rs.getBoolean(2)}).orElseThrow();
         boolean bulkCommands = flavor == Flavor.MARIADB && version.major() >= 1002;
-        Facts f = new Facts(flavor, vars[0], vars[1], flavor == Flavor.MARIADB && version.major() >= 1006, bulkCommands);
+        Facts f = Sql.queryOne(c, "SELECT @@GLOBAL.local_infile, @@GLOBAL.log_bin, @@GLOBAL.max_allowed_packet",
+                rs -> new Facts(flavor, rs.getBoolean(1), rs.getBoolean(2), flavor == Flavor.MARIADB && version.major() >= 1006,
+                        bulkCommands, rs.getLong(3))).orElseThrow();
         boolean needsInfile = preferred == LoadTarget.Method.LOAD_DATA
                 || preferred == LoadTarget.Method.BULK_INSERT && !bulkCommands;
         if (needsInfile && !f.localInfile() && warned.add("infile " + key)) {

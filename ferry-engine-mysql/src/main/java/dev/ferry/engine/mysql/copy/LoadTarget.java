@@ -6,13 +6,13 @@ import java.sql.SQLException;
 
 /**
  * A destination session prepared by {@link LoadSession}: the connection, the server (for messages), how rows reach
- * it ({@code method}; {@code hugeValuesMethod} for a table whose values may not fit in one command, see
- * {@link dev.ferry.engine.mysql.catalog.Column#mayBeHuge()}), whether JSON values need converting from binary
- * (MySQL), and the fence checked before each load commits (see {@link dev.ferry.core.spi.engine.Fence}). Closing
- * closes the connection.
+ * it ({@code method}; {@code hugeValuesMethod} for a table whose values may not fit in one of the server's commands
+ * of at most {@code maxPacket} bytes, see {@link dev.ferry.engine.mysql.catalog.Column#mayBeHuge()}), whether JSON
+ * values need converting from binary (MySQL), and the fence checked before each load commits (see
+ * {@link dev.ferry.core.spi.engine.Fence}). Closing closes the connection.
  */
 public record LoadTarget(Connection connection, DatabaseConnection server, Method method, Method hugeValuesMethod,
-        boolean jsonConvert, dev.ferry.core.spi.engine.Fence fence) implements AutoCloseable {
+        long maxPacket, boolean jsonConvert, dev.ferry.core.spi.engine.Fence fence) implements AutoCloseable {
 
     /** How rows reach the destination. */
     public enum Method {

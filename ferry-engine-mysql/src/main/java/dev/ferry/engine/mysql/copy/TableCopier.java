@@ -9,6 +9,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.spi.engine.CopyResult;
+import dev.ferry.engine.mysql.Sql;
 import dev.ferry.engine.mysql.SqlErrors;
 import dev.ferry.engine.mysql.catalog.Column;
 import dev.ferry.engine.mysql.schema.TableSchema;
@@ -40,6 +41,8 @@ public final class TableCopier {
     private static final long STATEMENT_BYTES = 64L * 1024 * 1024;
     private static final long FETCH_BYTES = 16L * 1024 * 1024;
     private static final int ER_NOT_ALLOWED_COMMAND = 1148;
+    /** Room in a command beyond a row's values: the values' lengths and the command's header. */
+    private static final long PACKET_MARGIN = 1024 * 1024;
     private static final int ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
     private static final int ER_LOAD_INFILE_CAPABILITY_DISABLED = 4166;
 
@@ -57,6 +60,7 @@ public final class TableCopier {
         Connection source = rows.connection();
         boolean streaming = false;
         try (PreparedStatement s = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            LoadTarget.Method method = method(destination, columns, source);
             List<Object> params = rows.where().params();
             for (int i = 0; i < params.size(); i++) {
                 s.setObject(i + 1, params.get(i));
@@ -65,7 +69,7 @@ public final class TableCopier {
             streaming = true;
             try (ResultSet rs = query(s)) {
                 RowSource rowSource = new ResultSetRows(rs, columns.size());
-                long loaded = switch (method(destination, columns)) {
+                long loaded = switch (method) {
                     case BULK_INSERT -> bulkInsert(destination, rowSource, table, quotedTable, columns, tally);
                     case LOAD_DATA -> loadData(destination, rowSource, table, quotedTable, columns, tally);
                     case INSERT -> insert(destination, rowSource, quotedTable, columns, tally);
@@ -95,9 +99,23 @@ public final class TableCopier {
         return new CopyResult(tally.rows(), tally.bytes());
     }
 
-    /** The session's method, or its method for values that may not fit in one command when the table has such columns. */
-    private static LoadTarget.Method method(LoadTarget destination, List<Column> columns) {
-        return columns.stream().anyMatch(Column::mayBeHuge) ? destination.hugeValuesMethod() : destination.method();
+    /**
+     * The session's method, or its method for values that may not fit in one command when the table has columns that
+     * may hold such values. A row the source sends fits in one of its packets, of at most its {@code max_allowed_packet}:
+     * a destination that takes commands larger by a margin (for the values' lengths and the command's header) takes
+     * any row in one bulk command.
+     */
+    private static LoadTarget.Method method(LoadTarget destination, List<Column> columns, Connection source) {
+        if (columns.stream().noneMatch(Column::mayBeHuge) || destination.method() == destination.hugeValuesMethod()) {
+            return destination.method();
+        }
+        long sourcePacket;
+        try {
+            sourcePacket = Sql.queryLong(source, "SELECT @@max_allowed_packet");
+        } catch (SQLException e) {
+            throw new SourceFailure(e);
+        }
+        return destination.maxPacket() >= sourcePacket + PACKET_MARGIN ? destination.method() : destination.hugeValuesMethod();
     }
 
     private static ResultSet query(PreparedStatement s) {
