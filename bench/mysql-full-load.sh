@@ -25,8 +25,11 @@ Options:
   --tools LIST                  comma-separated subset of: ferry,mydumper,mariadb-dump (default: all three)
   --mydumper-rows N             mydumper --rows chunk size, so big tables are dumped in parallel (default: 100000;
                                 0 = one file per table)
-  --repeat N                    run every tool N times per dataset, interleaved (A B C A B C ...), and report
-                                the median wall time (default: 1); useful on a machine with other work
+  --repeat N                    run every tool N times per dataset, interleaved and in turns (A B C, B C A,
+                                ...), and report the median wall time (default: 1); useful on a machine with
+                                other work
+  --warmup N                    untimed runs of the first tool per dataset before the timed ones (default: 1):
+                                the first copy into the fresh destination pays for its new files and cold caches
   --quick                       small datasets, to smoke-test the script in a couple of minutes
   --keep                        keep the work directory (servers are still stopped)
   -h, --help                    this help
@@ -49,6 +52,7 @@ MYDUMPER_ROWS=100000
 QUICK=0
 KEEP=0
 REPEAT=1
+WARMUP=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --dataset) DATASETS=$2; shift 2 ;;
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
         --tools) TOOLS=$2; shift 2 ;;
         --mydumper-rows) MYDUMPER_ROWS=$2; shift 2 ;;
         --repeat) REPEAT=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -71,6 +76,8 @@ if [ "$QUICK" -eq 1 ]; then
 else
     SB_SIZE=${SB_SIZE:-400000}; BIG_ROWS=${BIG_ROWS:-3000000}; MIXED_SCALE=${MIXED_SCALE:-1}
 fi
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive number"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup must be a number (0: none)"
 case "$DATASETS" in
     all) DATASETS="sysbench mixed" ;;
     sysbench | mixed) ;;
@@ -299,11 +306,7 @@ fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for dataset in $DATASETS; do
     load_dataset "$dataset"
-    for BENCH_RUN in $(seq 1 "$REPEAT"); do
-      for tool in ${TOOLS//,/ }; do
-        run_tool "$dataset" "$(db_of "$dataset")" "$tool"
-      done
-    done
+    run_in_turns "$dataset" "$(db_of "$dataset")"
     my "$SRC_PORT" -e "DROP DATABASE IF EXISTS \`$(db_of "$dataset")\`"
 done
 
@@ -311,7 +314,7 @@ REPORT_CONTEXT="Ferry vs mydumper+myloader vs mariadb-dump|mariadb, full load, $
 
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Threads: $JOBS (ferry --parallelism, mydumper/myloader --threads; mariadb-dump is single-threaded)
-- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
+- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool in turns (median wall time), after $WARMUP untimed warm-up run(s) of the first tool; sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(mydumper --version 2>&1 | head -n 1), $(mariadb-dump --version | head -n 1)
 - Both servers: innodb_buffer_pool_size=1G, innodb_log_file_size=1G, max_allowed_packet=256M, local_infile=1, innodb_flush_log_at_trx_commit=1 (default); source log_bin (ROW, FULL)
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."

@@ -23,8 +23,11 @@ Options:
   --jobs J                      parallelism given to every tool (default: number of cores)
   --tools LIST                  comma-separated subset of: ferry,pgcopydb,pg_dump (default: all three)
   --pgdump-compress N           pg_dump -Z level for the directory dump (default: 0, i.e. uncompressed)
-  --repeat N                    run every tool N times per dataset, interleaved (A B C A B C ...), and report
-                                the median wall time (default: 1); useful on a machine with other work
+  --repeat N                    run every tool N times per dataset, interleaved and in turns (A B C, B C A,
+                                ...), and report the median wall time (default: 1); useful on a machine with
+                                other work
+  --warmup N                    untimed runs of the first tool per dataset before the timed ones (default: 1):
+                                the first copy into the fresh destination pays for its new files and cold caches
   --quick                       small datasets, to smoke-test the script in a couple of minutes
   --keep                        keep the work directory (clusters are still stopped)
   -h, --help                    this help
@@ -47,6 +50,7 @@ PGDUMP_Z=0
 QUICK=0
 KEEP=0
 REPEAT=1
+WARMUP=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --dataset) DATASETS=$2; shift 2 ;;
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
         --tools) TOOLS=$2; shift 2 ;;
         --pgdump-compress) PGDUMP_Z=$2; shift 2 ;;
         --repeat) REPEAT=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         -h | --help) usage; exit 0 ;;
@@ -68,6 +73,8 @@ if [ "$QUICK" -eq 1 ]; then
 else
     SCALE=${SCALE:-30}; BIG_ROWS=${BIG_ROWS:-5000000}; MIXED_SCALE=${MIXED_SCALE:-1}
 fi
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive number"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup must be a number (0: none)"
 case "$DATASETS" in
     all) DATASETS="pgbench mixed" ;;
     pgbench | mixed) ;;
@@ -276,11 +283,7 @@ fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for dataset in $DATASETS; do
     load_dataset "$dataset"
-    for BENCH_RUN in $(seq 1 "$REPEAT"); do
-      for tool in ${TOOLS//,/ }; do
-        run_tool "$dataset" "$dataset" "$tool"
-      done
-    done
+    run_in_turns "$dataset" "$dataset"
     psql_at "$SRC_PORT" postgres -c "DROP DATABASE IF EXISTS \"$dataset\" WITH (FORCE)"
 done
 
@@ -288,7 +291,7 @@ REPORT_CONTEXT="Ferry vs pgcopydb vs pg_dump/pg_restore, full load, PostgreSQL $
 
 - Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)
 - Parallelism: $JOBS (ferry --parallelism, pgcopydb --table-jobs/--index-jobs, pg_dump/pg_restore -j)
-- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool (median wall time); pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
+- Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool in turns (median wall time), after $WARMUP untimed warm-up run(s) of the first tool; pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(pgcopydb --version 2>&1 | grep -o 'pgcopydb version [^ ]*' | head -n 1), pg_dump -Fd -Z $PGDUMP_Z
 - Both clusters: shared_buffers=512MB, maintenance_work_mem=512MB, max_wal_size=4GB, checkpoint_timeout=30min, fsync on; source wal_level=logical
 - Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."

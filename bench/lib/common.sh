@@ -163,6 +163,25 @@ record() {
         "$rows" "$note" "${BENCH_RUN:-1}" >>"$RAW_TSV"
 }
 
+# run_in_turns DATASET DB: runs every tool of $TOOLS $REPEAT times, after $WARMUP untimed runs (numbered 0, left out
+# of the medians) of the first tool: the first copy into a fresh destination creates its WAL or undo files and meets
+# cold caches, which no later run pays. The order turns each run (A B C, B C A, C A B, ...), so that no tool always
+# follows the same one. Calls run_tool DATASET DB TOOL, defined by the script.
+run_in_turns() {
+    local dataset=$1 db=$2 tools i n
+    read -r -a tools <<<"${TOOLS//,/ }"
+    n=${#tools[@]}
+    BENCH_RUN=0
+    for _ in $(seq 1 "$WARMUP"); do
+        run_tool "$dataset" "$db" "${tools[0]}"
+    done
+    for BENCH_RUN in $(seq 1 "$REPEAT"); do
+        for i in $(seq 0 $((n - 1))); do
+            run_tool "$dataset" "$db" "${tools[$(((i + BENCH_RUN - 1) % n))]}"
+        done
+    done
+}
+
 # Folds the runs of RAW_TSV (one line per run, run number last) into RESULTS_TSV (one line per dataset and tool):
 # status ok only if every run was ok, wall and CPU the median over the runs, RSS the maximum, the notes once each
 # plus every run's wall time when there was more than one run.
@@ -175,6 +194,7 @@ summarise_runs() {
             return (n % 2) ? sprintf("%.1f", v[(n + 1) / 2]) : sprintf("%.1f", (v[n / 2] + v[n / 2 + 1]) / 2)
         }
         function maxof(a, b) { if (a == "-" || a == "") return b; if (b == "-" || b == "") return a; return (a + 0 > b + 0) ? a : b }
+        $10 == 0 { next }   # an untimed warm-up run
         {
             k = $1 SUBSEP $2
             if (!(k in status)) { order[++n] = k; status[k] = $3; rows[k] = $8; rss[k] = "-"; tree[k] = "-" }
