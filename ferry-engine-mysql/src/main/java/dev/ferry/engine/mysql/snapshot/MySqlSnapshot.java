@@ -158,6 +158,11 @@ public final class MySqlSnapshot implements SourceSnapshot {
                 pool.touch(table.ref());
                 TableSchema ts = schemaAt(table.ref(), epoch, destination);
                 CopyResult result = copy.copy(table, ts, destination, progress, keep, epoch.number());
+                if (!pool.current(epoch.number())) {
+                    // The point gave way to a DDL while this copy ran, after its last read: the statement may have
+                    // changed this table, so the copy starts over at the next point like the copies it interrupted.
+                    throw new WorkerPool.PointEnded(epoch.number());
+                }
                 if (tableLock != null) {
                     tableLock.copied(table.ref());
                 }
