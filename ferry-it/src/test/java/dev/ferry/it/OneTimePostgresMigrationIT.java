@@ -117,6 +117,47 @@ class OneTimePostgresMigrationIT {
 
     @Test
     @Timeout(180)
+    void eachTableIsAnalyzedOnceItsCopyEndsAndPartitionsThroughTheirRootAtTheEnd() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        db.execute(
+                "CREATE TABLE big (id bigint PRIMARY KEY, payload text)",
+                "INSERT INTO big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g",
+                "CREATE TABLE small (id int PRIMARY KEY, v text)",
+                "INSERT INTO small SELECT g, 'v' || g FROM generate_series(1, 1000) g",
+                "CREATE TABLE measures (at date NOT NULL, v int) PARTITION BY RANGE (at)",
+                "CREATE TABLE measures_2025 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE measures_2026 PARTITION OF measures FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "INSERT INTO measures SELECT date '2025-01-01' + g % 700, g FROM generate_series(1, 5000) g",
+                "ANALYZE");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("copy-analyzed", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("copy-analyzed", false, null);
+        var job = ferry.awaitEnd("copy-analyzed", Duration.ofSeconds(150));
+
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        var target = destination.superuser();
+        assertThat(Sql.column(target, db.name(), "SELECT relname || '=' || (last_analyze IS NOT NULL) "
+                + "FROM pg_stat_user_tables ORDER BY 1"))
+                .containsExactly("big=true", "measures=true", "measures_2025=true", "measures_2026=true", "small=true");
+        // The partitioned table got its own statistics, over all partitions: it was analyzed through its root.
+        assertThat(Sql.one(target, db.name(), "SELECT count(*) > 0 FROM pg_stats WHERE tablename = 'measures' "
+                + "AND inherited")).isEqualTo("t");
+        // The small table was analyzed while the big one was still being copied: as soon as its own copy ended.
+        var bigCopied = ferry.control().jobs().objects("copy-analyzed").stream()
+                .filter(o -> o.table().table().equals("big")).findFirst().orElseThrow().updateTime();
+        var smallAnalyzed = java.time.OffsetDateTime.parse(Sql.one(target, db.name(),
+                "SELECT to_char(last_analyze AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+                        + "FROM pg_stat_user_tables WHERE relname = 'small'")).toInstant();
+        assertThat(smallAnalyzed).isBefore(bigCopied);
+        assertThat(ferry.control().jobs().events("copy-analyzed", 100)).extracting(dev.ferry.core.model.JobEvent::message)
+                .anyMatch(m -> m.startsWith("Analyzed the copied tables of " + db.name()) && m.contains("analyzed \"public\".\"small\" in")
+                        && m.contains("analyzed \"public\".\"measures\" in") && !m.contains("measures_2025"));
+    }
+
+    @Test
+    @Timeout(180)
     void aSourceWrittenDuringTheCopyFailsTheJobOnItsRowCounts() throws Exception {
         TestDatabase shop = shopJobIntoDestination();
         // A writer that keeps inserting customers, from before the job's snapshot until the job ended: the source then

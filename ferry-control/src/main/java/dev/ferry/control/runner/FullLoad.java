@@ -7,6 +7,7 @@ import dev.ferry.core.model.JobType;
 import dev.ferry.core.model.MigrationJob;
 import dev.ferry.core.model.ObjectSelection;
 import dev.ferry.core.model.Severity;
+import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.Engine;
 import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
@@ -181,7 +182,12 @@ final class FullLoad {
         var names = continuous ? new ReplicationRecords(store).recordBeforeCreating(job, engine, database) : null;
         var options = new Engine.SnapshotOptions(job.name(), new ObjectSelection(job.objectsConfig(), source.engine()), continuous,
                 replicationExists, parallelism, job.reliabilityConfig(), names).withFence(fence);
-        try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options)) {
+        String analyzed = stepKey(database, "analyze");
+        boolean analyze = job.performanceConfig().effectiveAnalyze() && !done(job, analyzed);
+        // Each table's statistics are gathered as soon as its copy is done, while the others load.
+        try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options);
+                var alongside = new AnalysisAlongside(job.name(), database,
+                        analyze ? () -> engine.openAnalysis(source, destination, database) : null)) {
             // Both sides answer again: a lost connection is back. A full disk is only over once data fits again
             // (a table or schema step done, below).
             healthy.reached();
@@ -215,6 +221,7 @@ final class FullLoad {
                         String readAt = result.readPosition().map(p -> p.text()).orElse(position);
                         store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
                         healthy.progressed();
+                        alongside.copied(t.ref());
                         if (!readAt.equals(position) && !position.isEmpty()) {
                             reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
                                     + "the database (at %s), because its copy gave way to another session")
@@ -233,15 +240,18 @@ final class FullLoad {
                 store.putCheckpoint(job.name(), schemaAfter, DONE);
                 healthy.progressed();
             }
-            String analyzed = stepKey(database, "analyze");
-            if (job.performanceConfig().effectiveAnalyze() && !done(job, analyzed)) {
+            if (analyze) {
                 phases.start("analyze");
+                var early = alongside.finish();
                 fence.check();
                 if (job.type() == JobType.ONE_TIME) {
                     countWhileAnalyzing(job, engine, destination, source.withDatabase(null), database);
                 }
-                List<String> lines = engine.analyze(source, destination, database, tables.stream().map(TableInfo::ref).toList(),
-                        parallelism);
+                List<TableRef> rest = tables.stream().map(TableInfo::ref).filter(t -> !early.contains(t)).toList();
+                var lines = new java.util.ArrayList<>(alongside.lines());
+                if (!rest.isEmpty()) {
+                    lines.addAll(engine.analyze(source, destination, database, rest, parallelism));
+                }
                 store.putCheckpoint(job.name(), analyzed, DONE);
                 List<String> failed = lines.stream().filter(l -> !l.startsWith("analyzed") && !l.startsWith("ANALYZE TABLE")
                         || l.contains(" failed: ")).toList();

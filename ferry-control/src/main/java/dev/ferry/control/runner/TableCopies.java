@@ -1,6 +1,7 @@
 package dev.ferry.control.runner;
 
 import dev.ferry.core.FerryException;
+import dev.ferry.core.concurrent.StreamingThreads;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.CopyResult;
 import dev.ferry.core.spi.engine.SourceSnapshot;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -52,11 +52,17 @@ final class TableCopies {
             java.util.function.BiConsumer<TableInfo, CopyResult> copied)
             throws InterruptedException {
         var permits = new Semaphore(parallelism);
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        var failed = new java.util.concurrent.atomic.AtomicBoolean();
+        // Platform threads, started once a permit is free (see StreamingThreads).
+        try (var executor = StreamingThreads.perTask("ferry-copy-" + database + "-")) {
             List<Future<CopyResult>> results = new ArrayList<>();
             for (TableInfo table : tables) {
+                permits.acquire();
+                if (failed.get()) {
+                    permits.release();
+                    break;
+                }
                 results.add(executor.submit(() -> {
-                    permits.acquire();
                     var recorder = new TableProgress(store, clock, database, table, signals);
                     try {
                         recorder.started();
@@ -71,9 +77,11 @@ final class TableCopies {
                                 .addKeyValue("rows", result.rows()).log("table copied");
                         return result;
                     } catch (FerryException e) {
+                        failed.set(true);
                         recorder.failed(e.getMessage());
                         throw e;
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
                         recorder.failed("Unexpected error; see the server log");
                         throw e;
                     } finally {

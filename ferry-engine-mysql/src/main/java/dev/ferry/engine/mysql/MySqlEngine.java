@@ -299,6 +299,11 @@ public final class MySqlEngine implements Engine {
     }
 
     @Override
+    public dev.ferry.core.spi.engine.Analysis openAnalysis(DatabaseConnection source, DatabaseConnection destination, String database) {
+        return dev.ferry.engine.mysql.schema.Statistics.open(connector, source, destination, database);
+    }
+
+    @Override
     public boolean createsTriggersAtPromotion() {
         return true;
     }

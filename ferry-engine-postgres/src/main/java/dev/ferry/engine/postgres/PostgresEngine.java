@@ -394,6 +394,11 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public dev.ferry.core.spi.engine.Analysis openAnalysis(DatabaseConnection source, DatabaseConnection destination, String database) {
+        return dev.ferry.engine.postgres.schema.Statistics.open(destination.withDatabase(database));
+    }
+
+    @Override
     public Map<TableRef, Long> countRows(DatabaseConnection server, String database, List<TableRef> tables) {
         DatabaseConnection db = server.withDatabase(database);
         try (Connection c = PgConnector.open(db)) {

@@ -330,6 +330,14 @@ public interface Engine {
     }
 
     /**
+     * Opens the table-by-table form of {@link #analyze} for {@code database}, for a full load to gather each table's
+     * statistics as soon as its copy is done, while other tables still load. The default gathers none early.
+     */
+    default Analysis openAnalysis(DatabaseConnection source, DatabaseConnection destination, String database) {
+        return Analysis.NONE;
+    }
+
+    /**
      * Options for a snapshot: the job it serves (to name slots and publications), what to select, whether
      * change replication will start from it ({@code forReplication}), and whether the job's replication
      * start point already exists ({@code resumingReplication}: an interrupted load is being resumed; the

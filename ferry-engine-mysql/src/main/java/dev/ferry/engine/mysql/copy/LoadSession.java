@@ -99,8 +99,7 @@ public final class LoadSession {
             if (f.binlog() && binlogPolicy == BinlogPolicy.SKIP_WHEN_PERMITTED) {
                 skipBinlog(c, destination);
             }
-            LoadTarget.Method hugeValues = method != LoadTarget.Method.BULK_INSERT ? method
-                    : f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
+            LoadTarget.Method hugeValues = method != LoadTarget.Method.BULK_INSERT ? method : loadDataOrInsert(f);
             return new LoadTarget(c, destination, method, hugeValues, f.maxPacket(), f.flavor() == Flavor.MYSQL, fence);
         } catch (SQLException e) {
             closeAfterFailure(c);
@@ -119,6 +118,11 @@ public final class LoadSession {
         if (preferred == LoadTarget.Method.BULK_INSERT && f.bulkCommands()) {
             return LoadTarget.Method.BULK_INSERT;
         }
+        return loadDataOrInsert(f);
+    }
+
+    /** LOAD DATA LOCAL where the server allows it, else multi-row INSERTs. */
+    private static LoadTarget.Method loadDataOrInsert(Facts f) {
         return f.localInfile() ? LoadTarget.Method.LOAD_DATA : LoadTarget.Method.INSERT;
     }
 

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link Column#binaryExpression()}) on a source (snapshot) connection feeds a loading session the same bytes, the
  * way {@link LoadTarget.Method} says: bulk INSERTs on MariaDB, {@code LOAD DATA LOCAL INFILE ... CHARACTER SET binary}
  * in statements of bounded size on MySQL (and for tables with values too large for one command), multi-row INSERTs
- * where LOAD DATA LOCAL is refused. Generated columns are skipped. Stateless and thread-safe; each
- * call uses the connections it is given.
+ * where LOAD DATA LOCAL is refused. Generated columns are skipped. One copier serves one source server (it keeps that
+ * server's {@code max_allowed_packet} once read); thread-safe, and each call uses the connections it is given.
  */
 public final class TableCopier {
     private static final Logger log = LoggerFactory.getLogger(TableCopier.class);
@@ -45,6 +45,9 @@ public final class TableCopier {
     private static final long PACKET_MARGIN = 1024 * 1024;
     private static final int ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
     private static final int ER_LOAD_INFILE_CAPABILITY_DISABLED = 4166;
+
+    /** The source's {@code max_allowed_packet}, read at the first chunk that needs it (0: not yet). */
+    private volatile long sourcePacket;
 
     /**
      * Copies the rows into the same table of the destination's database, named like the source's, and returns how
@@ -105,15 +108,16 @@ public final class TableCopier {
      * a destination that takes commands larger by a margin (for the values' lengths and the command's header) takes
      * any row in one bulk command.
      */
-    private static LoadTarget.Method method(LoadTarget destination, List<Column> columns, Connection source) {
+    private LoadTarget.Method method(LoadTarget destination, List<Column> columns, Connection source) {
         if (columns.stream().noneMatch(Column::mayBeHuge) || destination.method() == destination.hugeValuesMethod()) {
             return destination.method();
         }
-        long sourcePacket;
-        try {
-            sourcePacket = Sql.queryLong(source, "SELECT @@max_allowed_packet");
-        } catch (SQLException e) {
-            throw new SourceFailure(e);
+        if (sourcePacket == 0) {
+            try {
+                sourcePacket = Sql.queryLong(source, "SELECT @@max_allowed_packet");
+            } catch (SQLException e) {
+                throw new SourceFailure(e);
+            }
         }
         return destination.maxPacket() >= sourcePacket + PACKET_MARGIN ? destination.method() : destination.hugeValuesMethod();
     }

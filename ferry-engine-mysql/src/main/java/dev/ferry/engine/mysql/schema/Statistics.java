@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Analysis;
 import dev.ferry.engine.mysql.Flavor;
 import dev.ferry.engine.mysql.MySqlConnector;
 import dev.ferry.engine.mysql.ServerVersion;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -52,20 +54,7 @@ public final class Statistics {
                     try (Connection c = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
                             Statement st = c.createStatement()) {
                         for (TableRef t = queue.poll(); t != null; t = queue.poll()) {
-                            String name = D.quote(database, t.table());
-                            lines.add(analyze(st, name, "", "ANALYZE TABLE " + name));
-                            for (String statement : persistent.getOrDefault(t.table(), List.of())) {
-                                if (statement.startsWith("SET ")) {
-                                    try {
-                                        st.execute(statement);
-                                    } catch (SQLException e) {
-                                        lines.add("ANALYZE TABLE %s: %s failed: %s; the destination's own setting is used".formatted(name,
-                                                statement, SqlErrors.serverMessage(e)));
-                                    }
-                                } else {
-                                    lines.add(analyze(st, name, " " + statement, "ANALYZE TABLE " + name + " " + statement));
-                                }
-                            }
+                            analyzeTable(st, database, t, persistent, lines);
                         }
                     } catch (SQLException e) {
                         throw SqlErrors.map(e, destination, "analyze the copied tables of " + D.quote(database));
@@ -85,6 +74,67 @@ public final class Statistics {
             }
         }
         return List.copyOf(lines);
+    }
+
+    /**
+     * The table-by-table form, on one session of {@code destination}: the source's persistent statistics are read when
+     * the first table is analyzed, and every table is analyzed as {@link #analyze} would.
+     */
+    public static Analysis open(MySqlConnector connector, DatabaseConnection source, DatabaseConnection destination,
+            String database) {
+        return new Analysis() {
+            private Connection session;
+            private Map<String, List<String>> persistent;
+
+            @Override
+            public Optional<List<String>> analyze(TableRef table) {
+                List<String> lines = new ArrayList<>();
+                if (persistent == null) {
+                    persistent = persistent(connector, source, destination, database, lines);
+                }
+                try {
+                    if (session == null) {
+                        session = connector.open(destination, database, MySqlConnector.Role.DESTINATION);
+                    }
+                    try (Statement st = session.createStatement()) {
+                        analyzeTable(st, database, table, persistent, lines);
+                    }
+                } catch (SQLException e) {
+                    throw SqlErrors.map(e, destination, "analyze the copied table " + D.quote(database, table.table()));
+                }
+                return Optional.of(lines);
+            }
+
+            @Override
+            public void close() {
+                if (session != null) {
+                    try {
+                        session.close();
+                    } catch (SQLException ignored) {
+                        // the session is gone either way
+                    }
+                }
+            }
+        };
+    }
+
+    /** ANALYZE TABLE of {@code t}, then what gathers the source's persistent statistics of it; adds a line for each. */
+    private static void analyzeTable(Statement st, String database, TableRef t, Map<String, List<String>> persistent,
+            Collection<String> lines) throws SQLException {
+        String name = D.quote(database, t.table());
+        lines.add(analyze(st, name, "", "ANALYZE TABLE " + name));
+        for (String statement : persistent.getOrDefault(t.table(), List.of())) {
+            if (statement.startsWith("SET ")) {
+                try {
+                    st.execute(statement);
+                } catch (SQLException e) {
+                    lines.add("ANALYZE TABLE %s: %s failed: %s; the destination's own setting is used".formatted(name,
+                            statement, SqlErrors.serverMessage(e)));
+                }
+            } else {
+                lines.add(analyze(st, name, " " + statement, "ANALYZE TABLE " + name + " " + statement));
+            }
+        }
     }
 
     /** Runs one ANALYZE TABLE of {@code name} with {@code clause}; the line says how long it took or what failed. */

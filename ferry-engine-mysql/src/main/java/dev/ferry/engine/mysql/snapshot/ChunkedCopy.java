@@ -2,6 +2,7 @@ package dev.ferry.engine.mysql.snapshot;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.concurrent.StreamingThreads;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.CopyProgress;
 import dev.ferry.core.spi.engine.CopyResult;
@@ -26,7 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -85,7 +86,7 @@ final class ChunkedCopy {
         }
         long kept = prepare(table, destination, done, todo, earlier);
         TableTally tally = new TableTally(settings.clock(), progress, kept);
-        runAll(todo, range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally, epoch));
+        runAll(todo, pool.size(), range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally, epoch));
         tally.finish();
         log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
                 .addKeyValue("bytes", tally.bytes()).addKeyValue("chunks", plan.size())
@@ -172,12 +173,36 @@ final class ChunkedCopy {
         }
     }
 
-    /** Runs every chunk on its own virtual thread; the first failure cancels the others and is rethrown. */
-    private static void runAll(List<KeyRange> ranges, Consumer<KeyRange> work) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+    /**
+     * Runs every chunk on its own platform thread (see {@link StreamingThreads}), at most {@code sessions} at once; the
+     * first failure cancels the others and is rethrown.
+     */
+    private static void runAll(List<KeyRange> ranges, int sessions, Consumer<KeyRange> work) {
+        var permits = new Semaphore(Math.max(1, sessions));
+        var failed = new java.util.concurrent.atomic.AtomicBoolean();
+        try (var executor = StreamingThreads.perTask("ferry-chunk-")) {
             List<Future<?>> futures = new ArrayList<>();
             for (KeyRange r : ranges) {
-                futures.add(executor.submit(() -> work.accept(r)));
+                try {
+                    permits.acquire();
+                } catch (InterruptedException e) {
+                    futures.forEach(other -> other.cancel(true));
+                    Thread.currentThread().interrupt();
+                    throw new FerryException(ErrorCode.CANCELLED, "The table copy was interrupted", e);
+                }
+                if (failed.get()) {
+                    break;
+                }
+                futures.add(executor.submit(() -> {
+                    try {
+                        work.accept(r);
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
+                    } finally {
+                        permits.release();
+                    }
+                }));
             }
             for (Future<?> f : futures) {
                 try {

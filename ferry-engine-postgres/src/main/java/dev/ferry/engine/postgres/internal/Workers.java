@@ -2,16 +2,17 @@ package dev.ferry.engine.postgres.internal;
 
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.concurrent.StreamingThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs blocking tasks on one virtual thread each and waits for all of them; the first failure cancels
+ * Runs a bounded list of streaming tasks (range copies, index builds) on one platform thread each (see
+ * {@link StreamingThreads}) and waits for all of them; the first failure cancels
  * (interrupts) the others and is rethrown once they have ended. Stateless.
  */
 public final class Workers {
@@ -24,7 +25,7 @@ public final class Workers {
             return;
         }
         RuntimeException failure = null;
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var executor = StreamingThreads.perTask("ferry-worker-")) {
             List<Future<Void>> results = new ArrayList<>();
             tasks.forEach(task -> results.add(executor.submit(task)));
             for (Future<Void> result : results) {

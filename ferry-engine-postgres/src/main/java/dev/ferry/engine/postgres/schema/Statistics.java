@@ -4,6 +4,7 @@ import dev.ferry.core.Dialect;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
+import dev.ferry.core.spi.engine.Analysis;
 import dev.ferry.engine.postgres.connect.PgConnector;
 import dev.ferry.engine.postgres.connect.PgErrors;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -44,12 +46,7 @@ public final class Statistics {
                 sessions.add(executor.submit(() -> {
                     try (Connection c = PgConnector.open(destination); Statement st = c.createStatement()) {
                         for (String table = queue.poll(); table != null; table = queue.poll()) {
-                            long began = System.nanoTime();
-                            st.execute("ANALYZE " + table);
-                            String skipped = warnings(st.getWarnings());
-                            st.clearWarnings();
-                            lines.add(skipped != null ? "did not analyze %s: %s".formatted(table, skipped)
-                                    : "analyzed %s in %.1fs".formatted(table, (System.nanoTime() - began) / 1e9));
+                            lines.add(analyze(st, table));
                         }
                     } catch (SQLException e) {
                         throw PgErrors.translate(e, destination, "analyzing the copied tables");
@@ -69,6 +66,64 @@ public final class Statistics {
             }
         }
         return List.copyOf(lines);
+    }
+
+    /** Runs {@code ANALYZE} of the quoted {@code table}; the line says how long it took, or why the server skipped it. */
+    private static String analyze(Statement st, String table) throws SQLException {
+        long began = System.nanoTime();
+        st.execute("ANALYZE " + table);
+        String skipped = warnings(st.getWarnings());
+        st.clearWarnings();
+        return skipped != null ? "did not analyze %s: %s".formatted(table, skipped)
+                : "analyzed %s in %.1fs".formatted(table, (System.nanoTime() - began) / 1e9);
+    }
+
+    /**
+     * The table-by-table form, on one session of {@code destination} (the database's): a plain table is analyzed by
+     * itself; a partition, a partitioned table or anything else is left to {@link #analyze}, which analyzes partitions
+     * through their root once all of them are loaded.
+     */
+    public static Analysis open(DatabaseConnection destination) {
+        return new Analysis() {
+            private Connection session;
+
+            @Override
+            public Optional<List<String>> analyze(TableRef table) {
+                try {
+                    if (session == null) {
+                        session = PgConnector.open(destination);
+                    }
+                    try (PreparedStatement ps = session.prepareStatement("""
+                            SELECT c.relkind = 'r' AND NOT c.relispartition
+                            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                            WHERE n.nspname = ? AND c.relname = ?""")) {
+                        ps.setString(1, table.schema());
+                        ps.setString(2, table.table());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next() || !rs.getBoolean(1)) {
+                                return Optional.empty();
+                            }
+                        }
+                    }
+                    try (Statement st = session.createStatement()) {
+                        return Optional.of(List.of(Statistics.analyze(st, Dialect.POSTGRESQL.quote(table.schema(), table.table()))));
+                    }
+                } catch (SQLException e) {
+                    throw PgErrors.translate(e, destination, "analyzing the copied table " + table);
+                }
+            }
+
+            @Override
+            public void close() {
+                if (session != null) {
+                    try {
+                        session.close();
+                    } catch (SQLException ignored) {
+                        // the session is gone either way
+                    }
+                }
+            }
+        };
     }
 
     /** The tables to name in ANALYZE: each partition's root once, every other table itself; quoted. */
