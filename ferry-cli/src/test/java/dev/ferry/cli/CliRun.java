@@ -9,7 +9,7 @@ public record CliRun(int exit, String out, String err) {
     public static CliRun ferry(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
+        CommandLine command = FerryCommand.commandLine();
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         int exit = command.execute(args);

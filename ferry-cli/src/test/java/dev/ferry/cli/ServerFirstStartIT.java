@@ -82,7 +82,7 @@ class ServerFirstStartIT {
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FerryCommand());
+        CommandLine cli = FerryCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(List.of("tokens", "list", "--server", "http://localhost:" + port, "--home", home.toString())
@@ -94,7 +94,7 @@ class ServerFirstStartIT {
     @Test
     void aServerOnAnAddressOtherMachinesReachRefusesToStartWithoutTls() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FerryCommand());
+        CommandLine cli = FerryCommand.commandLine();
         cli.setErr(new PrintWriter(err, true));
 
         int exit = cli.execute("server", "--bind", "0.0.0.0", "--port", "0", "--home", dir.resolve("h").toString());

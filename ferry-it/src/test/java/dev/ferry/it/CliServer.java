@@ -51,7 +51,7 @@ final class CliServer implements BeforeAllCallback, AfterAllCallback {
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
+        CommandLine command = FerryCommand.commandLine();
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         int exit = command.execute(all.toArray(String[]::new));

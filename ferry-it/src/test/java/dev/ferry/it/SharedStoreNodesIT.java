@@ -96,7 +96,7 @@ class SharedStoreNodesIT {
             all.addAll(List.of(args));
             var out = new java.io.StringWriter();
             var err = new java.io.StringWriter();
-            var command = new picocli.CommandLine(new dev.ferry.cli.FerryCommand());
+            var command = dev.ferry.cli.FerryCommand.commandLine();
             command.setOut(new java.io.PrintWriter(out, true));
             command.setErr(new java.io.PrintWriter(err, true));
             int exit = command.execute(all.toArray(String[]::new));

@@ -150,7 +150,7 @@ abstract class ValidationScenario {
         all.add(wiring.home().toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
+        CommandLine command = FerryCommand.commandLine();
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         int exit = command.execute(all.toArray(String[]::new));

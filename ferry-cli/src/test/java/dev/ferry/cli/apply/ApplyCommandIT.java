@@ -355,7 +355,7 @@ class ApplyCommandIT {
     private Result ferry(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
+        CommandLine command = FerryCommand.commandLine();
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
         int exit = command.execute(withServer(args).toArray(String[]::new));

@@ -16,7 +16,7 @@ class ApplyPartitionsOptionTest {
 
     private static Result ferry(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new FerryCommand());
+        CommandLine command = FerryCommand.commandLine();
         command.setOut(new PrintWriter(new StringWriter(), true));
         command.setErr(new PrintWriter(err, true));
         return new Result(command.execute(args), err.toString());
@@ -56,7 +56,7 @@ class ApplyPartitionsOptionTest {
 
     @Test
     void aValidValueIsTakenAsGiven() {
-        var parsed = new CommandLine(new FerryCommand()).parseArgs("migration-jobs", "create", "j", "--type", "continuous",
+        var parsed = FerryCommand.commandLine().parseArgs("migration-jobs", "create", "j", "--type", "continuous",
                 "--source", "s", "--destination", "d", "--apply-partitions", "64");
 
         var create = (CreateJobCommand) parsed.subcommand().subcommand().commandSpec().userObject();
