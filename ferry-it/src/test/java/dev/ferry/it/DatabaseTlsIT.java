@@ -140,6 +140,9 @@ class DatabaseTlsIT {
                 assertThat(f.code()).isEqualTo("TLS_HOST_NAME_MISMATCH");
                 assertThat(f.severity()).isEqualTo(Severity.ERROR);
                 assertThat(f.object()).isEqualTo("source");
+                // What to do is said once, in the remedy, not also at the end of the message.
+                assertThat(f.remedy()).isEqualTo("In the source profile: " + TlsProblem.HOST_NAME_MISMATCH.remedy());
+                assertThat(f.message()).contains("does not name the host").doesNotContain(TlsProblem.HOST_NAME_MISMATCH.remedy());
             });
             assertThat(findings).anySatisfy(f -> {
                 assertThat(f.code()).isEqualTo("TLS_NOT_VERIFIED");

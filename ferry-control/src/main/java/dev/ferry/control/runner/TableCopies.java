@@ -8,19 +8,16 @@ import dev.ferry.core.spi.engine.SourceSnapshot;
 import dev.ferry.core.spi.engine.TableInfo;
 import dev.ferry.store.Store;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a database's tables in parallel, in the order given (largest first), at most
- * {@code parallelism} at a time; the first failure cancels the rest and is rethrown.
+ * Copies a database's tables in parallel, in the order given (largest first), at most {@code parallelism} at a time;
+ * the first failure cancels the rest and is rethrown, and a stop (an interrupt) cancels the running copies instead of
+ * waiting for them to finish.
  */
 final class TableCopies {
     private static final Logger log = LoggerFactory.getLogger(TableCopies.class);
@@ -51,58 +48,32 @@ final class TableCopies {
     void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target,
             java.util.function.BiConsumer<TableInfo, CopyResult> copied)
             throws InterruptedException {
-        var permits = new Semaphore(parallelism);
-        var failed = new java.util.concurrent.atomic.AtomicBoolean();
-        // Platform threads, started once a permit is free (see StreamingThreads).
-        try (var executor = StreamingThreads.perTask("ferry-copy-" + database + "-")) {
-            List<Future<CopyResult>> results = new ArrayList<>();
-            for (TableInfo table : tables) {
-                permits.acquire();
-                if (failed.get()) {
-                    permits.release();
-                    break;
-                }
-                results.add(executor.submit(() -> {
-                    var recorder = new TableProgress(store, clock, database, table, signals);
-                    try {
-                        recorder.started();
-                        String prefix = TableProgress.chunkPrefix(database, table);
-                        Set<String> chunksDone = store.checkpoints(job).keySet().stream()
-                                .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
-                                .collect(Collectors.toSet());
-                        CopyResult result = snapshot.copyTable(table, target, throttle.around(recorder), chunksDone);
-                        copied.accept(table, result);
-                        recorder.finished(result);
-                        log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
-                                .addKeyValue("rows", result.rows()).log("table copied");
-                        return result;
-                    } catch (FerryException e) {
-                        failed.set(true);
-                        recorder.failed(e.getMessage());
-                        throw e;
-                    } catch (RuntimeException | Error e) {
-                        failed.set(true);
-                        recorder.failed("Unexpected error; see the server log");
-                        throw e;
-                    } finally {
-                        permits.release();
-                    }
-                }));
+        StreamingThreads.runAll("ferry-copy-" + database + "-", tables, parallelism, "Copying the tables of " + database,
+                table -> copyOne(snapshot, table, target, copied));
+    }
+
+    private void copyOne(SourceSnapshot snapshot, TableInfo table, DatabaseConnection target,
+            java.util.function.BiConsumer<TableInfo, CopyResult> copied) {
+        var recorder = new TableProgress(store, clock, database, table, signals);
+        try {
+            recorder.started();
+            String prefix = TableProgress.chunkPrefix(database, table);
+            Set<String> chunksDone = store.checkpoints(job).keySet().stream()
+                    .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                    .collect(Collectors.toSet());
+            CopyResult result = snapshot.copyTable(table, target, throttle.around(recorder), chunksDone);
+            copied.accept(table, result);
+            recorder.finished(result);
+            log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
+                    .addKeyValue("rows", result.rows()).log("table copied");
+        } catch (RuntimeException | Error e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Cancelled: the job stops, or another table's copy failed. This table is copied again on resume.
+                recorder.pending();
+            } else {
+                recorder.failed(e instanceof FerryException ? e.getMessage() : "Unexpected error; see the server log");
             }
-            for (Future<CopyResult> result : results) {
-                try {
-                    result.get();
-                } catch (ExecutionException e) {
-                    results.forEach(f -> f.cancel(true));
-                    if (e.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
-                    if (e.getCause() instanceof InterruptedException cause) {
-                        throw cause;
-                    }
-                    throw new IllegalStateException("table copy failed", e.getCause());
-                }
-            }
+            throw e;
         }
     }
 }

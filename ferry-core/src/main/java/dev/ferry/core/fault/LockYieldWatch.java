@@ -1,5 +1,6 @@
 package dev.ferry.core.fault;
 
+import dev.ferry.core.Closing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -140,7 +141,7 @@ public abstract class LockYieldWatch<K, R extends LockYieldWatch.Running<K>> imp
                     }
                     log.atWarn().addKeyValue("database", database).addKeyValue("error", e.getMessage())
                             .log("watching for sessions waiting on validation's locks failed; trying again");
-                    closeQuietly(c);
+                    Closing.quietly(c, "the lock watch session");
                     c = null;
                 }
                 Thread.sleep(poll);
@@ -148,7 +149,7 @@ public abstract class LockYieldWatch<K, R extends LockYieldWatch.Running<K>> imp
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(c);
+            Closing.quietly(c, "the lock watch session");
         }
     }
 
@@ -169,17 +170,6 @@ public abstract class LockYieldWatch<K, R extends LockYieldWatch.Running<K>> imp
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing the lock watch session failed");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -81,7 +82,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
                 return false;
             }
             if (eldest.getValue() != pending) {
-                closeQuietly(eldest.getValue());
+                Closing.quietly(eldest.getValue(), "a destination resource");
                 return true;
             }
             return false;
@@ -156,7 +157,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             c.setAutoCommit(false);
             return new ChangeApplier(c, destination, job, database, shared, gate, maxPendingBytes);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            Closing.quietly(c, "a destination resource");
             if (e instanceof SQLException sql) {
                 throw SqlErrors.map(sql, destination, "prepare the destination for change replication");
             }
@@ -379,8 +380,8 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     public void close() {
         rollback();
         closeStatements();
-        closeQuietly(progress);
-        closeQuietly(c);
+        Closing.quietly(progress, "a destination resource");
+        Closing.quietly(c, "a destination resource");
         if (rowsNotFound > 0 || diverged.count() > 0) {
             log.atInfo().addKeyValue("job", job).addKeyValue("database", database).addKeyValue("rowsNotFound", rowsNotFound)
                     .addKeyValue("rowsDiverged", diverged.count()).log("apply session closed");
@@ -596,7 +597,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     }
 
     private void closeStatements() {
-        cache.values().forEach(ChangeApplier::closeQuietly);
+        cache.values().forEach(c -> Closing.quietly(c, "a destination resource"));
         cache.clear();
         pending = null;
         pendingCount = 0;
@@ -622,13 +623,5 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     static String abbreviate(String sql) {
         String s = sql.strip().replaceAll("\\s+", " ");
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a destination resource failed");
-        }
     }
 }

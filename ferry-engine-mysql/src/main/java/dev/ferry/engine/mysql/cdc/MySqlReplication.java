@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.cdc;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.cdc.ChangePipeline;
@@ -120,7 +121,7 @@ public final class MySqlReplication implements Replication {
             var changes = new BinlogChangeSource(ctx, opener, catalogSession, request.destination(), listener);
             new ChangePipeline<>(settings, new BinlogOrder(flavor, byGtid), changes, sinks, BinlogChange::merge, lag, listener).run();
         } finally {
-            closeQuietly(catalogSession);
+            Closing.quietly(catalogSession, "a destination session");
         }
     }
 
@@ -134,14 +135,6 @@ public final class MySqlReplication implements Replication {
             }
         }
         return earliest == null ? start : earliest;
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a destination session failed");
-        }
     }
 
     /** Row-based logging must be on, and the start file must still exist when streaming by file and offset. */

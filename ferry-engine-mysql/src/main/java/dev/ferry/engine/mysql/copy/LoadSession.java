@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.copy;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.engine.mysql.Flavor;
 import dev.ferry.engine.mysql.MySqlConnector;
@@ -102,10 +103,10 @@ public final class LoadSession {
             LoadTarget.Method hugeValues = method != LoadTarget.Method.BULK_INSERT ? method : loadDataOrInsert(f);
             return new LoadTarget(c, destination, method, hugeValues, f.maxPacket(), f.flavor() == Flavor.MYSQL, fence);
         } catch (SQLException e) {
-            closeAfterFailure(c);
+            Closing.quietly(c, "a failed loading session");
             throw SqlErrors.map(e, destination, "prepare a session for loading rows");
         } catch (RuntimeException e) {
-            closeAfterFailure(c);
+            Closing.quietly(c, "a failed loading session");
             throw e;
         }
     }
@@ -161,14 +162,6 @@ public final class LoadSession {
                         .log("cannot turn sql_log_bin off for the load: rows are also written to the destination's binary"
                                 + " log (slower); grant BINLOG ADMIN (MariaDB) or SUPER / SYSTEM_VARIABLES_ADMIN (MySQL)");
             }
-        }
-    }
-
-    private static void closeAfterFailure(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a failed loading session failed");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.schema;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
@@ -107,13 +108,7 @@ public final class Statistics {
 
             @Override
             public void close() {
-                if (session != null) {
-                    try {
-                        session.close();
-                    } catch (SQLException ignored) {
-                        // the session is gone either way
-                    }
-                }
+                Closing.quietly(session, "the analysis session");
             }
         };
     }

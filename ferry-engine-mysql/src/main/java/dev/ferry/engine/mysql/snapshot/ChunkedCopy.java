@@ -26,9 +26,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,51 +171,15 @@ final class ChunkedCopy {
     }
 
     /**
-     * Runs every chunk on its own platform thread (see {@link StreamingThreads}), at most {@code sessions} at once; the
-     * first failure cancels the others and is rethrown.
+     * Runs every chunk on its own platform thread, at most {@code sessions} at once (see
+     * {@link StreamingThreads#runAll}); a chunk copy reacts to a stop once its chunk ends.
      */
     private static void runAll(List<KeyRange> ranges, int sessions, Consumer<KeyRange> work) {
-        var permits = new Semaphore(Math.max(1, sessions));
-        var failed = new java.util.concurrent.atomic.AtomicBoolean();
-        try (var executor = StreamingThreads.perTask("ferry-chunk-")) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (KeyRange r : ranges) {
-                try {
-                    permits.acquire();
-                } catch (InterruptedException e) {
-                    futures.forEach(other -> other.cancel(true));
-                    Thread.currentThread().interrupt();
-                    throw new FerryException(ErrorCode.CANCELLED, "The table copy was interrupted", e);
-                }
-                if (failed.get()) {
-                    break;
-                }
-                futures.add(executor.submit(() -> {
-                    try {
-                        work.accept(r);
-                    } catch (RuntimeException | Error e) {
-                        failed.set(true);
-                        throw e;
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    futures.forEach(other -> other.cancel(true));
-                    if (e.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
-                    throw new IllegalStateException("a chunk copy failed", e.getCause());
-                } catch (InterruptedException e) {
-                    futures.forEach(other -> other.cancel(true));
-                    Thread.currentThread().interrupt();
-                    throw new FerryException(ErrorCode.CANCELLED, "The table copy was interrupted", e);
-                }
-            }
+        try {
+            StreamingThreads.runAll("ferry-chunk-", ranges, sessions, "The table copy", work::accept);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.CANCELLED, "The table copy was interrupted", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.snapshot;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -112,7 +113,7 @@ final class MetadataLockWatcher implements AutoCloseable {
                     }
                     log.atWarn().addKeyValue("database", database).addKeyValue("error", e.getMessage())
                             .log("watching for sessions waiting on the snapshot's locks failed; trying again");
-                    closeQuietly(c);
+                    Closing.quietly(c, "the watcher connection");
                     c = null;
                 }
                 Thread.sleep(poll);
@@ -120,7 +121,7 @@ final class MetadataLockWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(c);
+            Closing.quietly(c, "the watcher connection");
         }
     }
 
@@ -232,17 +233,6 @@ final class MetadataLockWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing the watcher connection failed");
         }
     }
 }

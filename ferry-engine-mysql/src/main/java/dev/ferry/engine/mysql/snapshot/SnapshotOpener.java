@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.snapshot;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
@@ -90,7 +91,7 @@ public final class SnapshotOpener {
                     tableLock[0].close();
                     tableLock[0] = null;
                 }
-                tableLockSessions.keySet().forEach(SnapshotOpener::closeQuietly);
+                tableLockSessions.keySet().forEach(c -> Closing.quietly(c, "a snapshot connection"));
                 tableLockSessions.clear();
                 notes.add("no RELOAD privilege for FLUSH TABLES WITH READ LOCK: a single snapshot connection copies every "
                         + "table in turn (slower); grant RELOAD to the source user for a parallel copy");
@@ -149,15 +150,15 @@ public final class SnapshotOpener {
             throw SqlErrors.map(e, source, "open a consistent snapshot of database " + D.quote(database));
         } finally {
             if (!done) {
-                closeQuietly(control);
-                tableLockSessions.keySet().forEach(SnapshotOpener::closeQuietly);
+                Closing.quietly(control, "a snapshot connection");
+                tableLockSessions.keySet().forEach(c -> Closing.quietly(c, "a snapshot connection"));
                 if (tableLock[0] != null) {
                     tableLock[0].close();
                 }
                 if (pool != null) {
                     pool.close();
                 } else if (opened != null) {
-                    opened.workers().forEach(SnapshotOpener::closeQuietly);
+                    opened.workers().forEach(c -> Closing.quietly(c, "a snapshot connection"));
                 }
             }
         }
@@ -171,16 +172,5 @@ public final class SnapshotOpener {
             ids.put(w, Sql.queryLong(w, "SELECT CONNECTION_ID()"));
         }
         return new WorkerPool.Epoch(number, opened.workers(), ids, opened.position(), schemas);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing a connection failed");
-        }
     }
 }

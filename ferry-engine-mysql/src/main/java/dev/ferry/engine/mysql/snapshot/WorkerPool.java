@@ -1,5 +1,6 @@
 package dev.ferry.engine.mysql.snapshot;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.Position;
@@ -17,8 +18,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The snapshot's connections, each inside the same consistent-snapshot transaction, and so the permits of every
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * of two points. Thread-safe.
  */
 final class WorkerPool implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
     /**
      * The connections of one consistent point, their server thread ids, the point's binlog position, and the table
@@ -193,7 +191,7 @@ final class WorkerPool implements AutoCloseable {
             lock.unlock();
         }
         if (old) {
-            closeQuietly(c);
+            Closing.quietly(c, "a snapshot connection");
         }
     }
 
@@ -245,7 +243,7 @@ final class WorkerPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        closing.forEach(WorkerPool::closeQuietly);
+        closing.forEach(c -> Closing.quietly(c, "a snapshot connection"));
         return retired;
     }
 
@@ -267,7 +265,7 @@ final class WorkerPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        refused.forEach(WorkerPool::closeQuietly);
+        refused.forEach(c -> Closing.quietly(c, "a snapshot connection"));
     }
 
     /** No new epoch could be opened: every borrower fails with {@code failure}. */
@@ -294,14 +292,6 @@ final class WorkerPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        all.forEach(WorkerPool::closeQuietly);
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("a snapshot connection did not close cleanly");
-        }
+        all.forEach(c -> Closing.quietly(c, "a snapshot connection"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine.postgres.schema;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.Dialect;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
@@ -115,13 +116,7 @@ public final class Statistics {
 
             @Override
             public void close() {
-                if (session != null) {
-                    try {
-                        session.close();
-                    } catch (SQLException ignored) {
-                        // the session is gone either way
-                    }
-                }
+                Closing.quietly(session, "the analysis session");
             }
         };
     }

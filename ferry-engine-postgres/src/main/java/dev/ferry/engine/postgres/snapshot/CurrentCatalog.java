@@ -1,5 +1,6 @@
 package dev.ferry.engine.postgres.snapshot;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.engine.postgres.catalog.IndexCatalog;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The source's catalog as it is now, outside any snapshot, on one session opened on first use: whether a table
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * closing closes the session.
  */
 final class CurrentCatalog implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(CurrentCatalog.class);
 
     private final DatabaseConnection source;
     private final Duration lockWait;
@@ -70,26 +68,18 @@ final class CurrentCatalog implements AutoCloseable {
                     // An empty search_path makes pg_get_indexdef name every schema.
                     st.execute("SET search_path = ''");
                 } catch (SQLException e) {
-                    closeQuietly(c);
+                    Closing.quietly(c, "the catalog session");
                     throw PgErrors.translate(e, source, doing);
                 }
                 connection = c;
             }
             return work.run(connection);
         } catch (SQLException e) {
-            closeQuietly(connection);
+            Closing.quietly(connection, "the catalog session");
             connection = null;
             throw PgErrors.translate(e, source, doing);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().setCause(e).log("closing the catalog session failed; the server ends it when it notices");
         }
     }
 
@@ -98,7 +88,7 @@ final class CurrentCatalog implements AutoCloseable {
         lock.lock();
         try {
             if (connection != null) {
-                closeQuietly(connection);
+                Closing.quietly(connection, "the catalog session");
                 connection = null;
             }
         } finally {

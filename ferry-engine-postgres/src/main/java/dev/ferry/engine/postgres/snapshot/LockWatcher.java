@@ -1,5 +1,6 @@
 package dev.ferry.engine.postgres.snapshot;
 
+import dev.ferry.core.Closing;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.TableRef;
 import dev.ferry.core.spi.engine.StatementShape;
@@ -84,7 +85,7 @@ final class LockWatcher implements AutoCloseable {
                     }
                     log.atWarn().addKeyValue("database", source.database()).addKeyValue("error", e.getMessage())
                             .log("watching for sessions waiting on the copy's locks failed; trying again");
-                    closeQuietly(c);
+                    Closing.quietly(c, "the watcher session");
                     c = null;
                 }
                 Thread.sleep(poll);
@@ -92,7 +93,7 @@ final class LockWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeQuietly(c);
+            Closing.quietly(c, "the watcher session");
         }
     }
 
@@ -169,17 +170,6 @@ final class LockWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.atDebug().addKeyValue("error", e.getMessage()).log("closing the watcher session failed");
         }
     }
 }
