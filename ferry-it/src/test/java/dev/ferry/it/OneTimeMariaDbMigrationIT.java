@@ -1,15 +1,19 @@
 package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
+import dev.ferry.core.model.ObjectState;
 import dev.ferry.core.model.ObjectsConfig;
+import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.engine.mysql.validate.SchemaComparison;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,5 +149,43 @@ class OneTimeMariaDbMigrationIT {
             assertThat(analyzed).contains("ANALYZE TABLE `" + shop.name() + "`.`" + table + "` in ");
         }
         assertThat(analyzed).doesNotContain("failed");
+    }
+
+    /**
+     * A stop cancels the chunks being copied instead of waiting for them to end: their transactions roll back and the
+     * table is left to copy again; the resumed job completes with the same rows on both sides.
+     */
+    @Test
+    @Timeout(300)
+    void aStopCancelsTheRunningChunksAndTheResumedJobCompletesIdentically() throws Exception {
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE slow (id BIGINT PRIMARY KEY, payload VARCHAR(100))",
+                "INSERT INTO slow SELECT seq, repeat(md5(seq), 2) FROM seq_1_to_200000",
+                "CREATE TABLE small (id INT PRIMARY KEY)", "INSERT INTO small SELECT seq FROM seq_1_to_100", "ANALYZE TABLE slow");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        // About 14 MB read at 1 MB/s: the copy of slow alone would take some 14 s.
+        ferry.job("stopped", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
+                new ReliabilityConfig(null, null, null, null, null, null, 1_000_000L));
+
+        ferry.control().jobs().start("stopped", false, null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ferry.control().jobs().objects("stopped").stream()
+                .anyMatch(o -> o.table().table().equals("slow") && o.state() == ObjectState.COPYING && o.rowsCopied() > 0));
+        ferry.control().jobs().stop("stopped", null);
+        var stopped = ferry.awaitEnd("stopped", Duration.ofSeconds(60));
+
+        assertThat(stopped.state()).isEqualTo(JobState.STOPPED);
+        assertThat(ferry.control().jobs().objects("stopped")).filteredOn(o -> o.table().table().equals("slow"))
+                .singleElement().satisfies(o -> assertThat(o.state()).as("copied again on resume").isEqualTo(ObjectState.PENDING));
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT COUNT(*) FROM slow"))
+                .as("the cancelled chunks rolled back").isEqualTo("0");
+
+        ferry.control().jobs().resume("stopped", false, null);
+        var resumed = ferry.awaitJob("stopped", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(120));
+        assertThat(resumed.state()).as("error: %s", resumed.error()).isEqualTo(JobState.COMPLETED);
+        for (String table : List.of("slow", "small")) {
+            assertThat(checksum(destination.superuser(), db.name(), table)).as(table)
+                    .isEqualTo(checksum(db.connection(), db.name(), table));
+        }
     }
 }

@@ -145,7 +145,10 @@ public final class TableCopier {
         dest.setAutoCommit(false);
         StallWatch watch = StallWatch.start(dest, stallTimeout, table.ref());
         try (watch) {
-            long inserted = writer.copy(sourceFailing(rows), tally, watch::moved, w -> logWarnings(w, table));
+            long inserted = writer.copy(sourceFailing(rows), tally, () -> {
+                watch.moved();
+                stopIfInterrupted(table);
+            }, w -> logWarnings(w, table));
             target.fence().check();
             watch.moved();
             dest.commit();
@@ -245,6 +248,7 @@ public final class TableCopier {
                     dest.commit();
                 }
                 loaded += count;
+                stopIfInterrupted(table);
             } while (!stream.sourceExhausted());
         } catch (SQLException | RuntimeException e) {
             if (fenced) {
@@ -257,6 +261,16 @@ public final class TableCopier {
             }
         }
         return loaded;
+    }
+
+    /**
+     * A stop (an interrupt) ends the chunk between two statements: what it loaded is rolled back, or, committed
+     * statement by statement, deleted with the chunk's range when the copy resumes.
+     */
+    private static void stopIfInterrupted(TableSchema table) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new FerryException(ErrorCode.CANCELLED, "Copying table %s was interrupted".formatted(table.ref()));
+        }
     }
 
     /**
