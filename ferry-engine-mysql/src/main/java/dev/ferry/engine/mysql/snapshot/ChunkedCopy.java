@@ -172,7 +172,7 @@ final class ChunkedCopy {
 
     /**
      * Runs every chunk on its own platform thread, at most {@code sessions} at once (see
-     * {@link StreamingThreads#runAll}); a chunk copy reacts to a stop once its chunk ends.
+     * {@link StreamingThreads#runAll}); a chunk copy reacts to a stop between two of its statements.
      */
     private static void runAll(List<KeyRange> ranges, int sessions, Consumer<KeyRange> work) {
         try {
