@@ -1,19 +1,16 @@
 package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobState;
 import dev.ferry.core.model.JobType;
-import dev.ferry.core.model.ObjectState;
 import dev.ferry.core.model.ObjectsConfig;
 import dev.ferry.core.model.ReliabilityConfig;
 import dev.ferry.engine.mysql.validate.SchemaComparison;
 import dev.ferry.testkit.LocalMariaDb;
 import dev.ferry.testkit.TestDatabase;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,21 +165,11 @@ class OneTimeMariaDbMigrationIT {
         ferry.job("stopped", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
                 new ReliabilityConfig(null, null, null, null, null, null, 1_000_000L));
 
-        ferry.control().jobs().start("stopped", false, null);
-        await().atMost(Duration.ofSeconds(60)).until(() -> ferry.control().jobs().objects("stopped").stream()
-                .anyMatch(o -> o.table().table().equals("slow") && o.state() == ObjectState.COPYING && o.rowsCopied() > 0));
-        ferry.control().jobs().stop("stopped", null);
-        var stopped = ferry.awaitEnd("stopped", Duration.ofSeconds(60));
-
-        assertThat(stopped.state()).isEqualTo(JobState.STOPPED);
-        assertThat(ferry.control().jobs().objects("stopped")).filteredOn(o -> o.table().table().equals("slow"))
-                .singleElement().satisfies(o -> assertThat(o.state()).as("copied again on resume").isEqualTo(ObjectState.PENDING));
+        StopAndResume.stopWhileCopying(ferry, "stopped", "slow");
         assertThat(Sql.one(destination.superuser(), db.name(), "SELECT COUNT(*) FROM slow"))
                 .as("the cancelled chunks rolled back").isEqualTo("0");
 
-        ferry.control().jobs().resume("stopped", false, null);
-        var resumed = ferry.awaitJob("stopped", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(120));
-        assertThat(resumed.state()).as("error: %s", resumed.error()).isEqualTo(JobState.COMPLETED);
+        StopAndResume.resumeToCompletion(ferry, "stopped");
         for (String table : List.of("slow", "small")) {
             assertThat(checksum(destination.superuser(), db.name(), table)).as(table)
                     .isEqualTo(checksum(db.connection(), db.name(), table));

@@ -367,21 +367,11 @@ class OneTimePostgresMigrationIT {
         ferry.job("stopped", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
                 new ReliabilityConfig(null, null, null, null, null, null, 2_000_000L));
 
-        ferry.control().jobs().start("stopped", false, null);
-        await().atMost(Duration.ofSeconds(60)).until(() -> ferry.control().jobs().objects("stopped").stream()
-                .anyMatch(o -> o.table().table().equals("slow") && o.state() == ObjectState.COPYING && o.rowsCopied() > 0));
-        ferry.control().jobs().stop("stopped", null);
-        var stopped = ferry.awaitEnd("stopped", Duration.ofSeconds(60));
-
-        assertThat(stopped.state()).isEqualTo(JobState.STOPPED);
-        assertThat(ferry.control().jobs().objects("stopped")).filteredOn(o -> o.table().table().equals("slow"))
-                .singleElement().satisfies(o -> assertThat(o.state()).as("copied again on resume").isEqualTo(ObjectState.PENDING));
+        StopAndResume.stopWhileCopying(ferry, "stopped", "slow");
         assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM slow"))
                 .as("the cancelled COPY rolled back").isEqualTo("0");
 
-        ferry.control().jobs().resume("stopped", false, null);
-        var resumed = ferry.awaitJob("stopped", EnumSet.of(JobState.COMPLETED, JobState.FAILED), Duration.ofSeconds(120));
-        assertThat(resumed.state()).as("error: %s", resumed.error()).isEqualTo(JobState.COMPLETED);
+        StopAndResume.resumeToCompletion(ferry, "stopped");
         assertSameTables(db.connection(), destination.superuser(), db.name());
     }
 }
