@@ -374,4 +374,40 @@ class OneTimePostgresMigrationIT {
         StopAndResume.resumeToCompletion(ferry, "stopped");
         assertSameTables(db.connection(), destination.superuser(), db.name());
     }
+
+    /**
+     * A stop during an index build cancels the {@code CREATE INDEX} on the destination instead of waiting for it: the
+     * index is not there after the stop, and the resumed job builds it and completes with the same rows on both sides.
+     */
+    @Test
+    @Timeout(300)
+    void aStopCancelsTheIndexBeingBuiltAndTheResumedJobCompletesIdentically() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        // The index's function is made slow once the source's index exists: the destination's build takes some 10 s.
+        db.execute("CREATE FUNCTION slow_key(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN n; END'",
+                "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 5000) g",
+                "CREATE INDEX t_slow ON t (slow_key(id))",
+                "CREATE OR REPLACE FUNCTION slow_key(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE "
+                        + "AS 'BEGIN PERFORM pg_catalog.pg_sleep(0.002); RETURN n; END'");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("index-stop", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+        String building = "SELECT count(*) FROM pg_catalog.pg_stat_progress_create_index p JOIN pg_catalog.pg_database d "
+                + "ON d.oid = p.datid WHERE d.datname = '" + db.name() + "'";
+
+        ferry.control().jobs().start("index-stop", false, null);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Sql.one(destination.superuser(), "postgres", building).equals("1"));
+        ferry.control().jobs().stop("index-stop", null);
+        assertThat(ferry.awaitEnd("index-stop", Duration.ofSeconds(60)).state()).isEqualTo(JobState.STOPPED);
+
+        assertThat(Sql.one(destination.superuser(), "postgres", building)).as("no build left running").isEqualTo("0");
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM pg_catalog.pg_indexes WHERE indexname = 't_slow'"))
+                .as("the build was cancelled, not waited for").isEqualTo("0");
+
+        StopAndResume.resumeToCompletion(ferry, "index-stop");
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM pg_catalog.pg_indexes WHERE indexname = 't_slow'"))
+                .isEqualTo("1");
+        assertSameTables(db.connection(), destination.superuser(), db.name());
+    }
 }

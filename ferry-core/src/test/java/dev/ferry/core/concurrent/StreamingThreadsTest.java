@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +30,6 @@ class StreamingThreadsTest {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             firstThree.countDown();
             firstThree.await(5, TimeUnit.SECONDS); // the first three wait for each other; later ones pass
-            Thread.sleep(5);
             running.decrementAndGet();
             done.add(item);
         });
@@ -51,9 +51,9 @@ class StreamingThreadsTest {
             }
             failing.countDown();
             try {
-                Thread.sleep(TimeUnit.MINUTES.toMillis(1));
+                new CountDownLatch(1).await(); // runs until interrupted
             } catch (InterruptedException e) {
-                Thread.sleep(50); // ends a little after its cancel
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // ends a little after its cancel
                 cancelledEnded.incrementAndGet();
                 throw e;
             }
@@ -81,7 +81,7 @@ class StreamingThreadsTest {
                 StreamingThreads.runAll("test-", TEN, 2, "the work", item -> {
                     running.countDown();
                     try {
-                        Thread.sleep(TimeUnit.MINUTES.toMillis(1));
+                        new CountDownLatch(1).await(); // runs until interrupted
                     } catch (InterruptedException e) {
                         cancelledEnded.incrementAndGet();
                         throw e;
@@ -96,7 +96,7 @@ class StreamingThreadsTest {
         caller.interrupt();
         caller.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertThat(caller.isAlive()).as("the caller did not wait for the minute-long tasks").isFalse();
+        assertThat(caller.isAlive()).as("the caller did not wait for tasks that run until interrupted").isFalse();
         assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
         assertThat(cancelledEnded.get()).as("both running tasks were interrupted and had ended").isEqualTo(2);
     }

@@ -2,6 +2,7 @@ package dev.ferry.engine.postgres.index;
 
 import dev.ferry.core.Dialect;
 import dev.ferry.core.ErrorCode;
+import dev.ferry.core.concurrent.CancelOnInterrupt;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.engine.postgres.catalog.IndexDef;
@@ -100,7 +101,7 @@ public final class IndexBuilder {
             if (tablespace) {
                 st.execute("SET default_tablespace = " + Dialect.POSTGRESQL.quote(index.tablespace()));
             }
-            st.execute(index.definition());
+            CancelOnInterrupt.execute(st, index.definition());
             if (tablespace) {
                 st.execute("RESET default_tablespace");
             }
