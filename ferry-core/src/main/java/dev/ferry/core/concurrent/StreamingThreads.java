@@ -100,6 +100,19 @@ public final class StreamingThreads {
         }
     }
 
+    /**
+     * As {@link #runAll}, for a caller that cannot throw {@link InterruptedException}: an interrupt keeps the thread's
+     * interrupt status and fails with {@code CANCELLED}, naming {@code what}.
+     */
+    public static <T> void runAllOrCancel(String name, List<T> items, int atOnce, String what, Task<? super T> work) {
+        try {
+            runAll(name, items, atOnce, what, work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.CANCELLED, what + " was interrupted", e);
+        }
+    }
+
     private static RuntimeException unchecked(Throwable failure, String what) {
         return switch (failure) {
             case RuntimeException e -> e;

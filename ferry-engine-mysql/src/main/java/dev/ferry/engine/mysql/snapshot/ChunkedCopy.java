@@ -1,7 +1,5 @@
 package dev.ferry.engine.mysql.snapshot;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.core.concurrent.StreamingThreads;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.spi.engine.CopyProgress;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +80,9 @@ final class ChunkedCopy {
         }
         long kept = prepare(table, destination, done, todo, earlier);
         TableTally tally = new TableTally(settings.clock(), progress, kept);
-        runAll(todo, pool.size(), range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally, epoch));
+        // Every chunk on its own platform thread; a chunk copy reacts to a stop between two of its statements.
+        StreamingThreads.runAllOrCancel("ferry-chunk-", todo, pool.size(), "The table copy",
+                range -> copyChunk(info, table, range, RangePredicate.of(key, range, earlier), destination, tally, epoch));
         tally.finish();
         log.atInfo().addKeyValue("table", table.ref().toString()).addKeyValue("rows", tally.rows())
                 .addKeyValue("bytes", tally.bytes()).addKeyValue("chunks", plan.size())
@@ -167,19 +166,6 @@ final class ChunkedCopy {
             throw SqlErrors.map(e, destination, "close the loading session of table " + table.ref());
         } finally {
             pool.giveBack(worker);
-        }
-    }
-
-    /**
-     * Runs every chunk on its own platform thread, at most {@code sessions} at once (see
-     * {@link StreamingThreads#runAll}); a chunk copy reacts to a stop between two of its statements.
-     */
-    private static void runAll(List<KeyRange> ranges, int sessions, Consumer<KeyRange> work) {
-        try {
-            StreamingThreads.runAll("ferry-chunk-", ranges, sessions, "The table copy", work::accept);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FerryException(ErrorCode.CANCELLED, "The table copy was interrupted", e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.ferry.engine.postgres.internal;
 
-import dev.ferry.core.ErrorCode;
-import dev.ferry.core.FerryException;
 import dev.ferry.core.concurrent.StreamingThreads;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,11 +14,6 @@ public final class Workers {
 
     /** Runs {@code tasks}; {@code what} names the work in the message when the caller is interrupted. */
     public static void runAll(List<Callable<Void>> tasks, String what) {
-        try {
-            StreamingThreads.runAll("ferry-worker-", tasks, tasks.size(), what, Callable::call);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FerryException(ErrorCode.CANCELLED, what + " was interrupted", e);
-        }
+        StreamingThreads.runAllOrCancel("ferry-worker-", tasks, tasks.size(), what, Callable::call);
     }
 }
