@@ -157,6 +157,39 @@ class OneTimePostgresMigrationIT {
                         && m.contains("analyzed \"public\".\"measures\" in") && !m.contains("measures_2025"));
     }
 
+    /**
+     * A one-time job counts a table's rows on the destination as soon as its copy ends, while the other tables still
+     * load, instead of scanning every table on both sides after the load. The count is the only scan of the small table
+     * on the destination (copying, truncating and analyzing it are not counted as sequential scans).
+     */
+    @Test
+    @Timeout(180)
+    void aCopiedTableIsCountedOnTheDestinationWhileTheOthersStillLoad() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        db.execute("CREATE TABLE slow (id bigint PRIMARY KEY, payload text)",
+                "INSERT INTO slow SELECT g, repeat(md5(g::text), 2) FROM generate_series(1, 200000) g",
+                "CREATE TABLE small (v int)", "INSERT INTO small SELECT generate_series(1, 100)");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        // About 35 MB read at 4 MB/s: the copy of slow takes some 9 s.
+        ferry.job("counted-early", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL,
+                new ReliabilityConfig(null, null, null, null, null, null, 4_000_000L));
+
+        ferry.control().jobs().start("counted-early", false, null);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> Long.parseLong(Sql.one(destination.superuser(), db.name(),
+                        "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'small'")) > 0);
+        assertThat(ferry.control().jobs().objects("counted-early")).filteredOn(o -> o.table().table().equals("slow"))
+                .singleElement().satisfies(o -> assertThat(o.state()).as("still copying").isNotEqualTo(ObjectState.COPIED));
+
+        var job = ferry.awaitEnd("counted-early", Duration.ofSeconds(150));
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertThat(ferry.control().jobs().compare("counted-early")).hasSize(2)
+                .allSatisfy(c -> assertThat(c.matches()).isTrue());
+        assertThat(ferry.control().jobs().events("counted-early", 100)).extracting(dev.ferry.core.model.JobEvent::message)
+                .contains("Row counts match for all 2 tables");
+    }
+
     @Test
     @Timeout(180)
     void aSourceWrittenDuringTheCopyFailsTheJobOnItsRowCounts() throws Exception {

@@ -47,8 +47,8 @@ final class FullLoad {
     private final Clock clock;
     private final Retrier retrier;
     /**
-     * A one-time job's row counts of each database, taken while its tables are analyzed (both are reads, on
-     * different sessions) instead of after the whole load; {@link JobRunner} compares them.
+     * A one-time job's row counts of each database, taken during its load ({@link CountsAlongside}) instead of after
+     * the whole job; {@link JobRunner} compares them.
      */
     private final java.util.Map<String, java.util.concurrent.CompletableFuture<List<TableComparison>>> counts =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -187,7 +187,9 @@ final class FullLoad {
         // Each table's statistics are gathered as soon as its copy is done, while the others load.
         try (SourceSnapshot snapshot = engine.openSnapshot(source, database, options);
                 var alongside = new AnalysisAlongside(job.name(), database,
-                        analyze ? () -> engine.openAnalysis(source, destination, database) : null)) {
+                        analyze ? () -> engine.openAnalysis(source, destination, database) : null);
+                var counting = job.type() == JobType.ONE_TIME
+                        ? new CountsAlongside(job.name(), engine, source.withDatabase(null), destination, database) : null) {
             // Both sides answer again: a lost connection is back. A full disk is only over once data fits again
             // (a table or schema step done, below).
             healthy.reached();
@@ -222,6 +224,9 @@ final class FullLoad {
                         store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
                         healthy.progressed();
                         alongside.copied(t.ref());
+                        if (counting != null) {
+                            counting.copied(t.ref());
+                        }
                         if (!readAt.equals(position) && !position.isEmpty()) {
                             reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
                                     + "the database (at %s), because its copy gave way to another session")
@@ -232,6 +237,12 @@ final class FullLoad {
                 cost.close();
             }
             checkInterrupted(job);
+            if (counting != null) {
+                // The source is counted now, while the schema after the data is built and the last tables analyzed.
+                List<TableRef> objects = store.listObjects(job.name()).stream().filter(o -> o.database().equals(database))
+                        .map(dev.ferry.core.model.JobObject::table).toList();
+                counts.put(database, counting.finish(objects));
+            }
             if (!done(job, schemaAfter)) {
                 phases.start("indexes and constraints");
                 reporter.event(job.name(), Severity.INFO,
@@ -244,9 +255,6 @@ final class FullLoad {
                 phases.start("analyze");
                 var early = alongside.finish();
                 fence.check();
-                if (job.type() == JobType.ONE_TIME) {
-                    countWhileAnalyzing(job, engine, destination, source.withDatabase(null), database);
-                }
                 List<TableRef> rest = tables.stream().map(TableInfo::ref).filter(t -> !early.contains(t)).toList();
                 var lines = new java.util.ArrayList<>(alongside.lines());
                 if (!rest.isEmpty()) {
@@ -264,22 +272,8 @@ final class FullLoad {
     }
 
     /**
-     * Starts counting the rows of {@code database}'s tables on both sides, on sessions of its own. The data is final
-     * on the destination once its schema after the data is applied; a one-time job's source may still be written,
-     * which the comparison reports as it would later.
-     */
-    private void countWhileAnalyzing(MigrationJob job, Engine engine, DatabaseConnection destination, DatabaseConnection source,
-            String database) {
-        List<dev.ferry.core.model.JobObject> objects = store.listObjects(job.name()).stream()
-                .filter(o -> o.database().equals(database)).toList();
-        counts.put(database, java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> RowCounts.compare(engine, source, destination, objects),
-                runnable -> Thread.ofVirtual().name("ferry-row-counts").start(runnable)));
-    }
-
-    /**
-     * The row counts taken while {@code database} was analyzed, or empty when none were taken in this run (the
-     * database was loaded before a resume, analyze is off) or taking them failed.
+     * The row counts taken during {@code database}'s load ({@link CountsAlongside}), or empty when none were taken in
+     * this run (the database was loaded before a resume) or taking them failed.
      */
     java.util.Optional<List<TableComparison>> counted(String database) {
         var future = counts.get(database);
@@ -290,7 +284,7 @@ final class FullLoad {
             return java.util.Optional.of(future.join());
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
             log.atInfo().addKeyValue("database", database).addKeyValue("error", String.valueOf(e.getCause()))
-                    .log("row counts taken during analyze failed; counting again");
+                    .log("row counts taken during the load failed; counting again");
             return java.util.Optional.empty();
         }
     }

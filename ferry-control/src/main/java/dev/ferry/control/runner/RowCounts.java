@@ -1,5 +1,6 @@
 package dev.ferry.control.runner;
 
+import dev.ferry.core.concurrent.Concurrently;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.JobObject;
 import dev.ferry.core.model.TableRef;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 
 /**
@@ -53,8 +53,8 @@ public final class RowCounts {
                         () -> engine.countRows(source.withDatabase(database), database, tables), executor);
                 var destinationCount = CompletableFuture.supplyAsync(
                         () -> engine.countRows(destination.withDatabase(database), database, tables), executor);
-                Map<TableRef, Long> sourceRows = join(sourceCount);
-                Map<TableRef, Long> destinationRows = join(destinationCount);
+                Map<TableRef, Long> sourceRows = Concurrently.join(sourceCount);
+                Map<TableRef, Long> destinationRows = Concurrently.join(destinationCount);
                 for (TableRef table : tables) {
                     long s = sourceRows.getOrDefault(table, -1L);
                     long d = destinationRows.getOrDefault(table, -1L);
@@ -63,17 +63,6 @@ public final class RowCounts {
             });
         }
         return result;
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     /** One line per table: base64 of database, schema and table, then both counts. */

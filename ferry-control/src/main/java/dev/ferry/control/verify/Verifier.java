@@ -4,6 +4,7 @@ import dev.ferry.control.registry.EngineRegistry;
 import dev.ferry.control.runner.Databases;
 import dev.ferry.core.ErrorCode;
 import dev.ferry.core.FerryException;
+import dev.ferry.core.concurrent.Concurrently;
 import dev.ferry.core.model.ConnectionProfile;
 import dev.ferry.core.model.DatabaseConnection;
 import dev.ferry.core.model.Finding;
@@ -61,8 +62,13 @@ public final class Verifier {
         DatabaseConnection destination = destinationProfile.connection();
         checkTls(sourceProfile, "source", findings);
         checkTls(destinationProfile, "destination", findings);
+        // The two servers are asked at once: each check below opens sessions of its own on one side.
+        List<Finding> destinationProbed = new ArrayList<>();
+        var destinationProbe = Concurrently.start("ferry-verify-destination",
+                () -> probe(engine, destination, "destination", destinationProbed));
         ServerInfo sourceInfo = probe(engine, source, "source", findings);
-        ServerInfo destinationInfo = probe(engine, destination, "destination", findings);
+        ServerInfo destinationInfo = Concurrently.join(destinationProbe);
+        findings.addAll(destinationProbed);
         if (sourceInfo == null || destinationInfo == null) {
             return findings;
         }
@@ -79,29 +85,47 @@ public final class Verifier {
                     "Check the source profile's database and the job's include/exclude patterns", null));
         }
         boolean continuous = job.type() == JobType.CONTINUOUS;
+        var destinationChecked = Concurrently.start("ferry-verify-destination",
+                () -> checkDestination(engine, job, source, destinationProfile, databases, resumable));
         // A job that has written before (resume, restart) owns the slot and publication it finds.
         findings.addAll(resumable.isEmpty() ? engine.checkSource(source, databases, continuous, job.name())
                 : engine.checkSource(source, databases, continuous));
         if (continuous && job.reliabilityConfig().effectiveCaptureDdl()) {
             findings.addAll(engine.checkDdlCapture(source));
         }
+        List<Finding> sourceLater = new ArrayList<>();
+        if (continuous) {
+            sourceLater.addAll(engine.checkReplicationLeftovers(source, databases, store.installationId(),
+                    new dev.ferry.control.runner.ReplicationRecords(store).allRecorded()));
+        }
+        if (!selection.isAll()) {
+            for (String database : databases) {
+                sourceLater.addAll(SelectionDependencies.check(engine.dependencies(source, database), database, selection));
+            }
+        }
+        DestinationFindings checked = Concurrently.join(destinationChecked);
+        findings.addAll(checked.server());
+        findings.addAll(sourceLater);
+        findings.addAll(checked.databases());
+        return findings;
+    }
+
+    /** The destination's findings about the server (roles, settings), then those about its databases' contents. */
+    private record DestinationFindings(List<Finding> server, List<Finding> databases) {}
+
+    private static DestinationFindings checkDestination(Engine engine, MigrationJob job, DatabaseConnection source,
+            ConnectionProfile destinationProfile, List<String> databases, Set<String> resumable) {
+        DatabaseConnection destination = destinationProfile.connection();
+        List<Finding> server = new ArrayList<>();
         for (Finding finding : engine.checkDestination(source, destination, databases)) {
-            findings.add(dev.ferry.control.runner.Demotion.needed(destinationProfile) || !ROLE_FINDINGS.contains(finding.code())
+            server.add(dev.ferry.control.runner.Demotion.needed(destinationProfile) || !ROLE_FINDINGS.contains(finding.code())
                     ? finding
                     // A managed instance is given the source's roles before the copy (JobRunner): nothing to do.
                     : new Finding(finding.code(), Severity.INFO, finding.message().replaceFirst(";[^;]*$", "")
                             + "; Ferry creates them on this instance it manages before the copy, without passwords", null,
                             finding.object()));
         }
-        if (continuous) {
-            findings.addAll(engine.checkReplicationLeftovers(source, databases, store.installationId(),
-                    new dev.ferry.control.runner.ReplicationRecords(store).allRecorded()));
-        }
-        if (!selection.isAll()) {
-            for (String database : databases) {
-                findings.addAll(SelectionDependencies.check(engine.dependencies(source, database), database, selection));
-            }
-        }
+        List<Finding> findings = new ArrayList<>();
         for (String database : databases) {
             if (resumable.contains(database)) {
                 continue;
@@ -121,7 +145,7 @@ public final class Verifier {
                                 database));
             }
         }
-        return findings;
+        return new DestinationFindings(server, findings);
     }
 
     /**
