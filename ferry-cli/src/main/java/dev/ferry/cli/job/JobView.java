@@ -232,30 +232,15 @@ public final class JobView {
 
     /** The progress totals of a job from its JSON (with its lag) and its objects' JSON. */
     public static Progress progress(JsonNode job, JsonNode objects) {
-        int done = 0;
-        int total = 0;
-        long rows = 0;
-        long rowsEstimated = 0;
-        long bytes = 0;
-        long bytesEstimated = 0;
-        long applied = 0;
+        var sum = new Progress.Sum();
         for (JsonNode o : objects) {
-            total++;
-            applied += o.path("rowsApplied").asLong();
-            String state = o.path("state").asText();
-            if ("COPIED".equals(state) || "SKIPPED".equals(state)) {
-                done++;
-            }
-            rows += o.path("rowsCopied").asLong();
-            rowsEstimated += Math.max(o.path("rowsEstimated").asLong(), o.path("rowsCopied").asLong());
-            bytes += o.path("bytesCopied").asLong();
-            bytesEstimated += Math.max(o.path("bytesEstimated").asLong(), o.path("bytesCopied").asLong());
+            sum.add(o.path("state").asText(), o.path("rowsCopied").asLong(), o.path("rowsEstimated").asLong(),
+                    o.path("bytesCopied").asLong(), o.path("bytesEstimated").asLong(), o.path("rowsApplied").asLong());
         }
         JsonNode lag = job.path("lag");
         boolean measured = !lag.isMissingNode() && !lag.isNull();
-        return new Progress(job.path("name").asText(), job.path("state").asText(), text(job, "phase"), done, total, rows,
-                rowsEstimated, bytes, bytesEstimated, applied, measured ? lag.path("seconds").asDouble() : null,
-                measured ? lag.path("bytes").asLong() : 0);
+        return sum.progress(job.path("name").asText(), job.path("state").asText(), text(job, "phase"),
+                measured ? lag.path("seconds").asDouble() : null, measured ? lag.path("bytes").asLong() : 0);
     }
 
     static String text(JsonNode node, String field) {

@@ -43,24 +43,47 @@ public record Progress(
 
     /** Totals of an in-process job, its objects and its last measured lag. */
     public static Progress of(MigrationJob job, List<JobObject> objects, Optional<Lag> lag) {
-        int done = 0;
-        long rows = 0;
-        long rowsEstimated = 0;
-        long bytes = 0;
-        long bytesEstimated = 0;
-        long applied = 0;
+        var sum = new Sum();
         for (JobObject o : objects) {
-            if (o.state() == ObjectState.COPIED || o.state() == ObjectState.SKIPPED) {
+            sum.add(o.state().name(), o.rowsCopied(), o.rowsEstimated(), o.bytesCopied(), o.bytesEstimated(), o.rowsApplied());
+        }
+        return sum.progress(job.name(), job.state().name(), job.phase() == null ? null : job.phase().name(),
+                lag.map(l -> l.time().toMillis() / 1000.0).orElse(null), lag.map(Lag::bytes).orElse(0L));
+    }
+
+    /**
+     * Adds up a job's tables, from the in-process objects or from their JSON. A table done counts what it copied;
+     * one not done yet its estimate, or what it copied so far when that is more (statistics can be old or missing),
+     * so that the totals of a completed job are what it copied.
+     */
+    public static final class Sum {
+        private int done;
+        private int total;
+        private long rows;
+        private long rowsEstimated;
+        private long bytes;
+        private long bytesEstimated;
+        private long applied;
+
+        /** One table; {@code state} is the name of its {@link ObjectState}. */
+        public void add(String state, long rowsCopied, long rowsEstimate, long bytesCopied, long bytesEstimate,
+                long rowsApplied) {
+            total++;
+            boolean finished = ObjectState.COPIED.name().equals(state) || ObjectState.SKIPPED.name().equals(state);
+            if (finished) {
                 done++;
             }
-            rows += o.rowsCopied();
-            rowsEstimated += Math.max(o.rowsEstimated(), o.rowsCopied());
-            bytes += o.bytesCopied();
-            bytesEstimated += Math.max(o.bytesEstimated(), o.bytesCopied());
-            applied += o.rowsApplied();
+            rows += rowsCopied;
+            rowsEstimated += finished ? rowsCopied : Math.max(rowsEstimate, rowsCopied);
+            bytes += bytesCopied;
+            bytesEstimated += finished ? bytesCopied : Math.max(bytesEstimate, bytesCopied);
+            applied += rowsApplied;
         }
-        return new Progress(job.name(), job.state().name(), job.phase() == null ? null : job.phase().name(), done,
-                objects.size(), rows, rowsEstimated, bytes, bytesEstimated, applied,
-                lag.map(l -> l.time().toMillis() / 1000.0).orElse(null), lag.map(Lag::bytes).orElse(0L));
+
+        /** The totals as the progress of {@code job}; {@code lagSeconds} null when not measured. */
+        public Progress progress(String job, String state, String phase, Double lagSeconds, long lagBytes) {
+            return new Progress(job, state, phase, done, total, rows, rowsEstimated, bytes, bytesEstimated, applied,
+                    lagSeconds, lagBytes);
+        }
     }
 }

@@ -129,6 +129,27 @@ class JobViewTest {
         assertThat(oneTime).doesNotContain("APPLIED").doesNotContain("12,345");
     }
 
+    /**
+     * A table done counts what it copied, whatever its estimate said (a source table never analyzed is only guessed
+     * from its size); a table still copying its estimate, or its rows so far once they are more.
+     */
+    @Test
+    void progressTotalsCountWhatFinishedTablesCopied() throws Exception {
+        JsonNode objects = json("[{'state': 'COPIED', 'rowsCopied': 800, 'rowsEstimated': 1100, 'bytesCopied': 52, "
+                + "'bytesEstimated': 67}, {'state': 'COPYING', 'rowsCopied': 30, 'rowsEstimated': 20, 'bytesCopied': 3, "
+                + "'bytesEstimated': 9}, {'state': 'PENDING', 'rowsCopied': 0, 'rowsEstimated': 500, 'bytesCopied': 0, "
+                + "'bytesEstimated': 40}]");
+
+        var progress = JobView.progress(json(CONTINUOUS), objects);
+
+        assertThat(progress.tablesDone()).isEqualTo(1);
+        assertThat(progress.tablesTotal()).isEqualTo(3);
+        assertThat(progress.rowsCopied()).isEqualTo(830);
+        assertThat(progress.rowsEstimated()).isEqualTo(800 + 30 + 500);
+        assertThat(progress.bytesCopied()).isEqualTo(55);
+        assertThat(progress.bytesEstimated()).isEqualTo(52 + 9 + 40);
+    }
+
     @Test
     void progressCarriesLagAndRowsApplied() throws Exception {
         JsonNode objects = json("[{'rowsApplied': 5}, {'rowsApplied': 7}]");

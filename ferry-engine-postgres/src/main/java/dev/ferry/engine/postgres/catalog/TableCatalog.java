@@ -24,6 +24,19 @@ public final class TableCatalog {
             + "WHERE d.deptype = 'e' AND ((d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid) "
             + "OR (d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid)))";
 
+    /**
+     * The statistics' row count of table {@code c}, or, for a table never analyzed or vacuumed (its {@code reltuples}
+     * is -1, or 0 with no pages before PostgreSQL 14), the planner's own guess: its pages times the rows that fit in
+     * one, with 32 bytes for each column of variable width. Within a factor of two for most tables: a progress total,
+     * not a count.
+     */
+    static final String ROWS_ESTIMATE = "CASE WHEN c.reltuples > 0 OR c.reltuples = 0 AND c.relpages > 0 "
+            + "THEN c.reltuples::bigint ELSE (pg_catalog.pg_relation_size(c.oid) / "
+            + "pg_catalog.current_setting('block_size')::int * (pg_catalog.current_setting('block_size')::int - 24) "
+            + "/ (28 + coalesce((SELECT pg_catalog.sum(CASE WHEN a.attlen > 0 THEN a.attlen ELSE 32 END) "
+            + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), 0))"
+            + "::float8)::bigint END";
+
     private TableCatalog() {}
 
     /**
@@ -33,7 +46,7 @@ public final class TableCatalog {
      */
     public static List<TableInfo> tables(Connection c, String database, ObjectSelection selection) throws SQLException {
         List<TableInfo> tables = new ArrayList<>();
-        String sql = "SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_table_size(c.oid), "
+        String sql = "SELECT n.nspname, c.relname, " + ROWS_ESTIMATE + ", pg_catalog.pg_table_size(c.oid), "
                 + "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') "
                 + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE c.relkind = 'r' AND n.nspname <> 'ferry' AND " + UserObjects.USER_SCHEMA + NOT_IN_EXTENSION;
