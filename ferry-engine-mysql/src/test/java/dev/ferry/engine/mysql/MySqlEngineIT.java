@@ -109,6 +109,48 @@ class MySqlEngineIT {
                 LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.INSERT)), 2);
     }
 
+    /**
+     * A stop (an interrupt) ends a copy through the INSERT fallback after the INSERT it is running, not at the end of
+     * its chunk: the 200,000 rows here are one chunk, some 1,000 rows per INSERT.
+     */
+    @Test
+    void anInterruptEndsTheInsertFallbackBetweenTwoStatements() throws Exception {
+        var inserting = new MySqlEngine(new CopySettings(Clock.systemUTC(), ChunkSizing.DEFAULT,
+                LoadSession.BinlogPolicy.SKIP_WHEN_PERMITTED, LoadTarget.Method.INSERT));
+        TestDatabase db = source.freshDatabase();
+        db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(100))",
+                "INSERT INTO t SELECT seq, REPEAT('x', 80) FROM seq_1_to_200000");
+        String count = "SELECT COUNT(*) FROM t";
+        try (var snapshot = inserting.openSnapshot(db.connection(), db.name(), CopyFlow.options(1))) {
+            CopyFlow.prepare(inserting, db.connection(), destination.superuser(), db.name(), snapshot);
+            var table = snapshot.tables().getFirst();
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            Thread copy = Thread.ofPlatform().start(() -> {
+                try {
+                    snapshot.copyTable(table, destination.superuser(), (rows, bytes) -> { });
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> rows(destination.superuser(), db.name(), count) > 0);
+
+            copy.interrupt();
+            copy.join(java.time.Duration.ofSeconds(30));
+
+            assertThat(copy.isAlive()).isFalse();
+            assertThat(failure.get()).isInstanceOfSatisfying(FerryException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+            assertThat(rows(destination.superuser(), db.name(), count)).as("rows inserted before the stop")
+                    .isPositive().isLessThan(200_000);
+        }
+    }
+
+    private static long rows(DatabaseConnection server, String database, String sql) throws Exception {
+        return ((Number) Servers.query(server, database, sql).getFirst().getFirst()).longValue();
+    }
+
     /** LOAD DATA LOCAL is how rows reach a MySQL destination; MariaDB runs it the same way. */
     @Test
     void loadDataCopiesTheSameBytesAsBulkInserts() throws Exception {

@@ -36,8 +36,11 @@ final class InsertWriter {
         this.rowsPerStatement = Math.max(1, Math.min(MAX_ROWS, MAX_PARAMETERS / columns.size()));
     }
 
-    /** Inserts every remaining row; returns the rows the server reported inserted. */
-    long copy(RowSource rows, CopyTally tally) throws SQLException {
+    /**
+     * Inserts every remaining row; returns the rows the server reported inserted. {@code afterStatement} runs after
+     * each INSERT (it may throw to end the copy there).
+     */
+    long copy(RowSource rows, CopyTally tally, Runnable afterStatement) throws SQLException {
         long inserted = 0;
         List<byte[][]> batch = new ArrayList<>(rowsPerStatement);
         long batchBytes = 0;
@@ -55,6 +58,7 @@ final class InsertWriter {
                     inserted += flush(batch, full);
                     batch.clear();
                     batchBytes = 0;
+                    afterStatement.run();
                 }
             }
             if (!batch.isEmpty()) {

@@ -75,7 +75,7 @@ public final class TableCopier {
                 long loaded = switch (method) {
                     case BULK_INSERT -> bulkInsert(destination, rowSource, table, quotedTable, columns, tally);
                     case LOAD_DATA -> loadData(destination, rowSource, table, quotedTable, columns, tally);
-                    case INSERT -> insert(destination, rowSource, quotedTable, columns, tally);
+                    case INSERT -> insert(destination, rowSource, table, quotedTable, columns, tally);
                 };
                 if (loaded != tally.rows()) {
                     throw new FerryException(ErrorCode.FAILED_PRECONDITION, ("Destination table %s accepted %d of %d rows;"
@@ -224,7 +224,7 @@ public final class TableCopier {
                     if (refused && tally.rows() == 0) {
                         warnInsertFallback(table, SqlErrors.serverMessage(e));
                         watch.close(); // INSERTs report no progress to it; their reads time out instead
-                        long inserted = insert(target, rows, quotedTable, columns, tally);
+                        long inserted = insert(target, rows, table, quotedTable, columns, tally);
                         if (fenced) {
                             target.fence().check();
                             dest.commit();
@@ -299,11 +299,11 @@ public final class TableCopier {
         }
     }
 
-    private static long insert(LoadTarget target, RowSource rows, String quotedTable, List<Column> columns, CopyTally tally)
-            throws SQLException {
+    private static long insert(LoadTarget target, RowSource rows, TableSchema table, String quotedTable, List<Column> columns,
+            CopyTally tally) throws SQLException {
         target.fence().check();
         return new InsertWriter(target.connection(), quotedTable, columnList(columns), columns, target.jsonConvert())
-                .copy(sourceFailing(rows), tally);
+                .copy(sourceFailing(rows), tally, () -> stopIfInterrupted(table));
     }
 
     /** {@code rows}, their reading failures thrown as {@link SourceFailure}s to tell them from the destination's. */
