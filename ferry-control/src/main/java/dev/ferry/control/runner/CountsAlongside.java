@@ -15,10 +15,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A one-time job's row counts of one database, taken as early as each side allows: a table's rows on the destination
  * as soon as its copy is done (nothing else writes them), while the other tables still load; every table's rows on
- * the source once the whole database is copied, so a source written during the copy still shows in the comparison.
- * The load then ends without a scan of every table on both sides after its last step. The destination's counts run
- * on a thread of their own, a batch of the tables copied meanwhile per session; a table whose count failed is counted
- * again at the end.
+ * the source at the end of the load ({@link #finish}), so a source written during the copy still shows in the
+ * comparison. The load then ends without a scan of every table on both sides after its last step. The destination's
+ * counts run on a thread of their own, a batch of the tables copied meanwhile per session; a table not counted early
+ * (the one whose copy ended the load, one whose count failed) is counted at the end.
  */
 final class CountsAlongside implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CountsAlongside.class);
@@ -51,8 +51,9 @@ final class CountsAlongside implements AutoCloseable {
     }
 
     /**
-     * Every table is copied: counts {@code tables} (the database's, in the job's order) on the source now, and on the
-     * destination those not counted yet, on threads of their own. The future fails when a count does.
+     * Every table is copied and its schema complete: counts {@code tables} (the database's, in the job's order) on the
+     * source now, and on the destination those not counted yet, on a thread of its own. The future fails when a count
+     * does.
      */
     CompletableFuture<List<TableComparison>> finish(List<TableRef> tables) {
         finishing = true;
@@ -69,8 +70,10 @@ final class CountsAlongside implements AutoCloseable {
         }
     }
 
+    /** Counts the source on a thread of its own while the destination's last counts end here. */
     private List<TableComparison> compare(List<TableRef> tables) {
-        Map<TableRef, Long> sourceRows = engine.countRows(source, database, tables);
+        var sourceCounted = Concurrently.start("ferry-row-counts-source-" + database,
+                () -> engine.countRows(source, database, tables));
         try {
             worker.join();
         } catch (InterruptedException e) {
@@ -81,6 +84,7 @@ final class CountsAlongside implements AutoCloseable {
         if (!left.isEmpty()) {
             destinationRows.putAll(engine.countRows(destination, database, left));
         }
+        Map<TableRef, Long> sourceRows = Concurrently.join(sourceCounted);
         List<TableComparison> result = new ArrayList<>(tables.size());
         for (TableRef table : tables) {
             long s = sourceRows.getOrDefault(table, -1L);

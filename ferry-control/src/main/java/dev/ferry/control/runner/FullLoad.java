@@ -216,6 +216,7 @@ final class FullLoad {
             phases.start("data");
             var cost = SnapshotCostMeter.start(store, clock, job.name(), engine, source, database, names,
                     Duration.ofSeconds(5));
+            var loading = new java.util.concurrent.atomic.AtomicInteger(remaining.size());
             try {
                 new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
                     .copy(snapshot, remaining, target, (t, result) -> {
@@ -223,9 +224,13 @@ final class FullLoad {
                         String readAt = result.readPosition().map(p -> p.text()).orElse(position);
                         store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
                         healthy.progressed();
-                        alongside.copied(t.ref());
-                        if (counting != null) {
-                            counting.copied(t.ref());
+                        // Analyzed and counted while the others load. The table whose copy ends the load is left to
+                        // after the schema after the data, whose ALTER TABLEs would otherwise wait for those reads.
+                        if (loading.decrementAndGet() > 0) {
+                            alongside.copied(t.ref());
+                            if (counting != null) {
+                                counting.copied(t.ref());
+                            }
                         }
                         if (!readAt.equals(position) && !position.isEmpty()) {
                             reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
@@ -237,12 +242,6 @@ final class FullLoad {
                 cost.close();
             }
             checkInterrupted(job);
-            if (counting != null) {
-                // The source is counted now, while the schema after the data is built and the last tables analyzed.
-                List<TableRef> objects = store.listObjects(job.name()).stream().filter(o -> o.database().equals(database))
-                        .map(dev.ferry.core.model.JobObject::table).toList();
-                counts.put(database, counting.finish(objects));
-            }
             if (!done(job, schemaAfter)) {
                 phases.start("indexes and constraints");
                 reporter.event(job.name(), Severity.INFO,
@@ -250,6 +249,12 @@ final class FullLoad {
                 snapshot.copySchemaAfter(target);
                 store.putCheckpoint(job.name(), schemaAfter, DONE);
                 healthy.progressed();
+            }
+            if (counting != null) {
+                // The source is counted now, while the last tables are analyzed.
+                List<TableRef> objects = store.listObjects(job.name()).stream().filter(o -> o.database().equals(database))
+                        .map(dev.ferry.core.model.JobObject::table).toList();
+                counts.put(database, counting.finish(objects));
             }
             if (analyze) {
                 phases.start("analyze");
