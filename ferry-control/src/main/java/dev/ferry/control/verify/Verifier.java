@@ -242,13 +242,8 @@ public final class Verifier {
         } catch (FerryException e) {
             var tls = TlsProblem.of(e);
             if (tls.isPresent()) {
-                // The finding carries the remedy itself: the message stops before the driver error's own copy of it.
-                String message = e.getMessage();
-                String remedy = "; " + tls.get().remedy();
-                if (message.endsWith(remedy)) {
-                    message = message.substring(0, message.length() - remedy.length());
-                }
-                findings.add(new Finding(tls.get().findingCode(), Severity.ERROR, message,
+                // The finding carries the remedy itself: its message is the problem alone.
+                findings.add(new Finding(tls.get().findingCode(), Severity.ERROR, e.problem(),
                         "In the %s profile: %s".formatted(role, tls.get().remedy()), role));
                 return null;
             }

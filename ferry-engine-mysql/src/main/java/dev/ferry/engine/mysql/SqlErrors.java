@@ -40,8 +40,8 @@ public final class SqlErrors {
         String detail = serverMessage(e);
         var tls = TlsProblem.of(e);
         if (tls.isPresent()) {
-            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to %s (mode %s) failed: %s; %s"
-                    .formatted(where, server.sslMode(), tls.get().what(), tls.get().remedy()), e);
+            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to %s (mode %s) failed: %s"
+                    .formatted(where, server.sslMode(), tls.get().what()), tls.get().remedy(), e);
         }
         return switch (e.getErrorCode()) {
             case ACCESS_DENIED -> new FerryException(ErrorCode.UNAUTHENTICATED,

@@ -30,8 +30,8 @@ public final class PgErrors {
         String detail = scrub(shortMessage(e), server.password());
         var tls = TlsProblem.of(e);
         if (tls.isPresent()) {
-            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to PostgreSQL at %s (mode %s) failed: %s; %s"
-                    .formatted(where, server.sslMode(), tls.get().what(), tls.get().remedy()), e);
+            return new FerryException(ErrorCode.FAILED_PRECONDITION, "TLS to PostgreSQL at %s (mode %s) failed: %s"
+                    .formatted(where, server.sslMode(), tls.get().what()), tls.get().remedy(), e);
         }
         if (state.startsWith("08") || state.equals("57P03") || state.equals("53300") || state.isEmpty()
                 && hasNetworkCause(e)) {
