@@ -65,6 +65,8 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     private static final long MIN_PENDING_BYTES = 64L << 10;
     /** ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME. */
     private static final Set<Integer> DUPLICATE_KEY = Set.of(1022, 1062, 1586);
+    /** ER_LOCK_DEADLOCK: InnoDB rolled the whole transaction back. */
+    private static final int DEADLOCK = 1213;
     /** Errors a replayed DDL gives when it had already been applied before a crash. */
     private static final Set<Integer> ALREADY_APPLIED = Set.of(1007, 1008, 1050, 1051, 1054, 1060, 1061, 1091, 1146,
             1304, 1305, 1359, 1360, 1537, 1539, 1826);
@@ -174,6 +176,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
     public boolean applyNet(List<TableChanges<BinlogChange>> tables) {
         net = true;
         refused = false;
+        boolean undoable = true;
         try {
             for (TableChanges<BinlogChange> t : tables) {
                 TableDef def = first(t).def();
@@ -193,6 +196,7 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             }
             // Last, once nothing can refuse the batch any more: no rollback undoes these, and a second application in
             // source order would repeat what is not idempotent (a keyless row deleted twice). They never refuse.
+            undoable = false;
             for (TableChanges<BinlogChange> t : tables) {
                 if (!first(t).def().transactional()) {
                     t.deletes().forEach(this::queue);
@@ -207,6 +211,13 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
             if (DUPLICATE_KEY.contains(e.getErrorCode())) {
                 log.atDebug().addKeyValue("job", job).addKeyValue("table", pendingTable).addKeyValue("reason", SqlErrors.serverMessage(e))
                         .log("a set-based statement met a duplicate key; the batch goes in source order");
+                return false;
+            }
+            if (e.getErrorCode() == DEADLOCK && undoable) {
+                // Another partition's statement locked rows this one scanned (a small table read whole, for one): the
+                // batch was rolled back; statements row by row, by key, lock only their own rows.
+                log.atInfo().addKeyValue("job", job).addKeyValue("table", pendingTable)
+                        .log("a set-based statement was chosen as a deadlock victim; the batch goes in source order");
                 return false;
             }
             throw applyFailed(e);
