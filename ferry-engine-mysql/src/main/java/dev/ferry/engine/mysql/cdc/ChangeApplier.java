@@ -214,8 +214,8 @@ final class ChangeApplier implements ChangeSink<BinlogPosition, BinlogChange> {
                 return false;
             }
             if (e.getErrorCode() == DEADLOCK && undoable) {
-                // Another partition's statement locked rows this one scanned (a small table read whole, for one): the
-                // batch was rolled back; statements row by row, by key, lock only their own rows.
+                // Another apply session held a lock this statement waited for, and waited for one of its own: InnoDB
+                // rolled this batch back. The in-order path applies it again, row by row, on this session.
                 log.atInfo().addKeyValue("job", job).addKeyValue("table", pendingTable)
                         .log("a set-based statement was chosen as a deadlock victim; the batch goes in source order");
                 return false;
