@@ -84,14 +84,7 @@ final class CountsAlongside implements AutoCloseable {
         if (!left.isEmpty()) {
             destinationRows.putAll(engine.countRows(destination, database, left));
         }
-        Map<TableRef, Long> sourceRows = Concurrently.join(sourceCounted);
-        List<TableComparison> result = new ArrayList<>(tables.size());
-        for (TableRef table : tables) {
-            long s = sourceRows.getOrDefault(table, -1L);
-            long d = destinationRows.getOrDefault(table, -1L);
-            result.add(new TableComparison(database, table, s, d, s == d && s >= 0));
-        }
-        return result;
+        return RowCounts.compared(database, tables, Concurrently.join(sourceCounted), destinationRows);
     }
 
     private void countCopied() {

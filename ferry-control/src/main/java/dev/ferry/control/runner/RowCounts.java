@@ -53,14 +53,20 @@ public final class RowCounts {
                         () -> engine.countRows(source.withDatabase(database), database, tables), executor);
                 var destinationCount = CompletableFuture.supplyAsync(
                         () -> engine.countRows(destination.withDatabase(database), database, tables), executor);
-                Map<TableRef, Long> sourceRows = Concurrently.join(sourceCount);
-                Map<TableRef, Long> destinationRows = Concurrently.join(destinationCount);
-                for (TableRef table : tables) {
-                    long s = sourceRows.getOrDefault(table, -1L);
-                    long d = destinationRows.getOrDefault(table, -1L);
-                    result.add(new TableComparison(database, table, s, d, s == d && s >= 0));
-                }
+                result.addAll(compared(database, tables, Concurrently.join(sourceCount), Concurrently.join(destinationCount)));
             });
+        }
+        return result;
+    }
+
+    /** {@code tables} in their order, with their counts on each side (-1 for a table a side did not count). */
+    static List<TableComparison> compared(String database, List<TableRef> tables, Map<TableRef, Long> sourceRows,
+            Map<TableRef, Long> destinationRows) {
+        List<TableComparison> result = new ArrayList<>(tables.size());
+        for (TableRef table : tables) {
+            long s = sourceRows.getOrDefault(table, -1L);
+            long d = destinationRows.getOrDefault(table, -1L);
+            result.add(new TableComparison(database, table, s, d, s == d && s >= 0));
         }
         return result;
     }
