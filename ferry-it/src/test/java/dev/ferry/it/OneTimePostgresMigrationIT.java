@@ -190,6 +190,39 @@ class OneTimePostgresMigrationIT {
                 .contains("Row counts match for all 2 tables");
     }
 
+    /**
+     * The table whose copy ends the load is counted while its indexes still build, not after them: its rows are all
+     * loaded then, and a count does not wait for an index build. Here the build takes some 4 s: an expression index
+     * calling a function that sleeps 20 ms a row when a CREATE INDEX calls it. On the destination the count is the
+     * table's only sequential scan.
+     */
+    @Test
+    @Timeout(180)
+    void theLastTableIsCountedWhileItsIndexesBuild() throws Exception {
+        TestDatabase db = pg.freshDatabase();
+        db.execute("CREATE FUNCTION slow_key(v int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$BEGIN "
+                        + "IF pg_catalog.current_query() LIKE 'CREATE INDEX%' THEN PERFORM pg_catalog.pg_sleep(0.02); END IF; "
+                        + "RETURN v; END$$",
+                "CREATE TABLE indexed (id int PRIMARY KEY, v int)",
+                "CREATE INDEX indexed_slow ON indexed (slow_key(v))",
+                "INSERT INTO indexed SELECT g, g FROM generate_series(1, 200) g");
+        ferry.profile("src", db.connection());
+        ferry.profile("dst", destination.superuser());
+        ferry.job("counted-while-indexing", JobType.ONE_TIME, "src", "dst", ObjectsConfig.ALL);
+
+        ferry.control().jobs().start("counted-while-indexing", false, null);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> Long.parseLong(Sql.one(destination.superuser(), db.name(),
+                        "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'indexed'")) > 0);
+        assertThat(Sql.one(destination.superuser(), db.name(), "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                + "AND query LIKE 'CREATE INDEX indexed_slow %'")).as("the index still building").isEqualTo("1");
+
+        var job = ferry.awaitEnd("counted-while-indexing", Duration.ofSeconds(150));
+        assertThat(job.state()).as("error: %s", job.error()).isEqualTo(JobState.COMPLETED);
+        assertThat(ferry.control().jobs().compare("counted-while-indexing")).singleElement()
+                .satisfies(c -> assertThat(c.matches()).isTrue());
+    }
+
     @Test
     @Timeout(180)
     void aSourceWrittenDuringTheCopyFailsTheJobOnItsRowCounts() throws Exception {

@@ -14,11 +14,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A one-time job's row counts of one database, taken as early as each side allows: a table's rows on the destination
- * as soon as its copy is done (nothing else writes them), while the other tables still load; every table's rows on
- * the source at the end of the load ({@link #finish}), so a source written during the copy still shows in the
- * comparison. The load then ends without a scan of every table on both sides after its last step. The destination's
- * counts run on a thread of their own, a batch of the tables copied meanwhile per session; a table not counted early
- * (the one whose copy ended the load, one whose count failed) is counted at the end.
+ * as soon as they are all loaded (nothing else writes them), while its indexes build and the other tables still load;
+ * every table's rows on the source once every table's rows are loaded ({@link #sourceNow}, else {@link #finish}), so a
+ * source written during the copy still shows in the comparison. The load then ends without a scan of every table on
+ * both sides after its last step. The destination's counts run on a thread of their own, a batch of the tables loaded
+ * meanwhile per session; a table not counted early (one whose count failed) is counted at the end.
  */
 final class CountsAlongside implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CountsAlongside.class);
@@ -32,8 +32,12 @@ final class CountsAlongside implements AutoCloseable {
     private final String database;
     private final LinkedBlockingQueue<Optional<TableRef>> copied = new LinkedBlockingQueue<>();
     private final Map<TableRef, Long> destinationRows = new ConcurrentHashMap<>();
+    private final java.util.Set<TableRef> queued = ConcurrentHashMap.newKeySet();
     private final Thread worker;
     private volatile boolean finishing;
+    /** The source's counts started by {@link #sourceNow}, and the tables they count. */
+    private volatile CompletableFuture<Map<TableRef, Long>> sourceRows;
+    private volatile List<TableRef> sourceTables;
 
     /** {@code source} and {@code destination} are the servers; their connections to {@code database} are made here. */
     CountsAlongside(String job, Engine engine, DatabaseConnection source, DatabaseConnection destination, String database) {
@@ -45,9 +49,29 @@ final class CountsAlongside implements AutoCloseable {
         this.worker = Thread.ofVirtual().name("ferry-count-" + database).start(this::countCopied);
     }
 
-    /** {@code table}'s rows are all on the destination. Never blocks. */
-    void copied(TableRef table) {
+    /**
+     * {@code table}'s rows are all on the destination: they are counted there (again, when the copy loaded them again).
+     * Never blocks.
+     */
+    void loaded(TableRef table) {
+        queued.add(table);
         copied.add(Optional.of(table));
+    }
+
+    /** {@code table}'s copy is done: counted on the destination unless {@link #loaded} queued it. Never blocks. */
+    void copied(TableRef table) {
+        if (queued.add(table)) {
+            copied.add(Optional.of(table));
+        }
+    }
+
+    /**
+     * Every table's rows are loaded (indexes and the schema after the data may still be building): counts {@code tables}
+     * on the source now, on a thread of their own, for {@link #finish} to compare.
+     */
+    void sourceNow(List<TableRef> tables) {
+        sourceTables = List.copyOf(tables);
+        sourceRows = Concurrently.start("ferry-row-counts-source-" + database, () -> engine.countRows(source, database, tables));
     }
 
     /**
@@ -70,10 +94,14 @@ final class CountsAlongside implements AutoCloseable {
         }
     }
 
-    /** Counts the source on a thread of its own while the destination's last counts end here. */
+    /**
+     * Counts the source on a thread of its own while the destination's last counts end here, unless {@link #sourceNow}
+     * started counting these tables already.
+     */
     private List<TableComparison> compare(List<TableRef> tables) {
-        var sourceCounted = Concurrently.start("ferry-row-counts-source-" + database,
-                () -> engine.countRows(source, database, tables));
+        var early = sourceRows;
+        var sourceCounted = early != null && tables.equals(sourceTables) ? early
+                : Concurrently.start("ferry-row-counts-source-" + database, () -> engine.countRows(source, database, tables));
         try {
             worker.join();
         } catch (InterruptedException e) {

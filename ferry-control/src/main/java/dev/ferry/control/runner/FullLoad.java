@@ -217,25 +217,44 @@ final class FullLoad {
             var cost = SnapshotCostMeter.start(store, clock, job.name(), engine, source, database, names,
                     Duration.ofSeconds(5));
             var loading = new java.util.concurrent.atomic.AtomicInteger(remaining.size());
+            var unloaded = new java.util.concurrent.atomic.AtomicInteger(remaining.size());
+            var loadedOnce = java.util.concurrent.ConcurrentHashMap.<TableRef>newKeySet();
             try {
                 new TableCopies(store, clock, signals, database, parallelism, job.reliabilityConfig().readBytesPerSecond())
-                    .copy(snapshot, remaining, target, (t, result) -> {
-                        // A copy that yielded to another session read the table at a later point than the snapshot.
-                        String readAt = result.readPosition().map(p -> p.text()).orElse(position);
-                        store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
-                        healthy.progressed();
-                        // Analyzed and counted while the others load. The table whose copy ends the load is left to
-                        // after the schema after the data, whose ALTER TABLEs would otherwise wait for those reads.
-                        if (loading.decrementAndGet() > 0) {
-                            alongside.copied(t.ref());
-                            if (counting != null) {
-                                counting.copied(t.ref());
+                    .copy(snapshot, remaining, target, new TableCopies.Listener() {
+                        @Override
+                        public void rowsLoaded(TableInfo t) {
+                            if (counting == null) {
+                                return;
+                            }
+                            // Counted on the destination while its indexes build (a count does not wait for them).
+                            counting.loaded(t.ref());
+                            if (loadedOnce.add(t.ref()) && unloaded.decrementAndGet() == 0) {
+                                // Every row the load reads is read: the source is counted now, beside the last indexes.
+                                counting.sourceNow(objectsOf(job, database));
                             }
                         }
-                        if (!readAt.equals(position) && !position.isEmpty()) {
-                            reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables of "
-                                    + "the database (at %s), because its copy gave way to another session")
-                                    .formatted(database, t.ref(), readAt, position));
+
+                        @Override
+                        public void copied(TableInfo t, dev.ferry.core.spi.engine.CopyResult result) {
+                            // A copy that yielded to another session read the table at a later point than the snapshot.
+                            String readAt = result.readPosition().map(p -> p.text()).orElse(position);
+                            store.putCheckpoint(job.name(), tableKey(database, t), readAt.isEmpty() ? DONE : DONE + "@" + readAt);
+                            healthy.progressed();
+                            // Analyzed (and counted, when the engine did not say the rows were in) while the others
+                            // load. The table whose copy ends the load is left to after the schema after the data,
+                            // whose ALTER TABLEs would otherwise wait for those reads.
+                            if (loading.decrementAndGet() > 0) {
+                                alongside.copied(t.ref());
+                                if (counting != null) {
+                                    counting.copied(t.ref());
+                                }
+                            }
+                            if (!readAt.equals(position) && !position.isEmpty()) {
+                                reporter.event(job.name(), Severity.INFO, ("%s.%s was read at %s, after the other tables "
+                                        + "of the database (at %s), because its copy gave way to another session")
+                                        .formatted(database, t.ref(), readAt, position));
+                            }
                         }
                     });
             } finally {
@@ -251,10 +270,8 @@ final class FullLoad {
                 healthy.progressed();
             }
             if (counting != null) {
-                // The source is counted now, while the last tables are analyzed.
-                List<TableRef> objects = store.listObjects(job.name()).stream().filter(o -> o.database().equals(database))
-                        .map(dev.ferry.core.model.JobObject::table).toList();
-                counts.put(database, counting.finish(objects));
+                // The source is counted now (unless it was once every row was loaded), while the last tables are analyzed.
+                counts.put(database, counting.finish(objectsOf(job, database)));
             }
             if (analyze) {
                 phases.start("analyze");
@@ -274,6 +291,12 @@ final class FullLoad {
             }
             reporter.event(job.name(), Severity.INFO, "Time per phase of %s: %s".formatted(database, phases.end()));
         }
+    }
+
+    /** The tables of {@code database} the job moves, in its order. */
+    private List<TableRef> objectsOf(MigrationJob job, String database) {
+        return store.listObjects(job.name()).stream().filter(o -> o.database().equals(database))
+                .map(dev.ferry.core.model.JobObject::table).toList();
     }
 
     /**

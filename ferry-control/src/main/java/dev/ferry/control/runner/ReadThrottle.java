@@ -71,6 +71,11 @@ final class ReadThrottle {
             }
 
             @Override
+            public void rowsLoaded() {
+                progress.rowsLoaded();
+            }
+
+            @Override
             public void yielded(String waiter) {
                 reported = 0;
                 progress.yielded(waiter);

@@ -45,16 +45,23 @@ final class TableCopies {
         this.parallelism = parallelism;
     }
 
-    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target,
-            java.util.function.BiConsumer<TableInfo, CopyResult> copied)
-            throws InterruptedException {
-        StreamingThreads.runAll("ferry-copy-" + database + "-", tables, parallelism, "Copying the tables of " + database,
-                table -> copyOne(snapshot, table, target, copied));
+    /** What the load learns of each table's copy, on the thread copying it. */
+    interface Listener {
+        /** Every row of {@code table} is committed on the destination; its indexes are still being built. */
+        default void rowsLoaded(TableInfo table) {}
+
+        /** {@code table}'s copy is done, indexes included. */
+        void copied(TableInfo table, CopyResult result);
     }
 
-    private void copyOne(SourceSnapshot snapshot, TableInfo table, DatabaseConnection target,
-            java.util.function.BiConsumer<TableInfo, CopyResult> copied) {
-        var recorder = new TableProgress(store, clock, database, table, signals);
+    void copy(SourceSnapshot snapshot, List<TableInfo> tables, DatabaseConnection target, Listener listener)
+            throws InterruptedException {
+        StreamingThreads.runAll("ferry-copy-" + database + "-", tables, parallelism, "Copying the tables of " + database,
+                table -> copyOne(snapshot, table, target, listener));
+    }
+
+    private void copyOne(SourceSnapshot snapshot, TableInfo table, DatabaseConnection target, Listener listener) {
+        var recorder = new TableProgress(store, clock, database, table, signals, () -> listener.rowsLoaded(table));
         try {
             recorder.started();
             String prefix = TableProgress.chunkPrefix(database, table);
@@ -62,7 +69,7 @@ final class TableCopies {
                     .filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
                     .collect(Collectors.toSet());
             CopyResult result = snapshot.copyTable(table, target, throttle.around(recorder), chunksDone);
-            copied.accept(table, result);
+            listener.copied(table, result);
             recorder.finished(result);
             log.atDebug().addKeyValue("job", job).addKeyValue("table", table.ref())
                     .addKeyValue("rows", result.rows()).log("table copied");

@@ -21,25 +21,29 @@ final class TableProgress implements CopyProgress {
     private final String database;
     private final TableInfo table;
     private final JobSignals signals;
+    private final Runnable whenRowsLoaded;
     private Instant lastWrite = Instant.MIN;
     private long rows;
     private long bytes;
 
     TableProgress(Store store, Clock clock, String job, String database, TableInfo table) {
-        this(store, clock, database, table, null, job);
+        this(store, clock, database, table, null, job, () -> { });
     }
 
-    TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals) {
-        this(store, clock, database, table, signals, signals.job());
+    /** {@code whenRowsLoaded} runs, on the copying thread, when the engine says the table's rows are all in. */
+    TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals, Runnable whenRowsLoaded) {
+        this(store, clock, database, table, signals, signals.job(), whenRowsLoaded);
     }
 
-    private TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals, String job) {
+    private TableProgress(Store store, Clock clock, String database, TableInfo table, JobSignals signals, String job,
+            Runnable whenRowsLoaded) {
         this.store = store;
         this.clock = clock;
         this.job = job;
         this.database = database;
         this.table = table;
         this.signals = signals;
+        this.whenRowsLoaded = whenRowsLoaded;
     }
 
     /** The table as the user reads it in events and health: {@code database.schema.table} ({@code database.table} on MySQL). */
@@ -69,6 +73,11 @@ final class TableProgress implements CopyProgress {
     @Override
     public void chunkCopied(String chunk, long rows, long bytes) {
         store.putCheckpoint(job, chunkPrefix(database, table) + chunk, rows + "," + bytes);
+    }
+
+    @Override
+    public void rowsLoaded() {
+        whenRowsLoaded.run();
     }
 
     @Override

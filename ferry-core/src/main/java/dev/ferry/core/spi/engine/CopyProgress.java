@@ -17,6 +17,13 @@ public interface CopyProgress {
     default void chunkCopied(String chunk, long rows, long bytes) {}
 
     /**
+     * Every row of the table is in the destination, committed; its indexes are built next, in the same copy. The
+     * rows may be read from now on (counted, say) without waiting for the indexes. A copy that starts over after this
+     * (its point gave way to another session) says it again once its new rows are in. Must not block.
+     */
+    default void rowsLoaded() {}
+
+    /**
      * The copy ended its hold on the source table because another session waited for it ({@code
      * waiter} describes that session's statement, without literals); the copy starts again from a new
      * consistent point.

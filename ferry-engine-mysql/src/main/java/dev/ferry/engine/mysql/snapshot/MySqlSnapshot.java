@@ -166,6 +166,7 @@ public final class MySqlSnapshot implements SourceSnapshot {
                 if (tableLock != null) {
                     tableLock.copied(table.ref());
                 }
+                progress.rowsLoaded();
                 // Build the table's secondary indexes now, while other tables still load, rather than all at the end.
                 new SchemaWriter(connector, destination, view.database()).addIndexes(ts);
                 return epoch.number() == 0 ? result

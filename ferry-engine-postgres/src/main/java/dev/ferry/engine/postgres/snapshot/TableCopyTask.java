@@ -276,6 +276,7 @@ final class TableCopyTask {
             tableIndexes = indexesNow(ref, definition, tableIndexes);
             plan.replace(ref, tableIndexes);
             long copied = context.clock().millis();
+            progress.rowsLoaded();
             indexes.build(tableIndexes, dst, split.parallelism());
             // Loading sessions commit asynchronously; the caller checkpoints the table once this returns.
             PgErrors.call(context.destination(), "making the copy of " + ref + " durable", () -> {
