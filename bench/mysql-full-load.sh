@@ -317,7 +317,7 @@ REPORT_CONTEXT="Ferry vs mydumper+myloader vs mariadb-dump|mariadb, full load, $
 - Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool in turns (median wall time), after $WARMUP untimed warm-up run(s) of the first tool; sysbench $SB_TABLES tables x $SB_SIZE rows; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(mydumper --version 2>&1 | head -n 1), $(mariadb-dump --version | head -n 1)
 - Both servers: innodb_buffer_pool_size=1G, innodb_log_file_size=1G, max_allowed_packet=256M, local_infile=1, innodb_flush_log_at_trx_commit=1 (default); source log_bin (ROW, FULL)
-- Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."
+- Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every ${BENCH_SAMPLE_SECONDS:-1} s. Database server memory is not counted."
 write_report "$TOOLS" "mydumper+myloader:0.6" 512
 
 if [ "$BENCH_FAILURES" -gt 0 ]; then

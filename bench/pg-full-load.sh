@@ -294,7 +294,7 @@ REPORT_CONTEXT="Ferry vs pgcopydb vs pg_dump/pg_restore, full load, PostgreSQL $
 - Mode: $([ "$QUICK" -eq 1 ] && echo quick || echo full), $REPEAT run(s) per tool in turns (median wall time), after $WARMUP untimed warm-up run(s) of the first tool; pgbench scale $SCALE; mixed big table $BIG_ROWS rows, scale $MIXED_SCALE
 $DATASET_INFO- Tools: ferry ($([ -n "$FERRY_CMD" ] && echo "java ${FERRY_JAVA_OPTS:-$FERRY_ONE_RUN_OPTS} -jar ferry.jar" || echo "unavailable")), $(pgcopydb --version 2>&1 | grep -o 'pgcopydb version [^ ]*' | head -n 1), pg_dump -Fd -Z $PGDUMP_Z
 - Both clusters: shared_buffers=512MB, maintenance_work_mem=512MB, max_wal_size=4GB, checkpoint_timeout=30min, fsync on; source wal_level=logical
-- Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every 0.2 s. Database server memory is not counted."
+- Peak RSS: 'largest process' = max 'Maximum resident set size' of /usr/bin/time -v; 'PSS sum of processes' = peak of the summed PSS (/proc/PID/smaps_rollup) of the tool's process tree, sampled every ${BENCH_SAMPLE_SECONDS:-1} s. Database server memory is not counted."
 write_report "$TOOLS" "pgcopydb:0.75,pg_dump/pg_restore:0.6" 512
 
 if [ "$BENCH_FAILURES" -gt 0 ]; then

@@ -78,9 +78,10 @@ make_workdir() {
 #              the single largest process (getrusage reports the max over a process and its waited-for children,
 #              not a sum)
 #   cpu      - user + system CPU seconds of the commands and their children (from /usr/bin/time)
-#   rss_tree - the peak of the SUM of the memory (PSS) of every process below the command, sampled every 0.2 s
-#              (what a multi-process tool such as pgcopydb or `pg_dump -j` really holds at once; may miss a peak
-#              shorter than 0.2 s)
+#   rss_tree - the peak of the SUM of the memory (PSS) of every process below the command, sampled every
+#              $BENCH_SAMPLE_SECONDS s (default 1): what a multi-process tool such as pgcopydb or `pg_dump -j` really
+#              holds at once; may miss a shorter peak. Sampling costs the measured tool: reading a JVM's smaps_rollup
+#              walks all its mappings, and every 0.2 s it made a 12 s Ferry load on MariaDB 1.5 s slower on 2 cores.
 # Output of the commands goes to $RUN_DIR/LABEL.log. Returns the first non-zero exit status, else 0.
 # Results are left in MEASURED_WALL, MEASURED_CPU, MEASURED_RSS_MAX_KB, MEASURED_RSS_TREE_KB, MEASURED_RC,
 # MEASURED_LOG.
@@ -140,7 +141,7 @@ sample_tree_rss() {
             cur=$(cat $pids 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }')
             [ -n "$cur" ] && [ "$cur" -gt "$max" ] && max=$cur
         fi
-        sleep 0.2
+        sleep "${BENCH_SAMPLE_SECONDS:-1}"
     done
     echo "$max"
 }
